@@ -1,0 +1,48 @@
+// Opens the database behind one Prisma API: SQLite (better-sqlite3, the embedded default) or
+// PostgreSQL (pg). Both generated clients come from the same models, so the SQLite client's
+// types describe both.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient as SqliteClient } from '../generated/prisma-sqlite/client.js';
+import { PrismaClient as PgClient } from '../generated/prisma-pg/client.js';
+import type { DatabaseTarget } from '../config.js';
+import { migrate } from './migrate.js';
+
+export type Db = SqliteClient;
+/** The client handed to a `db.$transaction(async (tx) => …)` callback. */
+export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+/** Either the client or a transaction: repository functions accept both. */
+export type DbOrTx = Db | Tx;
+
+export interface Database {
+  provider: DatabaseTarget['provider'];
+  prisma: Db;
+  target: DatabaseTarget;
+  close(): Promise<void>;
+}
+
+export function pgPoolConfig(target: Extract<DatabaseTarget, { provider: 'postgresql' }>) {
+  const url = new URL(target.url);
+  url.searchParams.delete('schema');
+  return {
+    connectionString: url.toString(),
+    max: 10,
+    ...(target.schema ? { options: `-c search_path="${target.schema}"` } : {}),
+  };
+}
+
+export async function openDatabase(target: DatabaseTarget, opts: { migrate?: boolean } = {}): Promise<Database> {
+  if (opts.migrate !== false) await migrate(target);
+  if (target.provider === 'sqlite') {
+    if (target.file !== ':memory:') mkdirSync(path.dirname(path.resolve(target.file)), { recursive: true });
+    const adapter = new PrismaBetterSQLite3({ url: target.file, timeout: 10_000 });
+    const prisma = new SqliteClient({ adapter, transactionOptions: { maxWait: 20_000, timeout: 120_000 } });
+    await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
+    return { provider: 'sqlite', prisma, target, close: () => prisma.$disconnect() };
+  }
+  const adapter = new PrismaPg(pgPoolConfig(target), target.schema ? { schema: target.schema } : undefined);
+  const prisma = new PgClient({ adapter, transactionOptions: { maxWait: 20_000, timeout: 120_000 } }) as unknown as Db;
+  return { provider: 'postgresql', prisma, target, close: () => prisma.$disconnect() };
+}
