@@ -1,0 +1,308 @@
+// Validates import sheets into a ledger draft. Every problem is collected (sheet + row + column +
+// a Chinese reason) so the office fixes the whole file in one go; nothing is written unless the
+// draft has no problems.
+import { z } from 'zod';
+import { codeKey, toHalfWidth } from '../../core/codes.js';
+import { ROLE_BY_LABEL, ROLES, TASK_CATEGORIES, TASK_STATUSES, UNIT_KINDS, type Role, type TaskStatus } from '../../core/types.js';
+import { parseLedgerDate } from './dates.js';
+import type { CellValue, RawRow, RawSheet } from './read.js';
+
+export interface ImportProblem {
+  sheet: string;
+  row: number;
+  column: string;
+  message: string;
+}
+
+export function formatProblem(p: ImportProblem): string {
+  return `「${p.sheet}」第 ${p.row} 行${p.column ? `「${p.column}」列` : ''}：${p.message}`;
+}
+
+export interface UnitDraft { name: string; kind: string; parentName: string | null; chatId: string | null }
+export interface PersonDraft {
+  name: string; unitName: string | null; matchKey: string; roles: Role[];
+  mobile: string | null; email: string | null; openId: string | null;
+}
+export interface TaskDraft {
+  code: string; codeKey: string; title: string; category: string; batch: string | null;
+  leadLeaderKeys: string[]; leadUnitName: string; coUnitNames: string[]; ownerName: string | null;
+  deliverable: string | null; implementationPath: string | null; startDate: string | null;
+  deadline: string | null; status: TaskStatus | null;
+  /** undefined when the sheet has no such column: the database keeps its value. */
+  completedOn?: string | null; closedOn?: string | null;
+}
+export interface MilestoneDraft { codeKey: string; title: string; dueDate: string; doneDate: string | null }
+
+export interface LedgerDraft {
+  units: UnitDraft[];
+  people: PersonDraft[];
+  tasks: TaskDraft[];
+  milestones: MilestoneDraft[];
+  /** Sheets present in the source: an absent sheet leaves that part of the ledger alone. */
+  present: { units: boolean; people: boolean; tasks: boolean; milestones: boolean };
+}
+
+/** What already exists in the database, for references the file itself does not define. */
+export interface KnownLedger {
+  unitNames: Set<string>;
+  people: { name: string; unitName: string | null; matchKey: string; roles: Role[] }[];
+  taskCodeKeys: Set<string>;
+}
+
+export const SHEET_COLUMNS = {
+  单位: { required: ['单位名称'], optional: ['类型', '上级单位', '工作群ID'] },
+  人员: { required: ['姓名', '角色'], optional: ['单位', '手机', '邮箱', '飞书ID'] },
+  台账: {
+    required: ['编号', '改革事项', '牵头单位'],
+    optional: ['类别', '批次', '领衔领导', '配合单位', '责任人', '成果形式', '实施路径', '开始时间', '完成时限', '状态', '完成日期', '销号日期'],
+  },
+  节点: { required: ['编号', '节点名称', '完成时限'], optional: ['完成日期'] },
+} as const;
+type SheetName = keyof typeof SHEET_COLUMNS;
+
+export const personMatchKey = (name: string, unitName: string | null) => `${name}@${unitName ?? ''}`;
+
+/** Splits a list cell: 、，,；; / and newlines all separate. */
+export function splitList(value: string | null): string[] {
+  if (!value) return [];
+  return [...new Set(toHalfWidth(value).split(/[、,;；/\n]+/).map((s) => s.trim()).filter(Boolean))];
+}
+
+const text = (v: CellValue): string | null => {
+  if (v === null || v === undefined) return null;
+  const s = (v instanceof Date ? v.toISOString().slice(0, 10) : String(v)).replace(/\s+/g, ' ').trim();
+  return s === '' ? null : s;
+};
+
+// Field-level rules; cross-references are checked afterwards against the whole draft.
+const requiredText = (label: string) => z.string({ error: `${label}不能为空` }).min(1, `${label}不能为空`).max(500, `${label}过长（最多 500 字）`);
+const optionalText = (max = 2000) => z.string().max(max, `内容过长（最多 ${max} 字）`).nullable();
+const isoDateField = (label: string) =>
+  z.custom<CellValue>().transform((v, ctx) => {
+    if (v === null || v === '') return null;
+    const d = parseLedgerDate(v);
+    if (!d) {
+      ctx.addIssue({ code: 'custom', message: `${label}「${String(v instanceof Date ? v.toISOString() : v)}」不是有效日期，应写作 2026-06-30、2026/6/30 或 2026年6月30日` });
+      return z.NEVER;
+    }
+    return d;
+  });
+
+const unitRow = z.object({
+  单位名称: requiredText('单位名称'),
+  类型: z.string().nullable().transform((v, ctx) => {
+    if (!v) return '其他';
+    if (!(UNIT_KINDS as readonly string[]).includes(v)) {
+      ctx.addIssue({ code: 'custom', message: `单位类型「${v}」无效，应为：${UNIT_KINDS.join('、')}` });
+      return z.NEVER;
+    }
+    return v;
+  }),
+  上级单位: optionalText(100),
+  工作群ID: z.string().nullable().refine((v) => v === null || /^oc_[A-Za-z0-9_-]+$/.test(v), '工作群ID 应以 oc_ 开头'),
+});
+
+const personRow = z.object({
+  姓名: requiredText('姓名').max(50, '姓名过长'),
+  单位: optionalText(100),
+  角色: z.string({ error: '角色不能为空' }).transform((v, ctx) => {
+    const roles: Role[] = [];
+    for (const label of splitList(v)) {
+      const role = ROLE_BY_LABEL[label] ?? ((ROLES as readonly string[]).includes(label.toUpperCase()) ? (label.toUpperCase() as Role) : undefined);
+      if (!role) {
+        ctx.addIssue({ code: 'custom', message: `角色「${label}」无效，应为：${Object.keys(ROLE_BY_LABEL).join('、')}（多个用、分隔）` });
+        return z.NEVER;
+      }
+      if (!roles.includes(role)) roles.push(role);
+    }
+    if (roles.length === 0) {
+      ctx.addIssue({ code: 'custom', message: '角色不能为空' });
+      return z.NEVER;
+    }
+    return roles;
+  }),
+  手机: z.string().nullable().transform((v) => (v ? v.replace(/[\s-]/g, '') : null))
+    .refine((v) => v === null || /^(\+\d{6,15}|1\d{10})$/.test(v), '手机号格式不对，应为 11 位手机号（境外号码加 + 和国家码）'),
+  邮箱: z.string().nullable().refine((v) => v === null || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v), '邮箱格式不对'),
+  飞书ID: z.string().nullable().refine((v) => v === null || /^ou_[A-Za-z0-9_-]+$/.test(v), '飞书ID 应为 ou_ 开头的 open_id'),
+});
+
+const taskRow = z.object({
+  编号: requiredText('编号').max(50, '编号过长').refine((v) => /^[\p{L}\p{N}\-_－—.]+$/u.test(toHalfWidth(v).replace(/\s/g, '')), '编号只能包含字母、数字和连字符'),
+  改革事项: requiredText('改革事项'),
+  类别: z.string().nullable().transform((v, ctx) => {
+    if (!v) return '其他';
+    if (!(TASK_CATEGORIES as readonly string[]).includes(v)) {
+      ctx.addIssue({ code: 'custom', message: `类别「${v}」无效，应为：${TASK_CATEGORIES.join('、')}` });
+      return z.NEVER;
+    }
+    return v;
+  }),
+  批次: optionalText(50),
+  领衔领导: z.string().nullable().transform(splitList),
+  牵头单位: requiredText('牵头单位'),
+  配合单位: z.string().nullable().transform(splitList),
+  责任人: optionalText(50),
+  成果形式: optionalText(),
+  实施路径: optionalText(),
+  开始时间: isoDateField('开始时间'),
+  完成时限: isoDateField('完成时限'),
+  完成日期: isoDateField('完成日期'),
+  销号日期: isoDateField('销号日期'),
+  状态: z.string().nullable().transform((v, ctx) => {
+    if (!v) return null;
+    if (!(TASK_STATUSES as readonly string[]).includes(v)) {
+      ctx.addIssue({ code: 'custom', message: `状态「${v}」无效，应为：${TASK_STATUSES.join('、')}` });
+      return z.NEVER;
+    }
+    return v as TaskStatus;
+  }),
+});
+
+const milestoneRow = z.object({
+  编号: requiredText('编号'),
+  节点名称: requiredText('节点名称').max(200, '节点名称过长'),
+  完成时限: isoDateField('完成时限'),
+  完成日期: isoDateField('完成日期'),
+});
+
+function rowInput(row: RawRow, columns: readonly string[], dateColumns: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of columns) {
+    const v = row.cells[c] ?? null;
+    out[c] = dateColumns.includes(c) ? (typeof v === 'string' && v.trim() === '' ? null : v) : text(v);
+  }
+  return out;
+}
+
+export function validateSheets(sheets: RawSheet[], known: KnownLedger): { draft: LedgerDraft; problems: ImportProblem[] } {
+  const problems: ImportProblem[] = [];
+  const add = (sheet: string, row: number, column: string, message: string) => problems.push({ sheet, row, column, message });
+  const byName = new Map<string, RawSheet>();
+  for (const s of sheets) {
+    if (byName.has(s.name)) add(s.name, 1, '', `工作表「${s.name}」出现了两次`);
+    byName.set(s.name, s);
+  }
+  const recognised = sheets.filter((s) => s.name in SHEET_COLUMNS);
+  if (recognised.length === 0) {
+    add(sheets[0]?.name ?? '（无）', 1, '', `没有可导入的工作表，应包含：${Object.keys(SHEET_COLUMNS).join('、')}`);
+  }
+  for (const s of recognised) {
+    const spec = SHEET_COLUMNS[s.name as SheetName];
+    for (const col of spec.required) if (!s.headers.includes(col)) add(s.name, 1, col, `缺少必需的列「${col}」`);
+  }
+  const draft: LedgerDraft = {
+    units: [], people: [], tasks: [], milestones: [],
+    present: { units: byName.has('单位'), people: byName.has('人员'), tasks: byName.has('台账'), milestones: byName.has('节点') },
+  };
+  if (problems.length > 0) return { draft, problems };
+
+  // Names from rows that failed still count as existing, so one bad row is reported once and
+  // not again by every row that refers to it.
+  const invalidNames = { units: new Set<string>(), people: [] as KnownLedger['people'], codes: new Set<string>() };
+  const rawText = (row: RawRow, col: string) => text(row.cells[col] ?? null);
+  const noteInvalid = (sheetName: SheetName, row: RawRow) => {
+    if (sheetName === '单位') { const n = rawText(row, '单位名称'); if (n) invalidNames.units.add(n); }
+    if (sheetName === '人员') {
+      const n = rawText(row, '姓名');
+      if (n) invalidNames.people.push({ name: n, unitName: rawText(row, '单位'), matchKey: personMatchKey(n, rawText(row, '单位')), roles: ['LEADER'] });
+    }
+    if (sheetName === '台账') { const c = rawText(row, '编号'); if (c) invalidNames.codes.add(codeKey(c)); }
+  };
+  const parseRows = <T>(sheetName: SheetName, schema: z.ZodType<T>, dateColumns: string[], each: (v: T, row: RawRow) => void) => {
+    const s = byName.get(sheetName);
+    if (!s) return;
+    const spec = SHEET_COLUMNS[sheetName];
+    for (const row of s.rows) {
+      const parsed = schema.safeParse(rowInput(row, [...spec.required, ...spec.optional], dateColumns));
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) add(sheetName, row.rowNumber, String(issue.path[0] ?? ''), issue.message);
+        noteInvalid(sheetName, row);
+      } else each(parsed.data, row);
+    }
+  };
+
+  // 单位
+  const unitRows = new Map<string, number>();
+  parseRows('单位', unitRow, [], (v, row) => {
+    if (unitRows.has(v.单位名称)) return add('单位', row.rowNumber, '单位名称', `单位「${v.单位名称}」重复（第 ${unitRows.get(v.单位名称)} 行已有）`);
+    unitRows.set(v.单位名称, row.rowNumber);
+    draft.units.push({ name: v.单位名称, kind: v.类型, parentName: v.上级单位, chatId: v.工作群ID });
+  });
+  const unitExists = (name: string) => unitRows.has(name) || known.unitNames.has(name) || invalidNames.units.has(name);
+  for (const u of draft.units) {
+    if (u.parentName === null) continue;
+    if (u.parentName === u.name) add('单位', unitRows.get(u.name)!, '上级单位', '上级单位不能是本单位');
+    else if (!unitExists(u.parentName)) add('单位', unitRows.get(u.name)!, '上级单位', `上级单位「${u.parentName}」不存在，请先在「单位」表中列出`);
+  }
+
+  // 人员
+  const personRows = new Map<string, number>();
+  parseRows('人员', personRow, [], (v, row) => {
+    if (v.单位 !== null && !unitExists(v.单位)) add('人员', row.rowNumber, '单位', `单位「${v.单位}」不存在，请先在「单位」表中列出`);
+    const matchKey = personMatchKey(v.姓名, v.单位);
+    if (personRows.has(matchKey)) return add('人员', row.rowNumber, '姓名', `${v.单位 ?? ''}${v.姓名}重复（第 ${personRows.get(matchKey)} 行已有）`);
+    personRows.set(matchKey, row.rowNumber);
+    draft.people.push({ name: v.姓名, unitName: v.单位, matchKey, roles: v.角色, mobile: v.手机, email: v.邮箱, openId: v.飞书ID });
+  });
+  const openIds = new Map<string, string>();
+  for (const p of draft.people) {
+    if (!p.openId) continue;
+    if (openIds.has(p.openId)) add('人员', personRows.get(p.matchKey)!, '飞书ID', `飞书ID 与「${openIds.get(p.openId)}」重复`);
+    openIds.set(p.openId, p.name);
+  }
+  // A person in the file replaces the database's version of the same person.
+  const allPeople = [
+    ...known.people.filter((p) => !personRows.has(p.matchKey)),
+    ...draft.people.map((p) => ({ name: p.name, unitName: p.unitName, matchKey: p.matchKey, roles: p.roles })),
+  ];
+  const invalidPeopleKeys = new Set(invalidNames.people.map((p) => p.matchKey));
+
+  // 台账
+  const taskRows = new Map<string, number>();
+  const taskSheetHeaders = byName.get('台账')?.headers ?? [];
+  parseRows('台账', taskRow, ['开始时间', '完成时限', '完成日期', '销号日期'], (v, row) => {
+    const key = codeKey(v.编号);
+    if (taskRows.has(key)) return add('台账', row.rowNumber, '编号', `编号「${v.编号}」重复（第 ${taskRows.get(key)} 行已有）`);
+    taskRows.set(key, row.rowNumber);
+    if (!unitExists(v.牵头单位)) add('台账', row.rowNumber, '牵头单位', `牵头单位「${v.牵头单位}」不存在，请先在「单位」表中列出`);
+    for (const co of v.配合单位) {
+      if (!unitExists(co)) add('台账', row.rowNumber, '配合单位', `配合单位「${co}」不存在，请先在「单位」表中列出`);
+      else if (co === v.牵头单位) add('台账', row.rowNumber, '配合单位', `「${co}」已是牵头单位，不能同时是配合单位`);
+    }
+    const leadLeaderKeys: string[] = [];
+    for (const name of v.领衔领导) {
+      if (invalidNames.people.some((p) => p.name === name) && !allPeople.some((p) => p.name === name)) continue;
+      const byNameAll = allPeople.filter((p) => p.name === name && !invalidPeopleKeys.has(p.matchKey));
+      const leaders = byNameAll.filter((p) => p.roles.includes('LEADER'));
+      const pick = leaders.length > 0 ? leaders : byNameAll;
+      if (pick.length === 0) add('台账', row.rowNumber, '领衔领导', `领衔领导「${name}」不在人员名单中`);
+      else if (pick.length > 1) add('台账', row.rowNumber, '领衔领导', `领衔领导「${name}」有重名（${pick.map((p) => p.unitName ?? '无单位').join('、')}），请在人员表中区分`);
+      else leadLeaderKeys.push(pick[0]!.matchKey);
+    }
+    if (v.开始时间 && v.完成时限 && v.开始时间 > v.完成时限) add('台账', row.rowNumber, '完成时限', `完成时限 ${v.完成时限} 早于开始时间 ${v.开始时间}`);
+    draft.tasks.push({
+      code: toHalfWidth(v.编号).replace(/\s/g, ''), codeKey: key, title: v.改革事项, category: v.类别, batch: v.批次,
+      leadLeaderKeys, leadUnitName: v.牵头单位, coUnitNames: v.配合单位, ownerName: v.责任人,
+      deliverable: v.成果形式, implementationPath: v.实施路径, startDate: v.开始时间, deadline: v.完成时限, status: v.状态,
+      ...(taskSheetHeaders.includes('完成日期') ? { completedOn: v.完成日期 } : {}),
+      ...(taskSheetHeaders.includes('销号日期') ? { closedOn: v.销号日期 } : {}),
+    });
+  });
+
+  // 节点
+  const milestoneRows = new Map<string, number>();
+  parseRows('节点', milestoneRow, ['完成时限', '完成日期'], (v, row) => {
+    const key = codeKey(v.编号);
+    if (invalidNames.codes.has(key)) return;
+    if (!taskRows.has(key) && !known.taskCodeKeys.has(key)) return add('节点', row.rowNumber, '编号', `编号「${v.编号}」在台账中不存在`);
+    if (!v.完成时限) return add('节点', row.rowNumber, '完成时限', '节点的完成时限不能为空');
+    const mk = `${key}\u0000${v.节点名称}`;
+    if (milestoneRows.has(mk)) return add('节点', row.rowNumber, '节点名称', `同一事项的节点「${v.节点名称}」重复（第 ${milestoneRows.get(mk)} 行已有）`);
+    milestoneRows.set(mk, row.rowNumber);
+    draft.milestones.push({ codeKey: key, title: v.节点名称, dueDate: v.完成时限, doneDate: v.完成日期 });
+  });
+
+  problems.sort((a, b) => (a.sheet === b.sheet ? a.row - b.row : Object.keys(SHEET_COLUMNS).indexOf(a.sheet) - Object.keys(SHEET_COLUMNS).indexOf(b.sheet)));
+  return { draft, problems };
+}
