@@ -99,10 +99,10 @@ async function migratePostgres(target: Extract<DatabaseTarget, { provider: 'post
   const client = new pg.Client(pgPoolConfig(target));
   await client.connect();
   try {
-    if (target.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${target.schema}"`);
     await client.query('BEGIN');
-    // One migrator at a time per schema; the lock ends with the transaction.
+    // One migrator at a time per schema (even CREATE SCHEMA IF NOT EXISTS races); the lock ends with the transaction.
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`taizhang-migrate:${target.schema ?? 'public'}`]);
+    if (target.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${target.schema}"`);
     await client.query(LEDGER_TABLE_PG);
     const { rows } = await client.query<{ migration_name: string; checksum: string }>(
       `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
