@@ -1,0 +1,189 @@
+// The `taizhang` CLI. Every command runs against the configured database (DATABASE_URL) and the
+// tenant given by --tenant (default DEFAULT_TENANT_KEY). Errors are one Chinese line, exit code 1.
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import cliProgress from 'cli-progress';
+import { loadConfig, ConfigError, type Config } from '../config.js';
+import { openApp, buildCalendar, type AppContext } from '../app.js';
+import { migrate, MigrationError } from '../db/migrate.js';
+import { ensureTenant } from '../db/repos/tenants.js';
+import { FixedClock } from '../clock.js';
+import { silentLogger, createLogger } from '../log.js';
+import { shanghaiDate, shanghaiDateTime } from '../core/dates.js';
+import { importLedger } from '../ledger/import/index.js';
+import { formatProblem } from '../ledger/import/validate.js';
+import { ImportReadError } from '../ledger/import/read.js';
+import { exportLedger } from '../ledger/export.js';
+import { loadDemoLedger } from '../demo/load.js';
+import { CliError, parseAt } from './args.js';
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  isTty: boolean;
+}
+
+const defaultIo: CliIo = {
+  out: (l) => process.stdout.write(l + '\n'),
+  err: (l) => process.stderr.write(l + '\n'),
+  isTty: Boolean(process.stderr.isTTY),
+};
+
+/** Opens the app for one command at the chosen moment (`--at`), quietly unless LOG_LEVEL says otherwise. */
+export async function withApp<T>(config: Config, at: Date | undefined, fn: (app: AppContext) => Promise<T>): Promise<T> {
+  const logger = process.env.LOG_LEVEL ? createLogger(config.logLevel) : silentLogger;
+  const app = await openApp(config, { logger, ...(at ? { clock: new FixedClock(at) } : {}) });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+export function buildCli(config: Config, io: CliIo = defaultIo): Command {
+  const program = new Command('taizhang')
+    .description('台账：改革台账飞书机器人的命令行工具')
+    .option('--tenant <key>', '租户（飞书 tenant_key）', config.defaultTenant.key)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out(s.trimEnd()),
+      writeErr: (s) => io.err(s.trimEnd()),
+      outputError: (s, write) => write(translateCommanderError(s)),
+    });
+  const tenantOf = async (app: AppContext) => {
+    const key = program.opts<{ tenant: string }>().tenant;
+    return key === app.defaultTenant.key ? app.defaultTenant : ensureTenant(app.db.prisma, key);
+  };
+
+  program
+    .command('migrate')
+    .description('应用数据库迁移（启动时也会自动执行）')
+    .action(async () => {
+      const result = await migrate(config.database);
+      io.out(result.applied.length ? `已应用迁移：${result.applied.join('、')}` : `数据库已是最新（共 ${result.alreadyApplied.length} 个迁移）`);
+    });
+
+  program
+    .command('import')
+    .description('从 Excel（.xlsx）或 CSV 导入台账：工作表 单位、人员、台账、节点')
+    .argument('<files...>', '.xlsx 文件、CSV 文件或包含 CSV 的目录')
+    .option('--check', '只检查，不写入')
+    .action(async (files: string[], opts: { check?: boolean }) => {
+      await withApp(config, undefined, async (app) => {
+        const tenant = await tenantOf(app);
+        if (opts.check) {
+          const { readImportSource } = await import('../ledger/import/read.js');
+          const { validateSheets } = await import('../ledger/import/validate.js');
+          const { loadKnownLedger } = await import('../ledger/import/index.js');
+          const { problems, draft } = validateSheets(await readImportSource(files), await loadKnownLedger(app.db.prisma, tenant.id));
+          if (problems.length) return reportProblems(problems);
+          io.out(`检查通过：单位 ${draft.units.length}，人员 ${draft.people.length}，事项 ${draft.tasks.length}，节点 ${draft.milestones.length}`);
+          return;
+        }
+        const bar = io.isTty ? new cliProgress.SingleBar({ format: '导入 {phase} [{bar}] {value}/{total}', hideCursor: true }, cliProgress.Presets.shades_classic) : null;
+        let started = false;
+        let lastPlain = 0;
+        const outcome = await importLedger(app.db.prisma, tenant.id, files, {
+          actor: `import:${files.map((f) => path.basename(f)).join(',')}`,
+          onProgress: (phase, done, total) => {
+            if (bar) {
+              if (!started) bar.start(total, done, { phase });
+              started = true;
+              bar.setTotal(total);
+              bar.update(done, { phase });
+            } else if (total >= 1000 && (done - lastPlain >= total / 10 || done === total)) {
+              lastPlain = done;
+              io.err(`导入 ${phase}：${done}/${total}`);
+            }
+          },
+        });
+        bar?.stop();
+        if (!outcome.ok) return reportProblems(outcome.problems);
+        const r = outcome.result;
+        const line = (label: string, c: { created: number; updated: number; deleted: number; unchanged: number }) =>
+          `${label}：新增 ${c.created}，更新 ${c.updated}${c.deleted ? `，删除 ${c.deleted}` : ''}，未变 ${c.unchanged}`;
+        io.out(['导入完成。', line('单位', r.units), line('人员', r.people), line('事项', r.tasks), line('节点', r.milestones)].join('\n'));
+      });
+      function reportProblems(problems: Parameters<typeof formatProblem>[0][]) {
+        io.err(`导入失败：发现 ${problems.length} 处问题，未写入任何数据。`);
+        for (const p of problems) io.err(`  ${formatProblem(p)}`);
+        process.exitCode = 1;
+      }
+    });
+
+  program
+    .command('export')
+    .description('导出台账到 Excel（含督办等级与最新进展，可再导入）')
+    .argument('<file>', '输出的 .xlsx 文件')
+    .option('--at <time>', '按此时刻计算督办等级（北京时间，如 2026-07-01T09:00）')
+    .action(async (file: string, opts: { at?: string }) => {
+      if (!file.toLowerCase().endsWith('.xlsx')) throw new CliError('导出文件名应以 .xlsx 结尾');
+      await withApp(config, parseAt(opts.at), async (app) => {
+        const tenant = await tenantOf(app);
+        const n = await exportLedger(app.db.prisma, tenant.id, file, { today: shanghaiDate(app.clock.now()), calendar: app.calendar });
+        io.out(`已导出 ${file}：事项 ${n.tasks}，单位 ${n.units}，人员 ${n.people}，节点 ${n.milestones}`);
+      });
+    });
+
+  program
+    .command('demo')
+    .description('载入示范台账（清源县），数据库中已有台账时不做任何事')
+    .action(async () => {
+      await withApp(config, undefined, async (app) => {
+        const loaded = await loadDemoLedger(app);
+        io.out(loaded ? `已载入示范台账（租户 ${loaded.tenantKey}）` : '数据库中已有台账，未载入示范数据');
+      });
+    });
+
+  program
+    .command('calendar')
+    .description('查看工作日历：某年的节假日数据是否已收录、某天是否工作日')
+    .argument('[dateOrYear]', '年份（2027）或日期（2026-10-10）')
+    .action(async (arg?: string) => {
+      const calendar = buildCalendar(config);
+      if (arg && /^\d{4}-\d{2}-\d{2}$/.test(arg)) {
+        const info = calendar.describeDay(arg);
+        io.out(`${arg}：${info.working ? '工作日' : '休息日'}（${info.label}）`);
+        return;
+      }
+      const year = arg ? Number(arg) : Number(shanghaiDate(new Date()).slice(0, 4));
+      if (!Number.isInteger(year) || year < 1900 || year > 2200) throw new CliError(`年份「${arg}」无效`);
+      const warning = calendar.coverageWarning(year);
+      io.out(warning ?? `${year} 年节假日安排已收录（来源：${calendar.coverage(year).source === 'library' ? 'chinese-days' : '补充配置'}）`);
+    });
+
+  return program;
+}
+
+/** commander's own errors, said in Chinese. */
+function translateCommanderError(message: string): string {
+  return message
+    .replace(/^error: unknown command '(.*)'.*$/m, '错误：未知命令「$1」，用 taizhang --help 查看全部命令')
+    .replace(/^error: missing required argument '(.*)'.*$/m, '错误：缺少参数「$1」')
+    .replace(/^error: unknown option '(.*)'.*$/m, '错误：未知选项「$1」')
+    .replace(/^error: option '(.*)' argument missing.*$/m, '错误：选项「$1」缺少取值')
+    .replace(/^error: too many arguments.*$/m, '错误：参数过多');
+}
+
+export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  try {
+    const config = loadConfig();
+    await buildCli(config, io).parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof CliError || err instanceof ConfigError || err instanceof MigrationError || err instanceof ImportReadError) {
+      io.err(`错误：${err.message}`);
+      return 1;
+    }
+    io.err(`错误：${(err as Error).message}`);
+    if (process.env.LOG_LEVEL === 'debug') io.err(String((err as Error).stack));
+    return 1;
+  }
+}
+
+export { shanghaiDateTime };
+
+if (process.argv[1] && /cli[\\/]index\.ts$|bin[\\/]taizhang(\.js)?$/.test(process.argv[1])) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

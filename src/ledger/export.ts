@@ -1,0 +1,90 @@
+// `taizhang export`: the ledger as the office would print it — the import sheets plus each task's
+// supervision colour and latest progress. The extra columns are ignored on import, so an exported
+// file imports back unchanged.
+import ExcelJS from 'exceljs';
+import type { Db } from '../db/client.js';
+import type { WorkingCalendar } from '../core/calendar.js';
+import { shanghaiDateTime } from '../core/dates.js';
+import { LEVEL_LABELS, ROLE_LABELS, type IsoDate, type Role, type SupervisionLevel } from '../core/types.js';
+import type { SupervisionThresholds } from '../core/supervision.js';
+import { loadLedgerTasks, withSupervision } from './overview.js';
+
+const LEVEL_FILL: Record<SupervisionLevel, string | null> = { none: null, blue: 'FFBDD7EE', yellow: 'FFFFE699', red: 'FFF4B6B6' };
+
+export async function exportLedger(
+  db: Db,
+  tenantId: number,
+  file: string,
+  opts: { today: IsoDate; calendar: WorkingCalendar; thresholds?: SupervisionThresholds },
+): Promise<{ tasks: number; units: number; people: number; milestones: number }> {
+  const [units, people, tasks] = await Promise.all([
+    db.unit.findMany({ where: { tenantId }, orderBy: { id: 'asc' } }),
+    db.person.findMany({ where: { tenantId }, orderBy: { id: 'asc' } }),
+    loadLedgerTasks(db, tenantId),
+  ]);
+  const unitName = new Map(units.map((u) => [u.id, u.name]));
+  const personName = new Map(people.map((p) => [p.id, p.name]));
+  const latest = await latestReports(db, tasks.filter((t) => t.lastReportAt).map((t) => ({ id: t.id, at: t.lastReportAt! })));
+  const rated = withSupervision(tasks, opts.today, opts.calendar, opts.thresholds);
+
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Taizhang';
+  const sheet = (name: string, headers: string[], widths: number[]) => {
+    const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.addRow(headers);
+    ws.getRow(1).font = { bold: true };
+    ws.getRow(1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE7E6E6' } };
+    headers.forEach((_, i) => (ws.getColumn(i + 1).width = widths[i] ?? 14));
+    return ws;
+  };
+  const u = sheet('单位', ['单位名称', '类型', '上级单位', '工作群ID'], [20, 8, 20, 24]);
+  for (const x of units) u.addRow([x.name, x.kind, x.parentId ? unitName.get(x.parentId) : null, x.chatId]);
+  const p = sheet('人员', ['姓名', '单位', '角色', '手机', '邮箱', '飞书ID'], [10, 20, 22, 14, 22, 26]);
+  for (const x of people) {
+    const roles = x.roles.split(',').filter(Boolean).map((r) => ROLE_LABELS[r as Role] ?? r).join('、');
+    p.addRow([x.name, x.unitId ? unitName.get(x.unitId) : null, roles, x.mobile, x.email, x.openId]);
+  }
+  const t = sheet(
+    '台账',
+    ['编号', '改革事项', '类别', '批次', '领衔领导', '牵头单位', '配合单位', '责任人', '成果形式', '实施路径', '开始时间', '完成时限', '状态', '完成日期', '销号日期', '督办等级', '督办说明', '最新进展', '最新进展时间'],
+    [14, 36, 12, 8, 12, 18, 22, 8, 20, 24, 11, 11, 8, 11, 11, 8, 36, 40, 16],
+  );
+  const full = await db.task.findMany({ where: { tenantId }, select: { id: true, batch: true, deliverable: true, implementationPath: true } });
+  const extra = new Map(full.map((x) => [x.id, x]));
+  for (const x of rated) {
+    const e = extra.get(x.id)!;
+    const report = latest.get(x.id);
+    const row = t.addRow([
+      x.code, x.title, x.category, e.batch, x.leadLeaderIds.map((id) => personName.get(id)).join('、') || null,
+      unitName.get(x.leadUnitId), x.coUnitIds.map((id) => unitName.get(id)).join('、') || null, x.ownerName,
+      e.deliverable, e.implementationPath, x.startDate, x.deadline, x.status, x.completedOn, x.closedOn,
+      LEVEL_LABELS[x.supervision.level], x.supervision.reasons.join('；') || null,
+      report?.text ?? null, report ? shanghaiDateTime(report.reportedAt) : null,
+    ]);
+    const fill = LEVEL_FILL[x.supervision.level];
+    if (fill) row.getCell(16).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: fill } };
+  }
+  const m = sheet('节点', ['编号', '节点名称', '完成时限', '完成日期'], [14, 36, 11, 11]);
+  let milestones = 0;
+  for (const x of rated) for (const ms of x.milestones) {
+    m.addRow([x.code, ms.title, ms.dueDate, ms.doneDate ?? null]);
+    milestones++;
+  }
+  await wb.xlsx.writeFile(file);
+  return { tasks: rated.length, units: units.length, people: people.length, milestones };
+}
+
+/** The latest report of each task, found through the denormalised Task.lastReportAt. */
+async function latestReports(db: Db, tasks: { id: number; at: Date }[]) {
+  const out = new Map<number, { text: string; reportedAt: Date }>();
+  for (let i = 0; i < tasks.length; i += 200) {
+    const chunk = tasks.slice(i, i + 200);
+    const rows = await db.progressReport.findMany({
+      where: { OR: chunk.map((c) => ({ taskId: c.id, reportedAt: c.at })) },
+      select: { taskId: true, text: true, reportedAt: true, id: true },
+      orderBy: { id: 'asc' },
+    });
+    for (const r of rows) out.set(r.taskId, { text: r.text, reportedAt: r.reportedAt });
+  }
+  return out;
+}
