@@ -193,8 +193,16 @@ export class WorkingCalendar {
 
   /** The date itself if it is a working day, else the next one (a deadline on a holiday moves here). */
   workingDayOnOrAfter(date: IsoDate): IsoDate {
-    return this.walk(date, 1);
+    // Every deadline goes through here on every summary; a ledger has few distinct dates.
+    let hit = this.onOrAfterCache.get(date);
+    if (hit === undefined) {
+      hit = this.walk(date, 1);
+      if (this.onOrAfterCache.size > 50_000) this.onOrAfterCache.clear();
+      this.onOrAfterCache.set(date, hit);
+    }
+    return hit;
   }
+  private readonly onOrAfterCache = new Map<IsoDate, IsoDate>();
 
   workingDayOnOrBefore(date: IsoDate): IsoDate {
     return this.walk(date, -1);

@@ -56,10 +56,17 @@ export function cycleContaining(date: IsoDate, cycle: ReportingCycle): Period {
 
 /** The cycle `n` cycles before the one containing the date (n = 1: the previous cycle). */
 export function cycleBefore(date: IsoDate, cycle: ReportingCycle, n = 1): Period {
+  // Asked once per task with the same day: remember the few answers (periods are immutable values).
+  const key = `${date}|${cycle}|${n}`;
+  const hit = cycleBeforeCache.get(key);
+  if (hit) return hit;
   let period = cycleContaining(date, cycle);
   for (let i = 0; i < n; i++) period = cycleContaining(addDays(period.start, -1), cycle);
+  if (cycleBeforeCache.size > 1000) cycleBeforeCache.clear();
+  cycleBeforeCache.set(key, Object.freeze(period));
   return period;
 }
+const cycleBeforeCache = new Map<string, Period>();
 
 function normaliseYearMonth(year: number, month: number): { year: number; month: number } {
   const index = year * 12 + (month - 1);

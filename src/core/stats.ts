@@ -114,17 +114,53 @@ export function summarizeLedger(tasks: Iterable<StatsTask>, options: StatsOption
   };
 }
 
-function add(c: Counter, task: StatsTask, completed: boolean, late: boolean): void {
-  c.total++;
-  c.byStatus[task.status]++;
-  c.byLevel[task.level]++;
-  if (task.status === '暂缓') c.paused++;
-  else if (task.status === '待销号') c.reported++;
-  else if (OPEN.has(task.status)) c.open++;
+function add(c: Counter, task: Pick<StatsTask, 'status' | 'level'>, completed: boolean, late: boolean, n = 1): void {
+  c.total += n;
+  c.byStatus[task.status] += n;
+  c.byLevel[task.level] += n;
+  if (task.status === '暂缓') c.paused += n;
+  else if (task.status === '待销号') c.reported += n;
+  else if (OPEN.has(task.status)) c.open += n;
   if (completed) {
-    c.completed++;
-    if (!late) c.completedOnTime++;
+    c.completed += n;
+    if (!late) c.completedOnTime += n;
   }
+}
+
+/** A count of tasks sharing status, colour and on-time flag (a row of a GROUP BY). */
+export interface StatsGroup {
+  status: TaskStatus;
+  level: SupervisionLevel;
+  /** For 已销号 tasks: whether they were completed on time (see onTimeJudge). */
+  onTime: boolean | null;
+  count: number;
+}
+
+/**
+ * The same statistics as summarizeLedger, from pre-grouped counts (what a database GROUP BY
+ * returns), so a summary of 100,000 tasks never loads them one by one.
+ */
+export function summarizeGroups(
+  overallGroups: Iterable<StatsGroup>,
+  unitGroups: Iterable<StatsGroup & { unitId: number }>,
+  leaderGroups: Iterable<StatsGroup & { leaderId: number }>,
+): LedgerStats {
+  const fold = <K>(groups: Iterable<StatsGroup & K>, keyOf: (g: StatsGroup & K) => number) => {
+    const m = new Map<number, Counter>();
+    for (const g of groups) {
+      const key = keyOf(g);
+      let c = m.get(key);
+      if (!c) m.set(key, (c = newCounter()));
+      add(c, g, g.status === '已销号', g.onTime === false, g.count);
+    }
+    return [...m].sort((a, b) => a[0] - b[0]);
+  };
+  const overall = fold(overallGroups, () => 0)[0]?.[1] ?? newCounter();
+  return {
+    overall: finish(overall),
+    byUnit: fold(unitGroups, (g) => g.unitId).map(([unitId, c]) => ({ unitId, ...finish(c) })),
+    byLeader: fold(leaderGroups, (g) => g.leaderId).map(([leaderId, c]) => ({ leaderId, ...finish(c) })),
+  };
 }
 
 function finish(c: Counter): GroupStats {

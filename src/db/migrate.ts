@@ -72,6 +72,10 @@ function migrateSqlite(file: string, files: MigrationFile[]): MigrateResult {
   const db = new BetterSqlite3(file, { timeout: 15_000 });
   try {
     db.pragma('journal_mode = WAL');
+    // Prisma's SQLite migrations redefine tables (create new, copy, DROP old, rename). With foreign
+    // keys on, DROP TABLE cascades deletes into child tables, and PRAGMA foreign_keys is ignored
+    // inside a transaction, so turn them off first and check them before committing.
+    db.pragma('foreign_keys = OFF');
     db.exec(LEDGER_TABLE_SQLITE);
     const result: MigrateResult = { applied: [], alreadyApplied: [] };
     // IMMEDIATE takes the write lock up front, so a second process waits instead of racing.
@@ -88,7 +92,10 @@ function migrateSqlite(file: string, files: MigrationFile[]): MigrateResult {
         ).run(randomUUID(), m.checksum, m.name, new Date().toISOString(), new Date().toISOString());
         result.applied.push(m.name);
       }
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new MigrationError(`迁移后外键检查失败（${broken.length} 处），已回滚：${JSON.stringify(broken.slice(0, 3))}`);
     }).immediate();
+    db.pragma('foreign_keys = ON');
     return result;
   } finally {
     db.close();

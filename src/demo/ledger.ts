@@ -76,7 +76,7 @@ export const demoTasks: DemoTask[] = [
   { code: c(14), title: '中药材保护改革事项合法性审查与风险评估', category: '重点改革任务', batch: '第二批', leadUnit: '县司法局', coUnits: '县农业农村局', owner: '罗斌', deliverable: '合法性审查意见书', start: '2026-05-01', deadline: '2026-09-15', status: '推进中' },
   { code: c(15), title: '“智慧执法”平台：网格呼叫、中心派单、执法认领', category: '年度改革要点', batch: '第二批', leadUnit: '县司法局', coUnits: '城关街道', owner: '罗斌', deliverable: '平台运行报告', start: '2026-08-01', deadline: '2027-01-31', status: '推进中' },
   { code: c(16), title: '公共数据授权运营试点', category: '改革试点', batch: '第二批', leaders: '赵志强', leadUnit: '县行政审批服务局', owner: '彭博', deliverable: '授权运营管理办法', start: '2026-09-01', deadline: '2027-06-30', status: '待签收' },
-  { code: c(17), title: '义务教育优质均衡发展：教师“县管校聘”', category: '改革试点', batch: '第二批', leadUnit: '县教育局', owner: '冯雪', deliverable: '县管校聘实施细则', start: '2026-04-01', deadline: '2026-12-01', status: '推进中' },
+  { code: c(17), title: '义务教育优质均衡发展：教师“县管校聘”', category: '改革试点', batch: '第二批', leadUnit: '县教育局', owner: '冯雪', deliverable: '县管校聘实施细则', start: '2026-04-01', deadline: '2026-11-13', status: '推进中' },
   { code: c(18), title: '乡镇“一支队伍管执法”综合改革', category: '重点改革任务', batch: '第二批', leadUnit: '石堡镇', coUnits: '县司法局', owner: '杜鹃', deliverable: '综合执法事项目录', start: '2026-06-01', deadline: '2026-11-25', status: '推进中' },
 ];
 

@@ -25,16 +25,30 @@ export interface TaskFilter {
   unitId?: number;
   taskIds?: number[];
   openOnly?: boolean;
+  /** Only tasks whose stored colour is not for this day (see levels.ts). */
+  staleFor?: IsoDate;
+  /** Paging by id: tasks with id > afterId, at most `take`. */
+  afterId?: number;
+  take?: number;
+}
+
+export interface LoadOptions {
+  /** Load co-units (not needed for colours and rates). Default true. */
+  coUnits?: boolean;
+  /** Load milestones already done (colours only look at unfinished ones). Default true. */
+  doneMilestones?: boolean;
 }
 
 const OPEN: TaskStatus[] = ['待签收', '推进中', '有异议', '已调整'];
 
-export async function loadLedgerTasks(db: DbOrTx, tenantId: number, filter: TaskFilter = {}): Promise<LedgerTask[]> {
+export async function loadLedgerTasks(db: DbOrTx, tenantId: number, filter: TaskFilter = {}, load: LoadOptions = {}): Promise<LedgerTask[]> {
   const where = {
     tenantId,
     ...(filter.unitId !== undefined ? { OR: [{ leadUnitId: filter.unitId }, { coUnits: { some: { unitId: filter.unitId } } }] } : {}),
     ...(filter.taskIds ? { id: { in: filter.taskIds } } : {}),
     ...(filter.openOnly ? { status: { in: OPEN } } : {}),
+    ...(filter.staleFor ? { AND: [{ OR: [{ levelOn: null }, { levelOn: { not: filter.staleFor } }] }] } : {}),
+    ...(filter.afterId !== undefined ? { id: { gt: filter.afterId } } : {}),
   };
   const [tasks, leaders, coUnits, milestones] = await Promise.all([
     db.task.findMany({
@@ -43,11 +57,12 @@ export async function loadLedgerTasks(db: DbOrTx, tenantId: number, filter: Task
         id: true, code: true, title: true, category: true, status: true, leadUnitId: true, ownerName: true, startDate: true,
         deadline: true, completedOn: true, closedOn: true, lastReportAt: true, lastPercent: true, createdAt: true, weight: true,
       },
-      orderBy: { codeKey: 'asc' },
+      orderBy: filter.take !== undefined ? { id: 'asc' } : { codeKey: 'asc' },
+      ...(filter.take !== undefined ? { take: filter.take } : {}),
     }),
     db.taskLeadLeader.findMany({ where: { task: where }, select: { taskId: true, personId: true } }),
-    db.taskCoUnit.findMany({ where: { task: where }, select: { taskId: true, unitId: true } }),
-    db.milestone.findMany({ where: { task: where }, select: { taskId: true, title: true, dueDate: true, doneDate: true }, orderBy: { dueDate: 'asc' } }),
+    load.coUnits === false ? Promise.resolve([]) : db.taskCoUnit.findMany({ where: { task: where }, select: { taskId: true, unitId: true } }),
+    db.milestone.findMany({ where: { task: where, ...(load.doneMilestones === false ? { doneDate: null } : {}) }, select: { taskId: true, title: true, dueDate: true, doneDate: true }, orderBy: { dueDate: 'asc' } }),
   ]);
   const group = <T extends { taskId: number }>(rows: T[]) => {
     const m = new Map<number, T[]>();

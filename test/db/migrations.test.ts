@@ -35,6 +35,22 @@ async function applyRaw(db: TestDatabase, sql: string): Promise<void> {
   await client.end();
 }
 
+async function countRows(db: TestDatabase, tables: string[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const target = db.target;
+  if (target.provider === 'sqlite') {
+    const conn = new BetterSqlite3(target.file);
+    for (const t of tables) out[t] = (conn.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n;
+    conn.close();
+    return out;
+  }
+  const client = new pg.Client(pgPoolConfig(target));
+  await client.connect();
+  for (const t of tables) out[t] = Number((await client.query(`SELECT count(*) AS n FROM "${t}"`)).rows[0].n);
+  await client.end();
+  return out;
+}
+
 for (const provider of ['sqlite', 'postgresql'] as const) {
   const run = provider === 'sqlite' || postgresUrl ? describe : describe.skip;
   run(`migrations [${provider}]`, () => {
@@ -66,6 +82,25 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
       const again = await migrate(db.target);
       expect(again.applied).toEqual([]);
       expect(again.alreadyApplied).toHaveLength(readMigrations(provider).length);
+    });
+
+    it('keeps existing rows when later migrations redefine tables', async () => {
+      const all = readMigrations(provider);
+      expect(all.length).toBeGreaterThan(1);
+      const db = await fresh();
+      await migrate(db.target, all.slice(0, 1));
+      await applyRaw(db, `
+        INSERT INTO "Tenant" ("key", "name") VALUES ('t', 'T');
+        INSERT INTO "Unit" ("tenantId", "name") VALUES (1, '甲镇');
+        INSERT INTO "Person" ("tenantId", "name", "matchKey") VALUES (1, '张三', '张三@甲镇');
+        INSERT INTO "Task" ("tenantId", "code", "codeKey", "title", "leadUnitId", "updatedAt") VALUES (1, 'A-1', 'A-1', '事项', 1, CURRENT_TIMESTAMP);
+        INSERT INTO "TaskLeadLeader" ("taskId", "personId") VALUES (1, 1);
+        INSERT INTO "TaskCoUnit" ("taskId", "unitId") VALUES (1, 1);
+        INSERT INTO "Milestone" ("taskId", "title", "dueDate") VALUES (1, '节点', '2026-12-01');`);
+      const result = await migrate(db.target);
+      expect(result.applied).toEqual(all.slice(1).map((m) => m.name));
+      const counts = await countRows(db, ['Task', 'TaskLeadLeader', 'TaskCoUnit', 'Milestone']);
+      expect(counts).toEqual({ Task: 1, TaskLeadLeader: 1, TaskCoUnit: 1, Milestone: 1 });
     });
 
     it('refuses to run when an applied migration was edited afterwards', async () => {

@@ -171,7 +171,7 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
     if (same(before, after)) {
       result.tasks.unchanged++;
     } else {
-      await tx.task.update({ where: { id: t.id }, data: { ...scalarData(d), status: after.status as string } });
+      await tx.task.update({ where: { id: t.id }, data: { ...scalarData(d), status: after.status as string, levelOn: null } });
       if (!same(before.leadLeaders, after.leadLeaders)) {
         await tx.taskLeadLeader.deleteMany({ where: { taskId: t.id } });
         await tx.taskLeadLeader.createMany({ data: d.leadLeaderKeys.map((k) => ({ taskId: t.id, personId: personIdByKey(k) })) });
@@ -212,17 +212,20 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
         if (!h) toCreate.push({ taskId, title: m.title, dueDate: m.dueDate, doneDate: m.doneDate });
         else if (h.dueDate !== m.dueDate || h.doneDate !== m.doneDate) {
           await tx.milestone.update({ where: { id: h.id }, data: { dueDate: m.dueDate, doneDate: m.doneDate } });
+          await tx.task.update({ where: { id: taskId }, data: { levelOn: null } });
           log('milestone', h.id, 'update', { title: h.title, dueDate: h.dueDate, doneDate: h.doneDate }, { title: m.title, dueDate: m.dueDate, doneDate: m.doneDate });
           result.milestones.updated++;
         } else result.milestones.unchanged++;
       }
       for (const gone of have.values()) {
         await tx.milestone.delete({ where: { id: gone.id } });
+        await tx.task.update({ where: { id: taskId }, data: { levelOn: null } });
         log('milestone', gone.id, 'delete', { taskId, title: gone.title, dueDate: gone.dueDate, doneDate: gone.doneDate });
         result.milestones.deleted++;
       }
     }
     for (const part of chunks(toCreate)) {
+      await tx.task.updateMany({ where: { id: { in: [...new Set(part.map((m) => m.taskId))] } }, data: { levelOn: null } });
       const created = await tx.milestone.createManyAndReturn({ data: part });
       for (const m of created) log('milestone', m.id, 'create', undefined, { taskId: m.taskId, title: m.title, dueDate: m.dueDate, doneDate: m.doneDate });
       result.milestones.created += created.length;

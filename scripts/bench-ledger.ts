@@ -1,0 +1,221 @@
+// Benchmark for issue 2 (prints figures; not a test):
+//  1. import of a workbook with 10,000 tasks and 2,000 people (target ≤ 15 s);
+//  2. the per-unit completion/colour summary over 100,000 tasks and 1,000,000 progress reports
+//     (target ≤ 1 s);
+// on SQLite and, when BENCH_POSTGRES_URL or TEST_POSTGRES_URL is set, PostgreSQL.
+// Usage: npm run bench:ledger   (BENCH_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test)
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import ExcelJS from 'exceljs';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { parseDatabaseUrl, type DatabaseTarget } from '../src/config.js';
+import { openDatabase, pgPoolConfig, type Database } from '../src/db/client.js';
+import { ensureTenant } from '../src/db/repos/tenants.js';
+import { importLedger } from '../src/ledger/import/index.js';
+import { formatProblem } from '../src/ledger/import/validate.js';
+import { ledgerSummary } from '../src/ledger/summary.js';
+import { createWorkingCalendar } from '../src/core/calendar-data.js';
+
+const TASKS = Number(process.env.BENCH_IMPORT_TASKS ?? 10_000);
+const PEOPLE = Number(process.env.BENCH_IMPORT_PEOPLE ?? 2_000);
+const SUMMARY_TASKS = Number(process.env.BENCH_SUMMARY_TASKS ?? 100_000);
+const SUMMARY_REPORTS = Number(process.env.BENCH_SUMMARY_REPORTS ?? 1_000_000);
+const UNITS = 200;
+const pgUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL;
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'taizhang-bench-'));
+const calendar = createWorkingCalendar();
+const TODAY = '2026-11-21';
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const pad = (n: number) => String(n).padStart(5, '0');
+const date = (i: number) => new Date(Date.UTC(2026, 0, 1) + (i % 540) * 86_400_000).toISOString().slice(0, 10);
+
+async function writeBigWorkbook(file: string): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file });
+  const units = wb.addWorksheet('单位');
+  units.addRow(['单位名称', '类型']).commit();
+  for (let u = 0; u < UNITS; u++) units.addRow([`单位${pad(u)}`, u % 3 === 0 ? '乡镇' : '部门']).commit();
+  units.commit();
+  const people = wb.addWorksheet('人员');
+  people.addRow(['姓名', '单位', '角色', '手机']).commit();
+  for (let p = 0; p < PEOPLE; p++) {
+    const leader = p < 40;
+    people.addRow([`人员${pad(p)}`, leader ? null : `单位${pad(p % UNITS)}`, leader ? '县级领导' : ['改革联络员', '一把手', '改革专员'][p % 3], `138${String(p).padStart(8, '0')}`]).commit();
+  }
+  people.commit();
+  const tasks = wb.addWorksheet('台账');
+  tasks.addRow(['编号', '改革事项', '类别', '批次', '领衔领导', '牵头单位', '配合单位', '责任人', '成果形式', '开始时间', '完成时限', '状态']).commit();
+  for (let t = 0; t < TASKS; t++) {
+    tasks.addRow([
+      `BM-2026-${pad(t)}`, `改革事项第${t}项：推进某领域改革`, ['小切口改革', '改革试点', '重点改革任务'][t % 3], '第一批',
+      t % 5 === 0 ? `人员${pad(t % 40)}` : null, `单位${pad(t % UNITS)}`, `单位${pad((t + 1) % UNITS)}、单位${pad((t + 2) % UNITS)}`,
+      null, '实施方案', date(t % 400), date((t % 400) + 120), ['推进中', '待签收', '已销号', '待销号'][t % 4],
+    ]).commit();
+  }
+  tasks.commit();
+  const ms = wb.addWorksheet('节点');
+  ms.addRow(['编号', '节点名称', '完成时限']).commit();
+  for (let t = 0; t < TASKS; t += 2) ms.addRow([`BM-2026-${pad(t)}`, '阶段性成果', date((t % 400) + 60)]).commit();
+  ms.commit();
+  await wb.commit();
+}
+
+async function freshTarget(provider: 'sqlite' | 'postgresql'): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
+  if (provider === 'sqlite') {
+    const file = path.join(tmp, `${randomBytes(4).toString('hex')}.db`);
+    return { target: parseDatabaseUrl(`file:${file}`), drop: async () => {} };
+  }
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const url = new URL(pgUrl!);
+  url.searchParams.set('schema', schema);
+  return {
+    target: parseDatabaseUrl(url.toString()),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: pgUrl });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await c.end();
+    },
+  };
+}
+
+async function benchImport(provider: 'sqlite' | 'postgresql', workbook: string) {
+  const { target, drop } = await freshTarget(provider);
+  const db = await openDatabase(target);
+  try {
+    const tenant = await ensureTenant(db.prisma, 'bench');
+    const t0 = performance.now();
+    const outcome = await importLedger(db.prisma, tenant.id, [workbook]);
+    const first = performance.now() - t0;
+    if (!outcome.ok) throw new Error(outcome.problems.slice(0, 5).map(formatProblem).join('\n'));
+    const t1 = performance.now();
+    const again = await importLedger(db.prisma, tenant.id, [workbook]);
+    const second = performance.now() - t1;
+    if (!again.ok || again.result.tasks.unchanged !== TASKS) throw new Error('re-import changed something');
+    return { first, second };
+  } finally {
+    await db.close();
+    await drop();
+  }
+}
+
+/** Bulk-loads the summary data set with plain SQL (generated server-side), outside the timing. */
+async function seedSummaryData(db: Database, tenantId: number): Promise<void> {
+  const statuses = `CASE (i % 8) WHEN 0 THEN '已销号' WHEN 1 THEN '待销号' WHEN 2 THEN '待签收' WHEN 3 THEN '暂缓' ELSE '推进中' END`;
+  if (db.target.provider === 'sqlite') {
+    const conn = new BetterSqlite3(db.target.file);
+    conn.pragma('journal_mode = WAL');
+    conn.pragma('synchronous = OFF');
+    conn.exec(`
+      WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ${UNITS - 1})
+      INSERT INTO "Unit" ("tenantId", "name", "kind") SELECT ${tenantId}, '单位' || i, '部门' FROM seq;
+      WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < 99)
+      INSERT INTO "Person" ("tenantId", "name", "matchKey", "roles") SELECT ${tenantId}, '领导' || i, '领导' || i || '@', 'LEADER' FROM seq;`);
+    const firstUnit = (conn.prepare(`SELECT min(id) AS id FROM "Unit" WHERE "tenantId" = ?`).get(tenantId) as { id: number }).id;
+    const firstLeader = (conn.prepare(`SELECT min(id) AS id FROM "Person" WHERE "tenantId" = ?`).get(tenantId) as { id: number }).id;
+    conn.exec(`
+      WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ${SUMMARY_TASKS - 1})
+      INSERT INTO "Task" ("tenantId", "code", "codeKey", "title", "leadUnitId", "deadline", "startDate", "status", "completedOn", "closedOn", "lastReportAt", "lastPercent", "createdAt", "updatedAt")
+      SELECT ${tenantId}, 'S-' || i, 'S-' || i, '事项' || i, ${firstUnit} + (i % ${UNITS}),
+        date('2026-01-01', '+' || (i % 540) || ' days'), date('2025-12-01', '+' || (i % 300) || ' days'), ${statuses},
+        CASE WHEN i % 8 IN (0, 1) THEN date('2026-01-01', '+' || (i % 560) || ' days') END,
+        CASE WHEN i % 8 = 0 THEN date('2026-01-05', '+' || (i % 560) || ' days') END,
+        strftime('%Y-%m-%dT%H:%M:%fZ', '2026-11-01', '-' || (i % 90) || ' days'), i % 100, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'
+      FROM seq;`);
+    const firstTask = (conn.prepare(`SELECT min(id) AS id FROM "Task" WHERE "tenantId" = ?`).get(tenantId) as { id: number }).id;
+    conn.exec(`
+      INSERT INTO "TaskLeadLeader" ("taskId", "personId") SELECT id, ${firstLeader} + (id % 100) FROM "Task" WHERE "tenantId" = ${tenantId} AND id % 4 = 0;
+      INSERT INTO "TaskCoUnit" ("taskId", "unitId") SELECT id, ${firstUnit} + ((id + 1) % ${UNITS}) FROM "Task" WHERE "tenantId" = ${tenantId};
+      INSERT INTO "Milestone" ("taskId", "title", "dueDate") SELECT id, '节点', date('2026-06-01', '+' || (id % 300) || ' days') FROM "Task" WHERE "tenantId" = ${tenantId} AND id % 3 = 0;
+      WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ${SUMMARY_REPORTS - 1})
+      INSERT INTO "ProgressReport" ("tenantId", "taskId", "reportedAt", "kind", "text", "percent", "source")
+      SELECT ${tenantId}, ${firstTask} + (i % ${SUMMARY_TASKS}), strftime('%Y-%m-%dT%H:%M:%fZ', '2026-11-01', '-' || (i % 300) || ' days'), '进展', '本月推进情况：完成阶段性工作' || i, i % 100, 'import' FROM seq;`);
+    conn.close();
+    return;
+  }
+  const client = new pg.Client(pgPoolConfig(db.target));
+  await client.connect();
+  await client.query(`SET synchronous_commit = off`);
+  await client.query(`INSERT INTO "Unit" ("tenantId", "name", "kind") SELECT $1, '单位' || i, '部门' FROM generate_series(0, ${UNITS - 1}) i`, [tenantId]);
+  await client.query(`INSERT INTO "Person" ("tenantId", "name", "matchKey", "roles") SELECT $1, '领导' || i, '领导' || i || '@', 'LEADER' FROM generate_series(0, 99) i`, [tenantId]);
+  const firstUnit = (await client.query(`SELECT min(id) AS id FROM "Unit" WHERE "tenantId" = $1`, [tenantId])).rows[0].id;
+  const firstLeader = (await client.query(`SELECT min(id) AS id FROM "Person" WHERE "tenantId" = $1`, [tenantId])).rows[0].id;
+  await client.query(`
+    INSERT INTO "Task" ("tenantId", "code", "codeKey", "title", "leadUnitId", "deadline", "startDate", "status", "completedOn", "closedOn", "lastReportAt", "lastPercent", "createdAt", "updatedAt")
+    SELECT $1, 'S-' || i, 'S-' || i, '事项' || i, ${firstUnit} + (i % ${UNITS}),
+      to_char(date '2026-01-01' + (i % 540), 'YYYY-MM-DD'), to_char(date '2025-12-01' + (i % 300), 'YYYY-MM-DD'), ${statuses},
+      CASE WHEN i % 8 IN (0, 1) THEN to_char(date '2026-01-01' + (i % 560), 'YYYY-MM-DD') END,
+      CASE WHEN i % 8 = 0 THEN to_char(date '2026-01-05' + (i % 560), 'YYYY-MM-DD') END,
+      timestamp '2026-11-01' - (i % 90) * interval '1 day', i % 100, now(), now()
+    FROM generate_series(0, ${SUMMARY_TASKS - 1}) i`, [tenantId]);
+  const firstTask = (await client.query(`SELECT min(id) AS id FROM "Task" WHERE "tenantId" = $1`, [tenantId])).rows[0].id;
+  await client.query(`INSERT INTO "TaskLeadLeader" ("taskId", "personId") SELECT id, ${firstLeader} + (id % 100) FROM "Task" WHERE "tenantId" = $1 AND id % 4 = 0`, [tenantId]);
+  await client.query(`INSERT INTO "TaskCoUnit" ("taskId", "unitId") SELECT id, ${firstUnit} + ((id + 1) % ${UNITS}) FROM "Task" WHERE "tenantId" = $1`, [tenantId]);
+  await client.query(`INSERT INTO "Milestone" ("taskId", "title", "dueDate") SELECT id, '节点', to_char(date '2026-06-01' + (id % 300), 'YYYY-MM-DD') FROM "Task" WHERE "tenantId" = $1 AND id % 3 = 0`, [tenantId]);
+  await client.query(`
+    INSERT INTO "ProgressReport" ("tenantId", "taskId", "reportedAt", "kind", "text", "percent", "source")
+    SELECT $1, ${firstTask} + (i % ${SUMMARY_TASKS}), timestamp '2026-11-01' - (i % 300) * interval '1 day', '进展', '本月推进情况：完成阶段性工作' || i, i % 100, 'import'
+    FROM generate_series(0, ${SUMMARY_REPORTS - 1}) i`, [tenantId]);
+  await client.query('ANALYZE');
+  await client.end();
+}
+
+async function benchSummary(provider: 'sqlite' | 'postgresql') {
+  const { target, drop } = await freshTarget(provider);
+  const db = await openDatabase(target);
+  try {
+    const tenant = await ensureTenant(db.prisma, 'bench-summary');
+    const s0 = performance.now();
+    await seedSummaryData(db, tenant.id);
+    const seeded = performance.now() - s0;
+    const reports = await db.prisma.progressReport.count({ where: { tenantId: tenant.id } });
+    // The first summary of a day recomputes every task's colour (levels.ts); later ones only count.
+    const c0 = performance.now();
+    const cold = await ledgerSummary(db.prisma, tenant.id, { today: TODAY, calendar });
+    const coldMs = performance.now() - c0;
+    if (cold.refreshed !== SUMMARY_TASKS || cold.stats.overall.total !== SUMMARY_TASKS) throw new Error(`cold summary saw ${cold.stats.overall.total} tasks`);
+    const runs: number[] = [];
+    let units = 0;
+    for (let i = 0; i < 5; i++) {
+      // A few tasks change between summaries, as they do during a working day.
+      const ids = await db.prisma.task.findMany({ where: { tenantId: tenant.id }, select: { id: true }, take: 100, skip: i * 1000 });
+      await db.prisma.task.updateMany({ where: { id: { in: ids.map((x) => x.id) } }, data: { levelOn: null } });
+      const t0 = performance.now();
+      const summary = await ledgerSummary(db.prisma, tenant.id, { today: TODAY, calendar });
+      runs.push(performance.now() - t0);
+      units = summary.stats.byUnit.length;
+      if (summary.stats.overall.total !== SUMMARY_TASKS || summary.refreshed !== 100) throw new Error('summary miscounted');
+    }
+    runs.sort((a, b) => a - b);
+    return { seeded, reports, units, coldMs, median: runs[2]!, best: runs[0]!, worst: runs[4]! };
+  } finally {
+    await db.close();
+    await drop();
+  }
+}
+
+const providers: ('sqlite' | 'postgresql')[] = pgUrl ? ['sqlite', 'postgresql'] : ['sqlite'];
+console.log(`Taizhang ledger benchmark — ${os.cpus().length} cores, Node ${process.version}`);
+if (!pgUrl) console.log('WARNING: PostgreSQL skipped (set BENCH_POSTGRES_URL or TEST_POSTGRES_URL)');
+const workbook = path.join(tmp, 'big.xlsx');
+const w0 = performance.now();
+await writeBigWorkbook(workbook);
+console.log(`workbook: ${TASKS} tasks, ${PEOPLE} people, ${UNITS} units, ${TASKS / 2} milestones (written in ${secs(performance.now() - w0)})`);
+const rows: string[] = [];
+for (const provider of providers) {
+  const imp = await benchImport(provider, workbook);
+  const line = `[${provider}] import ${TASKS} tasks + ${PEOPLE} people: ${secs(imp.first)} (target ≤ 15 s) ${imp.first <= 15_000 ? 'OK' : 'MISSED'}; re-import (no changes): ${secs(imp.second)}`;
+  console.log(line);
+  rows.push(line);
+}
+for (const provider of providers) {
+  const s = await benchSummary(provider);
+  const line = `[${provider}] summary over ${SUMMARY_TASKS} tasks / ${s.reports} reports / ${s.units} units (100 tasks changed since the last one): median ${s.median.toFixed(0)} ms (best ${s.best.toFixed(0)}, worst ${s.worst.toFixed(0)}; target ≤ 1000 ms) ${s.worst <= 1000 ? 'OK' : 'MISSED'}; first summary of the day (all ${SUMMARY_TASKS} colours recomputed): ${s.coldMs.toFixed(0)} ms; data seeded in ${secs(s.seeded)}`;
+  console.log(line);
+  rows.push(line);
+}
+rmSync(tmp, { recursive: true, force: true });

@@ -1,0 +1,57 @@
+// The ledger summary behind the 台账 card and `taizhang summary`: counts by status and colour,
+// completion and on-time rates, per unit and per leader, for one day. Stale colours are
+// recomputed first (src/ledger/levels.ts); the counting itself is a GROUP BY in the database.
+import type { DbOrTx } from '../db/client.js';
+import type { WorkingCalendar } from '../core/calendar.js';
+import { summarizeGroups, type LedgerStats, type StatsGroup } from '../core/stats.js';
+import type { SupervisionThresholds } from '../core/supervision.js';
+import type { IsoDate, SupervisionLevel, TaskStatus } from '../core/types.js';
+import { refreshLevels } from './levels.js';
+
+export interface LedgerSummary {
+  today: IsoDate;
+  stats: LedgerStats;
+  unitNames: Map<number, string>;
+  leaderNames: Map<number, string>;
+  /** Tasks whose colour had to be recomputed first (0 when the colours were current). */
+  refreshed: number;
+}
+
+interface GroupRow { status: string; level: string; onTime: boolean | number | null; n: bigint | number }
+
+export async function ledgerSummary(
+  db: DbOrTx,
+  tenantId: number,
+  opts: { today: IsoDate; calendar: WorkingCalendar; thresholds?: SupervisionThresholds; unitId?: number },
+): Promise<LedgerSummary> {
+  const { refreshed } = await refreshLevels(db, tenantId, opts);
+  const unitFilter = opts.unitId === undefined ? {} : { OR: [{ leadUnitId: opts.unitId }, { coUnits: { some: { unitId: opts.unitId } } }] };
+  const where = { tenantId, ...unitFilter };
+  const [byUnit, byLeader, units, leaders] = await Promise.all([
+    db.task.groupBy({ by: ['leadUnitId', 'status', 'level', 'onTime'], where, _count: { _all: true } }),
+    // Prisma's groupBy cannot join; one plain aggregate over the link table does it for both databases.
+    opts.unitId === undefined
+      ? db.$queryRaw<(GroupRow & { personId: number })[]>`
+          SELECT l."personId" AS "personId", t."status" AS "status", t."level" AS "level", t."onTime" AS "onTime", COUNT(*) AS "n"
+          FROM "TaskLeadLeader" l JOIN "Task" t ON t."id" = l."taskId"
+          WHERE t."tenantId" = ${tenantId}
+          GROUP BY l."personId", t."status", t."level", t."onTime"`
+      : Promise.resolve([]),
+    db.unit.findMany({ where: { tenantId }, select: { id: true, name: true } }),
+    db.person.findMany({ where: { tenantId, roles: { contains: 'LEADER' } }, select: { id: true, name: true } }),
+  ]);
+  const group = (r: { status: string; level: string; onTime: boolean | number | null }, count: number): StatsGroup => ({
+    status: r.status as TaskStatus, level: r.level as SupervisionLevel, onTime: r.onTime === null ? null : Boolean(r.onTime), count,
+  });
+  const unitGroups = byUnit.map((r) => ({ ...group(r, r._count._all), unitId: r.leadUnitId }));
+  const stats = summarizeGroups(
+    unitGroups,
+    unitGroups,
+    byLeader.map((r) => ({ ...group(r, Number(r.n)), leaderId: Number(r.personId) })),
+  );
+  return {
+    today: opts.today, stats, refreshed,
+    unitNames: new Map(units.map((u) => [u.id, u.name])),
+    leaderNames: new Map(leaders.map((l) => [l.id, l.name])),
+  };
+}
