@@ -1,0 +1,48 @@
+// Who may do what to a task (DESIGN §6). Pure. Card values and chat text are never trusted: every
+// action is checked here against the operator's person record. Refusals explain why, in Chinese.
+import type { Role } from './types.js';
+
+export interface Actor {
+  personId: number;
+  name: string;
+  unitId: number | null;
+  roles: readonly Role[];
+}
+
+export interface TaskParties {
+  leadUnitId: number;
+  leadUnitName: string;
+  coUnitIds: readonly number[];
+  leadLeaderIds: readonly number[];
+}
+
+export type TaskOperation = 'report' | 'problem' | 'complete' | 'sign' | 'dispute' | 'urge' | 'review' | 'resolveDispute';
+
+export type Permission = { ok: true } | { ok: false; reason: string };
+
+const OK: Permission = { ok: true };
+const isOffice = (a: Actor) => a.roles.includes('ADMIN');
+const inLeadUnit = (a: Actor, t: TaskParties) => a.unitId !== null && a.unitId === t.leadUnitId;
+const inCoUnit = (a: Actor, t: TaskParties) => a.unitId !== null && t.coUnitIds.includes(a.unitId);
+const leadsIt = (a: Actor, t: TaskParties) => t.leadLeaderIds.includes(a.personId);
+
+export function checkPermission(actor: Actor, task: TaskParties, op: TaskOperation): Permission {
+  switch (op) {
+    case 'report':
+    case 'problem':
+      if (inLeadUnit(actor, task) || inCoUnit(actor, task) || leadsIt(actor, task) || isOffice(actor)) return OK;
+      return { ok: false, reason: `您不是该事项牵头单位（${task.leadUnitName}）、配合单位或领衔领导的人员，不能报送。` };
+    case 'complete':
+      if (inLeadUnit(actor, task) || leadsIt(actor, task) || isOffice(actor)) return OK;
+      return { ok: false, reason: `完成情况由牵头单位（${task.leadUnitName}）报送，配合单位请用「进展」报送配合情况。` };
+    case 'sign':
+    case 'dispute':
+      if (inLeadUnit(actor, task)) return OK;
+      return { ok: false, reason: `只有牵头单位（${task.leadUnitName}）的人员可以${op === 'sign' ? '签收' : '对交办提出异议'}。` };
+    case 'urge':
+    case 'review':
+    case 'resolveDispute':
+      if (isOffice(actor)) return OK;
+      return { ok: false, reason: `只有改革办可以${op === 'urge' ? '催办' : op === 'review' ? '审核销号' : '处理异议'}。` };
+  }
+}

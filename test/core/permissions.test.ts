@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { checkPermission, type Actor, type TaskOperation, type TaskParties } from '../../src/core/permissions.js';
+
+const task: TaskParties = { leadUnitId: 1, leadUnitName: '石堡镇', coUnitIds: [2], leadLeaderIds: [100] };
+const actor = (over: Partial<Actor>): Actor => ({ personId: 1, name: '某人', unitId: null, roles: [], ...over });
+const liaisonA = actor({ unitId: 1, roles: ['LIAISON'] });
+const liaisonCo = actor({ unitId: 2, roles: ['LIAISON'] });
+const liaisonB = actor({ unitId: 3, roles: ['LIAISON'] });
+const leader = actor({ personId: 100, roles: ['LEADER'] });
+const otherLeader = actor({ personId: 101, roles: ['LEADER'] });
+const office = actor({ unitId: 9, roles: ['ADMIN'] });
+
+const allowed = (a: Actor, op: TaskOperation) => checkPermission(a, task, op).ok;
+
+describe('permissions', () => {
+  it.each<[string, Actor, Record<TaskOperation, boolean>]>([
+    ['lead-unit liaison', liaisonA, { report: true, problem: true, complete: true, sign: true, dispute: true, urge: false, review: false, resolveDispute: false }],
+    ['co-unit liaison', liaisonCo, { report: true, problem: true, complete: false, sign: false, dispute: false, urge: false, review: false, resolveDispute: false }],
+    ['another unit', liaisonB, { report: false, problem: false, complete: false, sign: false, dispute: false, urge: false, review: false, resolveDispute: false }],
+    ['lead leader', leader, { report: true, problem: true, complete: true, sign: false, dispute: false, urge: false, review: false, resolveDispute: false }],
+    ['another leader', otherLeader, { report: false, problem: false, complete: false, sign: false, dispute: false, urge: false, review: false, resolveDispute: false }],
+    ['office', office, { report: true, problem: true, complete: true, sign: false, dispute: false, urge: true, review: true, resolveDispute: true }],
+  ])('%s', (_name, who, expected) => {
+    for (const [op, ok] of Object.entries(expected)) expect([op, allowed(who, op as TaskOperation)]).toEqual([op, ok]);
+  });
+
+  it('explains a refusal in Chinese', () => {
+    expect(checkPermission(liaisonB, task, 'report')).toEqual({ ok: false, reason: expect.stringContaining('石堡镇') });
+    expect(checkPermission(liaisonA, task, 'review')).toEqual({ ok: false, reason: '只有改革办可以审核销号。' });
+  });
+});
