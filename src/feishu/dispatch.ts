@@ -1,0 +1,197 @@
+// The ONE event path shared by both transports. The webhook (after verifying and decrypting) and
+// the long connection (WSClient) both call the same `lark.EventDispatcher`, whose handlers:
+//   - im.message.receive_v1, im.chat.member.bot.added_v1 → durable inbox (deduplicated), then return
+//     at once; the InboxProcessor calls the BotHandlers afterwards;
+//   - card.action.trigger → BotHandlers.onCardAction, synchronously, raced against the 3-s deadline.
+// Handlers never learn which transport delivered an event.
+import * as lark from '@larksuiteoapi/node-sdk';
+import type { Logger } from 'pino';
+import type { BotHandlers, CardAction, CardActionResponse } from '../chat/types.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { Database } from '../db/client.js';
+import { quietSdkLogger } from './client.js';
+import { errorText, storeEvent } from './inbox.js';
+import {
+  EVENT_BOT_ADDED,
+  EVENT_CARD_ACTION,
+  EVENT_MESSAGE_RECEIVE,
+  FeishuPayloadError,
+  envelopeFromDispatcherData,
+  normalizeBotAdded,
+  normalizeCardAction,
+  normalizeMessage,
+  type FeishuEnvelope,
+} from './normalize.js';
+import { enqueueLateCardUpdate } from './sender.js';
+
+export const SUBSCRIBED_EVENTS = [EVENT_MESSAGE_RECEIVE, EVENT_BOT_ADDED, EVENT_CARD_ACTION] as const;
+
+export const CARD_TOASTS = {
+  slow: '处理中，请稍后刷新',
+  duplicate: '该操作已处理，无需重复点击',
+  failed: '操作未能完成，请稍后重试',
+  invalid: '无法识别该卡片操作',
+} as const;
+
+export interface EventRouterOptions {
+  db: Database;
+  handlers: BotHandlers;
+  logger: Logger;
+  clock?: Clock;
+  /** Called after an event was stored (not for duplicates): wake the InboxProcessor. */
+  onEventStored?: () => void;
+  /** Card callbacks must be answered within 3 s; the handler gets this long (default 2500 ms). */
+  cardDeadlineMs?: number;
+  /**
+   * A card handler that finishes after the deadline cannot answer the callback any more; its card
+   * is applied with the callback token instead. Default: enqueue a `card_update` in the outbox.
+   */
+  onLateCardResponse?: (action: CardAction, response: CardActionResponse) => Promise<void>;
+}
+
+export type IngestResult = 'stored' | 'duplicate' | 'invalid';
+
+export class EventRouter {
+  private readonly clock: Clock;
+  private readonly cardDeadlineMs: number;
+
+  constructor(private readonly opts: EventRouterOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.cardDeadlineMs = opts.cardDeadlineMs ?? 2_500;
+  }
+
+  /** Stores an event for asynchronous processing. Fast: one INSERT. */
+  async ingestEvent(envelope: FeishuEnvelope): Promise<IngestResult> {
+    const { header } = envelope;
+    const log = this.opts.logger.child({ eventId: header.event_id, eventType: header.event_type });
+    let messageId: string | undefined;
+    let invalid: string | undefined;
+    try {
+      // Validate now so a malformed event is recorded as failed (and still deduplicated) at once.
+      if (header.event_type === EVENT_MESSAGE_RECEIVE) messageId = normalizeMessage(envelope).messageId;
+      else if (header.event_type === EVENT_BOT_ADDED) normalizeBotAdded(envelope);
+    } catch (err) {
+      if (!(err instanceof FeishuPayloadError)) throw err;
+      invalid = err.message;
+      const raw = (envelope.event['message'] as { message_id?: unknown } | undefined)?.message_id;
+      if (typeof raw === 'string' && raw) messageId = raw;
+    }
+    const result = await storeEvent(
+      this.opts.db.prisma,
+      {
+        tenantKey: header.tenant_key ?? '',
+        eventId: header.event_id,
+        messageId,
+        eventType: header.event_type,
+        payload: envelope,
+        ...(invalid ? { status: 'failed' as const, error: invalid } : {}),
+      },
+      this.clock,
+    );
+    if (invalid) {
+      log.warn({ reason: invalid, result }, '事件格式不正确，已记录为失败');
+      return 'invalid';
+    }
+    if (result === 'duplicate') {
+      log.info({ messageId }, '重复事件，已忽略');
+      return 'duplicate';
+    }
+    log.debug({ messageId }, '事件已入收件箱');
+    this.opts.onEventStored?.();
+    return 'stored';
+  }
+
+  /** Answers a card callback: the handler's {toast, card}, or a toast when slow, failing or repeated. */
+  async handleCardAction(envelope: FeishuEnvelope): Promise<CardActionResponse> {
+    const { header } = envelope;
+    const log = this.opts.logger.child({ eventId: header.event_id, eventType: header.event_type });
+    const prisma = this.opts.db.prisma;
+    let action: CardAction;
+    try {
+      action = normalizeCardAction(envelope);
+    } catch (err) {
+      if (!(err instanceof FeishuPayloadError)) throw err;
+      log.warn({ reason: err.message }, '卡片回调格式不正确');
+      await storeEvent(prisma, inboxRow(envelope, 'failed', err.message), this.clock);
+      return { toast: { type: 'error', content: CARD_TOASTS.invalid } };
+    }
+    // Persisted first (as done): a repeated callback is recognised even after a restart.
+    const stored = await storeEvent(prisma, inboxRow(envelope, 'done'), this.clock);
+    if (stored === 'duplicate') {
+      log.info('重复的卡片回调，已忽略');
+      return { toast: { type: 'info', content: CARD_TOASTS.duplicate } };
+    }
+
+    const markFailed = (err: unknown) =>
+      prisma.inboxEvent
+        .updateMany({ where: { eventId: header.event_id }, data: { status: 'failed', error: errorText(err) } })
+        .catch(() => undefined);
+
+    const work = this.opts.handlers.onCardAction(action);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), this.cardDeadlineMs);
+    });
+    try {
+      const outcome = await Promise.race([work, deadline]);
+      if (outcome !== 'late') return sanitizeCardResponse(outcome);
+    } catch (err) {
+      log.error({ err: errorText(err) }, '卡片回调处理失败');
+      await markFailed(err);
+      return { toast: { type: 'error', content: CARD_TOASTS.failed } };
+    } finally {
+      clearTimeout(timer);
+    }
+
+    log.warn({ deadlineMs: this.cardDeadlineMs }, '卡片回调处理超时，先回复“处理中”，完成后用回调 token 更新卡片');
+    work
+      .then(async (late) => {
+        const response = sanitizeCardResponse(late);
+        if (!response.card) return;
+        const apply = this.opts.onLateCardResponse ?? ((a, r) => enqueueLateCardUpdate(this.opts.db.prisma, a, r, log));
+        await apply(action, response);
+      })
+      .catch(async (err) => {
+        log.error({ err: errorText(err) }, '超时后的卡片回调处理失败');
+        await markFailed(err);
+      });
+    return { toast: { type: 'info', content: CARD_TOASTS.slow } };
+  }
+}
+
+function inboxRow(envelope: FeishuEnvelope, status: 'done' | 'failed', error?: string) {
+  return {
+    tenantKey: envelope.header.tenant_key ?? '',
+    eventId: envelope.header.event_id,
+    eventType: envelope.header.event_type,
+    payload: envelope,
+    status,
+    error,
+  };
+}
+
+/** Only {toast, card} go back to Feishu (anything else in the handler's object is dropped). */
+function sanitizeCardResponse(res: CardActionResponse | undefined | null): CardActionResponse {
+  const out: CardActionResponse = {};
+  if (res?.toast) out.toast = res.toast;
+  if (res?.card) out.card = res.card;
+  return out;
+}
+
+/**
+ * The SDK EventDispatcher both transports call (`dispatcher.invoke(envelope, {needCheck:false})`):
+ * the webhook after its own raw-body verification, the WSClient for frames it receives.
+ */
+export function createEventDispatcher(router: EventRouter, logger?: Logger): lark.EventDispatcher {
+  const dispatcher = new lark.EventDispatcher({ logger: quietSdkLogger(logger), loggerLevel: lark.LoggerLevel.warn });
+  const ingest = async (data: Record<string, unknown>) => {
+    await router.ingestEvent(envelopeFromDispatcherData(data));
+    return {};
+  };
+  dispatcher.register({
+    [EVENT_MESSAGE_RECEIVE]: ingest,
+    [EVENT_BOT_ADDED]: ingest,
+    [EVENT_CARD_ACTION]: (data: Record<string, unknown>) => router.handleCardAction(envelopeFromDispatcherData(data)),
+  } as Parameters<lark.EventDispatcher['register']>[0]);
+  return dispatcher;
+}

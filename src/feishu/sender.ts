@@ -1,0 +1,594 @@
+// The ONE outbound path. Everything the bot says is first written to the OutboxMessage table with
+// a unique dedupeKey (job, subject, recipient, period…) — a second enqueue is a no-op — and the
+// Sender drains the table: claims rows (no two instances send the same row), respects Feishu's
+// rate limits, sends through the SDK with a deterministic `uuid` (Feishu drops a repeat of the
+// same uuid within 1 h, so a send in flight during a crash is not duplicated), backs off on
+// 429/99991400/230020/11232/11233 honouring x-ogw-ratelimit-reset, retries transient failures
+// with exponential backoff and records permanent failures (reported once via onPermanentFailure).
+import { createHash, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type * as lark from '@larksuiteoapi/node-sdk';
+import type { Logger } from 'pino';
+import type { CardAction, CardActionResponse, OutgoingContent } from '../chat/types.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { Database, DbOrTx } from '../db/client.js';
+import type { OutboxMessage } from '../generated/prisma-sqlite/client.js';
+import { invalidateTenantToken } from './client.js';
+import { SlidingWindowLimiter, type LimitSpec } from './ratelimit.js';
+
+export type OutboxKind = 'send' | 'reply' | 'patch' | 'card_update';
+export type ReceiveIdType = 'open_id' | 'user_id' | 'union_id' | 'email' | 'chat_id';
+export type OutboxRow = OutboxMessage;
+
+export interface EnqueueInput {
+  tenantId: number;
+  /** Unique per intended delivery, e.g. `remind:deadline:task42:ou_x:2026-11-21`. */
+  dedupeKey: string;
+  kind: OutboxKind;
+  /** Required for 'send'. */
+  receiveIdType?: ReceiveIdType;
+  /** send: the recipient; reply/patch: the message id; card_update: the callback token (c-…). */
+  receiveId: string;
+  message: OutgoingContent;
+  /** Do not send before this instant (default: now). */
+  notBefore?: Date;
+}
+
+export interface EnqueueResult {
+  created: boolean;
+  uuid: string;
+  id?: number;
+}
+
+/**
+ * In-process signal: enqueueMessage() emits 'enqueued' so running Senders wake at once instead of
+ * waiting for their poll interval (other instances still find the row by polling).
+ */
+export const outboxSignal = new EventEmitter();
+outboxSignal.setMaxListeners(50);
+
+/** Feishu's idempotency key for a row: a deterministic ≤ 50-char hash of the dedupeKey. */
+export function outboxUuid(dedupeKey: string): string {
+  return createHash('sha256').update(dedupeKey, 'utf8').digest('hex').slice(0, 40);
+}
+
+/**
+ * Adds a message to the outbox. A dedupeKey that already exists makes this a no-op
+ * (INSERT … ON CONFLICT DO NOTHING: never throws on a duplicate, safe inside a transaction).
+ */
+export async function enqueueMessage(db: DbOrTx, input: EnqueueInput, clock: Clock = systemClock): Promise<EnqueueResult> {
+  if (input.kind === 'send' && !input.receiveIdType) throw new Error('kind=send 需要 receiveIdType');
+  if ((input.kind === 'patch' || input.kind === 'card_update') && input.message.msgType !== 'interactive') {
+    throw new Error(`kind=${input.kind} 只能更新卡片（interactive）`);
+  }
+  if (!input.dedupeKey) throw new Error('dedupeKey 不能为空');
+  const uuid = outboxUuid(input.dedupeKey);
+  const now = clock.now();
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    INSERT INTO "OutboxMessage" ("tenantId", "dedupeKey", "uuid", "kind", "receiveIdType", "receiveId", "msgType", "content",
+                                 "status", "attempts", "nextAttemptAt", "createdAt")
+    VALUES (${input.tenantId}, ${input.dedupeKey}, ${uuid}, ${input.kind}, ${input.receiveIdType ?? null}, ${input.receiveId},
+            ${input.message.msgType}, ${JSON.stringify(input.message.content)}, 'pending', 0, ${input.notBefore ?? now}, ${now})
+    ON CONFLICT DO NOTHING
+    RETURNING "id"`;
+  const id = rows[0]?.id;
+  if (id === undefined) return { created: false, uuid };
+  outboxSignal.emit('enqueued');
+  return { created: true, uuid, id: Number(id) };
+}
+
+/** A card handler finished after the callback was answered: apply its card with the callback token. */
+export async function enqueueLateCardUpdate(
+  db: DbOrTx,
+  action: CardAction,
+  response: CardActionResponse,
+  logger?: Logger,
+  clock: Clock = systemClock,
+): Promise<void> {
+  if (!response.card || !action.token) return;
+  const tenant = await db.tenant.findUnique({ where: { key: action.tenantKey }, select: { id: true } });
+  if (!tenant) {
+    logger?.warn({ tenantKey: action.tenantKey }, '未知租户，无法补发卡片更新');
+    return;
+  }
+  await enqueueMessage(
+    db,
+    {
+      tenantId: tenant.id,
+      dedupeKey: `card-late:${action.token}`,
+      kind: 'card_update',
+      receiveId: action.token,
+      message: { msgType: 'interactive', content: response.card.data },
+    },
+    clock,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error classification
+
+/** Codes that will not succeed on retry: the row is failed and reported to the office. */
+export const PERMANENT_ERROR_CODES: Record<number, string> = {
+  230001: '请求参数有误',
+  230002: '机器人不在该群中',
+  230006: '应用未启用机器人能力',
+  230011: '消息已被撤回',
+  230013: '用户不在应用可用范围内或已离职',
+  230017: '机器人无权使用该资源',
+  230025: '消息内容超出长度限制',
+  230031: '消息发送已超过 14 天，无法更新',
+  230034: '接收者 ID 无效',
+  230053: '用户已屏蔽机器人',
+  230055: '上传的文件类型与消息类型不符',
+  230099: '卡片内容有误',
+  99991672: '应用缺少所需权限',
+};
+/** Rate-limit codes: back off (x-ogw-ratelimit-reset) and retry; never counted as a failed attempt. */
+export const RATE_LIMIT_CODES = new Set([99991400, 230020, 11232, 11233]);
+/** Token problems: drop the cached tenant_access_token and retry. */
+const TOKEN_ERROR_CODES = new Set([99991661, 99991663, 99991664, 99991665, 99991668]);
+
+export type SendOutcome =
+  | { kind: 'ok'; messageId?: string }
+  | { kind: 'rate_limited'; scope: 'app' | 'recipient'; resetMs: number; code?: number; msg: string; status?: number }
+  | { kind: 'transient'; code?: number; msg: string; status?: number; token?: boolean }
+  | { kind: 'permanent'; code?: number; msg: string; status?: number };
+
+interface FeishuBody {
+  code?: number;
+  msg?: string;
+  data?: { message_id?: string } & Record<string, unknown>;
+}
+
+export function classifyResponse(
+  status: number | undefined,
+  body: FeishuBody | undefined,
+  headers: Record<string, unknown> | undefined,
+  defaultResetMs: number,
+): SendOutcome {
+  const code = typeof body?.code === 'number' ? body.code : undefined;
+  const msg = typeof body?.msg === 'string' ? body.msg : status ? `HTTP ${status}` : '未知错误';
+  if ((status === undefined || (status >= 200 && status < 300)) && code === 0) {
+    return { kind: 'ok', ...(body?.data?.message_id ? { messageId: body.data.message_id } : {}) };
+  }
+  const base = { ...(code !== undefined ? { code } : {}), msg, ...(status !== undefined ? { status } : {}) };
+  if (status === 429 || (code !== undefined && RATE_LIMIT_CODES.has(code))) {
+    const resetHeader = Number(headers?.['x-ogw-ratelimit-reset']);
+    const resetMs = Number.isFinite(resetHeader) && resetHeader > 0 ? resetHeader * 1000 : defaultResetMs;
+    const scope = code === 230020 || code === 11233 ? 'recipient' : 'app';
+    return { kind: 'rate_limited', scope, resetMs, ...base };
+  }
+  if (code !== undefined && TOKEN_ERROR_CODES.has(code)) return { kind: 'transient', token: true, ...base };
+  if (code !== undefined && PERMANENT_ERROR_CODES[code]) return { kind: 'permanent', ...base };
+  return { kind: 'transient', ...base };
+}
+
+function outcomeOfError(err: unknown, defaultResetMs: number): SendOutcome {
+  const e = err as { response?: { status?: number; data?: unknown; headers?: Record<string, unknown> }; code?: string; message?: string };
+  if (e?.response) {
+    const data = typeof e.response.data === 'object' && e.response.data ? (e.response.data as FeishuBody) : undefined;
+    const headers = normaliseHeaders(e.response.headers);
+    const outcome = classifyResponse(e.response.status, data, headers, defaultResetMs);
+    // An HTTP error without a Feishu code: 5xx are transient, other statuses too (bounded retries).
+    if (outcome.kind === 'ok') return { kind: 'transient', msg: `HTTP ${e.response.status}`, status: e.response.status ?? 0 };
+    return outcome;
+  }
+  const message = e?.message ?? String(err);
+  if (/tenant_access_token/.test(message)) return { kind: 'transient', token: true, msg: '获取 tenant_access_token 失败' };
+  return { kind: 'transient', msg: `网络错误：${e?.code ?? ''} ${message}`.trim().slice(0, 300) };
+}
+
+function normaliseHeaders(headers: unknown): Record<string, unknown> {
+  if (!headers || typeof headers !== 'object') return {};
+  const h = headers as { toJSON?: () => Record<string, unknown> };
+  const plain = typeof h.toJSON === 'function' ? h.toJSON() : (headers as Record<string, unknown>);
+  return Object.fromEntries(Object.entries(plain).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+export function describeFailure(code: number | undefined, msg: string): string {
+  const known = code !== undefined ? PERMANENT_ERROR_CODES[code] : undefined;
+  return [known, code !== undefined ? `错误码 ${code}` : undefined, msg].filter(Boolean).join('：');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sender
+
+export interface SenderLimits {
+  /** message.create / reply / patch and card update, each (docs: 50/s & 1000/min per API). */
+  appPerSecond: number;
+  appPerMinute: number;
+  /** Per receiving user and per group (shared by all bots in the group). */
+  perRecipientPerSecond: number;
+  /** PATCH of one message (docs: 5 QPS per message). */
+  perMessageUpdatePerSecond: number;
+  /** Extra margin added to each window (clock granularity; latency is already covered, see ratelimit.ts). */
+  windowSlackMs: number;
+}
+
+export const DEFAULT_LIMITS: SenderLimits = {
+  appPerSecond: 50,
+  appPerMinute: 1000,
+  perRecipientPerSecond: 5,
+  perMessageUpdatePerSecond: 5,
+  windowSlackMs: 20,
+};
+
+export interface SenderOptions {
+  db: Database;
+  client: lark.Client;
+  logger: Logger;
+  clock?: Clock;
+  /** Called once per row that ends `failed` (permanent error or retries exhausted). */
+  onPermanentFailure?: (row: OutboxRow) => void | Promise<void>;
+  /** Called after a row was sent. */
+  onSent?: (row: OutboxRow) => void | Promise<void>;
+  instanceId?: string;
+  limits?: Partial<SenderLimits>;
+  /** Rows in flight at once. */
+  concurrency?: number;
+  lockMs?: number;
+  pollIntervalMs?: number;
+  /** Failed attempts (transient errors) before a row is failed. Rate-limit retries do not count. */
+  maxAttempts?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Back-off when a rate-limit answer carries no x-ogw-ratelimit-reset header. */
+  defaultRateLimitResetMs?: number;
+  /** Monotonic clock for the rate limiter (tests may fake it). Default performance.now(). */
+  monotonicNow?: () => number;
+}
+
+export class Sender {
+  readonly instanceId: string;
+  private readonly db: Database;
+  private readonly client: lark.Client;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly limits: SenderLimits;
+  private readonly limiter: SlidingWindowLimiter;
+  private readonly concurrency: number;
+  private readonly lockMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly maxAttempts: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly defaultResetMs: number;
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly replyChatCache = new Map<string, string | null>();
+  private running = false;
+  private loopDone: Promise<void> | undefined;
+  private wakeRequested = false;
+  private wakeSleeper: (() => void) | undefined;
+
+  constructor(private readonly opts: SenderOptions) {
+    this.db = opts.db;
+    this.client = opts.client;
+    this.logger = opts.logger;
+    this.clock = opts.clock ?? systemClock;
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.limiter = new SlidingWindowLimiter(opts.monotonicNow);
+    this.instanceId = opts.instanceId ?? `sender-${randomUUID().slice(0, 8)}`;
+    this.concurrency = opts.concurrency ?? 10;
+    this.lockMs = opts.lockMs ?? 60_000;
+    this.pollIntervalMs = opts.pollIntervalMs ?? 1_000;
+    this.maxAttempts = opts.maxAttempts ?? 6;
+    this.retryBaseMs = opts.retryBaseMs ?? 1_000;
+    this.retryMaxMs = opts.retryMaxMs ?? 5 * 60_000;
+    this.defaultResetMs = opts.defaultRateLimitResetMs ?? 1_000;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    outboxSignal.on('enqueued', this.onEnqueued);
+    this.loopDone = this.loop();
+  }
+
+  /** Enqueued inside a transaction? The row may not be visible yet: look again shortly after. */
+  private readonly onEnqueued = () => {
+    this.wake();
+    this.scheduleWake(50);
+  };
+
+  /** Send without waiting for the poll interval (enqueueMessage in this process already does this). */
+  wake(): void {
+    this.wakeRequested = true;
+    this.wakeSleeper?.();
+  }
+
+  /** Stops claiming, waits for rows in flight. */
+  async stop(): Promise<void> {
+    this.running = false;
+    outboxSignal.off('enqueued', this.onEnqueued);
+    this.wakeSleeper?.();
+    await this.loopDone;
+    await Promise.all([...this.inflight]);
+    this.limiter.close();
+  }
+
+  /**
+   * Resolves when no row is pending or sending any more (or rejects after timeoutMs). Needs the
+   * loop running (start()); for tests and one-shot CLI runs.
+   */
+  async waitUntilIdle(timeoutMs = 30_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const busy = await this.db.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } });
+      if (busy === 0 && this.inflight.size === 0) return;
+      if (performance.now() > deadline) throw new Error(`发件箱在 ${timeoutMs} ms 内未清空（剩余 ${busy} 条）`);
+      await sleep(20);
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      this.wakeRequested = false;
+      let claimed = 0;
+      const free = this.concurrency - this.inflight.size;
+      if (free > 0) {
+        try {
+          const rows = await this.claim(free);
+          claimed = rows.length;
+          for (const row of rows) this.track(this.deliver(row));
+        } catch (err) {
+          this.logger.error({ err: errText(err) }, '发件箱领取失败，稍后重试');
+        }
+      }
+      if (!this.running) break;
+      if ((claimed > 0 && this.inflight.size < this.concurrency) || this.wakeRequested) continue;
+      // Wait for a free slot, a wake-up or the poll interval.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.pollIntervalMs);
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        this.wakeSleeper = done;
+        if (this.inflight.size >= this.concurrency) Promise.race(this.inflight).then(done, done);
+      });
+      this.wakeSleeper = undefined;
+    }
+  }
+
+  private track(p: Promise<void>): void {
+    const tracked = p
+      .catch((err) => this.logger.error({ err: errText(err) }, '发送过程出错'))
+      .finally(() => {
+        this.inflight.delete(tracked);
+        this.wakeSleeper?.();
+      });
+    this.inflight.add(tracked);
+  }
+
+  private async claim(max: number): Promise<OutboxRow[]> {
+    const prisma = this.db.prisma;
+    const now = this.clock.now();
+    const until = new Date(now.getTime() + this.lockMs);
+    if (this.db.provider === 'postgresql') {
+      const ids = await prisma.$queryRaw<{ id: number }[]>`
+        UPDATE "OutboxMessage"
+        SET "status" = 'sending', "lockedBy" = ${this.instanceId}, "lockedUntil" = ${until}, "attempts" = "attempts" + 1
+        WHERE "id" IN (
+          SELECT "id" FROM "OutboxMessage"
+          WHERE ("status" = 'pending' AND "nextAttemptAt" <= ${now})
+             OR ("status" = 'sending' AND "lockedUntil" < ${now})
+          ORDER BY "id" LIMIT ${max}
+          FOR UPDATE SKIP LOCKED)
+        RETURNING "id"`;
+      if (ids.length === 0) return [];
+      return prisma.outboxMessage.findMany({ where: { id: { in: ids.map((r) => Number(r.id)) } }, orderBy: { id: 'asc' } });
+    }
+    const candidates = await prisma.outboxMessage.findMany({
+      where: {
+        OR: [
+          { status: 'pending', nextAttemptAt: { lte: now } },
+          { status: 'sending', lockedUntil: { lt: now } },
+        ],
+      },
+      orderBy: { id: 'asc' },
+      take: max,
+      select: { id: true, status: true, attempts: true },
+    });
+    const claimed: OutboxRow[] = [];
+    for (const c of candidates) {
+      const res = await prisma.outboxMessage.updateMany({
+        where: { id: c.id, status: c.status, attempts: c.attempts },
+        data: { status: 'sending', lockedBy: this.instanceId, lockedUntil: until, attempts: { increment: 1 } },
+      });
+      if (res.count === 1) {
+        const row = await prisma.outboxMessage.findUnique({ where: { id: c.id } });
+        if (row) claimed.push(row);
+      }
+    }
+    return claimed;
+  }
+
+  private async limitsFor(row: OutboxRow): Promise<LimitSpec[]> {
+    const second = 1_000 + this.limits.windowSlackMs;
+    const minute = 60_000 + this.limits.windowSlackMs;
+    const api = row.kind;
+    const specs: LimitSpec[] = [
+      { key: `api:${api}:s`, limit: this.limits.appPerSecond, windowMs: second },
+      { key: `api:${api}:m`, limit: this.limits.appPerMinute, windowMs: minute },
+    ];
+    const recipient = await this.recipientKey(row);
+    if (recipient) specs.push({ key: recipient, limit: this.limits.perRecipientPerSecond, windowMs: second });
+    if (row.kind === 'patch' && row.receiveId) {
+      specs.push({ key: `msg:${row.receiveId}`, limit: this.limits.perMessageUpdatePerSecond, windowMs: second });
+    }
+    return specs;
+  }
+
+  /** The user/group a row lands in (replies: the chat of the message replied to, when known). */
+  private async recipientKey(row: OutboxRow): Promise<string | undefined> {
+    if (row.kind === 'send' && row.receiveId) return `to:${row.receiveIdType}:${row.receiveId}`;
+    if (row.kind !== 'reply' || !row.receiveId) return undefined;
+    let chatId = this.replyChatCache.get(row.receiveId);
+    if (chatId === undefined) {
+      chatId = null;
+      const received = await this.db.prisma.inboxEvent.findUnique({ where: { messageId: row.receiveId }, select: { payload: true } });
+      if (received) {
+        try {
+          const id = (JSON.parse(received.payload) as { event?: { message?: { chat_id?: unknown } } }).event?.message?.chat_id;
+          if (typeof id === 'string') chatId = id;
+        } catch {
+          /* stays unknown */
+        }
+      } else {
+        const sent = await this.db.prisma.outboxMessage.findFirst({
+          where: { feishuMessageId: row.receiveId, receiveIdType: 'chat_id' },
+          select: { receiveId: true },
+        });
+        chatId = sent?.receiveId ?? null;
+      }
+      if (this.replyChatCache.size > 5_000) this.replyChatCache.clear();
+      this.replyChatCache.set(row.receiveId, chatId);
+    }
+    return chatId ? `to:chat_id:${chatId}` : `to:reply:${row.receiveId}`;
+  }
+
+  private async deliver(row: OutboxRow): Promise<void> {
+    const specs = await this.limitsFor(row);
+    const permit = await this.limiter.acquire(specs);
+    let outcome: SendOutcome;
+    try {
+      outcome = await this.call(row);
+    } catch (err) {
+      outcome = outcomeOfError(err, this.defaultResetMs);
+    } finally {
+      // The slot stays occupied until a window after the response (see ratelimit.ts).
+      permit.release();
+    }
+    const log = this.logger.child({ outboxId: row.id, kind: row.kind, attempt: row.attempts });
+    const now = this.clock.now();
+    const mine = { id: row.id, lockedBy: this.instanceId, status: 'sending' };
+
+    switch (outcome.kind) {
+      case 'ok': {
+        await this.db.prisma.outboxMessage.updateMany({
+          where: mine,
+          data: {
+            status: 'sent',
+            sentAt: now,
+            feishuMessageId: outcome.messageId ?? (row.kind === 'patch' ? row.receiveId : null),
+            lockedBy: null,
+            lockedUntil: null,
+            errorCode: null,
+            error: null,
+          },
+        });
+        log.debug({ messageId: outcome.messageId }, '消息已发送');
+        if (this.opts.onSent) await this.opts.onSent({ ...row, status: 'sent', sentAt: now });
+        return;
+      }
+      case 'rate_limited': {
+        const key = outcome.scope === 'app' ? `api:${row.kind}:s` : await this.recipientKey(row);
+        if (key) this.limiter.pause(key, outcome.resetMs);
+        if (outcome.scope === 'app') this.limiter.pause(`api:${row.kind}:m`, outcome.resetMs);
+        log.warn({ code: outcome.code, status: outcome.status, resetMs: outcome.resetMs, scope: outcome.scope }, '飞书限流，稍后重试');
+        await this.db.prisma.outboxMessage.updateMany({
+          where: mine,
+          data: {
+            status: 'pending',
+            // A rate-limited try is not a failed attempt.
+            attempts: { decrement: 1 },
+            nextAttemptAt: new Date(now.getTime() + outcome.resetMs),
+            lockedBy: null,
+            lockedUntil: null,
+            errorCode: outcome.code ?? outcome.status ?? null,
+            error: outcome.msg,
+          },
+        });
+        this.scheduleWake(outcome.resetMs);
+        return;
+      }
+      case 'transient': {
+        if (outcome.token) await invalidateTenantToken(this.client).catch(() => undefined);
+        if (row.attempts >= this.maxAttempts) {
+          await this.fail(row, outcome.code, `重试 ${row.attempts} 次仍失败：${outcome.msg}`, log);
+          return;
+        }
+        const delay = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.max(0, row.attempts - 1));
+        log.warn({ code: outcome.code, status: outcome.status, msg: outcome.msg, retryInMs: delay }, '发送失败，稍后重试');
+        await this.db.prisma.outboxMessage.updateMany({
+          where: mine,
+          data: {
+            status: 'pending',
+            nextAttemptAt: new Date(now.getTime() + delay),
+            lockedBy: null,
+            lockedUntil: null,
+            errorCode: outcome.code ?? outcome.status ?? null,
+            error: outcome.msg,
+          },
+        });
+        this.scheduleWake(delay);
+        return;
+      }
+      case 'permanent':
+        await this.fail(row, outcome.code, outcome.msg, log);
+        return;
+    }
+  }
+
+  private async fail(row: OutboxRow, code: number | undefined, msg: string, log: Logger): Promise<void> {
+    const error = describeFailure(code, msg);
+    const res = await this.db.prisma.outboxMessage.updateMany({
+      where: { id: row.id, lockedBy: this.instanceId, status: 'sending' },
+      data: { status: 'failed', errorCode: code ?? null, error, lockedBy: null, lockedUntil: null },
+    });
+    log.error({ code, error }, '消息发送失败，不再重试');
+    if (res.count === 1 && this.opts.onPermanentFailure) {
+      try {
+        await this.opts.onPermanentFailure({ ...row, status: 'failed', errorCode: code ?? null, error });
+      } catch (err) {
+        log.error({ err: errText(err) }, 'onPermanentFailure 回调出错');
+      }
+    }
+  }
+
+  private scheduleWake(ms: number): void {
+    if (!this.running) return;
+    const t = setTimeout(() => this.wake(), ms + 5);
+    t.unref?.();
+  }
+
+  private async call(row: OutboxRow): Promise<SendOutcome> {
+    const im = this.client.im.v1.message;
+    let res: FeishuBody | undefined;
+    switch (row.kind) {
+      case 'send':
+        res = await im.create({
+          params: { receive_id_type: (row.receiveIdType ?? 'open_id') as ReceiveIdType },
+          data: { receive_id: row.receiveId ?? '', msg_type: row.msgType, content: row.content, uuid: row.uuid },
+        });
+        break;
+      case 'reply':
+        res = await im.reply({
+          path: { message_id: row.receiveId ?? '' },
+          data: { msg_type: row.msgType, content: row.content, uuid: row.uuid },
+        });
+        break;
+      case 'patch':
+        res = await im.patch({ path: { message_id: row.receiveId ?? '' }, data: { content: row.content } });
+        break;
+      case 'card_update':
+        res = await this.client.request<FeishuBody>({
+          method: 'POST',
+          url: '/open-apis/interactive/v1/card/update',
+          data: { token: row.receiveId, card: JSON.parse(row.content) as unknown },
+        });
+        break;
+      default:
+        return { kind: 'permanent', msg: `未知的发送类型 ${row.kind}` };
+    }
+    return classifyResponse(undefined, res, undefined, this.defaultResetMs);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
