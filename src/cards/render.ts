@@ -1,6 +1,8 @@
 // Renders the Feishu card templates kept in cards/*.json (card JSON 2.0). A template is plain card
 // JSON plus three small conventions, so the files stay readable for whoever edits the wording:
-//   "{{name}}" inside a string   → the value of `name` (text is inserted as is; see mdEscape)
+//   "{{name}}" inside a string   → the value of `name` (text is inserted as is; see mdEscape);
+//                                  a string that is exactly "{{name}}" takes the raw value (number,
+//                                  object…), and an undefined one drops the property
 //   { "$slot": "name" }          → in an array: replaced by the elements in `name` (an array)
 //   { "$if": "name", ... }       → kept (without "$if") only when `name` is truthy; "$if": "!name" negates
 import { readFileSync } from 'node:fs';
@@ -41,6 +43,11 @@ function truthy(vars: CardVars, cond: string): boolean {
 
 function render(node: unknown, vars: CardVars, where: string): unknown {
   if (typeof node === 'string') {
+    const whole = /^\{\{(\w+)\}\}$/.exec(node);
+    if (whole) {
+      if (!(whole[1]! in vars)) throw new Error(`卡片模板 ${where} 缺少变量 ${whole[1]}`);
+      return vars[whole[1]!];
+    }
     return node.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
       if (!(key in vars)) throw new Error(`卡片模板 ${where} 缺少变量 ${key}`);
       const v = vars[key];
@@ -68,7 +75,8 @@ function render(node: unknown, vars: CardVars, where: string): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(node)) {
       if (k === '$if') continue;
-      out[k] = render(v, vars, where);
+      const value = render(v, vars, where);
+      if (value !== undefined) out[k] = value;
     }
     return out;
   }

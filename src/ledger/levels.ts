@@ -9,7 +9,7 @@ import { computeSupervision, DEFAULT_THRESHOLDS, type SupervisionThresholds } fr
 import type { IsoDate, SupervisionLevel } from '../core/types.js';
 import { loadLedgerTasks } from './overview.js';
 
-const PAGE = 5000;
+const PAGE = 900;
 /** Ids per UPDATE … IN (…): under SQLite's bound-parameter limit. */
 const ID_CHUNK = 900;
 

@@ -50,19 +50,28 @@ export async function loadLedgerTasks(db: DbOrTx, tenantId: number, filter: Task
     ...(filter.staleFor ? { AND: [{ OR: [{ levelOn: null }, { levelOn: { not: filter.staleFor } }] }] } : {}),
     ...(filter.afterId !== undefined ? { id: { gt: filter.afterId } } : {}),
   };
-  const [tasks, leaders, coUnits, milestones] = await Promise.all([
-    db.task.findMany({
-      where,
-      select: {
-        id: true, code: true, title: true, category: true, status: true, leadUnitId: true, ownerName: true, startDate: true,
-        deadline: true, completedOn: true, closedOn: true, lastReportAt: true, lastPercent: true, createdAt: true, weight: true,
-      },
-      orderBy: filter.take !== undefined ? { id: 'asc' } : { codeKey: 'asc' },
-      ...(filter.take !== undefined ? { take: filter.take } : {}),
+  const tasks = await db.task.findMany({
+    where,
+    select: {
+      id: true, code: true, title: true, category: true, status: true, leadUnitId: true, ownerName: true, startDate: true,
+      deadline: true, completedOn: true, closedOn: true, lastReportAt: true, lastPercent: true, createdAt: true, weight: true,
+    },
+    orderBy: filter.take !== undefined ? { id: 'asc' } : { codeKey: 'asc' },
+    ...(filter.take !== undefined ? { take: filter.take } : {}),
+  });
+  if (tasks.length === 0) return [];
+  // A small page: fetch its relations by id (under SQLite's parameter limit); the whole ledger:
+  // by the same filter, which avoids thousands of parameters.
+  const byId = tasks.length <= 900;
+  const relWhere = byId ? { taskId: { in: tasks.map((t) => t.id) } } : { task: where };
+  const [leaders, coUnits, milestones] = await Promise.all([
+    db.taskLeadLeader.findMany({ where: relWhere, select: { taskId: true, personId: true } }),
+    load.coUnits === false ? Promise.resolve([]) : db.taskCoUnit.findMany({ where: relWhere, select: { taskId: true, unitId: true } }),
+    db.milestone.findMany({
+      where: { ...relWhere, ...(load.doneMilestones === false ? { doneDate: null } : {}) },
+      select: { taskId: true, title: true, dueDate: true, doneDate: true },
+      orderBy: { dueDate: 'asc' },
     }),
-    db.taskLeadLeader.findMany({ where: { task: where }, select: { taskId: true, personId: true } }),
-    load.coUnits === false ? Promise.resolve([]) : db.taskCoUnit.findMany({ where: { task: where }, select: { taskId: true, unitId: true } }),
-    db.milestone.findMany({ where: { task: where, ...(load.doneMilestones === false ? { doneDate: null } : {}) }, select: { taskId: true, title: true, dueDate: true, doneDate: true }, orderBy: { dueDate: 'asc' } }),
   ]);
   const group = <T extends { taskId: number }>(rows: T[]) => {
     const m = new Map<number, T[]>();

@@ -1,0 +1,121 @@
+// Builds the chat cards from the templates in cards/ (what the bot shows; the handlers decide when).
+import { renderCard, md, mdEscape, truncateList, LEVEL_TAG, LEVEL_HEADER, type Card } from '../cards/render.js';
+import { shanghaiShort } from '../core/dates.js';
+import { formatPercent, type GroupStats } from '../core/stats.js';
+import type { SupervisionLevel } from '../core/types.js';
+import type { TaskRecord } from '../ledger/actions.js';
+import type { TaskWithLevel } from '../ledger/overview.js';
+
+const dash = (v: string | null | undefined) => (v && v.trim() ? mdEscape(v) : '—');
+
+/** "已签收 · 张三 · 11-21 09:30": what a card says after its button was used. */
+export function doneLine(what: string, who: string, at: Date, reason?: string | null): string {
+  return `${what} · ${who} · ${shanghaiShort(at)}${reason ? `\n理由：${mdEscape(reason)}` : ''}`;
+}
+
+export function dispatchCard(task: TaskRecord, milestones: { title: string; dueDate: string }[], done?: string): Card {
+  return renderCard('task-dispatch', {
+    code: task.code, title: task.title, titleMd: mdEscape(task.title), leadUnit: task.leadUnitName,
+    category: task.category, coUnits: dash(task.coUnitNames.join('、')), leaders: dash(task.leadLeaderNames.join('、')),
+    owner: dash(task.ownerName), deadline: task.deadline ?? '—', deliverable: dash(task.deliverable), taskId: task.id,
+    milestones: milestones.length ? [md(`节点：\n${milestones.map((m) => `· ${mdEscape(m.title)}（${m.dueDate}）`).join('\n')}`)] : [],
+    headerColor: done ? 'green' : 'blue', done: Boolean(done), doneText: done ?? '',
+  });
+}
+
+export function receiptCard(input: {
+  kind: '进展' | '问题' | '完成'; task: TaskRecord; reporter: string; at: Date; text: string;
+  percent?: number | null; problems?: string | null; nextSteps?: string | null; duplicate?: boolean;
+}): Card {
+  const heading = input.kind === '完成' ? '完成情况已提交' : input.kind === '问题' ? '问题已记录' : '进展已记录';
+  const footer = input.duplicate
+    ? '这条报送此前已记录，未重复登记。'
+    : input.kind === '完成' ? '已提交改革办销号审核，审核结果会通知您。'
+    : input.kind === '问题' ? '已转改革办，协调结果会通知您。'
+    : '感谢报送。发送「我的任务」查看本单位全部事项。';
+  return renderCard('receipt', {
+    heading, code: input.task.code, reporter: input.reporter, when: shanghaiShort(input.at), titleMd: mdEscape(input.task.title),
+    kindLabel: input.kind === '完成' ? '完成情况' : input.kind === '问题' ? '存在问题' : '工作进展', textMd: mdEscape(input.text),
+    percentText: input.percent !== null && input.percent !== undefined ? `${input.percent}%` : '',
+    problemsMd: input.problems ? mdEscape(input.problems) : '', nextStepsMd: input.nextSteps ? mdEscape(input.nextSteps) : '',
+    headerColor: input.kind === '问题' ? 'orange' : 'green', footer,
+  });
+}
+
+export function reviewCard(task: TaskRecord, c: { text: string; reporter: string; completedOn: string; onTime: boolean }, done?: string): Card {
+  return renderCard('review', {
+    code: task.code, title: task.title, titleMd: mdEscape(task.title), leadUnit: task.leadUnitName, deadline: task.deadline ?? '—',
+    completedOn: c.completedOn, onTimeText: c.onTime ? '按时' : '超期', textMd: mdEscape(c.text), reporter: c.reporter, taskId: task.id,
+    headerColor: done ? 'green' : 'orange', done: Boolean(done), doneText: done ?? '',
+  });
+}
+
+export function noticeCard(title: string, bodyMd: string, color = 'blue', extra: Card[] = []): Card {
+  return renderCard('notice', { title, bodyMd, headerColor: color, extra });
+}
+
+export function helpCard(isOffice: boolean): Card {
+  return renderCard('help', { isOffice });
+}
+
+const worst = (levels: SupervisionLevel[]): SupervisionLevel =>
+  (['red', 'yellow', 'blue'] as const).find((l) => levels.includes(l)) ?? 'none';
+
+export function myTasksCard(unit: string, today: string, tasks: TaskWithLevel[]): Card {
+  const count = (l: SupervisionLevel) => tasks.filter((t) => t.supervision.level === l).length;
+  const order: Record<SupervisionLevel, number> = { red: 0, yellow: 1, blue: 2, none: 3 };
+  const sorted = [...tasks].sort((a, b) => order[a.supervision.level] - order[b.supervision.level] || (a.deadline ?? '9').localeCompare(b.deadline ?? '9'));
+  const { shown, moreText } = truncateList(sorted, 15);
+  const rows = shown.map((t) => {
+    const next = t.supervision.nextDue ? `下一时限 ${t.supervision.nextDue.date}（${t.supervision.nextDue.title}）` : t.deadline ? `完成时限 ${t.deadline}` : '无时限';
+    const reason = t.supervision.reasons[0] ? `\n<font color='grey'>${mdEscape(t.supervision.reasons[0])}</font>` : '';
+    return md(`${LEVEL_TAG[t.supervision.level]} **${t.code}** ${mdEscape(t.title)}\n${t.status} · ${next}${reason}`);
+  });
+  return renderCard('my-tasks', {
+    unit, today, openCount: tasks.length, headerColor: LEVEL_HEADER[worst(tasks.map((t) => t.supervision.level))],
+    countsMd: `红色 **${count('red')}**　黄色 **${count('yellow')}**　蓝色 **${count('blue')}**　正常 **${count('none')}**`,
+    rows, moreText, empty: tasks.length === 0,
+  });
+}
+
+export function ledgerSummaryCard(scope: string, today: string, overall: GroupStats, units: { name: string; stats: GroupStats }[]): Card {
+  const chart = overall.total > 0 ? {
+    type: 'pie', innerRadius: 0.5, outerRadius: 0.9, valueField: 'value', categoryField: 'type',
+    data: { values: [
+      { type: '红色', value: overall.byLevel.red }, { type: '黄色', value: overall.byLevel.yellow },
+      { type: '蓝色', value: overall.byLevel.blue }, { type: '正常', value: overall.byLevel.none },
+    ].filter((v) => v.value > 0) },
+    color: ['#f54a45', '#ff8800', '#3370ff', '#34c724'],
+    legends: { visible: true, orient: 'right' },
+    label: { visible: true },
+  } : undefined;
+  const ranked = [...units].sort((a, b) => b.stats.byLevel.red - a.stats.byLevel.red || b.stats.total - a.stats.total);
+  const { shown, moreText } = truncateList(ranked, 20);
+  const table = shown.length > 1 ? [{
+    tag: 'table', page_size: 10, row_height: 'low', header_style: { bold: true, background_style: 'grey' },
+    columns: [
+      { name: 'unit', display_name: '单位', data_type: 'text', width: 'auto' },
+      { name: 'total', display_name: '事项', data_type: 'number' },
+      { name: 'done', display_name: '已销号', data_type: 'number' },
+      { name: 'rate', display_name: '完成率', data_type: 'text' },
+      { name: 'red', display_name: '红', data_type: 'number' },
+      { name: 'yellow', display_name: '黄', data_type: 'number' },
+    ],
+    rows: shown.map((u) => ({ unit: u.name, total: u.stats.total, done: u.stats.completed, rate: formatPercent(u.stats.completionRate), red: u.stats.byLevel.red, yellow: u.stats.byLevel.yellow })),
+  }] : [];
+  return renderCard('ledger-summary', {
+    scope, today, total: overall.total, completed: overall.completed, reported: overall.reported, open: overall.open, paused: overall.paused,
+    completionRate: formatPercent(overall.completionRate), onTimeRate: formatPercent(overall.onTimeRate),
+    red: overall.byLevel.red, yellow: overall.byLevel.yellow, blue: overall.byLevel.blue, none: overall.byLevel.none,
+    headerColor: overall.byLevel.red ? 'red' : overall.byLevel.yellow ? 'orange' : 'blue', chart, table, moreText,
+  });
+}
+
+export function progressFormCard(unit: string, tasks: { id: number; code: string; title: string }[], initialTaskId?: number): Card {
+  const { shown } = truncateList(tasks, 50);
+  return renderCard('progress-form', {
+    unit, empty: tasks.length === 0,
+    initialTask: initialTaskId !== undefined && shown.some((t) => t.id === initialTaskId) ? String(initialTaskId) : undefined,
+    options: shown.map((t) => ({ text: { tag: 'plain_text', content: `${t.code} ${t.title}`.slice(0, 60) }, value: String(t.id) })),
+  });
+}

@@ -1,0 +1,240 @@
+// What people do to tasks, whichever way they asked (chat text, card click, CLI): report progress
+// or problems, report completion, sign for, dispute, urge, review close-outs. Each action checks
+// the actor's permission and the status rules (src/core), writes the change, its audit entry and
+// the messages it causes in ONE transaction, and clears the task's stored colour.
+import { Prisma } from '../generated/prisma-sqlite/client.js';
+import type { Db, Tx } from '../db/client.js';
+import { recordAudit } from '../db/repos/audit.js';
+import type { Clock } from '../clock.js';
+import { codeKey, resolveCode } from '../core/codes.js';
+import { shanghaiDate } from '../core/dates.js';
+import { checkPermission, type Actor, type TaskOperation, type TaskParties } from '../core/permissions.js';
+import { applyTransition, type TaskAction } from '../core/status.js';
+import type { ReportKind, Role, TaskStatus } from '../core/types.js';
+
+export interface LedgerActor extends Actor {
+  openId: string | null;
+  unitName: string | null;
+}
+
+export interface TaskRecord extends TaskParties {
+  id: number;
+  tenantId: number;
+  code: string;
+  title: string;
+  category: string;
+  status: TaskStatus;
+  statusReason: string | null;
+  deadline: string | null;
+  deliverable: string | null;
+  ownerName: string | null;
+  leadLeaderNames: string[];
+  coUnitNames: string[];
+  lastPercent: number | null;
+}
+
+export type Outcome<T> = ({ ok: true } & T) | { ok: false; reason: string; already?: boolean };
+
+/** Runs inside the action's transaction with its result: enqueue messages here (exactly once with the write). */
+export type Effects<T> = (tx: Tx, result: T) => Promise<void>;
+
+export async function findActorByOpenId(db: Db | Tx, tenantId: number, openId: string): Promise<LedgerActor | null> {
+  const p = await db.person.findFirst({ where: { tenantId, openId, active: true }, include: { unit: { select: { name: true } } } });
+  if (!p) return null;
+  return { personId: p.id, name: p.name, unitId: p.unitId, unitName: p.unit?.name ?? null, roles: p.roles.split(',').filter(Boolean) as Role[], openId: p.openId };
+}
+
+export async function loadTask(db: Db | Tx, tenantId: number, taskId: number): Promise<TaskRecord | null> {
+  const t = await db.task.findFirst({
+    where: { tenantId, id: taskId },
+    include: {
+      leadUnit: { select: { name: true } },
+      coUnits: { include: { unit: { select: { name: true } } } },
+      leadLeaders: { include: { person: { select: { name: true } } } },
+    },
+  });
+  if (!t) return null;
+  return {
+    id: t.id, tenantId: t.tenantId, code: t.code, title: t.title, category: t.category, status: t.status as TaskStatus,
+    statusReason: t.statusReason, deadline: t.deadline, deliverable: t.deliverable, ownerName: t.ownerName, lastPercent: t.lastPercent,
+    leadUnitId: t.leadUnitId, leadUnitName: t.leadUnit.name,
+    coUnitIds: t.coUnits.map((c) => c.unitId), coUnitNames: t.coUnits.map((c) => c.unit.name),
+    leadLeaderIds: t.leadLeaders.map((l) => l.personId), leadLeaderNames: t.leadLeaders.map((l) => l.person.name),
+  };
+}
+
+/** A code as typed ("ly-012", "012") to one task of the tenant, or a Chinese reason. */
+export async function findTaskByCode(db: Db | Tx, tenantId: number, typed: string): Promise<Outcome<{ task: TaskRecord }>> {
+  const key = codeKey(typed);
+  let hit = await db.task.findUnique({ where: { tenantId_codeKey: { tenantId, codeKey: key } }, select: { id: true } });
+  if (!hit) {
+    const keys = (await db.task.findMany({ where: { tenantId }, select: { codeKey: true } })).map((t) => t.codeKey);
+    const match = resolveCode(typed, keys);
+    if (match.kind === 'ambiguous') {
+      const list = match.keys.slice(0, 5).join('、') + (match.keys.length > 5 ? ` 等 ${match.keys.length} 项` : '');
+      return { ok: false, reason: `编号「${typed}」对应多个事项（${list}），请写完整编号。` };
+    }
+    if (match.kind === 'none') return { ok: false, reason: `没有找到编号为「${typed}」的事项。发送「我的任务」可查看本单位的事项和编号。` };
+    hit = await db.task.findUnique({ where: { tenantId_codeKey: { tenantId, codeKey: match.key } }, select: { id: true } });
+  }
+  const task = hit ? await loadTask(db, tenantId, hit.id) : null;
+  return task ? { ok: true, task } : { ok: false, reason: `没有找到编号为「${typed}」的事项。` };
+}
+
+export interface ReportInput {
+  kind: ReportKind;
+  text: string;
+  percent?: number | null;
+  problems?: string | null;
+  nextSteps?: string | null;
+  source: 'chat' | 'card' | 'cli' | 'import';
+  /** Idempotency key of the input (e.g. the Feishu message id): a repeat never makes a second report. */
+  sourceRef?: string | null;
+}
+
+export interface ReportResult {
+  reportId: number;
+  task: TaskRecord;
+  /** True when this input had already been recorded (a re-delivery). */
+  duplicate: boolean;
+  statusChanged: boolean;
+  at: Date;
+}
+
+const OPERATION: Record<ReportKind, TaskOperation> = { 进展: 'report', 问题: 'problem', 完成: 'complete' };
+
+export async function submitReport(
+  db: Db,
+  clock: Clock,
+  actor: LedgerActor,
+  task: TaskRecord,
+  input: ReportInput,
+  effects?: Effects<ReportResult>,
+): Promise<Outcome<ReportResult>> {
+  const allowed = checkPermission(actor, task, OPERATION[input.kind]);
+  if (!allowed.ok) return allowed;
+  if (input.sourceRef) {
+    const existing = await db.progressReport.findUnique({ where: { tenantId_sourceRef: { tenantId: task.tenantId, sourceRef: input.sourceRef } } });
+    if (existing) return { ok: true, reportId: existing.id, task, duplicate: true, statusChanged: false, at: existing.reportedAt };
+  }
+  let nextStatus: TaskStatus | null = null;
+  if (input.kind === '完成') {
+    const t = applyTransition(task.status, '报告完成');
+    if (!t.ok) return { ok: false, reason: t.reason, already: task.status === '待销号' || task.status === '已销号' };
+    nextStatus = t.to;
+  } else if (task.status === '已销号') {
+    return { ok: false, reason: '该事项已销号，不再接收进展。如需补充，请联系改革办。' };
+  }
+  const now = clock.now();
+  try {
+    return await db.$transaction(async (tx) => {
+      const report = await tx.progressReport.create({
+        data: {
+          tenantId: task.tenantId, taskId: task.id, reporterId: actor.personId, reportedAt: now, kind: input.kind, text: input.text,
+          percent: input.percent ?? null, problems: input.problems ?? null, nextSteps: input.nextSteps ?? null,
+          source: input.source, sourceRef: input.sourceRef ?? null,
+        },
+      });
+      await tx.task.update({
+        where: { id: task.id },
+        data: {
+          lastReportAt: now,
+          ...(input.percent !== undefined && input.percent !== null ? { lastPercent: input.percent } : {}),
+          ...(nextStatus ? { status: nextStatus, completedOn: shanghaiDate(now), statusReason: null } : {}),
+          levelOn: null,
+        },
+      });
+      await recordAudit(tx, [
+        { tenantId: task.tenantId, actor: `person:${actor.personId}`, entity: 'report', entityId: report.id, action: 'create', after: { taskId: task.id, kind: input.kind, text: input.text, percent: input.percent ?? null }, at: now },
+        ...(nextStatus ? [{ tenantId: task.tenantId, actor: `person:${actor.personId}`, entity: 'task' as const, entityId: task.id, action: 'update' as const, before: { status: task.status }, after: { status: nextStatus, completedOn: shanghaiDate(now) }, at: now }] : []),
+      ]);
+      const result: ReportResult = {
+        reportId: report.id, duplicate: false, statusChanged: nextStatus !== null, at: now,
+        task: { ...task, status: nextStatus ?? task.status, lastPercent: input.percent ?? task.lastPercent },
+      };
+      await effects?.(tx, result);
+      return { ok: true as const, ...result };
+    });
+  } catch (err) {
+    // Two deliveries of the same message racing: the unique sourceRef lets exactly one through.
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002' && input.sourceRef) {
+      const existing = await db.progressReport.findUnique({ where: { tenantId_sourceRef: { tenantId: task.tenantId, sourceRef: input.sourceRef } } });
+      if (existing) return { ok: true, reportId: existing.id, task, duplicate: true, statusChanged: false, at: existing.reportedAt };
+    }
+    throw err;
+  }
+}
+
+const ACTION_OPERATION: Record<TaskAction, TaskOperation> = {
+  签收: 'sign', 提出异议: 'dispute', 解决异议: 'resolveDispute', 报告完成: 'complete', 同意销号: 'review', 退回: 'review',
+  调整: 'review', 暂缓: 'review', 恢复: 'review',
+};
+/** The state an action leads to, to recognise a second click on the same button. */
+const ALREADY: Partial<Record<TaskAction, TaskStatus[]>> = { 签收: ['推进中', '待销号', '已销号'], 提出异议: ['有异议'], 同意销号: ['已销号'], 退回: ['推进中'] };
+
+export interface TransitionResult {
+  task: TaskRecord;
+  from: TaskStatus;
+  to: TaskStatus;
+  at: Date;
+  actor: LedgerActor;
+}
+
+export async function transitionTask(
+  db: Db,
+  clock: Clock,
+  actor: LedgerActor,
+  task: TaskRecord,
+  action: TaskAction,
+  opts: { reason?: string; target?: TaskStatus } = {},
+  effects?: Effects<TransitionResult>,
+): Promise<Outcome<TransitionResult>> {
+  const allowed = checkPermission(actor, task, ACTION_OPERATION[action]);
+  if (!allowed.ok) return allowed;
+  const t = applyTransition(task.status, action, opts);
+  if (!t.ok) return { ok: false, reason: t.reason, already: ALREADY[action]?.includes(task.status) ?? false };
+  const now = clock.now();
+  const today = shanghaiDate(now);
+  return db.$transaction(async (tx) => {
+    // Guard against a concurrent click: only move from the status we checked.
+    const changed = await tx.task.updateMany({
+      where: { id: task.id, status: task.status },
+      data: {
+        status: t.to,
+        statusReason: opts.reason ?? null,
+        ...(t.to === '已销号' ? { closedOn: today } : {}),
+        ...(action === '退回' ? { completedOn: null } : {}),
+        levelOn: null,
+      },
+    });
+    if (changed.count === 0) return { ok: false as const, reason: '该事项状态刚刚被他人更新，请刷新后再试。', already: true };
+    await recordAudit(tx, [{
+      tenantId: task.tenantId, actor: `person:${actor.personId}`, entity: 'task', entityId: task.id, action: 'update', at: now,
+      before: { status: task.status }, after: { status: t.to, action, reason: opts.reason ?? null },
+    }]);
+    const result: TransitionResult = { task: { ...task, status: t.to, statusReason: opts.reason ?? null }, from: task.status, to: t.to, at: now, actor };
+    await effects?.(tx, result);
+    return { ok: true as const, ...result };
+  });
+}
+
+/** 催办: recorded in the audit log (who urged what, when, why); the messages go out in `effects`. */
+export async function urgeTask(
+  db: Db,
+  clock: Clock,
+  actor: LedgerActor,
+  task: TaskRecord,
+  text: string,
+  effects?: Effects<{ task: TaskRecord; at: Date }>,
+): Promise<Outcome<{ task: TaskRecord; at: Date }>> {
+  const allowed = checkPermission(actor, task, 'urge');
+  if (!allowed.ok) return allowed;
+  if (task.status === '已销号') return { ok: false, reason: '该事项已销号，无需催办。' };
+  const now = clock.now();
+  return db.$transaction(async (tx) => {
+    await recordAudit(tx, [{ tenantId: task.tenantId, actor: `person:${actor.personId}`, entity: 'task', entityId: task.id, action: 'update', at: now, after: { urged: text } }]);
+    const result = { task, at: now };
+    await effects?.(tx, result);
+    return { ok: true as const, ...result };
+  });
+}
