@@ -36,6 +36,9 @@ const envSchema = z.object({
   WEBHOOK_MAX_SKEW_SECONDS: intFrom(300),
   SANDBOX_PORT: intFrom(3100),
   CALENDAR_OVERRIDES_FILE: optionalString,
+  INSTANCE_ID: optionalString,
+  FEISHU_WS_SILENT_AFTER_SECONDS: intFrom(300),
+  FEISHU_WS_PING_TIMEOUT_SECONDS: intFrom(30),
 });
 
 export type DatabaseTarget =
@@ -55,7 +58,12 @@ export interface Config {
     eventMode: 'longconn' | 'webhook';
     /** true when real credentials are configured; otherwise the built-in sandbox plays Feishu. */
     hasCredentials: boolean;
+    /** Long connection: rebuild it when nothing (not even a pong) arrived for this long. */
+    wsSilentAfterSeconds: number;
+    wsPingTimeoutSeconds: number;
   };
+  /** Names this process in lock columns (inbox, outbox, leases); random when unset. */
+  instanceId: string | undefined;
   port: number;
   webhookMaxSkewSeconds: number;
   sandboxPort: number;
@@ -99,7 +107,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       domain: e.FEISHU_DOMAIN,
       eventMode: e.FEISHU_EVENT_MODE,
       hasCredentials: Boolean(e.FEISHU_APP_ID && e.FEISHU_APP_SECRET),
+      wsSilentAfterSeconds: e.FEISHU_WS_SILENT_AFTER_SECONDS,
+      wsPingTimeoutSeconds: e.FEISHU_WS_PING_TIMEOUT_SECONDS,
     },
+    instanceId: e.INSTANCE_ID,
     port: e.PORT,
     webhookMaxSkewSeconds: e.WEBHOOK_MAX_SKEW_SECONDS,
     sandboxPort: e.SANDBOX_PORT,

@@ -103,6 +103,12 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
         const line = (label: string, c: { created: number; updated: number; deleted: number; unchanged: number }) =>
           `${label}：新增 ${c.created}，更新 ${c.updated}${c.deleted ? `，删除 ${c.deleted}` : ''}，未变 ${c.unchanged}`;
         io.out(['导入完成。', line('单位', r.units), line('人员', r.people), line('事项', r.tasks), line('节点', r.milestones)].join('\n'));
+        if (r.createdTaskIds.length > 0) {
+          // New tasks waiting to be signed for: their 任务交办单 wait in the outbox for the running bot.
+          const { dispatchTasks } = await import('../chat/handlers.js');
+          const queued = await dispatchTasks(app, tenant.id, r.createdTaskIds);
+          if (queued > 0) io.out(`已为待签收事项生成 ${queued} 份任务交办单，机器人运行时发送给牵头单位联络员。`);
+        }
       });
       function reportProblems(problems: Parameters<typeof formatProblem>[0][]) {
         io.err(`导入失败：发现 ${problems.length} 处问题，未写入任何数据。`);
