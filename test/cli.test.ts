@@ -1,0 +1,51 @@
+// The CLI as the office uses it: real commands on a real SQLite file, output in Chinese.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/index.js';
+import { DEMO_WORKBOOK, editedDemoWorkbook, rowByKey, columnIndex, tempDir } from './helpers/workbooks.js';
+
+describe('taizhang CLI', () => {
+  const dir = tempDir('taizhang-cli-');
+  const saved = process.env.DATABASE_URL;
+  beforeAll(() => { process.env.DATABASE_URL = `file:${path.join(dir, 'cli.db')}`; });
+  afterAll(() => { if (saved === undefined) delete process.env.DATABASE_URL; else process.env.DATABASE_URL = saved; });
+
+  async function run(...args: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    process.exitCode = undefined;
+    const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false });
+    process.exitCode = undefined;
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  it('migrates, imports, re-imports, exports, and checks the calendar', async () => {
+    expect((await run('migrate')).out).toMatch(/已应用迁移|数据库已是最新/);
+    const first = await run('import', DEMO_WORKBOOK);
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('事项：新增 18，更新 0，未变 0');
+    expect(first.out).toContain('任务交办单');
+    expect((await run('import', DEMO_WORKBOOK)).out).toContain('事项：新增 0，更新 0，未变 18');
+    const file = path.join(dir, 'out.xlsx');
+    const exp = await run('export', file, '--at', '2026-11-21T09:00');
+    expect(exp.out).toBe(`已导出 ${file}：事项 18，单位 12，人员 38，节点 9`);
+    expect((await run('calendar', '2026-10-10')).out).toBe('2026-10-10：工作日（国庆节调休上班）');
+    expect((await run('calendar', '2026-10-05')).out).toBe('2026-10-05：休息日（国庆节）');
+    expect((await run('calendar', '2027')).out).toContain('2027 年的法定节假日安排尚未收录');
+  });
+
+  it('reports bad files and bad arguments in Chinese with exit code 1, writing nothing', async () => {
+    const bad = await editedDemoWorkbook((wb) => {
+      rowByKey(wb, '台账', 'QY-2026-001').getCell(columnIndex(wb, '台账', '类别')).value = '随便写的类别';
+    });
+    const r = await run('import', bad, '--tenant', 'cli-bad');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('导入失败：发现 1 处问题，未写入任何数据。');
+    expect(r.err).toContain('「台账」第 2 行「类别」列：类别「随便写的类别」无效');
+    expect((await run('import', bad, '--tenant', 'cli-bad', '--check')).code).toBe(1);
+    expect(await run('import', '/no/such/file.xlsx')).toMatchObject({ code: 1, err: '错误：找不到文件：/no/such/file.xlsx' });
+    expect(await run('export', 'x.txt')).toMatchObject({ code: 1, err: '错误：导出文件名应以 .xlsx 结尾' });
+    expect(await run('export', path.join(dir, 'y.xlsx'), '--at', '2026-13-01')).toMatchObject({ code: 1, err: '错误：时间「2026-13-01」不是有效日期' });
+    expect((await run('nonsense')).err).toContain('未知命令「nonsense」');
+  });
+});
