@@ -16,6 +16,7 @@ import { ImportReadError } from '../ledger/import/read.js';
 import { exportLedger } from '../ledger/export.js';
 import { loadDemoLedger } from '../demo/load.js';
 import { CliError, parseAt } from './args.js';
+import { registerJobCommands } from './jobs.js';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -157,6 +158,8 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
       const warning = calendar.coverageWarning(year);
       io.out(warning ?? `${year} 年节假日安排已收录（来源：${calendar.coverage(year).source === 'library' ? 'chinese-days' : '补充配置'}）`);
     });
+
+  registerJobCommands(program, config, io, tenantOf);
 
   return program;
 }

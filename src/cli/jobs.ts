@@ -1,0 +1,121 @@
+// `taizhang job <name> --at <time> [--dry-run]` and `taizhang job --list`: run any scheduled push as
+// if at a chosen moment. --dry-run prints exactly what would be sent to whom and writes nothing.
+import type { Command } from 'commander';
+import type { AppContext } from '../app.js';
+import type { Config } from '../config.js';
+import { shanghaiDateTime } from '../core/dates.js';
+import type { TenantRef } from '../db/repos/tenants.js';
+import { createFeishuClient } from '../feishu/client.js';
+import { Sender } from '../feishu/sender.js';
+import { describeSchedule, nextOccurrence } from '../jobs/schedule.js';
+import { cardText } from '../jobs/preview.js';
+import { runJob, type JobRunReport } from '../jobs/run.js';
+import { isJobName, JOB_LABELS, JOB_NAMES, loadTenantJobConfig, RECIPIENT_KIND_LABELS, type JobsSettings, type JobName } from '../jobs/settings.js';
+import { CliError, parseAt } from './args.js';
+import { withApp, type CliIo } from './index.js';
+
+interface JobOptions {
+  at?: string;
+  dryRun?: boolean;
+  list?: boolean;
+  json?: boolean;
+  send?: boolean;
+}
+
+export function registerJobCommands(program: Command, config: Config, io: CliIo, tenantOf: (app: AppContext) => Promise<TenantRef>): void {
+  program
+    .command('job')
+    .description('按指定时刻运行定时推送：临期提醒、逾期预警、催报、领导周报、光荣榜、按季盘点、半年通报、年终盘点')
+    .argument('[name]', `任务名：${JOB_NAMES.join('、')}`)
+    .option('--at <time>', '假设此刻运行（北京时间，如 2026-07-01T09:00；默认现在）')
+    .option('--dry-run', '试运行：只打印将发送给谁、发送什么，不写入发件箱、不发送')
+    .option('--list', '列出全部任务、发送时间和接收人')
+    .option('--json', '同时打印完整的卡片 JSON')
+    .option('--send', '写入发件箱后立即从命令行发送并等待完成（需要飞书凭证）')
+    .action(async (name: string | undefined, opts: JobOptions) => {
+      if (opts.list) {
+        const at = parseAt(opts.at);
+        await withApp(config, undefined, async (app) => listJobs(app, await tenantOf(app), io, at ?? app.clock.now()));
+        return;
+      }
+      if (!name) throw new CliError(`请指定任务名（${JOB_NAMES.join('、')}），或用 --list 查看全部任务`);
+      if (!isJobName(name)) throw new CliError(`未知任务「${name}」，可用：${JOB_NAMES.join('、')}`);
+      if (opts.send && opts.dryRun) throw new CliError('--send 与 --dry-run 不能同时使用');
+      const at = parseAt(opts.at);
+      // The app keeps the real clock: `at` is the moment the content is computed for, while the
+      // outbox rows are stamped (and sent) now — a preview of next month is not held until then.
+      await withApp(config, undefined, async (app) => {
+        const tenant = await tenantOf(app);
+        const report = await runJob(app, name, at ?? app.clock.now(), { dryRun: Boolean(opts.dryRun), tenant });
+        printReport(report, io, Boolean(opts.json));
+        if (opts.send && report.enqueued > 0) await sendNow(app, config, io);
+      });
+    });
+}
+
+async function listJobs(app: AppContext, tenant: TenantRef, io: CliIo, now: Date): Promise<void> {
+  const { jobs } = await loadTenantJobConfig(app.db.prisma, tenant.id);
+  io.out(`定时推送任务（北京时间；只在工作日发送，含调休上班日；租户 ${tenant.key}）：`);
+  for (const job of JOB_NAMES) {
+    const cfg = jobs[job];
+    const next = nextOccurrence(cfg.schedule, now, app.calendar);
+    io.out(`  ${job.padEnd(12)} ${JOB_LABELS[job]}${cfg.enabled ? '' : '（已停用）'}`);
+    io.out(`               时间：${describeSchedule(cfg.schedule)}；下次 ${next ? shanghaiDateTime(next.at) : '—'}；错过后 ${cfg.catchUpHours} 小时内补发`);
+    io.out(`               接收：${recipientsText(job, jobs)}`);
+  }
+  io.out('用法：taizhang job <任务名> --at 2026-11-23T09:00 --dry-run');
+}
+
+function recipientsText(job: JobName, jobs: JobsSettings): string {
+  const names = (kinds: readonly string[]) => kinds.map((k) => RECIPIENT_KIND_LABELS[k as keyof typeof RECIPIENT_KIND_LABELS]).join('、') || '无';
+  switch (job) {
+    case 'reminders':
+      return `${names(jobs.reminders.to)}（到期前 ${jobs.reminders.daysBefore.join('、')} 个工作日）`;
+    case 'overdue':
+      return `${names(jobs.overdue.to)}；红色加送 ${names(jobs.overdue.redAlsoTo)}`;
+    case 'nudges':
+      return `本周期未报送进展的单位：${names(jobs.nudges.to)}；连续未报加送 ${names(jobs.nudges.escalateTo)}`;
+    case 'digest':
+      return `每位县级领导（本人领衔事项）${jobs.digest.copyTo.length ? `，抄送 ${names(jobs.digest.copyTo)}` : ''}`;
+    default:
+      return names(jobs[job].to);
+  }
+}
+
+export function printReport(report: JobRunReport, io: CliIo, json = false): void {
+  const fresh = report.messages.filter((m) => !m.alreadyQueued);
+  const receivers = new Set(report.messages.map((m) => m.recipient.receiveId)).size;
+  io.out(`${report.label}（${report.job}）· 时刻 ${shanghaiDateTime(report.at)}（北京时间）· 周期 ${report.period.label === report.period.key ? report.period.key : `${report.period.label}（${report.period.key}）`}`);
+  for (const note of report.notes) io.out(`提示：${note}`);
+  const already = report.messages.length - fresh.length;
+  io.out(
+    report.dryRun
+      ? `试运行：将发送 ${fresh.length} 条消息，共 ${receivers} 个接收方${already ? `（另有 ${already} 条此前已发送或已在发件箱，不会重发）` : ''}`
+      : `计划 ${report.messages.length} 条，新写入发件箱 ${report.enqueued} 条${report.alreadyQueued ? `，${report.alreadyQueued} 条此前已发送或已在发件箱，不会重发` : ''}`,
+  );
+  report.messages.forEach((m, i) => {
+    const r = m.recipient;
+    io.out('');
+    io.out(`── ${i + 1}/${report.messages.length} → ${r.label}（${r.receiveIdType} ${r.receiveId}）${m.alreadyQueued ? ' 〔此前已发送，跳过〕' : ''}`);
+    for (const line of cardText(m.card)) io.out(`   ${line}`);
+    io.out(`   去重键：${m.dedupeKey}`);
+    if (json) io.out(JSON.stringify(m.card, null, 2));
+  });
+  if (report.messages.length === 0) io.out('（没有需要发送的消息）');
+  io.out('');
+  io.out(report.dryRun ? '（试运行：未写入发件箱，未发送任何消息）' : '（已写入发件箱，由运行中的机器人发送；或加 --send 立即发送）');
+}
+
+async function sendNow(app: AppContext, config: Config, io: CliIo): Promise<void> {
+  if (!config.feishu.hasCredentials) throw new CliError('未配置飞书凭证（FEISHU_APP_ID / FEISHU_APP_SECRET），无法从命令行发送；消息已在发件箱，机器人启动后会发送');
+  const client = createFeishuClient(config.feishu, app.logger);
+  const sender = new Sender({ db: app.db, client, logger: app.logger, clock: app.clock });
+  sender.start();
+  try {
+    await sender.waitUntilIdle(30 * 60_000);
+  } finally {
+    await sender.stop();
+  }
+  const failed = await app.db.prisma.outboxMessage.count({ where: { status: 'failed' } });
+  io.out(`发送完成${failed ? `；发件箱中有 ${failed} 条发送失败（见 error 字段）` : ''}`);
+}

@@ -1,0 +1,128 @@
+// Building blocks for the job cards (templates in cards/*.json, rendered by src/cards/render.ts):
+// lists that say "等 N 项" instead of overflowing, size-fitting under Feishu's 30 KB limit, the
+// 填报进展 / 申请延期 buttons, tables and charts. Ledger text going into markdown is escaped here.
+import { button, CARD_MAX_BYTES, LEVEL_HEADER, LEVEL_TAG, md, mdEscape, renderCard, truncateList, type Card, type CardVars } from '../cards/render.js';
+import type { DueItem } from '../core/supervision.js';
+import type { IsoDate, SupervisionLevel } from '../core/types.js';
+
+export { md, mdEscape, LEVEL_HEADER, LEVEL_TAG, type Card };
+
+/** Lines joined for one markdown element; over `max`, cut with "…等 N 项（另有 M 项未列出）". */
+export function listText(lines: readonly string[], max: number, empty = '无'): string {
+  if (lines.length === 0) return empty;
+  const { shown, moreText } = truncateList(lines, max);
+  return moreText ? `${shown.join('\n')}\n${moreText}` : shown.join('\n');
+}
+
+/**
+ * Renders a template whose lists are cut at `max` items; when the card is still over 30 KB (long
+ * titles, many units) the lists are cut shorter until it fits, so a card is never refused.
+ */
+export function renderFitting(name: string, vars: (max: number) => CardVars, max: number): Card {
+  for (let m = max; ; m = Math.max(1, Math.floor(m * 0.7))) {
+    try {
+      return renderCard(name, vars(m));
+    } catch (err) {
+      if (m === 1 || !/超过 30 KB/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+export function cardBytes(card: Card): number {
+  return Buffer.byteLength(JSON.stringify(card));
+}
+export { CARD_MAX_BYTES };
+
+/** The two buttons every reminder carries; the chat handlers answer the clicks. */
+export function taskActions(taskId: number): Card[] {
+  return [
+    {
+      tag: 'column_set',
+      horizontal_spacing: 'small',
+      columns: [
+        { tag: 'column', width: 'auto', elements: [button('填报进展', { a: 'progress_form', t: taskId }, 'primary')] },
+        { tag: 'column', width: 'auto', elements: [button('申请延期', { a: 'extension', t: taskId }, 'default')] },
+      ],
+    },
+  ];
+}
+
+export function progressButton(taskId: number, label: string): Card {
+  return button(label, { a: 'progress_form', t: taskId }, 'primary_text');
+}
+
+export const levelTag = (level: SupervisionLevel): string => LEVEL_TAG[level] ?? LEVEL_TAG.none!;
+export const headerColour = (level: SupervisionLevel): string => LEVEL_HEADER[level] ?? 'blue';
+
+/** "**QY-2026-008** 标题" with both parts escaped. */
+export function taskRef(t: { code: string; title: string }): string {
+  return `**${mdEscape(t.code)}** ${mdEscape(t.title)}`;
+}
+
+/** "完成时限 2026-10-03（遇节假日顺延至 2026-10-08）" / "节点「…」 2026-11-24". */
+export function dueLabel(item: DueItem): string {
+  const shifted = item.effectiveDate !== item.date ? `（遇节假日顺延至 ${item.effectiveDate}）` : '';
+  return item.kind === 'deadline' ? `完成时限 ${item.date}${shifted}` : `节点「${mdEscape(item.title)}」 ${item.date}${shifted}`;
+}
+
+export function dueIn(n: number): string {
+  return n === 0 ? '**今天到期**' : `还有 **${n}** 个工作日`;
+}
+
+export function lastReportText(t: { lastReportOn?: IsoDate | null; lastPercent?: number | null }): string {
+  if (!t.lastReportOn) return '尚未报送进展';
+  return `${t.lastReportOn} 报送${t.lastPercent !== null && t.lastPercent !== undefined ? `，进度 ${t.lastPercent}%` : ''}`;
+}
+
+export function grey(text: string): string {
+  return `<font color='grey'>${text}</font>`;
+}
+
+/** Card JSON 2.0 table (≤ 5 per card): columns of plain text, paged by Feishu 10 rows at a time. */
+export function table(columns: { name: string; label: string; width?: string }[], rows: Record<string, string | number>[], pageSize = 10): Card {
+  return {
+    tag: 'table',
+    page_size: Math.min(10, Math.max(1, pageSize)),
+    row_height: 'low',
+    freeze_first_column: true,
+    header_style: { text_align: 'left', text_size: 'normal', background_style: 'grey', text_color: 'default', bold: true, lines: 1 },
+    columns: columns.map((c) => ({ name: c.name, display_name: c.label, data_type: 'text', width: c.width ?? 'auto' })),
+    rows: rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)]))),
+  };
+}
+
+/** The card's native chart (VChart spec): one bar per category. */
+export function barChart(title: string, values: { name: string; value: number }[], unit = ''): Card {
+  return {
+    tag: 'chart',
+    aspect_ratio: '16:9',
+    chart_spec: {
+      type: 'bar',
+      title: { text: title },
+      data: { values: values.map((v) => ({ name: v.name, value: v.value })) },
+      xField: 'name',
+      yField: 'value',
+      label: { visible: true },
+      axes: [{ orient: 'bottom', label: { autoRotate: true, autoHide: false } }, { orient: 'left', title: { visible: Boolean(unit), text: unit } }],
+    },
+  };
+}
+
+/** A pie of a few categories (VChart spec). */
+export function pieChart(title: string, values: { name: string; value: number }[]): Card {
+  return {
+    tag: 'chart',
+    aspect_ratio: '4:3',
+    chart_spec: {
+      type: 'pie',
+      title: { text: title },
+      data: { values: values.map((v) => ({ name: v.name, value: v.value })) },
+      categoryField: 'name',
+      valueField: 'value',
+      outerRadius: 0.8,
+      innerRadius: 0.5,
+      label: { visible: true },
+      legends: { visible: true, orient: 'right' },
+    },
+  };
+}

@@ -1,0 +1,206 @@
+// The office's configuration of the scheduled pushes (DESIGN §4), stored as JSON in the Setting
+// table and validated with zod (Chinese messages). Every key is optional: what the office leaves
+// out takes the defaults below. See src/jobs/index.ts for the README text.
+//
+//   "jobs"        per-job schedule, catch-up window, recipient groups and frequencies
+//   "supervision" 三色督办 thresholds (src/core/supervision.ts: parseSupervisionThresholds)
+//   "honour"      光荣榜 weights (src/core/honour.ts: parseHonourWeights)
+//   "recipients"  officeChatId / allHandsChatId (src/ledger/recipients.ts)
+import { z } from 'zod';
+import type { DbOrTx } from '../db/client.js';
+import { getSetting } from '../db/repos/settings.js';
+import { parseHonourWeights, type HonourWeights } from '../core/honour.js';
+import { parseSupervisionThresholds, type SupervisionThresholds } from '../core/supervision.js';
+import { parseSettings } from '../core/validation.js';
+
+export const JOB_NAMES = ['reminders', 'overdue', 'nudges', 'digest', 'honour-roll', 'quarterly', 'half-year', 'year-end'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+export const JOB_LABELS: Record<JobName, string> = {
+  reminders: '临期提醒',
+  overdue: '逾期预警',
+  nudges: '催报进展',
+  digest: '领导周报',
+  'honour-roll': '月度进展表与光荣榜',
+  quarterly: '按季盘点',
+  'half-year': '半年一通报',
+  'year-end': '年终盘总账',
+};
+
+export function isJobName(name: string): name is JobName {
+  return (JOB_NAMES as readonly string[]).includes(name);
+}
+
+// ---- schedules ----
+
+/**
+ * When a job fires. Every schedule fires only on working days of the Chinese calendar (调休
+ * Saturdays included); a schedule day that is not a working day moves to the next working day
+ * (weekly: within the same week; monthly: within the same month).
+ */
+export type Schedule =
+  | { every: 'workingDay'; time: string }
+  | { every: 'week'; weekday: number; time: string }
+  | { every: 'month'; day: number | 'firstWorkingDay'; months?: number[]; time: string };
+
+const timeSchema = z
+  .string({ error: '时间应为 "HH:mm" 格式，如 "09:00"' })
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: (iss) => `时间应为 "HH:mm" 格式（00:00–23:59），实际为 ${JSON.stringify(iss.input)}` });
+
+const DAY_ERROR = 'day 应为 1–31 或 "firstWorkingDay"（每月第一个工作日）';
+
+export const scheduleSchema = z.discriminatedUnion(
+  'every',
+  [
+    z.strictObject({ every: z.literal('workingDay'), time: timeSchema }),
+    z.strictObject({
+      every: z.literal('week'),
+      weekday: z.number({ error: 'weekday 应为 1（周一）到 7（周日）' }).int().min(1, { error: 'weekday 应为 1（周一）到 7（周日）' }).max(7, { error: 'weekday 应为 1（周一）到 7（周日）' }),
+      time: timeSchema,
+    }),
+    z.strictObject({
+      every: z.literal('month'),
+      day: z.union(
+        [z.literal('firstWorkingDay'), z.number().int({ error: DAY_ERROR }).min(1, { error: DAY_ERROR }).max(31, { error: DAY_ERROR })],
+        { error: DAY_ERROR },
+      ),
+      months: z
+        .array(z.number().int().min(1, { error: '月份应为 1–12' }).max(12, { error: '月份应为 1–12' }), { error: 'months 应为月份数组，如 [1, 4, 7, 10]' })
+        .min(1, { error: 'months 不能为空' })
+        .optional(),
+      time: timeSchema,
+    }),
+  ],
+  { error: '发送时间应为 {"every":"workingDay","time":"09:00"}、{"every":"week","weekday":1,"time":"08:30"} 或 {"every":"month","day":25,"time":"10:00"} 这样的对象' },
+);
+
+// ---- recipient groups ----
+
+/** Who a message goes to, by role relative to the task/unit, or a fixed group. */
+export const RECIPIENT_KINDS = ['liaison', 'commissioner', 'unitHead', 'unitGroup', 'leadLeaders', 'leaders', 'office', 'allHands'] as const;
+export type RecipientKind = (typeof RECIPIENT_KINDS)[number];
+export const RECIPIENT_KIND_LABELS: Record<RecipientKind, string> = {
+  liaison: '牵头单位改革联络员',
+  commissioner: '牵头单位改革专员',
+  unitHead: '牵头单位一把手',
+  unitGroup: '牵头单位工作群',
+  leadLeaders: '领衔领导',
+  leaders: '全体县级领导',
+  office: '改革办',
+  allHands: '全体工作群',
+};
+
+const kinds = <K extends RecipientKind>(allowed: readonly K[], what: string) =>
+  z.array(z.enum(allowed as unknown as [K, ...K[]], { error: () => `${what}只能是：${allowed.join('、')}` }), { error: `${what}应为数组` });
+
+const TASK_KINDS = ['liaison', 'commissioner', 'unitHead', 'unitGroup', 'leadLeaders', 'office'] as const;
+const UNIT_KINDS = ['liaison', 'commissioner', 'unitHead', 'unitGroup', 'office'] as const;
+const BROADCAST_KINDS = ['office', 'allHands', 'leaders'] as const;
+
+const catchUpHours = z
+  .number({ error: 'catchUpHours 应为数字（小时）' })
+  .min(0, { error: 'catchUpHours 不能为负数' })
+  .max(24 * 31, { error: 'catchUpHours 不能超过 744 小时' });
+const workingDays = (what: string) =>
+  z.number({ error: `${what}应为数字` }).int({ error: `${what}应为整数` }).min(1, { error: `${what}至少为 1` }).max(250, { error: `${what}不能超过 250` });
+const listSize = z.number({ error: '列表条数应为数字' }).int().min(1, { error: '列表条数至少为 1' }).max(200, { error: '列表条数不能超过 200' });
+
+const base = { enabled: z.boolean({ error: 'enabled 应为 true 或 false' }).optional(), schedule: scheduleSchema.optional(), catchUpHours: catchUpHours.optional() };
+
+const jobsSettingSchema = z.strictObject(
+  {
+    reminders: z.strictObject({
+      ...base,
+      daysBefore: z
+        .array(z.number().int().min(0).max(60), { error: 'daysBefore 应为工作日数的数组，如 [5, 3, 1, 0]（0 = 当天）' })
+        .min(1, { error: 'daysBefore 不能为空' })
+        .optional(),
+      to: kinds(TASK_KINDS, '临期提醒接收人').optional(),
+    }).optional(),
+    overdue: z.strictObject({
+      ...base,
+      to: kinds(TASK_KINDS, '逾期预警接收人').optional(),
+      repeatEveryWorkingDays: workingDays('逾期预警重复间隔').optional(),
+      redAlsoTo: kinds(TASK_KINDS, '红色预警加送').optional(),
+      redRepeatEveryWorkingDays: workingDays('红色预警重复间隔').optional(),
+    }).optional(),
+    nudges: z.strictObject({
+      ...base,
+      to: kinds(UNIT_KINDS, '催报接收人').optional(),
+      escalateTo: kinds(UNIT_KINDS, '连续未报加送').optional(),
+    }).optional(),
+    digest: z.strictObject({ ...base, copyTo: kinds(['office'] as const, '领导周报抄送').optional(), show: listSize.optional() }).optional(),
+    'honour-roll': z.strictObject({ ...base, to: kinds(BROADCAST_KINDS, '光荣榜接收人').optional(), show: listSize.optional() }).optional(),
+    quarterly: z.strictObject({ ...base, to: kinds(BROADCAST_KINDS, '按季盘点接收人').optional(), show: listSize.optional() }).optional(),
+    'half-year': z.strictObject({ ...base, to: kinds(BROADCAST_KINDS, '半年通报接收人').optional(), show: listSize.optional() }).optional(),
+    'year-end': z.strictObject({ ...base, to: kinds(BROADCAST_KINDS, '年终盘点接收人').optional(), show: listSize.optional() }).optional(),
+  },
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? `无法识别的任务：${iss.keys.join('、')}（可用：${JOB_NAMES.join('、')}）` : '定时推送设置应为一个对象') },
+);
+
+interface JobBase {
+  enabled: boolean;
+  schedule: Schedule;
+  /** A missed run is caught up when the process comes back within this many hours; older ones are skipped. */
+  catchUpHours: number;
+}
+
+export interface JobsSettings {
+  reminders: JobBase & { daysBefore: number[]; to: RecipientKind[] };
+  overdue: JobBase & { to: RecipientKind[]; repeatEveryWorkingDays: number; redAlsoTo: RecipientKind[]; redRepeatEveryWorkingDays: number };
+  nudges: JobBase & { to: RecipientKind[]; escalateTo: RecipientKind[] };
+  digest: JobBase & { copyTo: RecipientKind[]; show: number };
+  'honour-roll': JobBase & { to: RecipientKind[]; show: number };
+  quarterly: JobBase & { to: RecipientKind[]; show: number };
+  'half-year': JobBase & { to: RecipientKind[]; show: number };
+  'year-end': JobBase & { to: RecipientKind[]; show: number };
+}
+
+export const DEFAULT_JOBS_SETTINGS: Readonly<JobsSettings> = Object.freeze({
+  reminders: { enabled: true, schedule: { every: 'workingDay', time: '09:00' }, catchUpHours: 12, daysBefore: [5, 3, 1, 0], to: ['liaison', 'unitGroup'] },
+  overdue: {
+    enabled: true,
+    schedule: { every: 'workingDay', time: '09:30' },
+    catchUpHours: 12,
+    to: ['liaison'],
+    repeatEveryWorkingDays: 1,
+    redAlsoTo: ['unitHead', 'leadLeaders'],
+    redRepeatEveryWorkingDays: 5,
+  },
+  nudges: { enabled: true, schedule: { every: 'month', day: 25, time: '10:00' }, catchUpHours: 24, to: ['liaison'], escalateTo: ['unitHead'] },
+  digest: { enabled: true, schedule: { every: 'week', weekday: 1, time: '08:30' }, catchUpHours: 24, copyTo: [], show: 15 },
+  'honour-roll': { enabled: true, schedule: { every: 'month', day: 'firstWorkingDay', time: '10:00' }, catchUpHours: 72, to: ['allHands'], show: 10 },
+  quarterly: { enabled: true, schedule: { every: 'month', day: 'firstWorkingDay', months: [1, 4, 7, 10], time: '10:30' }, catchUpHours: 72, to: ['office', 'leaders'], show: 15 },
+  'half-year': { enabled: true, schedule: { every: 'month', day: 'firstWorkingDay', months: [7], time: '11:00' }, catchUpHours: 72, to: ['allHands', 'leaders'], show: 20 },
+  'year-end': { enabled: true, schedule: { every: 'month', day: 'firstWorkingDay', months: [1], time: '11:00' }, catchUpHours: 72, to: ['allHands', 'leaders'], show: 20 },
+} satisfies JobsSettings);
+
+/** Validates the "jobs" setting and fills in defaults job by job (a given schedule replaces the default). */
+export function parseJobsSettings(json: unknown): JobsSettings {
+  const parsed = parseSettings(jobsSettingSchema, json ?? {}, '定时推送设置');
+  const out = structuredClone(DEFAULT_JOBS_SETTINGS) as JobsSettings;
+  for (const name of JOB_NAMES) {
+    const given = parsed[name];
+    if (!given) continue;
+    const target = out[name] as unknown as Record<string, unknown>;
+    for (const [k, v] of Object.entries(given)) if (v !== undefined) target[k] = v;
+  }
+  return out;
+}
+
+export interface TenantJobConfig {
+  jobs: JobsSettings;
+  thresholds: SupervisionThresholds;
+  weights: HonourWeights;
+}
+
+export const SETTING_KEYS = { jobs: 'jobs', supervision: 'supervision', honour: 'honour' } as const;
+
+export async function loadTenantJobConfig(db: DbOrTx, tenantId: number): Promise<TenantJobConfig> {
+  const [jobs, supervision, honour] = await Promise.all([
+    getSetting(db, tenantId, SETTING_KEYS.jobs),
+    getSetting(db, tenantId, SETTING_KEYS.supervision),
+    getSetting(db, tenantId, SETTING_KEYS.honour),
+  ]);
+  return { jobs: parseJobsSettings(jobs), thresholds: parseSupervisionThresholds(supervision), weights: parseHonourWeights(honour) };
+}
