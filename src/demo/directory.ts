@@ -1,6 +1,6 @@
 // The demo county's people and groups as FakeFeishu's directory.
-import { ALL_HANDS_CHAT_ID, demoPeople, demoUnits } from '../../src/demo/ledger.js';
-import type { FakeChat, FakeUser } from '../../src/sandbox/fake-feishu.js';
+import { ALL_HANDS_CHAT_ID, demoPeople, demoUnits } from './ledger.js';
+import type { FakeChat, FakeUser } from '../sandbox/fake-feishu.js';
 
 export function demoDirectory(): { users: FakeUser[]; chats: FakeChat[] } {
   const users: FakeUser[] = demoPeople.map((p) => ({ openId: p.openId, name: p.name }));

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../helpers/db.js';
 import { testApp } from '../helpers/app.js';
-import { demoDirectory } from '../helpers/demo-fake.js';
+import { demoDirectory } from '../../src/demo/directory.js';
 import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
 import { silentLogger, waitFor } from '../feishu/helpers.js';
 import { FakeFeishu, type FakeMessage } from '../../src/sandbox/fake-feishu.js';

@@ -1,0 +1,193 @@
+// The sandbox page in a real browser (Debian's chromium, driven by playwright-core): a liaison
+// reports progress from her group, a liaison signs for a task on its card, the office jumps the
+// clock to 1 July and runs the half-year tally. Screenshots go to test-artifacts/sandbox/.
+//
+// Needs /usr/bin/chromium (or CHROMIUM_PATH), installed by `node scripts/setup-browser.mjs`, which
+// `npm test` runs first. Without it the suite is skipped, loudly, with the reason.
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { ALL_HANDS_CHAT_ID } from '../../src/demo/ledger.js';
+import { startSandboxHarness, type SandboxHarness } from './harness.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARTIFACTS = path.resolve('test-artifacts/sandbox');
+
+const LIAISON = 'ou_demo_shibao_liaison'; // 程功, 石堡镇 改革联络员
+const CG_LIAISON = 'ou_demo_chengguan_liaison'; // 袁媛, 城关街道 改革联络员 (QY-2026-009 is 待签收)
+const OFFICE = 'ou_demo_office_zhou'; // 周敏, 县委改革办
+const SHIBAO = 'oc_demo_shibao';
+const CHENGGUAN = 'oc_demo_chengguan';
+
+function skipReason(): string | undefined {
+  try {
+    accessSync(CHROMIUM, constants.X_OK);
+  } catch {
+    return `找不到可执行的 Chromium：${CHROMIUM}（运行 node scripts/setup-browser.mjs 安装 Debian 的 chromium，或设置 CHROMIUM_PATH）`;
+  }
+  return undefined;
+}
+
+const reason = skipReason();
+if (reason) {
+  const line = '!'.repeat(78);
+  console.warn(`\n${line}\n  WARNING: 沙箱浏览器测试已跳过 — ${reason}\n${line}\n`);
+}
+
+describe.skipIf(Boolean(reason))('sandbox page in Chromium', () => {
+  let h: SandboxHarness;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    h = await startSandboxHarness();
+    const { chromium } = await import('playwright-core');
+    profile = mkdtempSync(path.join(os.tmpdir(), 'taizhang-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN'],
+      viewport: { width: 1440, height: 1000 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(msg.text());
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await h?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  async function becomeIn(openId: string, chatId: string) {
+    await page.selectOption('#who', openId);
+    await page.click(`.chat-item[data-chat-id="${chatId}"]`);
+    await page.waitForSelector(`.chat-item.active[data-chat-id="${chatId}"]`);
+  }
+  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: false });
+
+  it('a liaison reports progress with @bot and gets the receipt card', async () => {
+    await page.goto(h.sandbox.url);
+    await page.waitForSelector('body[data-ready="1"]');
+    await page.waitForSelector('#live.on');
+    // The picker lists people by unit with their roles.
+    expect(await page.locator('#who optgroup[label="石堡镇"] option', { hasText: '程功 · 改革联络员' }).count()).toBe(1);
+    await becomeIn(LIAISON, SHIBAO);
+    expect(await page.textContent('#chat-title')).toBe('石堡镇工作群');
+    expect(await page.isChecked('#mention')).toBe(true);
+
+    await page.fill('#input', '进展 QY-2026-018 已完成执法事项目录初稿 70%');
+    await page.click('#send');
+    const mine = page.locator('.msg.mine .bubble', { hasText: '进展 QY-2026-018 已完成执法事项目录初稿 70%' });
+    await mine.waitFor();
+    expect(await mine.textContent()).toContain('@台账机器人');
+
+    const receipt = page.locator('.msg.from-bot', { has: page.locator('.card-title', { hasText: '进展已记录' }) });
+    await receipt.waitFor();
+    expect(await receipt.locator('.card-header').getAttribute('data-template')).toBe('green');
+    expect(await receipt.locator('.card-subtitle').textContent()).toContain('QY-2026-018 · 程功');
+    expect(await receipt.locator('.card-body').textContent()).toContain('进度：70%');
+    expect(await receipt.locator('.reply-to').textContent()).toContain('回复 程功');
+    await shot('01-progress-receipt.png');
+  });
+
+  it('the lead unit liaison signs for a task on its 任务交办单 and the card changes in place', async () => {
+    await becomeIn(CG_LIAISON, CHENGGUAN);
+    const card = page.locator('.msg.from-bot', { has: page.locator('.card-title', { hasText: '任务交办单' }) }).first();
+    await card.waitFor();
+    expect(await card.locator('.card-subtitle').textContent()).toContain('QY-2026-009');
+    const messageId = await card.getAttribute('data-message-id');
+    const before = await page.locator('.msg.from-bot').count();
+    await shot('02-dispatch-before.png');
+
+    await card.locator('button.card-btn', { hasText: '签收' }).click();
+    await page.locator('#toast.show', { hasText: '已签收' }).waitFor();
+    const same = page.locator(`.msg[data-message-id="${messageId}"]`);
+    await same.locator('.card-body', { hasText: '已签收 · 袁媛' }).waitFor();
+    expect(await same.getAttribute('data-version')).toBe('1');
+    expect(await same.locator('button', { hasText: '签收' }).count()).toBe(0);
+    expect(await same.locator('.card-header').getAttribute('data-template')).toBe('green');
+    expect(await page.locator('.msg.from-bot').count()).toBe(before); // updated, not a new message
+    await shot('03-dispatch-signed.png');
+  });
+
+  it('a submitted form goes back through the card callback', async () => {
+    await page.fill('#input', '我的任务');
+    await page.click('#send');
+    const list = page.locator('.msg.from-bot', { has: page.locator('.card-title', { hasText: '在办事项' }) }).last();
+    await list.waitFor();
+    const id = await list.getAttribute('data-message-id');
+    await list.locator('button.card-btn', { hasText: '填报进展' }).click();
+    const form = page.locator(`.msg[data-message-id="${id}"] .card-form`);
+    await form.waitFor(); // the list card became the 进展填报 form in place
+    // Required fields are checked before anything is sent.
+    await form.locator('button', { hasText: '提交' }).click();
+    await page.locator('#toast.show', { hasText: '请填写' }).waitFor();
+    await form.locator('select[data-field="task"]').selectOption({ label: await form.locator('select[data-field="task"] option:not([disabled])').first().innerText() });
+    await form.locator('[data-field="text"]').fill('社区协商议事规则已起草，正在征求居民代表意见');
+    await form.locator('[data-field="percent"]').fill('30');
+    await shot('04-progress-form.png');
+    await form.locator('button', { hasText: '提交' }).click();
+    await page.locator(`.msg[data-message-id="${id}"] .card-title`, { hasText: '进展已记录' }).waitFor();
+    expect(await page.locator(`.msg[data-message-id="${id}"] .card-body`).textContent()).toContain('进度：30%');
+  });
+
+  it('the office jumps to 2026-07-01 10:00, runs the half-year tally, and it arrives in the all-hands group', async () => {
+    await becomeIn(OFFICE, ALL_HANDS_CHAT_ID);
+    await page.fill('#clock-input', '2026-07-01T10:00');
+    await page.click('#clock-jump');
+    await page.locator('#clock-now', { hasText: '2026/07/01' }).waitFor();
+    expect(await page.textContent('#clock-now')).toMatch(/10:0\d/);
+
+    await page.selectOption('#job-select', 'half-year');
+    await page.click('#job-run');
+    const log = page.locator('#job-log li.ok', { hasText: '半年一通报' });
+    await log.waitFor();
+    expect(await log.textContent()).toMatch(/本次新发送 [1-9]\d* 条/);
+    const tally = page.locator('.msg.from-bot', { has: page.locator('.card-title', { hasText: '半年一通报' }) });
+    await tally.waitFor({ timeout: 15_000 });
+    const text = (await tally.textContent()) ?? '';
+    expect(text).toMatch(/完成率/);
+    // The chart and the table are drawn, not dumped as JSON.
+    expect(await tally.locator('.el-chart, .el-table').count()).toBeGreaterThan(0);
+    expect(text).not.toContain('chart_spec');
+    await page.setViewportSize({ width: 1440, height: 1500 });
+    await tally.scrollIntoViewIfNeeded();
+    await shot('05-half-year-tally.png');
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('renders every other card the bot sends (help, ledger summary, my tasks) without unsupported parts', async () => {
+    await becomeIn(LIAISON, h.sandbox.fake.p2pChatId(LIAISON));
+    expect(await page.isHidden('#mention-wrap')).toBe(true); // no @ in a private chat
+    for (const [command, title] of [['帮助', '使用说明'], ['台账', '改革台账'], ['我的任务', '在办事项']] as const) {
+      await page.fill('#input', command);
+      await page.click('#send');
+      await page.locator('.msg.from-bot .card-title', { hasText: title }).last().waitFor().catch(async (err) => {
+        await shot('debug.png');
+        throw err;
+      });
+    }
+    expect(await page.locator('.card-unsupported').count()).toBe(0);
+    expect(await page.locator('.msg.from-bot .el-md b').count()).toBeGreaterThan(0); // **bold** rendered, not shown raw
+    expect(await page.locator('.msg.from-bot .md-tag').count()).toBeGreaterThan(0); // <text_tag> rendered as tags
+    expect((await page.locator('#messages').textContent()) ?? '').not.toMatch(/\*\*|<font|<text_tag|&#\d+;/);
+    await page.setViewportSize({ width: 1440, height: 2200 });
+    await page.locator('#messages').evaluate((el) => (el.scrollTop = 0));
+    await shot('06-private-chat-cards.png');
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    expect(pageErrors).toEqual([]);
+  });
+});
