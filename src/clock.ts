@@ -22,10 +22,16 @@ export class FixedClock implements Clock {
 /** A clock that runs from a chosen starting instant (the sandbox after "jump to"). */
 export class OffsetClock implements Clock {
   private offsetMs = 0;
+  private readonly listeners: ((now: Date) => void)[] = [];
   now(): Date {
     return new Date(Date.now() + this.offsetMs);
   }
   jumpTo(instant: Date): void {
     this.offsetMs = instant.getTime() - Date.now();
+    for (const l of this.listeners) l(this.now());
+  }
+  /** Called after every jump (the scheduler checks at once what is due at the new time). */
+  onJump(listener: (now: Date) => void): void {
+    this.listeners.push(listener);
   }
 }
