@@ -10,7 +10,7 @@ import type { BotHandlers, CardAction, CardActionResponse } from '../chat/types.
 import { systemClock, type Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { quietSdkLogger } from './client.js';
-import { errorText, storeEvent } from './inbox.js';
+import { errorText, InboxWriter, storeEvent } from './inbox.js';
 import {
   EVENT_BOT_ADDED,
   EVENT_CARD_ACTION,
@@ -40,6 +40,8 @@ export interface EventRouterOptions {
   clock?: Clock;
   /** Called after an event was stored (not for duplicates): wake the InboxProcessor. */
   onEventStored?: () => void;
+  /** Shared with the InboxProcessor so processing yields to acks; one is made when absent. */
+  inboxWriter?: InboxWriter;
   /** Card callbacks must be answered within 3 s; the handler gets this long (default 2500 ms). */
   cardDeadlineMs?: number;
   /**
@@ -58,7 +60,9 @@ export class EventRouter {
   constructor(private readonly opts: EventRouterOptions) {
     this.clock = opts.clock ?? systemClock;
     this.cardDeadlineMs = opts.cardDeadlineMs ?? 2_500;
+    this.writer = opts.inboxWriter ?? new InboxWriter(opts.db, this.clock);
   }
+  private readonly writer: InboxWriter;
 
   /** Stores an event for asynchronous processing. Fast: one INSERT. */
   async ingestEvent(envelope: FeishuEnvelope): Promise<IngestResult> {
@@ -76,8 +80,7 @@ export class EventRouter {
       const raw = (envelope.event['message'] as { message_id?: unknown } | undefined)?.message_id;
       if (typeof raw === 'string' && raw) messageId = raw;
     }
-    const result = await storeEvent(
-      this.opts.db.prisma,
+    const result = await this.writer.store(
       {
         tenantKey: header.tenant_key ?? '',
         eventId: header.event_id,
@@ -86,7 +89,6 @@ export class EventRouter {
         payload: envelope,
         ...(invalid ? { status: 'failed' as const, error: invalid } : {}),
       },
-      this.clock,
     );
     if (invalid) {
       log.warn({ reason: invalid, result }, '事件格式不正确，已记录为失败');
@@ -176,6 +178,24 @@ function sanitizeCardResponse(res: CardActionResponse | undefined | null): CardA
   if (res?.toast) out.toast = res.toast;
   if (res?.card) out.card = res.card;
   return out;
+}
+
+/**
+ * Routes a verified schema 2.0 envelope: the webhook calls this directly (it has already verified
+ * and parsed the raw request); the long connection reaches the same router through the SDK's
+ * EventDispatcher below. Unsubscribed event types are acknowledged and ignored.
+ */
+export async function routeEnvelope(router: EventRouter, envelope: FeishuEnvelope): Promise<CardActionResponse | Record<string, never>> {
+  switch (envelope.header.event_type) {
+    case EVENT_CARD_ACTION:
+      return router.handleCardAction(envelope);
+    case EVENT_MESSAGE_RECEIVE:
+    case EVENT_BOT_ADDED:
+      await router.ingestEvent(envelope);
+      return {};
+    default:
+      return {};
+  }
 }
 
 /**

@@ -3,6 +3,8 @@
 // InboxProcessor then hands it to the BotHandlers. Rows survive restarts, and claims
 // (lockedBy/lockedUntil) keep several instances from processing the same row.
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Prisma } from '../generated/prisma-sqlite/client.js';
 import type { Logger } from 'pino';
 import type { BotHandlers } from '../chat/types.js';
 import { systemClock, type Clock } from '../clock.js';
@@ -51,6 +53,108 @@ export async function storeEvent(db: DbOrTx, input: StoreEventInput, clock: Cloc
   return inserted > 0 ? 'stored' : 'duplicate';
 }
 
+/**
+ * Stores several events with one multi-row INSERT (one commit). Results are in input order; an
+ * event whose eventId or messageId repeats an earlier one in the same batch is a duplicate too.
+ */
+export async function storeEvents(db: DbOrTx, inputs: StoreEventInput[], clock: Clock = systemClock): Promise<StoreResult[]> {
+  const results: StoreResult[] = new Array(inputs.length).fill('duplicate');
+  const seen = new Set<string>();
+  const fresh: { index: number; input: StoreEventInput }[] = [];
+  inputs.forEach((input, index) => {
+    const keys = [`e:${input.eventId}`, ...(input.messageId ? [`m:${input.messageId}`] : [])];
+    if (keys.some((k) => seen.has(k))) return;
+    keys.forEach((k) => seen.add(k));
+    fresh.push({ index, input });
+  });
+  if (fresh.length === 0) return results;
+  const now = clock.now();
+  const rows = fresh.map(({ input }) => {
+    const status = input.status ?? 'pending';
+    const payload = typeof input.payload === 'string' ? input.payload : JSON.stringify(input.payload);
+    return Prisma.sql`(${input.tenantKey}, ${input.eventId}, ${input.messageId ?? null}, ${input.eventType}, ${payload}, ${status},
+      ${status === 'pending' ? 0 : 1}, ${now}, ${status === 'pending' ? null : now}, ${input.error ?? null})`;
+  });
+  const inserted = await db.$queryRaw<{ eventId: string }[]>`
+    INSERT INTO "InboxEvent" ("tenantKey", "eventId", "messageId", "eventType", "payload", "status", "attempts",
+                              "receivedAt", "processedAt", "error")
+    VALUES ${Prisma.join(rows)}
+    ON CONFLICT DO NOTHING
+    RETURNING "eventId"`;
+  const stored = new Set(inserted.map((r) => r.eventId));
+  for (const { index, input } of fresh) if (stored.has(input.eventId)) results[index] = 'stored';
+  return results;
+}
+
+/**
+ * Group commit for the webhook: events that arrive while a write is in flight are stored together
+ * in the next one, so a burst of N requests costs a few commits instead of N. Each caller still
+ * gets its own answer, after its row is durable.
+ */
+export class InboxWriter {
+  private queue: { input: StoreEventInput; resolve: (r: StoreResult) => void; reject: (e: unknown) => void }[] = [];
+  private writing = false;
+  private idleWaiters: (() => void)[] = [];
+
+  /** Resolves once nothing is waiting to be stored: processing yields to acks (Feishu's 3-s deadline). */
+  whenIdle(): Promise<void> {
+    if (!this.writing && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock = systemClock,
+    /** Rows per INSERT: 10 parameters each, well under SQLite's bound-parameter limit. */
+    private readonly maxBatch = 50,
+  ) {}
+
+  private lastStoreAt = 0;
+
+  /**
+   * Resolves once no event has arrived for `quietMs` (a burst is over), or after `maxWaitMs`
+   * (sustained load still gets processed).
+   */
+  async whenQuiet(quietMs: number, maxWaitMs: number): Promise<void> {
+    const deadline = performance.now() + maxWaitMs;
+    for (;;) {
+      const now = performance.now();
+      const quietFor = now - this.lastStoreAt;
+      if (quietFor >= quietMs || now >= deadline) return;
+      await new Promise((r) => setTimeout(r, Math.min(quietMs - quietFor, deadline - now) + 1));
+    }
+  }
+
+  store(input: StoreEventInput): Promise<StoreResult> {
+    this.lastStoreAt = performance.now();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ input, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      // Let the requests already parsed in this turn of the event loop join the first batch.
+      await new Promise((r) => setImmediate(r));
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        try {
+          const results = await storeEvents(this.db.prisma, batch.map((b) => b.input), this.clock);
+          batch.forEach((b, i) => b.resolve(results[i]!));
+        } catch (err) {
+          batch.forEach((b) => b.reject(err));
+        }
+      }
+    } finally {
+      this.writing = false;
+      const waiters = this.idleWaiters.splice(0);
+      for (const w of waiters) w();
+    }
+  }
+}
+
 export interface InboxProcessorOptions {
   db: Database;
   handlers: BotHandlers;
@@ -68,6 +172,10 @@ export interface InboxProcessorOptions {
   retryBaseMs?: number;
   /** Poll interval when idle (wake() short-cuts it). */
   pollIntervalMs?: number;
+  /** After a wake, wait until ingest has paused this long (at most 20×) so a burst is acked first. */
+  wakeDelayMs?: number;
+  /** The transport's writer: before each row, processing waits until no ack is waiting on it. */
+  ingest?: InboxWriter;
 }
 
 export class InboxProcessor {
@@ -81,6 +189,8 @@ export class InboxProcessor {
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
   private readonly pollIntervalMs: number;
+  private readonly wakeDelayMs: number;
+  private readonly ingest: InboxWriter | undefined;
   private readonly botOpenIdSource: InboxProcessorOptions['botOpenId'];
   private running = false;
   private loopDone: Promise<void> | undefined;
@@ -98,6 +208,8 @@ export class InboxProcessor {
     this.maxAttempts = opts.maxAttempts ?? 5;
     this.retryBaseMs = opts.retryBaseMs ?? 2_000;
     this.pollIntervalMs = opts.pollIntervalMs ?? 5_000;
+    this.wakeDelayMs = opts.wakeDelayMs ?? 15;
+    this.ingest = opts.ingest;
     this.botOpenIdSource = opts.botOpenId;
   }
 
@@ -135,7 +247,13 @@ export class InboxProcessor {
     const rows = await this.claim();
     if (rows.length === 0) return 0;
     const botOpenId = await this.resolveBotOpenId();
-    for (const row of rows) await this.process(row, botOpenId);
+    for (const row of rows) {
+      await this.ingest?.whenIdle();
+      await this.process(row, botOpenId);
+      // SQLite queries run synchronously under their promises: return to the event loop between
+      // rows so webhook requests waiting for their ack are served (Feishu's 3-s deadline).
+      await new Promise((r) => setImmediate(r));
+    }
     return rows.length;
   }
 
@@ -158,6 +276,11 @@ export class InboxProcessor {
         };
       });
       this.wakeSleeper = undefined;
+      if (this.running && this.wakeRequested && this.wakeDelayMs > 0) {
+        // Let a burst be acknowledged first: start when ingest pauses (Feishu's deadline is on acks).
+        if (this.ingest) await this.ingest.whenQuiet(this.wakeDelayMs, 20 * this.wakeDelayMs);
+        else await new Promise((r) => setTimeout(r, this.wakeDelayMs));
+      }
     }
   }
 

@@ -11,6 +11,7 @@
 // Inbound frames are observed through the SDK logger's trace lines ('receive pong', 'receive
 // message') and through our own handlers; the silence rule only applies once a pong has been
 // observed on the current client, so an SDK that logs differently never causes restarts.
+import type { InboxWriter } from './inbox.js';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
 import type { BotHandlers, CardAction, CardActionResponse } from '../chat/types.js';
@@ -46,6 +47,8 @@ export interface LongConnectionOptions {
   dispatcher?: lark.EventDispatcher;
   cardDeadlineMs?: number;
   onLateCardResponse?: (action: CardAction, response: CardActionResponse) => Promise<void>;
+  /** Shared with the InboxProcessor (see InboxWriter.whenIdle). */
+  inboxWriter?: InboxWriter;
   watchdog?: WatchdogOptions;
   /** WebSocket handshake timeout (default 15 s). */
   handshakeTimeoutMs?: number;
@@ -102,6 +105,7 @@ export function startLongConnection(opts: LongConnectionOptions): LongConnection
     ...(opts.onEventStored ? { onEventStored: opts.onEventStored } : {}),
     ...(opts.cardDeadlineMs !== undefined ? { cardDeadlineMs: opts.cardDeadlineMs } : {}),
     ...(opts.onLateCardResponse ? { onLateCardResponse: opts.onLateCardResponse } : {}),
+    ...(opts.inboxWriter ? { inboxWriter: opts.inboxWriter } : {}),
   });
   const dispatcher = opts.dispatcher ?? createEventDispatcher(router, logger);
 

@@ -101,6 +101,9 @@ const botAddedEventSchema = z
   })
   .loose();
 
+/** content of a text message: {"text": "…"}. Built once: zod compiles each schema on first use. */
+const textContentSchema = z.object({ text: z.string() }).loose();
+
 function issuesOf(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.join('.') || '(根)'}: ${i.message}`);
 }
@@ -185,7 +188,7 @@ export function messageText(messageType: string, content: string): string {
     throw new FeishuPayloadError('消息 content 不是合法的 JSON');
   }
   if (messageType === 'text') {
-    const text = z.object({ text: z.string() }).loose().safeParse(parsed);
+    const text = textContentSchema.safeParse(parsed);
     if (!text.success) throw new FeishuPayloadError('文本消息缺少 text 字段');
     return text.data.text;
   }

@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createFeishuClient, getBotOpenId } from './client.js';
-import { InboxProcessor, type InboxProcessorOptions } from './inbox.js';
+import { InboxProcessor, InboxWriter, type InboxProcessorOptions } from './inbox.js';
 import { startLongConnection, type LongConnection, type WatchdogOptions } from './longconn.js';
 import { Sender, enqueueLateCardUpdate, type OutboxRow, type SenderOptions } from './sender.js';
 import { createWebhookApp } from './webhook.js';
@@ -47,8 +47,11 @@ export async function startFeishuRuntime(opts: FeishuRuntimeOptions): Promise<Fe
   const clock = opts.clock ?? systemClock;
   const log = logger.child({ module: 'feishu' });
   const client = createFeishuClient(config.feishu, log);
+  // One writer for the transport's inbox inserts; the processor yields to it (acks first).
+  const inboxWriter = new InboxWriter(db, clock);
   const processor = new InboxProcessor({
     db,
+    ingest: inboxWriter,
     handlers,
     logger: log,
     clock,
@@ -73,6 +76,7 @@ export async function startFeishuRuntime(opts: FeishuRuntimeOptions): Promise<Fe
     logger: log,
     clock,
     onEventStored: () => processor.wake(),
+    inboxWriter,
     onLateCardResponse: async (action: Parameters<typeof enqueueLateCardUpdate>[1], response: Parameters<typeof enqueueLateCardUpdate>[2]) => {
       await enqueueLateCardUpdate(db.prisma, action, response, log, clock);
     },

@@ -6,6 +6,8 @@
 // token checked → handed to the shared EventDispatcher (src/feishu/dispatch.ts). Anything that
 // fails verification gets 401 {"msg": …} and nothing is recorded. Events are stored in the inbox
 // and acknowledged at once (200 {}); card callbacks are answered with the handler's {toast, card}.
+import { performance } from 'node:perf_hooks';
+import type { InboxWriter } from './inbox.js';
 import express, { type Request, type Response } from 'express';
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
@@ -13,8 +15,8 @@ import type { BotHandlers, CardAction, CardActionResponse } from '../chat/types.
 import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { EventRouter, createEventDispatcher } from './dispatch.js';
-import { parseEnvelope, FeishuPayloadError } from './normalize.js';
+import { EventRouter, routeEnvelope } from './dispatch.js';
+import { parseEnvelope, FeishuPayloadError, type FeishuEnvelope } from './normalize.js';
 import { decryptPayload, safeEqual, verifySignature } from './signature.js';
 
 export interface WebhookAppOptions {
@@ -29,6 +31,8 @@ export interface WebhookAppOptions {
   dispatcher?: lark.EventDispatcher;
   cardDeadlineMs?: number;
   onLateCardResponse?: (action: CardAction, response: CardActionResponse) => Promise<void>;
+  /** Shared with the InboxProcessor (see InboxWriter.whenIdle). */
+  inboxWriter?: InboxWriter;
   /** Max request body (default 2 MB). */
   bodyLimit?: string;
 }
@@ -53,23 +57,31 @@ export function createWebhookApp(opts: WebhookAppOptions): express.Express {
   if (!encryptKey) {
     logger.warn('未配置 FEISHU_ENCRYPT_KEY：webhook 只能校验 Verification Token，无法校验签名，建议配置 Encrypt Key');
   }
-  const dispatcher =
-    opts.dispatcher ??
-    createEventDispatcher(
-      new EventRouter({
-        db: opts.db,
-        handlers: opts.handlers,
-        logger,
-        clock,
-        ...(opts.onEventStored ? { onEventStored: opts.onEventStored } : {}),
-        ...(opts.cardDeadlineMs !== undefined ? { cardDeadlineMs: opts.cardDeadlineMs } : {}),
-        ...(opts.onLateCardResponse ? { onLateCardResponse: opts.onLateCardResponse } : {}),
-      }),
-      logger,
-    );
+  const router = new EventRouter({
+    db: opts.db,
+    handlers: opts.handlers,
+    logger,
+    clock,
+    ...(opts.onEventStored ? { onEventStored: opts.onEventStored } : {}),
+    ...(opts.cardDeadlineMs !== undefined ? { cardDeadlineMs: opts.cardDeadlineMs } : {}),
+    ...(opts.onLateCardResponse ? { onLateCardResponse: opts.onLateCardResponse } : {}),
+    ...(opts.inboxWriter ? { inboxWriter: opts.inboxWriter } : {}),
+  });
 
   const app = express();
   app.disable('x-powered-by');
+  // How long acks take inside the bot (request parsed → response written), for /healthz and the
+  // load benchmark: the last 10,000 event and card requests.
+  const ackMs: number[] = [];
+  let ackNext = 0;
+  app.use(['/feishu/events', '/feishu/cards'], (_req, res, next) => {
+    const start = performance.now();
+    res.once('finish', () => {
+      ackMs[ackNext] = performance.now() - start;
+      ackNext = (ackNext + 1) % 10_000;
+    });
+    next();
+  });
   const raw = express.raw({ type: () => true, limit: opts.bodyLimit ?? '2mb' });
 
   /** Verifies and decrypts; returns the plaintext payload or throws Rejected. */
@@ -145,9 +157,9 @@ export function createWebhookApp(opts: WebhookAppOptions): express.Express {
       res.json({});
       return;
     }
-    let eventType: string;
+    let envelope: FeishuEnvelope;
     try {
-      eventType = parseEnvelope(payload).header.event_type;
+      envelope = parseEnvelope(payload);
     } catch (err) {
       if (err instanceof FeishuPayloadError) {
         logger.warn({ reason: err.message }, '飞书事件信封格式不正确');
@@ -156,17 +168,22 @@ export function createWebhookApp(opts: WebhookAppOptions): express.Express {
       }
       throw err;
     }
-    const started = performance.now();
-    // Same call the WSClient makes for a frame: one dispatcher for both transports.
-    const result: unknown = await dispatcher.invoke(payload, { needCheck: false });
-    logger.debug({ eventType, ms: Math.round(performance.now() - started) }, '飞书回调已应答');
+    // The same router the long connection's EventDispatcher calls: one path for both transports.
+    // (opts.dispatcher: an SDK EventDispatcher given by the caller is used as is.)
+    const result: unknown = opts.dispatcher ? await opts.dispatcher.invoke(payload, { needCheck: false }) : await routeEnvelope(router, envelope);
     res.json(isRecord(result) ? result : {});
   };
 
   app.post('/feishu/events', raw, handle);
   app.post('/feishu/cards', raw, handle);
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+  app.get('/healthz', (req, res) => {
+    const sorted = [...ackMs].sort((a, b) => a - b);
+    const pct = (p: number) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! * 10) / 10 : null);
+    if (req.query.reset !== undefined) {
+      ackMs.length = 0;
+      ackNext = 0;
+    }
+    res.json({ ok: true, ack: { count: sorted.length, p50Ms: pct(50), p99Ms: pct(99), maxMs: pct(100) } });
   });
   app.use((err: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
     const status = (err as { status?: unknown }).status;
