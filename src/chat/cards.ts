@@ -1,6 +1,7 @@
 // Builds the chat cards from the templates in cards/ (what the bot shows; the handlers decide when).
 import { renderCard, md, mdEscape, truncateList, LEVEL_TAG, LEVEL_HEADER, type Card } from '../cards/render.js';
 import { shanghaiShort } from '../core/dates.js';
+import { truncate } from '../core/text.js';
 import { formatPercent, type GroupStats } from '../core/stats.js';
 import type { SupervisionLevel } from '../core/types.js';
 import type { TaskRecord } from '../ledger/actions.js';
@@ -85,7 +86,8 @@ export function ledgerSummaryCard(scope: string, today: string, overall: GroupSt
       { type: '红色', value: overall.byLevel.red }, { type: '黄色', value: overall.byLevel.yellow },
       { type: '蓝色', value: overall.byLevel.blue }, { type: '正常', value: overall.byLevel.none },
     ].filter((v) => v.value > 0) },
-    color: ['#f54a45', '#ff8800', '#3370ff', '#34c724'],
+    // Colour by category, so a category with no tasks does not shift the others' colours.
+    color: { type: 'ordinal', domain: ['红色', '黄色', '蓝色', '正常'], range: ['#f54a45', '#ff8800', '#3370ff', '#34c724'] },
     legends: { visible: true, orient: 'right' },
     label: { visible: true },
   } : undefined;
@@ -116,6 +118,6 @@ export function progressFormCard(unit: string, tasks: { id: number; code: string
   return renderCard('progress-form', {
     unit, empty: tasks.length === 0,
     initialTask: initialTaskId !== undefined && shown.some((t) => t.id === initialTaskId) ? String(initialTaskId) : undefined,
-    options: shown.map((t) => ({ text: { tag: 'plain_text', content: `${t.code} ${t.title}`.slice(0, 60) }, value: String(t.id) })),
+    options: shown.map((t) => ({ text: { tag: 'plain_text', content: truncate(`${t.code} ${t.title}`, 60) }, value: String(t.id) })),
   });
 }

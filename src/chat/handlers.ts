@@ -22,22 +22,31 @@ import { ledgerSummary } from '../ledger/summary.js';
 import { officeRecipients, unitPeople, type Recipient } from '../ledger/recipients.js';
 import { dispatchCard, doneLine, helpCard, ledgerSummaryCard, myTasksCard, noticeCard, progressFormCard, receiptCard, reviewCard } from './cards.js';
 import { button, mdEscape } from '../cards/render.js';
+import { quoteInText } from '../core/text.js';
 
 const card = (content: Card): OutgoingContent => ({ msgType: 'interactive', content });
 const text = (t: string): OutgoingContent => ({ msgType: 'text', content: { text: t } });
 
+// Validation messages people see are Chinese, also zod's own (e.g. a wrong type in a form).
+z.config(z.locales.zhCN());
+
+const MAX_ID = 2_147_483_647; // ids are 32-bit integers in both databases
+
+/** Full-width digits and a trailing % in the percent box ("６０％" → "60"). */
+const percentInput = (v: unknown) => (typeof v === 'string' ? v.replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/\s|%|％/g, '') : v);
+
 /** Card button values. Never trusted beyond their shape: identity and role are re-checked. */
 const cardValueSchema = z.object({
   a: z.enum(['sign', 'dispute', 'approve', 'reject', 'progress_form', 'submit_progress', 'extension', 'resolve']),
-  t: z.coerce.number().int().positive().optional(),
+  t: z.coerce.number().int().positive().max(MAX_ID).optional(),
   to: z.enum(TASK_STATUSES).optional(),
 });
 const progressFormSchema = z.object({
-  task: z.coerce.number({ error: '请选择事项' }).int().positive({ error: '请选择事项' }),
+  task: z.coerce.number({ error: '请选择事项' }).int({ error: '请选择事项' }).positive({ error: '请选择事项' }).max(MAX_ID, { error: '请选择事项' }),
   text: z.string({ error: '请填写工作进展' }).trim().min(1, { error: '请填写工作进展' }).max(2000, { error: '工作进展最多 2000 字' }),
-  percent: z.union([z.literal(''), z.coerce.number({ error: '进度应为 0–100 的数字' }).int({ error: '进度应为整数' }).min(0, { error: '进度不能小于 0' }).max(100, { error: '进度不能超过 100' })]).optional(),
-  problems: z.string().trim().max(1000, { error: '存在问题最多 1000 字' }).optional(),
-  next: z.string().trim().max(1000, { error: '下步打算最多 1000 字' }).optional(),
+  percent: z.preprocess(percentInput, z.union([z.literal(''), z.coerce.number().int().min(0).max(100)], { error: '完成进度应为 0–100 的整数，如 60' })).optional(),
+  problems: z.string({ error: '存在问题应为文字' }).trim().max(1000, { error: '存在问题最多 1000 字' }).optional(),
+  next: z.string({ error: '下步打算应为文字' }).trim().max(1000, { error: '下步打算最多 1000 字' }).optional(),
 });
 const reasonSchema = z.object({ reason: z.string({ error: '请填写理由' }).trim().min(2, { error: '请填写理由（至少 2 个字）' }).max(500, { error: '理由最多 500 字' }) });
 
@@ -94,17 +103,19 @@ export function createBotHandlers(app: AppContext): BotHandlers {
       case 'help':
         return void (await reply(db, tenant.id, msg, card(helpCard(actor.roles.includes('ADMIN')))));
       case 'unknown':
-        return void (await reply(db, tenant.id, msg, text(`没有看懂「${command.text.slice(0, 30)}」。可以这样说：\n进展 LY-012 完成方案起草，下步征求意见 60%\n问题 LY-012 用地指标不足\n完成 LY-012 已印发实施方案\n我的任务 ／ 台账 ／ 帮助`)));
+        return void (await reply(db, tenant.id, msg, text(`没有看懂「${quoteInText(command.text)}」。可以这样说：\n进展 LY-012 完成方案起草，下步征求意见 60%\n问题 LY-012 用地指标不足\n完成 LY-012 已印发实施方案\n我的任务 ／ 台账 ／ 帮助`)));
       case 'malformed':
-        return void (await reply(db, tenant.id, msg, text(`「${command.verb}」没能登记：${command.problem}。\n示例：${command.example}`)));
+        return void (await reply(db, tenant.id, msg, text(`「${command.verb}」没能登记：${quoteInText(command.problem, 80)}。\n示例：${command.example}`)));
       case 'myTasks':
         return void (await reply(db, tenant.id, msg, card(await myTasks(tenant, actor, today))));
       case 'ledger': {
         let unitId: number | undefined;
         let scope = '全县';
         if (command.unitName) {
-          const unit = await db.unit.findFirst({ where: { tenantId: tenant.id, name: { contains: command.unitName } }, orderBy: { name: 'asc' } });
-          if (!unit) return void (await reply(db, tenant.id, msg, text(`没有找到名称含「${command.unitName}」的单位。示例：台账 石堡镇`)));
+          // Matched in code, not with SQL LIKE: "%" and "_" are just characters here.
+          const units = await db.unit.findMany({ where: { tenantId: tenant.id }, select: { id: true, name: true }, orderBy: { name: 'asc' } });
+          const unit = units.find((u) => u.name === command.unitName) ?? units.find((u) => u.name.includes(command.unitName!));
+          if (!unit) return void (await reply(db, tenant.id, msg, text(`没有找到名称含「${quoteInText(command.unitName)}」的单位。示例：台账 石堡镇`)));
           unitId = unit.id;
           scope = unit.name;
         }

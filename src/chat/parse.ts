@@ -3,6 +3,8 @@
 // the ledger). Anything not understood becomes a 'malformed' or 'unknown' command that says what
 // was understood, what is missing, and gives an example — never silence.
 
+import { charCount, truncate } from '../core/text.js';
+
 export type ReportVerb = 'progress' | 'problem' | 'complete' | 'urge';
 
 export type ChatCommand =
@@ -40,10 +42,12 @@ export function normaliseChatText(raw: string): string {
   return raw
     .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\uFF05\uFF0D]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
     .replace(/\u3000/g, ' ')
+    .toWellFormed()
     .replace(/[\u200b-\u200f\ufeff]/g, '')
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ')
     .replace(/[：]/g, ':')
-    .replace(/[—－–]/g, '-')
+    // The same dashes codeKey() folds, so "LY‑012" (U+2011) is a code here too.
+    .replace(/[‐‑‒–—―－]/g, '-')
     .replace(/[ \t]+/g, ' ')
     .trim();
 }
@@ -61,22 +65,25 @@ export function parseChatCommand(raw: string): ChatCommand {
   }
 
   const head = /^(进展|进度|汇报|报送|问题|困难|完成|办结|催办)\s*:?\s*(.*)$/s.exec(text);
-  if (!head) return { kind: 'unknown', text: text.slice(0, 100) };
+  if (!head) return { kind: 'unknown', text: truncate(text, 100, '') };
   const verb = VERBS[head[1]!]!;
-  const rest = head[2]!.trim();
+  // Separators typed before the code ("进展，LY-012 …", "进展:: …") are not part of it.
+  const rest = head[2]!.replace(/^[\s:,，、;；]+/, '').trim();
   const label = LABELS[verb];
   if (rest === '') return { kind: 'malformed', verb: label, problem: '缺少事项编号和内容', example: EXAMPLES[verb] };
 
   // The code is the first token; ":" "," or a space may follow it.
-  const m = /^([^\s:,，、]+)\s*[:,，、]?\s*(.*)$/s.exec(rest)!;
+  const m = /^([^\s:,，、;；]+)\s*[:,，、;；]?\s*(.*)$/s.exec(rest);
+  if (!m) return { kind: 'malformed', verb: label, problem: '缺少事项编号', example: EXAMPLES[verb] };
   const codeText = m[1]!.replace(/^[【\[(（]|[】\])）]$/g, '');
   if (!CODE.test(codeText)) {
-    return { kind: 'malformed', verb: label, problem: `没有识别出事项编号（「${codeText.slice(0, 20)}」不像编号）`, example: EXAMPLES[verb] };
+    return { kind: 'malformed', verb: label, problem: `没有识别出事项编号（「${truncate(codeText, 20)}」不像编号）`, example: EXAMPLES[verb] };
   }
   let body = m[2]!.trim();
   let percent: number | null = null;
   if (verb === 'progress') {
-    const pm = /(?:进度|完成度|完成)?\s*(\d{1,3}(?:\.\d+)?)\s*%/.exec(body);
+    // Only a percent at the end is the progress ("…提高到85%，下步…" keeps its 85% in the text).
+    const pm = /(?:进度|完成度)?\s*(\d{1,3}(?:\.\d+)?)\s*%[\s,，。;；!！]*$/.exec(body);
     if (pm) {
       const value = Number(pm[1]);
       if (value > 100) return { kind: 'malformed', verb: label, problem: `进度 ${pm[1]}% 超过了 100%`, example: EXAMPLES[verb] };
@@ -88,6 +95,6 @@ export function parseChatCommand(raw: string): ChatCommand {
     const what = verb === 'urge' ? '催办要求' : verb === 'problem' ? '问题描述' : verb === 'complete' ? '完成情况' : '进展内容';
     return { kind: 'malformed', verb: label, problem: `缺少${what}`, example: EXAMPLES[verb] };
   }
-  if (body.length > MAX_TEXT) return { kind: 'malformed', verb: label, problem: `内容过长（${body.length} 字，最多 ${MAX_TEXT} 字）`, example: EXAMPLES[verb] };
+  if (charCount(body) > MAX_TEXT) return { kind: 'malformed', verb: label, problem: `内容过长（${charCount(body)} 字，最多 ${MAX_TEXT} 字）`, example: EXAMPLES[verb] };
   return { kind: verb, codeText, text: body, percent };
 }

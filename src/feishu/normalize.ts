@@ -1,5 +1,6 @@
 // Raw Feishu payloads (schema 2.0 envelopes) → the transport-agnostic shapes of src/chat/types.ts.
 // Everything is validated with zod; a malformed payload becomes a FeishuPayloadError, never a crash.
+import { cleanDeep, cleanText } from '../core/text.js';
 import { z } from 'zod';
 import type { BotAddedToChat, CardAction, ChatMessage } from '../chat/types.js';
 
@@ -235,7 +236,8 @@ export function normalizeMessage(envelope: FeishuEnvelope, opts: NormalizeOption
     chatId: message.chat_id,
     chatType,
     sender: { openId: sender.sender_id.open_id, ...(sender.sender_id.user_id ? { userId: sender.sender_id.user_id } : {}) },
-    text: stripMentions(messageText(message.message_type, message.content)),
+    // Half emoji and control characters never reach handlers or the database.
+    text: cleanText(stripMentions(messageText(message.message_type, message.content))),
     mentionsBot,
     mentions,
     messageType: message.message_type,
@@ -261,8 +263,8 @@ export function normalizeCardAction(envelope: FeishuEnvelope): CardAction {
     messageId: context.open_message_id,
     ...(context.open_chat_id ? { chatId: context.open_chat_id } : {}),
     token,
-    value: action.value,
-    ...(Object.keys(formValue).length ? { formValue } : {}),
+    value: cleanDeep(action.value),
+    ...(Object.keys(formValue).length ? { formValue: cleanDeep(formValue) } : {}),
     ...(action.tag ? { tag: action.tag } : {}),
     ...(action.name ? { name: action.name } : {}),
   };

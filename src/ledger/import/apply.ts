@@ -84,11 +84,18 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
     result.people.created += created.length;
     onProgress('人员', result.people.created, draft.people.length);
   }
+  // Feishu ids that move between people in this file (a swap, a transfer): free them first, so the
+  // unique (tenant, open_id) holds at every step.
+  const newKeys = new Set(newPeople.map((p) => p.matchKey));
+  const moving = draft.people.filter((d) => !newKeys.has(d.matchKey) && d.openId && personByKey.get(d.matchKey)!.openId !== d.openId);
+  const freed = [...new Set(moving.map((d) => d.openId!))];
+  if (freed.length) await tx.person.updateMany({ where: { tenantId, openId: { in: freed } }, data: { openId: null } });
   for (const d of draft.people) {
-    if (newPeople.includes(d)) continue;
+    if (newKeys.has(d.matchKey)) continue;
     const p = personByKey.get(d.matchKey)!;
     // An open_id bound on first contact is kept when the workbook leaves 飞书ID empty.
-    const next = { name: d.name, unitId: d.unitName ? unitId(d.unitName) : null, roles: [...d.roles].sort().join(','), mobile: d.mobile, email: d.email, openId: d.openId ?? p.openId };
+    const keptOpenId = p.openId && !freed.includes(p.openId) ? p.openId : null;
+    const next = { name: d.name, unitId: d.unitName ? unitId(d.unitName) : null, roles: [...d.roles].sort().join(','), mobile: d.mobile, email: d.email, openId: d.openId ?? keptOpenId };
     const before = personView(p);
     const after = personView(next);
     if (same(before, after)) result.people.unchanged++;

@@ -11,7 +11,7 @@ export type ImportOutcome = { ok: true; result: ImportResult } | { ok: false; pr
 export async function loadKnownLedger(db: Db, tenantId: number): Promise<KnownLedger> {
   const [units, people, tasks] = await Promise.all([
     db.unit.findMany({ where: { tenantId }, select: { id: true, name: true } }),
-    db.person.findMany({ where: { tenantId }, select: { name: true, unitId: true, matchKey: true, roles: true } }),
+    db.person.findMany({ where: { tenantId }, select: { name: true, unitId: true, matchKey: true, roles: true, openId: true } }),
     db.task.findMany({ where: { tenantId }, select: { codeKey: true } }),
   ]);
   const unitName = new Map(units.map((u) => [u.id, u.name]));
@@ -19,7 +19,7 @@ export async function loadKnownLedger(db: Db, tenantId: number): Promise<KnownLe
     unitNames: new Set(units.map((u) => u.name)),
     people: people.map((p) => ({
       name: p.name, matchKey: p.matchKey, unitName: p.unitId ? unitName.get(p.unitId) ?? null : null,
-      roles: p.roles.split(',').filter(Boolean) as Role[],
+      roles: p.roles.split(',').filter(Boolean) as Role[], openId: p.openId,
     })),
     taskCodeKeys: new Set(tasks.map((t) => t.codeKey)),
   };

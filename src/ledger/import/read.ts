@@ -89,7 +89,7 @@ function cellText(v: ExcelJS.CellValue): string {
 }
 
 export function readCsvSheet(file: string): RawSheet {
-  const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  const text = decodeCsv(readFileSync(file));
   let records: string[][];
   try {
     records = parseCsv(text, { relax_column_count: true, skip_empty_lines: false }) as string[][];
@@ -107,4 +107,16 @@ export function readCsvSheet(file: string): RawSheet {
     rows.push({ rowNumber: i + 2, cells });
   });
   return { name: path.basename(file, path.extname(file)).trim(), headers: headers.filter(Boolean), rows };
+}
+
+/**
+ * CSV bytes to text: UTF-8 (with or without BOM), or GB18030 — what Excel on Chinese Windows saves
+ * ("CSV (逗号分隔)") — when the bytes are not valid UTF-8.
+ */
+export function decodeCsv(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    return new TextDecoder('gb18030').decode(bytes);
+  }
 }

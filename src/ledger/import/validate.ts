@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { codeKey, toHalfWidth } from '../../core/codes.js';
 import { ROLE_BY_LABEL, ROLES, TASK_CATEGORIES, TASK_STATUSES, UNIT_KINDS, type Role, type TaskStatus } from '../../core/types.js';
 import { parseLedgerDate } from './dates.js';
+import { cleanText, truncate } from '../../core/text.js';
 import type { CellValue, RawRow, RawSheet } from './read.js';
 
 export interface ImportProblem {
@@ -45,7 +46,7 @@ export interface LedgerDraft {
 /** What already exists in the database, for references the file itself does not define. */
 export interface KnownLedger {
   unitNames: Set<string>;
-  people: { name: string; unitName: string | null; matchKey: string; roles: Role[] }[];
+  people: { name: string; unitName: string | null; matchKey: string; roles: Role[]; openId?: string | null }[];
   taskCodeKeys: Set<string>;
 }
 
@@ -70,9 +71,12 @@ export function splitList(value: string | null): string[] {
 
 const text = (v: CellValue): string | null => {
   if (v === null || v === undefined) return null;
-  const s = (v instanceof Date ? v.toISOString().slice(0, 10) : String(v)).replace(/\s+/g, ' ').trim();
+  const s = cleanText(v instanceof Date ? v.toISOString().slice(0, 10) : String(v)).replace(/\s+/g, ' ').trim();
   return s === '' ? null : s;
 };
+
+/** A cell quoted in a problem message: enough to find it, never the whole of a huge cell. */
+const q = (v: unknown) => truncate(String(v), 30);
 
 // Field-level rules; cross-references are checked afterwards against the whole draft.
 const requiredText = (label: string) => z.string({ error: `${label}不能为空` }).min(1, `${label}不能为空`).max(500, `${label}过长（最多 500 字）`);
@@ -82,7 +86,7 @@ const isoDateField = (label: string) =>
     if (v === null || v === '') return null;
     const d = parseLedgerDate(v);
     if (!d) {
-      ctx.addIssue({ code: 'custom', message: `${label}「${String(v instanceof Date ? v.toISOString() : v)}」不是有效日期，应写作 2026-06-30、2026/6/30 或 2026年6月30日` });
+      ctx.addIssue({ code: 'custom', message: `${label}「${q(v instanceof Date ? v.toISOString() : v)}」不是有效日期，应写作 2026-06-30、2026/6/30 或 2026年6月30日` });
       return z.NEVER;
     }
     return d;
@@ -93,7 +97,7 @@ const unitRow = z.object({
   类型: z.string().nullable().transform((v, ctx) => {
     if (!v) return '其他';
     if (!(UNIT_KINDS as readonly string[]).includes(v)) {
-      ctx.addIssue({ code: 'custom', message: `单位类型「${v}」无效，应为：${UNIT_KINDS.join('、')}` });
+      ctx.addIssue({ code: 'custom', message: `单位类型「${q(v)}」无效，应为：${UNIT_KINDS.join('、')}` });
       return z.NEVER;
     }
     return v;
@@ -108,9 +112,10 @@ const personRow = z.object({
   角色: z.string({ error: '角色不能为空' }).transform((v, ctx) => {
     const roles: Role[] = [];
     for (const label of splitList(v)) {
-      const role = ROLE_BY_LABEL[label] ?? ((ROLES as readonly string[]).includes(label.toUpperCase()) ? (label.toUpperCase() as Role) : undefined);
+      // Object.hasOwn: a cell saying "constructor" is not a role.
+      const role = Object.hasOwn(ROLE_BY_LABEL, label) ? ROLE_BY_LABEL[label] : (ROLES as readonly string[]).includes(label.toUpperCase()) ? (label.toUpperCase() as Role) : undefined;
       if (!role) {
-        ctx.addIssue({ code: 'custom', message: `角色「${label}」无效，应为：${Object.keys(ROLE_BY_LABEL).join('、')}（多个用、分隔）` });
+        ctx.addIssue({ code: 'custom', message: `角色「${q(label)}」无效，应为：${Object.keys(ROLE_BY_LABEL).join('、')}（多个用、分隔）` });
         return z.NEVER;
       }
       if (!roles.includes(role)) roles.push(role);
@@ -133,7 +138,7 @@ const taskRow = z.object({
   类别: z.string().nullable().transform((v, ctx) => {
     if (!v) return '其他';
     if (!(TASK_CATEGORIES as readonly string[]).includes(v)) {
-      ctx.addIssue({ code: 'custom', message: `类别「${v}」无效，应为：${TASK_CATEGORIES.join('、')}` });
+      ctx.addIssue({ code: 'custom', message: `类别「${q(v)}」无效，应为：${TASK_CATEGORIES.join('、')}` });
       return z.NEVER;
     }
     return v;
@@ -152,7 +157,7 @@ const taskRow = z.object({
   状态: z.string().nullable().transform((v, ctx) => {
     if (!v) return null;
     if (!(TASK_STATUSES as readonly string[]).includes(v)) {
-      ctx.addIssue({ code: 'custom', message: `状态「${v}」无效，应为：${TASK_STATUSES.join('、')}` });
+      ctx.addIssue({ code: 'custom', message: `状态「${q(v)}」无效，应为：${TASK_STATUSES.join('、')}` });
       return z.NEVER;
     }
     return v as TaskStatus;
@@ -183,7 +188,7 @@ export function validateSheets(sheets: RawSheet[], known: KnownLedger): { draft:
     if (byName.has(s.name)) add(s.name, 1, '', `工作表「${s.name}」出现了两次`);
     byName.set(s.name, s);
   }
-  const recognised = sheets.filter((s) => s.name in SHEET_COLUMNS);
+  const recognised = sheets.filter((s) => Object.hasOwn(SHEET_COLUMNS, s.name));
   if (recognised.length === 0) {
     add(sheets[0]?.name ?? '（无）', 1, '', `没有可导入的工作表，应包含：${Object.keys(SHEET_COLUMNS).join('、')}`);
   }
@@ -225,7 +230,7 @@ export function validateSheets(sheets: RawSheet[], known: KnownLedger): { draft:
   // 单位
   const unitRows = new Map<string, number>();
   parseRows('单位', unitRow, [], (v, row) => {
-    if (unitRows.has(v.单位名称)) return add('单位', row.rowNumber, '单位名称', `单位「${v.单位名称}」重复（第 ${unitRows.get(v.单位名称)} 行已有）`);
+    if (unitRows.has(v.单位名称)) return add('单位', row.rowNumber, '单位名称', `单位「${q(v.单位名称)}」重复（第 ${unitRows.get(v.单位名称)} 行已有）`);
     unitRows.set(v.单位名称, row.rowNumber);
     draft.units.push({ name: v.单位名称, kind: v.类型, parentName: v.上级单位, chatId: v.工作群ID });
   });
@@ -233,13 +238,13 @@ export function validateSheets(sheets: RawSheet[], known: KnownLedger): { draft:
   for (const u of draft.units) {
     if (u.parentName === null) continue;
     if (u.parentName === u.name) add('单位', unitRows.get(u.name)!, '上级单位', '上级单位不能是本单位');
-    else if (!unitExists(u.parentName)) add('单位', unitRows.get(u.name)!, '上级单位', `上级单位「${u.parentName}」不存在，请先在「单位」表中列出`);
+    else if (!unitExists(u.parentName)) add('单位', unitRows.get(u.name)!, '上级单位', `上级单位「${q(u.parentName)}」不存在，请先在「单位」表中列出`);
   }
 
   // 人员
   const personRows = new Map<string, number>();
   parseRows('人员', personRow, [], (v, row) => {
-    if (v.单位 !== null && !unitExists(v.单位)) add('人员', row.rowNumber, '单位', `单位「${v.单位}」不存在，请先在「单位」表中列出`);
+    if (v.单位 !== null && !unitExists(v.单位)) add('人员', row.rowNumber, '单位', `单位「${q(v.单位)}」不存在，请先在「单位」表中列出`);
     const matchKey = personMatchKey(v.姓名, v.单位);
     if (personRows.has(matchKey)) return add('人员', row.rowNumber, '姓名', `${v.单位 ?? ''}${v.姓名}重复（第 ${personRows.get(matchKey)} 行已有）`);
     personRows.set(matchKey, row.rowNumber);
@@ -250,6 +255,11 @@ export function validateSheets(sheets: RawSheet[], known: KnownLedger): { draft:
     if (!p.openId) continue;
     if (openIds.has(p.openId)) add('人员', personRows.get(p.matchKey)!, '飞书ID', `飞书ID 与「${openIds.get(p.openId)}」重复`);
     openIds.set(p.openId, p.name);
+    // Held in the database by someone this file does not list: that would be two people, one account.
+    const holder = known.people.find((k) => k.openId === p.openId && k.matchKey !== p.matchKey);
+    if (holder && !personRows.has(holder.matchKey)) {
+      add('人员', personRows.get(p.matchKey)!, '飞书ID', `飞书ID 已登记给「${holder.unitName ?? ''}${holder.name}」，一个飞书账号只能对应一人`);
+    }
   }
   // A person in the file replaces the database's version of the same person.
   const allPeople = [
@@ -263,11 +273,11 @@ export function validateSheets(sheets: RawSheet[], known: KnownLedger): { draft:
   const taskSheetHeaders = byName.get('台账')?.headers ?? [];
   parseRows('台账', taskRow, ['开始时间', '完成时限', '完成日期', '销号日期'], (v, row) => {
     const key = codeKey(v.编号);
-    if (taskRows.has(key)) return add('台账', row.rowNumber, '编号', `编号「${v.编号}」重复（第 ${taskRows.get(key)} 行已有）`);
+    if (taskRows.has(key)) return add('台账', row.rowNumber, '编号', `编号「${q(v.编号)}」重复（第 ${taskRows.get(key)} 行已有）`);
     taskRows.set(key, row.rowNumber);
-    if (!unitExists(v.牵头单位)) add('台账', row.rowNumber, '牵头单位', `牵头单位「${v.牵头单位}」不存在，请先在「单位」表中列出`);
+    if (!unitExists(v.牵头单位)) add('台账', row.rowNumber, '牵头单位', `牵头单位「${q(v.牵头单位)}」不存在，请先在「单位」表中列出`);
     for (const co of v.配合单位) {
-      if (!unitExists(co)) add('台账', row.rowNumber, '配合单位', `配合单位「${co}」不存在，请先在「单位」表中列出`);
+      if (!unitExists(co)) add('台账', row.rowNumber, '配合单位', `配合单位「${q(co)}」不存在，请先在「单位」表中列出`);
       else if (co === v.牵头单位) add('台账', row.rowNumber, '配合单位', `「${co}」已是牵头单位，不能同时是配合单位`);
     }
     const leadLeaderKeys: string[] = [];
@@ -276,8 +286,8 @@ export function validateSheets(sheets: RawSheet[], known: KnownLedger): { draft:
       const byNameAll = allPeople.filter((p) => p.name === name && !invalidPeopleKeys.has(p.matchKey));
       const leaders = byNameAll.filter((p) => p.roles.includes('LEADER'));
       const pick = leaders.length > 0 ? leaders : byNameAll;
-      if (pick.length === 0) add('台账', row.rowNumber, '领衔领导', `领衔领导「${name}」不在人员名单中`);
-      else if (pick.length > 1) add('台账', row.rowNumber, '领衔领导', `领衔领导「${name}」有重名（${pick.map((p) => p.unitName ?? '无单位').join('、')}），请在人员表中区分`);
+      if (pick.length === 0) add('台账', row.rowNumber, '领衔领导', `领衔领导「${q(name)}」不在人员名单中`);
+      else if (pick.length > 1) add('台账', row.rowNumber, '领衔领导', `领衔领导「${q(name)}」有重名（${pick.map((p) => p.unitName ?? '无单位').join('、')}），请在人员表中区分`);
       else leadLeaderKeys.push(pick[0]!.matchKey);
     }
     if (v.开始时间 && v.完成时限 && v.开始时间 > v.完成时限) add('台账', row.rowNumber, '完成时限', `完成时限 ${v.完成时限} 早于开始时间 ${v.开始时间}`);
@@ -295,10 +305,10 @@ export function validateSheets(sheets: RawSheet[], known: KnownLedger): { draft:
   parseRows('节点', milestoneRow, ['完成时限', '完成日期'], (v, row) => {
     const key = codeKey(v.编号);
     if (invalidNames.codes.has(key)) return;
-    if (!taskRows.has(key) && !known.taskCodeKeys.has(key)) return add('节点', row.rowNumber, '编号', `编号「${v.编号}」在台账中不存在`);
+    if (!taskRows.has(key) && !known.taskCodeKeys.has(key)) return add('节点', row.rowNumber, '编号', `编号「${q(v.编号)}」在台账中不存在`);
     if (!v.完成时限) return add('节点', row.rowNumber, '完成时限', '节点的完成时限不能为空');
     const mk = `${key}\u0000${v.节点名称}`;
-    if (milestoneRows.has(mk)) return add('节点', row.rowNumber, '节点名称', `同一事项的节点「${v.节点名称}」重复（第 ${milestoneRows.get(mk)} 行已有）`);
+    if (milestoneRows.has(mk)) return add('节点', row.rowNumber, '节点名称', `同一事项的节点「${q(v.节点名称)}」重复（第 ${milestoneRows.get(mk)} 行已有）`);
     milestoneRows.set(mk, row.rowNumber);
     draft.milestones.push({ codeKey: key, title: v.节点名称, dueDate: v.完成时限, doneDate: v.完成日期 });
   });
