@@ -10,15 +10,15 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import ExcelJS from 'exceljs';
-import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { parseDatabaseUrl, type DatabaseTarget } from '../src/config.js';
-import { openDatabase, pgPoolConfig, type Database } from '../src/db/client.js';
+import { openDatabase } from '../src/db/client.js';
 import { ensureTenant } from '../src/db/repos/tenants.js';
 import { importLedger } from '../src/ledger/import/index.js';
 import { formatProblem } from '../src/ledger/import/validate.js';
 import { ledgerSummary } from '../src/ledger/summary.js';
 import { createWorkingCalendar } from '../src/core/calendar-data.js';
+import { seedSyntheticLedger } from '../bench/seed.js';
 
 const TASKS = Number(process.env.BENCH_IMPORT_TASKS ?? 10_000);
 const PEOPLE = Number(process.env.BENCH_IMPORT_PEOPLE ?? 2_000);
@@ -103,74 +103,13 @@ async function benchImport(provider: 'sqlite' | 'postgresql', workbook: string) 
   }
 }
 
-/** Bulk-loads the summary data set with plain SQL (generated server-side), outside the timing. */
-async function seedSummaryData(db: Database, tenantId: number): Promise<void> {
-  const statuses = `CASE (i % 8) WHEN 0 THEN '已销号' WHEN 1 THEN '待销号' WHEN 2 THEN '待签收' WHEN 3 THEN '暂缓' ELSE '推进中' END`;
-  if (db.target.provider === 'sqlite') {
-    const conn = new BetterSqlite3(db.target.file);
-    conn.pragma('journal_mode = WAL');
-    conn.pragma('synchronous = OFF');
-    conn.exec(`
-      WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ${UNITS - 1})
-      INSERT INTO "Unit" ("tenantId", "name", "kind") SELECT ${tenantId}, '单位' || i, '部门' FROM seq;
-      WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < 99)
-      INSERT INTO "Person" ("tenantId", "name", "matchKey", "roles") SELECT ${tenantId}, '领导' || i, '领导' || i || '@', 'LEADER' FROM seq;`);
-    const firstUnit = (conn.prepare(`SELECT min(id) AS id FROM "Unit" WHERE "tenantId" = ?`).get(tenantId) as { id: number }).id;
-    const firstLeader = (conn.prepare(`SELECT min(id) AS id FROM "Person" WHERE "tenantId" = ?`).get(tenantId) as { id: number }).id;
-    conn.exec(`
-      WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ${SUMMARY_TASKS - 1})
-      INSERT INTO "Task" ("tenantId", "code", "codeKey", "title", "leadUnitId", "deadline", "startDate", "status", "completedOn", "closedOn", "lastReportAt", "lastPercent", "createdAt", "updatedAt")
-      SELECT ${tenantId}, 'S-' || i, 'S-' || i, '事项' || i, ${firstUnit} + (i % ${UNITS}),
-        date('2026-01-01', '+' || (i % 540) || ' days'), date('2025-12-01', '+' || (i % 300) || ' days'), ${statuses},
-        CASE WHEN i % 8 IN (0, 1) THEN date('2026-01-01', '+' || (i % 560) || ' days') END,
-        CASE WHEN i % 8 = 0 THEN date('2026-01-05', '+' || (i % 560) || ' days') END,
-        strftime('%Y-%m-%dT%H:%M:%fZ', '2026-11-01', '-' || (i % 90) || ' days'), i % 100, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'
-      FROM seq;`);
-    const firstTask = (conn.prepare(`SELECT min(id) AS id FROM "Task" WHERE "tenantId" = ?`).get(tenantId) as { id: number }).id;
-    conn.exec(`
-      INSERT INTO "TaskLeadLeader" ("taskId", "personId") SELECT id, ${firstLeader} + (id % 100) FROM "Task" WHERE "tenantId" = ${tenantId} AND id % 4 = 0;
-      INSERT INTO "TaskCoUnit" ("taskId", "unitId") SELECT id, ${firstUnit} + ((id + 1) % ${UNITS}) FROM "Task" WHERE "tenantId" = ${tenantId};
-      INSERT INTO "Milestone" ("taskId", "title", "dueDate") SELECT id, '节点', date('2026-06-01', '+' || (id % 300) || ' days') FROM "Task" WHERE "tenantId" = ${tenantId} AND id % 3 = 0;
-      WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ${SUMMARY_REPORTS - 1})
-      INSERT INTO "ProgressReport" ("tenantId", "taskId", "reportedAt", "kind", "text", "percent", "source")
-      SELECT ${tenantId}, ${firstTask} + (i % ${SUMMARY_TASKS}), strftime('%Y-%m-%dT%H:%M:%fZ', '2026-11-01', '-' || (i % 300) || ' days'), '进展', '本月推进情况：完成阶段性工作' || i, i % 100, 'import' FROM seq;`);
-    conn.close();
-    return;
-  }
-  const client = new pg.Client(pgPoolConfig(db.target));
-  await client.connect();
-  await client.query(`SET synchronous_commit = off`);
-  await client.query(`INSERT INTO "Unit" ("tenantId", "name", "kind") SELECT $1, '单位' || i, '部门' FROM generate_series(0, ${UNITS - 1}) i`, [tenantId]);
-  await client.query(`INSERT INTO "Person" ("tenantId", "name", "matchKey", "roles") SELECT $1, '领导' || i, '领导' || i || '@', 'LEADER' FROM generate_series(0, 99) i`, [tenantId]);
-  const firstUnit = (await client.query(`SELECT min(id) AS id FROM "Unit" WHERE "tenantId" = $1`, [tenantId])).rows[0].id;
-  const firstLeader = (await client.query(`SELECT min(id) AS id FROM "Person" WHERE "tenantId" = $1`, [tenantId])).rows[0].id;
-  await client.query(`
-    INSERT INTO "Task" ("tenantId", "code", "codeKey", "title", "leadUnitId", "deadline", "startDate", "status", "completedOn", "closedOn", "lastReportAt", "lastPercent", "createdAt", "updatedAt")
-    SELECT $1, 'S-' || i, 'S-' || i, '事项' || i, ${firstUnit} + (i % ${UNITS}),
-      to_char(date '2026-01-01' + (i % 540), 'YYYY-MM-DD'), to_char(date '2025-12-01' + (i % 300), 'YYYY-MM-DD'), ${statuses},
-      CASE WHEN i % 8 IN (0, 1) THEN to_char(date '2026-01-01' + (i % 560), 'YYYY-MM-DD') END,
-      CASE WHEN i % 8 = 0 THEN to_char(date '2026-01-05' + (i % 560), 'YYYY-MM-DD') END,
-      timestamp '2026-11-01' - (i % 90) * interval '1 day', i % 100, now(), now()
-    FROM generate_series(0, ${SUMMARY_TASKS - 1}) i`, [tenantId]);
-  const firstTask = (await client.query(`SELECT min(id) AS id FROM "Task" WHERE "tenantId" = $1`, [tenantId])).rows[0].id;
-  await client.query(`INSERT INTO "TaskLeadLeader" ("taskId", "personId") SELECT id, ${firstLeader} + (id % 100) FROM "Task" WHERE "tenantId" = $1 AND id % 4 = 0`, [tenantId]);
-  await client.query(`INSERT INTO "TaskCoUnit" ("taskId", "unitId") SELECT id, ${firstUnit} + ((id + 1) % ${UNITS}) FROM "Task" WHERE "tenantId" = $1`, [tenantId]);
-  await client.query(`INSERT INTO "Milestone" ("taskId", "title", "dueDate") SELECT id, '节点', to_char(date '2026-06-01' + (id % 300), 'YYYY-MM-DD') FROM "Task" WHERE "tenantId" = $1 AND id % 3 = 0`, [tenantId]);
-  await client.query(`
-    INSERT INTO "ProgressReport" ("tenantId", "taskId", "reportedAt", "kind", "text", "percent", "source")
-    SELECT $1, ${firstTask} + (i % ${SUMMARY_TASKS}), timestamp '2026-11-01' - (i % 300) * interval '1 day', '进展', '本月推进情况：完成阶段性工作' || i, i % 100, 'import'
-    FROM generate_series(0, ${SUMMARY_REPORTS - 1}) i`, [tenantId]);
-  await client.query('ANALYZE');
-  await client.end();
-}
-
 async function benchSummary(provider: 'sqlite' | 'postgresql') {
   const { target, drop } = await freshTarget(provider);
   const db = await openDatabase(target);
   try {
     const tenant = await ensureTenant(db.prisma, 'bench-summary');
     const s0 = performance.now();
-    await seedSummaryData(db, tenant.id);
+    await seedSyntheticLedger(db, tenant.id, { tasks: SUMMARY_TASKS, reports: SUMMARY_REPORTS, units: UNITS });
     const seeded = performance.now() - s0;
     const reports = await db.prisma.progressReport.count({ where: { tenantId: tenant.id } });
     // The first summary of a day recomputes every task's colour (levels.ts); later ones only count.

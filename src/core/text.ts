@@ -2,10 +2,11 @@
 
 /**
  * Makes input safe to store and show: lone surrogates (half an emoji) become U+FFFD, and C0
- * control characters other than tab and newline are dropped (PostgreSQL rejects NUL in text).
+ * control characters other than tab and newline become spaces, as the chat grammar reads them
+ * (PostgreSQL rejects NUL in text).
  */
 export function cleanText(s: string): string {
-  return s.toWellFormed().replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').replace(/\r\n?/g, '\n');
+  return s.toWellFormed().replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ' ');
 }
 
 /** At most `max` characters (code points, so an emoji is never cut in half), plus "…" when cut. */
