@@ -49,3 +49,29 @@ describe('taizhang CLI', () => {
     expect((await run('nonsense')).err).toContain('未知命令「nonsense」');
   });
 });
+
+describe('taizhang setting', () => {
+  const dir = tempDir('taizhang-cli-set-');
+  const saved = process.env.DATABASE_URL;
+  beforeAll(() => { process.env.DATABASE_URL = `file:${path.join(dir, 'set.db')}`; });
+  afterAll(() => { if (saved === undefined) delete process.env.DATABASE_URL; else process.env.DATABASE_URL = saved; });
+  const run = async (...args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false });
+    process.exitCode = undefined;
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  it('validates in Chinese, stores, and shows the effective value', async () => {
+    const bad = await run('setting', 'supervision', '{"blueWithinWorkingDays":-1}');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('蓝色预警提前天数不能为负数');
+    expect((await run('setting', 'nonsense', '{}')).err).toContain('没有这个设置项');
+    expect((await run('setting', 'supervision', '{oops')).err).toContain('不是合法的 JSON');
+    const ok = await run('setting', 'supervision', '{"blueWithinWorkingDays":3}');
+    expect(ok.out).toContain('"blueWithinWorkingDays":3');
+    expect(ok.out).toContain('"yellowOverdueMaxWorkingDays":10');
+    expect((await run('setting', 'supervision')).out).toContain('"blueWithinWorkingDays": 3');
+  });
+});

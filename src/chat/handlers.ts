@@ -19,6 +19,7 @@ import {
 } from '../ledger/actions.js';
 import { loadLedgerTasks, withSupervision } from '../ledger/overview.js';
 import { ledgerSummary } from '../ledger/summary.js';
+import { supervisionThresholds } from '../ledger/settings.js';
 import { officeRecipients, unitPeople, type Recipient } from '../ledger/recipients.js';
 import { dispatchCard, doneLine, helpCard, ledgerSummaryCard, myTasksCard, noticeCard, progressFormCard, receiptCard, reviewCard } from './cards.js';
 import { button, mdEscape } from '../cards/render.js';
@@ -119,7 +120,8 @@ export function createBotHandlers(app: AppContext): BotHandlers {
           unitId = unit.id;
           scope = unit.name;
         }
-        const summary = await ledgerSummary(db, tenant.id, { today, calendar, ...(unitId !== undefined ? { unitId } : {}) });
+        const thresholds = await supervisionThresholds(db, tenant.id);
+        const summary = await ledgerSummary(db, tenant.id, { today, calendar, thresholds, ...(unitId !== undefined ? { unitId } : {}) });
         const units = summary.stats.byUnit.map((u) => ({ name: summary.unitNames.get(u.unitId) ?? `单位${u.unitId}`, stats: u }));
         return void (await reply(db, tenant.id, msg, card(ledgerSummaryCard(scope, today, summary.stats.overall, unitId === undefined ? units : []))));
       }
@@ -178,7 +180,7 @@ export function createBotHandlers(app: AppContext): BotHandlers {
     const all = isLeaderOnly
       ? (await loadLedgerTasks(db, tenant.id, { openOnly: true })).filter((t) => t.leadLeaderIds.includes(actor.personId))
       : actor.unitId !== null ? await loadLedgerTasks(db, tenant.id, { unitId: actor.unitId, openOnly: true }) : [];
-    return myTasksCard(isLeaderOnly ? `${actor.name}领衔` : actor.unitName ?? actor.name, today, withSupervision(all, today, calendar));
+    return myTasksCard(isLeaderOnly ? `${actor.name}领衔` : actor.unitName ?? actor.name, today, withSupervision(all, today, calendar, await supervisionThresholds(db, tenant.id)));
   }
 
   async function openTasksFor(tenantId: number, actor: LedgerActor) {

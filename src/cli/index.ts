@@ -16,6 +16,7 @@ import { ImportReadError } from '../ledger/import/read.js';
 import { exportLedger } from '../ledger/export.js';
 import { loadDemoLedger } from '../demo/load.js';
 import { CliError, parseAt } from './args.js';
+import { InvalidSettingsError } from '../core/validation.js';
 import { registerJobCommands } from './jobs.js';
 
 export interface CliIo {
@@ -127,7 +128,8 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
       if (!file.toLowerCase().endsWith('.xlsx')) throw new CliError('导出文件名应以 .xlsx 结尾');
       await withApp(config, parseAt(opts.at), async (app) => {
         const tenant = await tenantOf(app);
-        const n = await exportLedger(app.db.prisma, tenant.id, file, { today: shanghaiDate(app.clock.now()), calendar: app.calendar });
+        const { supervisionThresholds } = await import('../ledger/settings.js');
+        const n = await exportLedger(app.db.prisma, tenant.id, file, { today: shanghaiDate(app.clock.now()), calendar: app.calendar, thresholds: await supervisionThresholds(app.db.prisma, tenant.id) });
         io.out(`已导出 ${file}：事项 ${n.tasks}，单位 ${n.units}，人员 ${n.people}，节点 ${n.milestones}`);
       });
     });
@@ -139,6 +141,36 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
       await withApp(config, undefined, async (app) => {
         const loaded = await loadDemoLedger(app);
         io.out(loaded ? `已载入示范台账（租户 ${loaded.tenantKey}）` : '数据库中已有台账，未载入示范数据');
+      });
+    });
+
+  program
+    .command('setting')
+    .description('查看或修改改革办设置：supervision（三色督办阈值）、honour（光荣榜权重）、jobs（定时推送）、recipients（接收群）')
+    .argument('[key]', '设置项')
+    .argument('[json]', '新的值（JSON），不写则显示当前值')
+    .action(async (key?: string, json?: string) => {
+      const { SETTINGS, updateSetting } = await import('../ledger/settings.js');
+      const { getSetting } = await import('../db/repos/settings.js');
+      await withApp(config, undefined, async (app) => {
+        const tenant = await tenantOf(app);
+        if (!key) {
+          for (const [k, spec] of Object.entries(SETTINGS)) io.out(`${k}　${spec.label}：${JSON.stringify(await getSetting(app.db.prisma, tenant.id, k) ?? '（默认）')}`);
+          return;
+        }
+        if (!Object.hasOwn(SETTINGS, key)) throw new CliError(`没有这个设置项：${key}（可用：${Object.keys(SETTINGS).join('、')}）`);
+        if (json === undefined) {
+          io.out(JSON.stringify(SETTINGS[key]!.parse(await getSetting(app.db.prisma, tenant.id, key)), null, 2));
+          return;
+        }
+        let value: unknown;
+        try {
+          value = JSON.parse(json);
+        } catch {
+          throw new CliError(`「${json.slice(0, 40)}」不是合法的 JSON`);
+        }
+        const effective = await updateSetting(app.db.prisma, tenant.id, key, value, 'cli');
+        io.out(`已更新 ${key}：${JSON.stringify(effective)}`);
       });
     });
 
@@ -181,7 +213,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     return Number(process.exitCode ?? 0);
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
-    if (err instanceof CliError || err instanceof ConfigError || err instanceof MigrationError || err instanceof ImportReadError) {
+    if (err instanceof CliError || err instanceof ConfigError || err instanceof MigrationError || err instanceof ImportReadError || err instanceof InvalidSettingsError) {
       io.err(`错误：${err.message}`);
       return 1;
     }
