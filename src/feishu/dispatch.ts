@@ -71,9 +71,13 @@ export class EventRouter {
     let messageId: string | undefined;
     let invalid: string | undefined;
     try {
-      // Validate now so a malformed event is recorded as failed (and still deduplicated) at once.
-      if (header.event_type === EVENT_MESSAGE_RECEIVE) messageId = normalizeMessage(envelope).messageId;
-      else if (header.event_type === EVENT_BOT_ADDED) normalizeBotAdded(envelope);
+      // Only what dedupe needs is read here (the ack is on Feishu's 3-s clock); the processor
+      // validates the whole event and records a malformed one as failed, without retrying.
+      if (header.event_type === EVENT_MESSAGE_RECEIVE) {
+        const id = (envelope.event['message'] as { message_id?: unknown } | undefined)?.message_id;
+        if (typeof id !== 'string' || id === '') throw new FeishuPayloadError('消息事件缺少 message_id');
+        messageId = id;
+      } else if (header.event_type === EVENT_BOT_ADDED) normalizeBotAdded(envelope);
     } catch (err) {
       if (!(err instanceof FeishuPayloadError)) throw err;
       invalid = err.message;

@@ -28,6 +28,8 @@ function configFor(fake: FakeFeishu, overrides: Partial<Config['feishu']> = {}):
       domain: fake.url,
       eventMode: 'webhook',
       hasCredentials: true,
+      wsSilentAfterSeconds: 300,
+      wsPingTimeoutSeconds: 30,
       ...overrides,
     },
     webhookMaxSkewSeconds: 300,
@@ -318,9 +320,14 @@ describeEachDatabase('feishu webhook', (ctx) => {
     const { raw, headers } = signedEncrypted(env);
     const res = await post(raw, headers);
     expect(res.status).toBe(200);
+    // Acked and stored at once; the processor validates it, marks it failed and does not retry.
+    expect(await ctx().prisma.inboxEvent.count({ where: { eventId: env.header.event_id } })).toBe(1);
+    await processor.drain();
     const row = await ctx().prisma.inboxEvent.findUniqueOrThrow({ where: { eventId: env.header.event_id } });
     expect(row.status).toBe('failed');
     expect(row.error).toMatch(/JSON/);
+    expect(row.attempts).toBe(1);
+    expect(handlers.messages.some((m) => m.eventId === env.header.event_id)).toBe(false);
   });
 
   it('answers a card callback with the handler card; the fake applies it in place; repeats get a harmless toast', async () => {
