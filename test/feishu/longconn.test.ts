@@ -53,6 +53,8 @@ describeEachDatabase('feishu long connection', (ctx) => {
       verificationToken: fake.verificationToken,
       domain: fake.url,
       eventMode: 'longconn',
+      wsSilentAfterSeconds: 300,
+      wsPingTimeoutSeconds: 30,
       hasCredentials: true,
     },
   });
