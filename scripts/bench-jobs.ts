@@ -7,13 +7,11 @@
 //  2. how long computing the half-year tally takes for 100,000 tasks (target ≤ 2 s): in memory,
 //     and from the database (SQLite; PostgreSQL too when BENCH_POSTGRES_URL or TEST_POSTGRES_URL is set).
 // Usage: npm run bench:jobs   (BENCH_JOBS_MESSAGES=5000 BENCH_JOBS_TASKS=100000)
+import { freshDatabase } from '../bench/lib.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { parseDatabaseUrl, type DatabaseTarget } from '../src/config.js';
 import { systemClock } from '../src/clock.js';
 import { createWorkingCalendar } from '../src/core/calendar-data.js';
 import { DEFAULT_HONOUR_WEIGHTS } from '../src/core/honour.js';
@@ -79,21 +77,8 @@ function reminderLedger(messages: number): JobLedger {
   return { tenantId: 0, tasks, units, people, office: [], allHands: [] };
 }
 
-async function freshTarget(provider: 'sqlite' | 'postgresql'): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
-  if (provider === 'sqlite') return { target: parseDatabaseUrl(`file:${path.join(tmp, `${randomBytes(4).toString('hex')}.db`)}`), drop: async () => {} };
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const url = new URL(pgUrl!);
-  url.searchParams.set('schema', schema);
-  return {
-    target: parseDatabaseUrl(url.toString()),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: pgUrl });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await c.end();
-    },
-  };
-}
+// A fresh database per run: a temp SQLite file or a new PostgreSQL schema (bench/lib.ts).
+const freshTarget = freshDatabase;
 
 async function benchDrain(): Promise<void> {
   console.log(`\n== 1. 发送 ${MESSAGES} 条临期提醒（${GROUPS} 个群、${USERS} 个用户），假飞书按文档限流：每接口 ${FEISHU_LIMITS.appPerSecond}/秒、${FEISHU_LIMITS.appPerMinute}/分钟，单群/单用户 ${FEISHU_LIMITS.perChatPerSecond}/秒 ==`);

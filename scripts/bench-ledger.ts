@@ -4,14 +4,12 @@
 //     (target ≤ 1 s);
 // on SQLite and, when BENCH_POSTGRES_URL or TEST_POSTGRES_URL is set, PostgreSQL.
 // Usage: npm run bench:ledger   (BENCH_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test)
+import { freshDatabase } from '../bench/lib.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import ExcelJS from 'exceljs';
-import pg from 'pg';
-import { parseDatabaseUrl, type DatabaseTarget } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { ensureTenant } from '../src/db/repos/tenants.js';
 import { importLedger } from '../src/ledger/import/index.js';
@@ -64,24 +62,8 @@ async function writeBigWorkbook(file: string): Promise<void> {
   await wb.commit();
 }
 
-async function freshTarget(provider: 'sqlite' | 'postgresql'): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> {
-  if (provider === 'sqlite') {
-    const file = path.join(tmp, `${randomBytes(4).toString('hex')}.db`);
-    return { target: parseDatabaseUrl(`file:${file}`), drop: async () => {} };
-  }
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const url = new URL(pgUrl!);
-  url.searchParams.set('schema', schema);
-  return {
-    target: parseDatabaseUrl(url.toString()),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: pgUrl });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await c.end();
-    },
-  };
-}
+// A fresh database per run: a temp SQLite file or a new PostgreSQL schema (bench/lib.ts).
+const freshTarget = freshDatabase;
 
 async function benchImport(provider: 'sqlite' | 'postgresql', workbook: string) {
   const { target, drop } = await freshTarget(provider);
@@ -121,7 +103,7 @@ async function benchSummary(provider: 'sqlite' | 'postgresql') {
     let units = 0;
     for (let i = 0; i < 5; i++) {
       // A few tasks change between summaries, as they do during a working day.
-      const ids = await db.prisma.task.findMany({ where: { tenantId: tenant.id }, select: { id: true }, take: 100, skip: i * 1000 });
+      const ids = await db.prisma.task.findMany({ where: { tenantId: tenant.id }, select: { id: true }, take: 100, skip: (i * 1000) % Math.max(1, SUMMARY_TASKS - 100) });
       await db.prisma.task.updateMany({ where: { id: { in: ids.map((x) => x.id) } }, data: { levelOn: null } });
       const t0 = performance.now();
       const summary = await ledgerSummary(db.prisma, tenant.id, { today: TODAY, calendar });
