@@ -208,7 +208,7 @@ export class InboxProcessor {
     this.maxAttempts = opts.maxAttempts ?? 5;
     this.retryBaseMs = opts.retryBaseMs ?? 2_000;
     this.pollIntervalMs = opts.pollIntervalMs ?? 5_000;
-    this.wakeDelayMs = opts.wakeDelayMs ?? 15;
+    this.wakeDelayMs = opts.wakeDelayMs ?? 50;
     this.ingest = opts.ingest;
     this.botOpenIdSource = opts.botOpenId;
   }
