@@ -11,15 +11,12 @@
 // Inbound frames are observed through the SDK logger's trace lines ('receive pong', 'receive
 // message') and through our own handlers; the silence rule only applies once a pong has been
 // observed on the current client, so an SDK that logs differently never causes restarts.
-import type { InboxWriter } from './inbox.js';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
-import type { BotHandlers, CardAction, CardActionResponse } from '../chat/types.js';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { Database } from '../db/client.js';
 import { quietSdkLogger, resolveDomain } from './client.js';
-import { EventRouter, createEventDispatcher } from './dispatch.js';
+import { EventRouter, createEventDispatcher, type EventRouterOptions } from './dispatch.js';
 
 export interface WatchdogOptions {
   /** How often the watchdog looks (default 15 s). */
@@ -36,19 +33,11 @@ export interface WatchdogOptions {
   pingTimeoutSec?: number;
 }
 
-export interface LongConnectionOptions {
+/** The event path's options (EventRouterOptions) plus what the long connection itself needs. */
+export interface LongConnectionOptions extends EventRouterOptions {
   config: Pick<Config, 'feishu'>;
-  db: Database;
-  handlers: BotHandlers;
-  logger: Logger;
-  clock?: Clock;
-  onEventStored?: () => void;
-  /** Share one dispatcher with the webhook; created from the options when absent. */
+  /** An SDK EventDispatcher to use instead of one built on the router (tests); normally absent. */
   dispatcher?: lark.EventDispatcher;
-  cardDeadlineMs?: number;
-  onLateCardResponse?: (action: CardAction, response: CardActionResponse) => Promise<void>;
-  /** Shared with the InboxProcessor (see InboxWriter.whenIdle). */
-  inboxWriter?: InboxWriter;
   watchdog?: WatchdogOptions;
   /** WebSocket handshake timeout (default 15 s). */
   handshakeTimeoutMs?: number;
@@ -97,16 +86,7 @@ export function startLongConnection(opts: LongConnectionOptions): LongConnection
     lastInbound = clock.now().getTime();
   };
 
-  const router = new EventRouter({
-    db: opts.db,
-    handlers: opts.handlers,
-    logger,
-    clock,
-    ...(opts.onEventStored ? { onEventStored: opts.onEventStored } : {}),
-    ...(opts.cardDeadlineMs !== undefined ? { cardDeadlineMs: opts.cardDeadlineMs } : {}),
-    ...(opts.onLateCardResponse ? { onLateCardResponse: opts.onLateCardResponse } : {}),
-    ...(opts.inboxWriter ? { inboxWriter: opts.inboxWriter } : {}),
-  });
+  const router = new EventRouter({ ...opts, logger, clock });
   const dispatcher = opts.dispatcher ?? createEventDispatcher(router, logger);
 
   const sdkLog = quietSdkLogger(logger);

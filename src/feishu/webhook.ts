@@ -7,32 +7,19 @@
 // fails verification gets 401 {"msg": …} and nothing is recorded. Events are stored in the inbox
 // and acknowledged at once (200 {}); card callbacks are answered with the handler's {toast, card}.
 import { performance } from 'node:perf_hooks';
-import type { InboxWriter } from './inbox.js';
 import express, { type Request, type Response } from 'express';
 import type * as lark from '@larksuiteoapi/node-sdk';
-import type { Logger } from 'pino';
-import type { BotHandlers, CardAction, CardActionResponse } from '../chat/types.js';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { Database } from '../db/client.js';
-import { EventRouter, routeEnvelope } from './dispatch.js';
+import { EventRouter, routeEnvelope, type EventRouterOptions } from './dispatch.js';
 import { parseEnvelope, FeishuPayloadError, type FeishuEnvelope } from './normalize.js';
 import { decryptPayload, safeEqual, verifySignature } from './signature.js';
 
-export interface WebhookAppOptions {
+/** The event path's options (EventRouterOptions) plus what the webhook itself needs. */
+export interface WebhookAppOptions extends EventRouterOptions {
   config: Pick<Config, 'feishu' | 'webhookMaxSkewSeconds'>;
-  db: Database;
-  handlers: BotHandlers;
-  logger: Logger;
-  clock?: Clock;
-  /** Called after each newly stored event (wire it to InboxProcessor.wake()). */
-  onEventStored?: () => void;
-  /** Share one dispatcher with the long connection; created from the options when absent. */
+  /** An SDK EventDispatcher to use instead of the router (tests); normally absent. */
   dispatcher?: lark.EventDispatcher;
-  cardDeadlineMs?: number;
-  onLateCardResponse?: (action: CardAction, response: CardActionResponse) => Promise<void>;
-  /** Shared with the InboxProcessor (see InboxWriter.whenIdle). */
-  inboxWriter?: InboxWriter;
   /** Max request body (default 2 MB). */
   bodyLimit?: string;
 }
@@ -57,16 +44,7 @@ export function createWebhookApp(opts: WebhookAppOptions): express.Express {
   if (!encryptKey) {
     logger.warn('未配置 FEISHU_ENCRYPT_KEY：webhook 只能校验 Verification Token，无法校验签名，建议配置 Encrypt Key');
   }
-  const router = new EventRouter({
-    db: opts.db,
-    handlers: opts.handlers,
-    logger,
-    clock,
-    ...(opts.onEventStored ? { onEventStored: opts.onEventStored } : {}),
-    ...(opts.cardDeadlineMs !== undefined ? { cardDeadlineMs: opts.cardDeadlineMs } : {}),
-    ...(opts.onLateCardResponse ? { onLateCardResponse: opts.onLateCardResponse } : {}),
-    ...(opts.inboxWriter ? { inboxWriter: opts.inboxWriter } : {}),
-  });
+  const router = new EventRouter({ ...opts, clock });
 
   const app = express();
   app.disable('x-powered-by');
