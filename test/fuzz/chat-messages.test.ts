@@ -10,6 +10,7 @@ import { describeEachDatabase } from '../helpers/db.js';
 import { sleep, waitFor } from '../feishu/helpers.js';
 import { parseChatCommand } from '../../src/chat/parse.js';
 import { stripMentions } from '../../src/feishu/normalize.js';
+import { cleanText } from '../../src/core/text.js';
 import { ALL_HANDS_CHAT_ID } from '../../src/demo/ledger.js';
 import { SKIP_KNOWN, hostileString, hugeString, isWellFormed, unlessKnown } from './arbitraries.js';
 import {
@@ -84,8 +85,8 @@ describeEachDatabase('fuzz: chat messages', (ctx) => {
     return { messageId: r.messageId, reply: await waitForReply(bot.fake, r.messageId) };
   }
 
-  /** What the handler saw: the text without the @bot placeholder (as src/feishu/normalize.ts strips it). */
-  const seen = (text: string, chatId: string | undefined) => stripMentions(chatId ? `@_user_1 ${text}` : text);
+  /** What the handler saw: the text without the @bot placeholder, cleaned (lone \r → \n), as src/feishu/normalize.ts does. */
+  const seen = (text: string, chatId: string | undefined) => cleanText(stripMentions(chatId ? `@_user_1 ${text}` : text));
 
   function expectReplyContract(reply: FakeMessage, sender: string, input: string) {
     expect(['text', 'interactive']).toContain(reply.msgType);

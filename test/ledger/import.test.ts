@@ -132,6 +132,24 @@ describeEachDatabase('import', (ctx) => {
     expect(zhang.roles).toBe('COMMISSIONER,LIAISON');
   });
 
+  it('moves a Feishu account to a person listed for the first time (found by fuzzing)', async () => {
+    const { prisma } = ctx();
+    const tenant = await ensureTenant(prisma, 'import-openid-move');
+    const people = (rows: string[][]) => writeCsvFolder({
+      单位: [['单位名称', '类型'], ['县委改革办', '部门'], ['丙局', '部门']],
+      人员: [['姓名', '单位', '角色', '飞书ID'], ...rows],
+      台账: [['编号', '改革事项', '牵头单位', '完成时限']],
+    });
+    const first = await importLedger(prisma, tenant.id, [people([['李四', '', '县级领导', 'ou_move']])]);
+    expect(first.ok).toBe(true);
+    // 李四 joins 丙局 and takes the account along; the old row stays, its 飞书ID left empty.
+    const second = await importLedger(prisma, tenant.id, [people([['李四', '丙局', '改革联络员', 'ou_move'], ['李四', '', '县级领导', '']])]);
+    if (!second.ok) throw new Error(second.problems.map(formatProblem).join('\n'));
+    const rows = await prisma.person.findMany({ where: { tenantId: tenant.id }, orderBy: { matchKey: 'asc' }, include: { unit: true } });
+    expect(rows.map((p) => [p.name, p.unit?.name ?? null, p.openId])).toEqual(expect.arrayContaining([['李四', '丙局', 'ou_move'], ['李四', null, null]]));
+    expect(rows).toHaveLength(2);
+  });
+
   it('names missing required columns', async () => {
     const { prisma } = ctx();
     const tenant = await ensureTenant(prisma, 'import-missing');

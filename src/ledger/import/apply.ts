@@ -70,6 +70,12 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
     name: p.name, unit: p.unitId ? unitNameById.get(p.unitId) ?? null : null, roles: p.roles, mobile: p.mobile, email: p.email, openId: p.openId,
   });
   const newPeople = draft.people.filter((p) => !personByKey.has(p.matchKey));
+  // Feishu ids that move between people in this file (a swap, a transfer, an account given to a
+  // person listed for the first time): free them first, so the unique (tenant, open_id) holds at
+  // every step — also for the people created just below.
+  const moving = draft.people.filter((d) => d.openId && personByKey.get(d.matchKey)?.openId !== d.openId);
+  const freed = [...new Set(moving.map((d) => d.openId!))];
+  if (freed.length) await tx.person.updateMany({ where: { tenantId, openId: { in: freed } }, data: { openId: null } });
   for (const part of chunks(newPeople)) {
     const created = await tx.person.createManyAndReturn({
       data: part.map((p) => ({
@@ -84,12 +90,7 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
     result.people.created += created.length;
     onProgress('人员', result.people.created, draft.people.length);
   }
-  // Feishu ids that move between people in this file (a swap, a transfer): free them first, so the
-  // unique (tenant, open_id) holds at every step.
   const newKeys = new Set(newPeople.map((p) => p.matchKey));
-  const moving = draft.people.filter((d) => !newKeys.has(d.matchKey) && d.openId && personByKey.get(d.matchKey)!.openId !== d.openId);
-  const freed = [...new Set(moving.map((d) => d.openId!))];
-  if (freed.length) await tx.person.updateMany({ where: { tenantId, openId: { in: freed } }, data: { openId: null } });
   for (const d of draft.people) {
     if (newKeys.has(d.matchKey)) continue;
     const p = personByKey.get(d.matchKey)!;
