@@ -3,7 +3,7 @@
 import type { AppContext } from './app.js';
 import type { Config } from './config.js';
 import type { BotHandlers } from './chat/types.js';
-import { startFeishuRuntime, type FeishuRuntime } from './feishu/runtime.js';
+import { startFeishuRuntime, type FeishuRuntime, type FeishuRuntimeOptions } from './feishu/runtime.js';
 import { enqueueMessage, type OutboxRow } from './feishu/sender.js';
 import { officeRecipients } from './ledger/recipients.js';
 import { noticeCard } from './chat/cards.js';
@@ -23,7 +23,13 @@ export async function reportSendFailure(app: AppContext, row: OutboxRow): Promis
   app.logger.warn({ outboxId: row.id, code: row.errorCode }, '消息永久发送失败，已通知改革办');
 }
 
-export async function startBot(app: AppContext, handlers: BotHandlers, config: Config = app.config, listen?: { port?: number; host?: string }): Promise<FeishuRuntime> {
+export async function startBot(
+  app: AppContext,
+  handlers: BotHandlers,
+  config: Config = app.config,
+  listen?: { port?: number; host?: string },
+  parts: Pick<FeishuRuntimeOptions, 'sender'> = {},
+): Promise<FeishuRuntime> {
   return startFeishuRuntime({
     config,
     db: app.db,
@@ -33,5 +39,6 @@ export async function startBot(app: AppContext, handlers: BotHandlers, config: C
     ...(config.instanceId ? { instanceId: config.instanceId } : {}),
     watchdog: { silentAfterMs: config.feishu.wsSilentAfterSeconds * 1000, pingTimeoutSec: config.feishu.wsPingTimeoutSeconds },
     ...(listen ? { listen } : {}),
+    ...parts,
   });
 }

@@ -31,7 +31,12 @@ const envSchema = z.object({
   FEISHU_ENCRYPT_KEY: optionalString,
   FEISHU_VERIFICATION_TOKEN: optionalString,
   FEISHU_DOMAIN: optionalString,
-  FEISHU_EVENT_MODE: z.enum(['longconn', 'webhook']).optional().default('longconn'),
+  FEISHU_APP_TYPE: optionalString.pipe(
+    z.enum(['self_build', 'isv'], { error: (i) => `应为 self_build（企业自建应用）或 isv（商店应用），实际为 "${String(i.input)}"` }).optional(),
+  ),
+  FEISHU_EVENT_MODE: optionalString.pipe(
+    z.enum(['longconn', 'webhook'], { error: (i) => `应为 longconn（长连接）或 webhook，实际为 "${String(i.input)}"` }).optional(),
+  ),
   PORT: intFrom(3000),
   WEBHOOK_MAX_SKEW_SECONDS: intFrom(300),
   SANDBOX_PORT: intFrom(3100),
@@ -45,6 +50,9 @@ export type DatabaseTarget =
   | { provider: 'sqlite'; url: string; file: string }
   | { provider: 'postgresql'; url: string; schema: string | undefined };
 
+/** self_build: 企业自建应用, one tenant. isv: 商店应用, one deployment serving every tenant that installs it. */
+export type FeishuAppType = 'self_build' | 'isv';
+
 export interface Config {
   database: DatabaseTarget;
   defaultTenant: { key: string; name: string };
@@ -55,6 +63,8 @@ export interface Config {
     encryptKey: string | undefined;
     verificationToken: string | undefined;
     domain: string | undefined;
+    /** Absent = 'self_build' (what loadConfig gives when FEISHU_APP_TYPE is unset). */
+    appType?: FeishuAppType;
     eventMode: 'longconn' | 'webhook';
     /** true when real credentials are configured; otherwise the built-in sandbox plays Feishu. */
     hasCredentials: boolean;
@@ -95,6 +105,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`环境变量配置有误：\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const appType: FeishuAppType = e.FEISHU_APP_TYPE ?? 'self_build';
+  // Feishu's long connection serves self-built apps only ("长连接模式仅支持企业自建应用"): a store
+  // app receives its events, and its app_ticket, by webhook.
+  if (appType === 'isv' && e.FEISHU_EVENT_MODE === 'longconn') {
+    throw new ConfigError('环境变量配置有误：\n  FEISHU_EVENT_MODE: 商店应用（FEISHU_APP_TYPE=isv）不能使用长连接（飞书长连接仅支持企业自建应用），请设为 webhook 并配置事件请求地址');
+  }
+  const eventMode = e.FEISHU_EVENT_MODE ?? (appType === 'isv' ? 'webhook' : 'longconn');
   return {
     database: parseDatabaseUrl(e.DATABASE_URL),
     defaultTenant: { key: e.DEFAULT_TENANT_KEY, name: e.DEFAULT_TENANT_NAME },
@@ -105,7 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       encryptKey: e.FEISHU_ENCRYPT_KEY,
       verificationToken: e.FEISHU_VERIFICATION_TOKEN,
       domain: e.FEISHU_DOMAIN,
-      eventMode: e.FEISHU_EVENT_MODE,
+      appType,
+      eventMode,
       hasCredentials: Boolean(e.FEISHU_APP_ID && e.FEISHU_APP_SECRET),
       wsSilentAfterSeconds: e.FEISHU_WS_SILENT_AFTER_SECONDS,
       wsPingTimeoutSeconds: e.FEISHU_WS_PING_TIMEOUT_SECONDS,

@@ -5,11 +5,11 @@ import { loadConfig, ConfigError } from './config.js';
 import { openApp } from './app.js';
 import { OffsetClock, systemClock } from './clock.js';
 import { createBotHandlers, dispatchTasks } from './chat/handlers.js';
-import { loadDemoLedger } from './demo/load.js';
 import { startBot } from './bot.js';
 import { startScheduler, runJob } from './jobs/index.js';
 import { isJobName } from './jobs/settings.js';
-import { startSandbox } from './sandbox/index.js';
+// The sandbox (a fake Feishu, its web page) and the demo loader (the xlsx importer, exceljs) are
+// imported only when there are no Feishu credentials: a production process never loads them.
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   let sender: { wake(): void } | undefined;
 
   if (sandbox) {
+    const [{ loadDemoLedger }, { startSandbox }] = await Promise.all([import('./demo/load.js'), import('./sandbox/index.js')]);
     const demo = await loadDemoLedger(app);
     if (demo) {
       app.logger.info({ tasks: demo.taskIds.length }, '数据库为空，已载入示范台账（清源县）');
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     const rt = await startBot(app, handlers);
     sender = rt.sender;
     stops.push(() => rt.stop());
-    app.logger.info({ mode: config.feishu.eventMode }, '台账机器人已连接飞书');
+    app.logger.info({ mode: config.feishu.eventMode, appType: config.feishu.appType }, config.feishu.appType === 'isv' ? '台账机器人已连接飞书（商店应用，多租户）' : '台账机器人已连接飞书');
   }
   const scheduler = startScheduler(app, sender ? { sender } : {});
   stops.unshift(() => scheduler.stop());

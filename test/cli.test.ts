@@ -75,3 +75,44 @@ describe('taizhang setting', () => {
     expect((await run('setting', 'supervision')).out).toContain('"blueWithinWorkingDays": 3');
   });
 });
+
+describe('taizhang for a store app (FEISHU_APP_TYPE=isv): every ledger command names its tenant', () => {
+  const dir = tempDir('taizhang-cli-isv-');
+  const saved = { url: process.env.DATABASE_URL, type: process.env.FEISHU_APP_TYPE };
+  beforeAll(() => {
+    process.env.DATABASE_URL = `file:${path.join(dir, 'isv.db')}`;
+    process.env.FEISHU_APP_TYPE = 'isv';
+  });
+  afterAll(() => {
+    for (const [k, v] of [['DATABASE_URL', saved.url], ['FEISHU_APP_TYPE', saved.type]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+  const run = async (...args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false });
+    process.exitCode = undefined;
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  it('refuses to guess the tenant, loads and names ledgers per tenant', async () => {
+    const noTenant = await run('import', DEMO_WORKBOOK);
+    expect(noTenant.code).toBe(1);
+    expect(noTenant.err).toContain('请用 --tenant <tenant_key> 指明租户');
+    expect((await run('demo')).err).toContain('请用 --tenant');
+
+    expect((await run('demo', '--tenant', 'tk-qingyuan')).out).toBe('已载入示范台账（租户 tk-qingyuan）');
+    // Another tenant gets its own copy; a tenant that has a ledger is left alone.
+    expect((await run('import', DEMO_WORKBOOK, '--tenant', 'tk-beiling')).out).toContain('事项：新增 18');
+    expect((await run('demo', '--tenant', 'tk-qingyuan')).out).toBe('租户 tk-qingyuan 已有台账，未载入示范数据');
+    expect((await run('tenant', '--tenant', 'tk-beiling', '--name', '北岭县委改革办')).out).toBe('租户 tk-beiling 已改名为「北岭县委改革办」');
+    const list = (await run('tenants')).out;
+    expect(list).toContain('tk-qingyuan　tk-qingyuan　单位 12，人员 38，事项 18');
+    expect(list).toContain('tk-beiling　北岭县委改革办　单位 12，人员 38，事项 18');
+    const file = path.join(dir, 'beiling.xlsx');
+    expect((await run('export', file, '--tenant', 'tk-beiling')).out).toContain('事项 18');
+    expect((await run('job', 'reminders', '--tenant', 'tk-beiling', '--at', '2026-11-23T09:00', '--dry-run')).code).toBe(0);
+  });
+});

@@ -8,7 +8,8 @@ import type { BotAddedToChat, BotHandlers, CardAction, CardActionResponse, ChatM
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Card } from '../cards/render.js';
 import { enqueueMessage, type EnqueueInput } from '../feishu/sender.js';
-import { findTenant, type TenantRef } from '../db/repos/tenants.js';
+import { ensureTenant, findTenant, type TenantRef } from '../db/repos/tenants.js';
+import { FeishuPayloadError } from '../feishu/normalize.js';
 import { shanghaiDate, shanghaiShort } from '../core/dates.js';
 import { onTimeJudge } from '../core/stats.js';
 import { TASK_STATUSES } from '../core/types.js';
@@ -55,10 +56,23 @@ export function createBotHandlers(app: AppContext): BotHandlers {
   const { db: database, clock, calendar, logger } = app;
   const db = database.prisma;
 
-  /** Single-tenant deployments: the first tenant_key seen binds the default tenant. */
+  const isv = app.config.feishu.appType === 'isv';
+
+  /**
+   * The tenant an event belongs to (its tenant_key, set by Feishu on a verified request).
+   * Self-built app: the first tenant_key seen binds the default tenant. Store app: every tenant_key
+   * is its own tenant — one that installed the app and has no row yet gets one, with an empty
+   * ledger (named after its key until an office names it: `taizhang tenant --name`).
+   */
   async function resolveTenant(tenantKey: string): Promise<TenantRef> {
     const found = await findTenant(db, tenantKey);
     if (found) return found;
+    if (isv) {
+      if (!tenantKey) throw new FeishuPayloadError('商店应用收到的事件缺少 tenant_key');
+      const created = await ensureTenant(db, tenantKey);
+      logger.warn({ tenantKey }, `新租户已安装台账机器人：请用 taizhang import --tenant ${tenantKey} 导入其台账`);
+      return created;
+    }
     const all = await db.tenant.findMany({ take: 2 });
     if (all.length === 1 && all[0]!.key === app.config.defaultTenant.key) {
       const bound = await db.tenant.update({ where: { id: all[0]!.id }, data: { key: tenantKey } });
@@ -91,6 +105,11 @@ export function createBotHandlers(app: AppContext): BotHandlers {
   }
 
   async function unregistered(tenant: TenantRef, msg: ChatMessage): Promise<void> {
+    // A tenant that just installed the store app has no ledger yet: say so, with the key the
+    // operator needs to load it (nobody there could register this person yet).
+    if (isv && (await db.person.count({ where: { tenantId: tenant.id } })) === 0) {
+      return void (await reply(db, tenant.id, msg, text(`台账机器人已在贵单位启用，但还没有导入改革台账（单位、人员、事项）。请改革办联系系统管理员导入台账后再使用；导入时请告知租户标识：${tenant.key}`)));
+    }
     await reply(db, tenant.id, msg, text('您还没有登记在台账人员名单中，暂时不能使用台账机器人。请联系本单位改革联络员或县委改革办，在台账「人员」表中登记您的姓名、单位和飞书账号后再试。'));
     // The office hears about each unknown sender once.
     const office = await officeRecipients(db, tenant.id);

@@ -52,8 +52,14 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
       writeErr: (s) => io.err(s.trimEnd()),
       outputError: (s, write) => write(translateCommanderError(s)),
     });
+  const tenantGiven = () => program.getOptionValueSource('tenant') === 'cli';
   const tenantOf = async (app: AppContext) => {
+    // A store app serves many tenants: writing a ledger into the wrong one must not happen by default.
+    if (config.feishu.appType === 'isv' && !tenantGiven()) {
+      throw new CliError('商店应用（FEISHU_APP_TYPE=isv）服务多个租户：请用 --tenant <tenant_key> 指明租户（taizhang tenants 列出已有租户）');
+    }
     const key = program.opts<{ tenant: string }>().tenant;
+    if (!key.trim()) throw new CliError('--tenant 不能为空');
     return key === app.defaultTenant.key ? app.defaultTenant : ensureTenant(app.db.prisma, key);
   };
 
@@ -136,11 +142,54 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
 
   program
     .command('demo')
-    .description('载入示范台账（清源县），数据库中已有台账时不做任何事')
+    .description('载入示范台账（清源县），数据库中已有台账时不做任何事；用 --tenant 时载入该租户（该租户已有台账时不做任何事）')
     .action(async () => {
       await withApp(config, undefined, async (app) => {
-        const loaded = await loadDemoLedger(app);
-        io.out(loaded ? `已载入示范台账（租户 ${loaded.tenantKey}）` : '数据库中已有台账，未载入示范数据');
+        const tenant = tenantGiven() || config.feishu.appType === 'isv' ? await tenantOf(app) : undefined;
+        const loaded = await loadDemoLedger(app, tenant);
+        if (loaded) io.out(`已载入示范台账（租户 ${loaded.tenantKey}）`);
+        else io.out(tenant ? `租户 ${tenant.key} 已有台账，未载入示范数据` : '数据库中已有台账，未载入示范数据');
+      });
+    });
+
+  program
+    .command('tenants')
+    .description('列出租户（飞书 tenant_key）及各自的单位、人员、事项数')
+    .action(async () => {
+      await withApp(config, undefined, async (app) => {
+        const db = app.db.prisma;
+        const tenants = await db.tenant.findMany({ orderBy: { id: 'asc' } });
+        for (const t of tenants) {
+          const [units, people, tasks] = await Promise.all([
+            db.unit.count({ where: { tenantId: t.id } }),
+            db.person.count({ where: { tenantId: t.id } }),
+            db.task.count({ where: { tenantId: t.id } }),
+          ]);
+          io.out(`${t.key}　${t.name}　单位 ${units}，人员 ${people}，事项 ${tasks}`);
+        }
+        if (tenants.length === 0) io.out('（还没有租户）');
+      });
+    });
+
+  program
+    .command('tenant')
+    .description('查看 --tenant 所指租户，或用 --name 设置其名称（如 某某县委改革办）')
+    .option('--name <名称>', '新的租户名称')
+    .action(async (opts: { name?: string }) => {
+      await withApp(config, undefined, async (app) => {
+        const tenant = await tenantOf(app);
+        const name = opts.name?.trim();
+        if (opts.name !== undefined && !name) throw new CliError('租户名称不能为空');
+        if (name && name !== tenant.name) {
+          const { recordAudit } = await import('../db/repos/audit.js');
+          await app.db.prisma.$transaction(async (tx) => {
+            await tx.tenant.update({ where: { id: tenant.id }, data: { name } });
+            await recordAudit(tx, [{ tenantId: tenant.id, actor: 'cli', entity: 'tenant', entityId: tenant.id, action: 'update', before: { name: tenant.name }, after: { name } }]);
+          });
+          io.out(`租户 ${tenant.key} 已改名为「${name}」`);
+          return;
+        }
+        io.out(`租户 ${tenant.key}：${tenant.name}`);
       });
     });
 
@@ -225,6 +274,6 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
 
 export { shanghaiDateTime };
 
-if (process.argv[1] && /cli[\\/]index\.ts$|bin[\\/]taizhang(\.js)?$/.test(process.argv[1])) {
+if (process.argv[1] && /cli[\\/]index\.[jt]s$|bin[\\/]taizhang(\.js)?$/.test(process.argv[1])) {
   process.exitCode = await runCli(process.argv.slice(2));
 }

@@ -108,6 +108,8 @@ export function printReport(report: JobRunReport, io: CliIo, json = false): void
 
 async function sendNow(app: AppContext, config: Config, io: CliIo): Promise<void> {
   if (!config.feishu.hasCredentials) throw new CliError('未配置飞书凭证（FEISHU_APP_ID / FEISHU_APP_SECRET），无法从命令行发送；消息已在发件箱，机器人启动后会发送');
+  // A store app's tokens need the app_ticket Feishu pushes to the bot's event URL, not to this process.
+  if (config.feishu.appType === 'isv') throw new CliError('商店应用（FEISHU_APP_TYPE=isv）不能从命令行发送：访问凭证依赖飞书推送给机器人的 app_ticket；消息已在发件箱，由运行中的机器人发送');
   const client = createFeishuClient(config.feishu, app.logger);
   const sender = new Sender({ db: app.db, client, logger: app.logger, clock: app.clock });
   sender.start();

@@ -1,14 +1,22 @@
 // The Feishu OpenAPI client: the SDK's own `lark.Client` (token fetch + cache, generated API
 // calls), pointed at FEISHU_DOMAIN when set (e.g. the local fake platform), with a private token
 // cache per client and a quiet, secret-safe logger.
+//
+// Self-built app (自建应用): one tenant_access_token for the app's own tenant. Store app (商店应用,
+// FEISHU_APP_TYPE=isv): the SDK's ISV path — the app_ticket Feishu pushes (cached by the event
+// path, see dispatch.ts) buys an app_access_token, which buys one tenant_access_token per
+// tenant_key; every call says whose it is with `lark.withTenantKey(key)` (tenantOptions below).
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
+import type { FeishuAppType } from '../config.js';
 
 export interface FeishuClientConfig {
   appId: string | undefined;
   appSecret: string | undefined;
   /** 'feishu' | 'lark' | a base URL without trailing slash (http://127.0.0.1:PORT for a fake). */
   domain?: string | undefined;
+  /** Absent = 'self_build'. */
+  appType?: FeishuAppType | undefined;
 }
 
 /**
@@ -52,7 +60,7 @@ export function createFeishuClient(cfg: FeishuClientConfig, logger?: Logger): la
   return new lark.Client({
     appId: cfg.appId,
     appSecret: cfg.appSecret,
-    appType: lark.AppType.SelfBuild,
+    appType: cfg.appType === 'isv' ? lark.AppType.ISV : lark.AppType.SelfBuild,
     domain: resolveDomain(cfg.domain),
     cache: new lark.DefaultCache(),
     logger: quietSdkLogger(logger),
@@ -60,27 +68,85 @@ export function createFeishuClient(cfg: FeishuClientConfig, logger?: Logger): la
   });
 }
 
-/** Forgets the cached tenant_access_token so the next call fetches a fresh one (after 99991663). */
-export async function invalidateTenantToken(client: lark.Client): Promise<void> {
+export type TenantRequestOptions = ReturnType<typeof lark.withTenantKey>;
+
+/** A store-app client: tokens are per tenant, every call needs a tenant key. */
+export function isIsvClient(client: lark.Client): boolean {
+  return client.appType === lark.AppType.ISV;
+}
+
+/**
+ * Request options that make the SDK use this tenant's tenant_access_token. A self-built app has
+ * one token for its own tenant, so nothing is added there (its calls stay exactly as before).
+ */
+export function tenantOptions(client: lark.Client, tenantKey: string | undefined): TenantRequestOptions | undefined {
+  if (!isIsvClient(client)) return undefined;
+  if (!tenantKey) throw new Error('商店应用调用飞书接口需要租户（tenant_key）');
+  return lark.withTenantKey(tenantKey);
+}
+
+/**
+ * The SDK's cache key of a store app's tenant_access_token for one tenant (TokenManager
+ * .getMarketTenantAccessToken: `larkMarketAccessToken${tenantKey}` in namespace appId).
+ */
+export const isvTokenCacheKey = (tenantKey: string) => `larkMarketAccessToken${tenantKey}`;
+
+/**
+ * Forgets the cached tenant_access_token so the next call fetches a fresh one (after 99991663).
+ * Store app: only that tenant's token; the other tenants keep theirs.
+ */
+export async function invalidateTenantToken(client: lark.Client, tenantKey?: string): Promise<void> {
+  if (isIsvClient(client)) {
+    if (tenantKey) await client.cache.set(isvTokenCacheKey(tenantKey), undefined, 0, { namespace: client.appId });
+    return;
+  }
   await client.cache.set(lark.CTenantAccessToken, undefined, 0, { namespace: client.appId });
 }
 
-const botOpenIds = new WeakMap<lark.Client, Promise<string>>();
+/** The app_ticket the SDK holds for a store app (pushed by Feishu, cached by the event path). */
+export async function cachedAppTicket(client: lark.Client): Promise<string | undefined> {
+  const ticket: unknown = await client.cache.get(lark.CAppTicket, { namespace: client.appId });
+  return typeof ticket === 'string' && ticket ? ticket : undefined;
+}
 
-/** The bot's own open_id (GET /open-apis/bot/v3/info → `bot.open_id`), fetched once per client. */
-export function getBotOpenId(client: lark.Client): Promise<string> {
-  let pending = botOpenIds.get(client);
+/**
+ * Store app at start-up: with no app_ticket cached, ask Feishu to push one now (POST
+ * /open-apis/auth/v3/app_ticket/resend) instead of waiting up to an hour for the next push —
+ * through the SDK's own AppTicketManager (the request its token manager makes when it finds no
+ * ticket). Call it once the event URL listens, so the pushed ticket finds someone to receive it.
+ * Resolves when Feishu has answered the request; returns whether a resend was asked.
+ */
+export async function requestAppTicketIfMissing(client: lark.Client): Promise<boolean> {
+  if (!isIsvClient(client) || (await cachedAppTicket(client))) return false;
+  await client.tokenManager.appTicketManager.requestAppTicket();
+  return true;
+}
+
+const botOpenIds = new WeakMap<lark.Client, Map<string, Promise<string>>>();
+
+/**
+ * The bot's own open_id (GET /open-apis/bot/v3/info → `bot.open_id`), fetched once per client —
+ * and, for a store app, once per tenant (the call needs that tenant's token).
+ */
+export function getBotOpenId(client: lark.Client, tenantKey?: string): Promise<string> {
+  const key = isIsvClient(client) ? (tenantKey ?? '') : '';
+  let perTenant = botOpenIds.get(client);
+  if (!perTenant) botOpenIds.set(client, (perTenant = new Map()));
+  let pending = perTenant.get(key);
   if (!pending) {
-    pending = client
-      .request<{ code?: number; msg?: string; bot?: { open_id?: string } }>({ method: 'GET', url: '/open-apis/bot/v3/info' })
-      .then((res) => {
-        const openId = res?.bot?.open_id;
-        if (res?.code !== 0 || !openId) throw new Error(`获取机器人信息失败：code=${res?.code} msg=${res?.msg ?? ''}`);
-        return openId;
-      });
+    const cache = perTenant;
+    pending = (async () => {
+      const res = await client.request<{ code?: number; msg?: string; bot?: { open_id?: string } }>(
+        { method: 'GET', url: '/open-apis/bot/v3/info' },
+        tenantOptions(client, key || undefined),
+      );
+      const openId = res?.bot?.open_id;
+      if (res?.code !== 0 || !openId) throw new Error(`获取机器人信息失败：code=${res?.code} msg=${res?.msg ?? ''}`);
+      return openId;
+    })();
     // A failure is not cached: the next caller tries again.
-    pending.catch(() => botOpenIds.delete(client));
-    botOpenIds.set(client, pending);
+    pending.catch(() => cache.delete(key));
+    perTenant.set(key, pending);
   }
   return pending;
 }

@@ -2,7 +2,9 @@
 // the long connection (WSClient) both call the same `lark.EventDispatcher`, whose handlers:
 //   - im.message.receive_v1, im.chat.member.bot.added_v1 → durable inbox (deduplicated), then return
 //     at once; the InboxProcessor calls the BotHandlers afterwards;
-//   - card.action.trigger → BotHandlers.onCardAction, synchronously, raced against the 3-s deadline.
+//   - card.action.trigger → BotHandlers.onCardAction, synchronously, raced against the 3-s deadline;
+//   - app_ticket (store apps, a v1.0 event) → the SDK's own app_ticket handler, which puts the ticket
+//     in the OpenAPI client's cache where its token manager looks for it.
 // Handlers never learn which transport delivered an event.
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
@@ -49,6 +51,20 @@ export interface EventRouterOptions {
    * is applied with the callback token instead. Default: enqueue a `card_update` in the outbox.
    */
   onLateCardResponse?: (action: CardAction, response: CardActionResponse) => Promise<void>;
+  /**
+   * Store app (商店应用): the OpenAPI client's cache. A pushed app_ticket is stored there by the
+   * SDK's EventDispatcher (its built-in `app_ticket` handle: key CAppTicket, namespace app_id),
+   * so the client's token manager finds it. Absent: a self-built app, app_ticket is ignored.
+   */
+  appTicketCache?: lark.Cache;
+  /** The app's own app_id: a ticket for another app is not cached. */
+  appId?: string;
+}
+
+/** The v1.0 event Feishu pushes to a store app (every hour, and after app_ticket/resend). */
+export function isAppTicketEvent(payload: Record<string, unknown>): boolean {
+  const event = payload['event'];
+  return payload['schema'] === undefined && typeof event === 'object' && event !== null && (event as Record<string, unknown>)['type'] === 'app_ticket';
 }
 
 export type IngestResult = 'stored' | 'duplicate' | 'invalid';
@@ -63,11 +79,43 @@ export class EventRouter {
     this.writer = opts.inboxWriter ?? new InboxWriter(opts.db, this.clock);
   }
   private readonly writer: InboxWriter;
+  private ticketDispatcher: lark.EventDispatcher | undefined;
+
+  /**
+   * Caches a pushed app_ticket (v1.0 `{"type":"event_callback","event":{"type":"app_ticket",
+   * "app_id","app_ticket"}}`) through the SDK's own EventDispatcher, exactly as its webhook
+   * adapters would. Always acknowledged: Feishu only needs the 200.
+   */
+  async handleAppTicket(payload: Record<string, unknown>): Promise<void> {
+    const log = this.opts.logger;
+    const event = payload['event'] as Record<string, unknown>;
+    if (!this.opts.appTicketCache) {
+      log.warn('收到 app_ticket 推送，但本应用按企业自建应用运行（FEISHU_APP_TYPE 未设为 isv），已忽略');
+      return;
+    }
+    if (typeof event['app_ticket'] !== 'string' || !event['app_ticket']) {
+      log.warn('app_ticket 推送中没有 app_ticket，已忽略');
+      return;
+    }
+    if (this.opts.appId && event['app_id'] !== this.opts.appId) {
+      log.warn({ appId: event['app_id'] }, '收到其他应用的 app_ticket，已忽略');
+      return;
+    }
+    this.ticketDispatcher ??= new lark.EventDispatcher({
+      cache: this.opts.appTicketCache,
+      logger: quietSdkLogger(log),
+      loggerLevel: lark.LoggerLevel.warn,
+    });
+    // The webhook verified and decrypted the request already: no second check.
+    await this.ticketDispatcher.invoke(payload, { needCheck: false });
+    log.info('已收到飞书推送的 app_ticket（商店应用），可以获取各租户的访问凭证');
+  }
 
   /** Stores an event for asynchronous processing. Fast: one INSERT. */
   async ingestEvent(envelope: FeishuEnvelope): Promise<IngestResult> {
     const { header } = envelope;
-    const log = this.opts.logger.child({ eventId: header.event_id, eventType: header.event_type });
+    // A child logger per event costs more than the ack's other work; made only when something is logged.
+    const eventLog = () => this.opts.logger.child({ eventId: header.event_id, eventType: header.event_type });
     let messageId: string | undefined;
     let invalid: string | undefined;
     try {
@@ -95,14 +143,14 @@ export class EventRouter {
       },
     );
     if (invalid) {
-      log.warn({ reason: invalid, result }, '事件格式不正确，已记录为失败');
+      eventLog().warn({ reason: invalid, result }, '事件格式不正确，已记录为失败');
       return 'invalid';
     }
     if (result === 'duplicate') {
-      log.info({ messageId }, '重复事件，已忽略');
+      eventLog().info({ messageId }, '重复事件，已忽略');
       return 'duplicate';
     }
-    log.debug({ messageId }, '事件已入收件箱');
+    if (this.opts.logger.isLevelEnabled('debug')) eventLog().debug({ messageId }, '事件已入收件箱');
     this.opts.onEventStored?.();
     return 'stored';
   }

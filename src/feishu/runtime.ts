@@ -8,7 +8,7 @@ import type { BotHandlers } from '../chat/types.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { createFeishuClient, getBotOpenId } from './client.js';
+import { createFeishuClient, getBotOpenId, isIsvClient, requestAppTicketIfMissing } from './client.js';
 import { InboxProcessor, InboxWriter, type InboxProcessorOptions } from './inbox.js';
 import { startLongConnection, type LongConnection, type WatchdogOptions } from './longconn.js';
 import { Sender, enqueueLateCardUpdate, type OutboxRow, type SenderOptions } from './sender.js';
@@ -46,6 +46,10 @@ export async function startFeishuRuntime(opts: FeishuRuntimeOptions): Promise<Fe
   const { config, db, handlers, logger } = opts;
   const clock = opts.clock ?? systemClock;
   const log = logger.child({ module: 'feishu' });
+  const isv = config.feishu.appType === 'isv';
+  if (isv && config.feishu.eventMode !== 'webhook') {
+    throw new Error('商店应用（FEISHU_APP_TYPE=isv）只能用 webhook 接收事件：飞书长连接仅支持企业自建应用');
+  }
   const client = createFeishuClient(config.feishu, log);
   // One writer for the transport's inbox inserts; the processor yields to it (acks first).
   const inboxWriter = new InboxWriter(db, clock);
@@ -55,7 +59,7 @@ export async function startFeishuRuntime(opts: FeishuRuntimeOptions): Promise<Fe
     handlers,
     logger: log,
     clock,
-    botOpenId: () => getBotOpenId(client),
+    botOpenId: (tenantKey) => getBotOpenId(client, tenantKey),
     ...(opts.instanceId ? { instanceId: `${opts.instanceId}-inbox` } : {}),
     ...opts.processor,
   });
@@ -80,6 +84,8 @@ export async function startFeishuRuntime(opts: FeishuRuntimeOptions): Promise<Fe
     onLateCardResponse: async (action: Parameters<typeof enqueueLateCardUpdate>[1], response: Parameters<typeof enqueueLateCardUpdate>[2]) => {
       await enqueueLateCardUpdate(db.prisma, action, response, log, clock);
     },
+    // Store app: pushed app_tickets go to this client's cache, where its token manager looks.
+    ...(isIsvClient(client) ? { appTicketCache: client.cache, appId: client.appId } : {}),
   };
 
   let server: Server | undefined;
@@ -93,6 +99,13 @@ export async function startFeishuRuntime(opts: FeishuRuntimeOptions): Promise<Fe
       s.once('error', reject);
     });
     log.info({ port, paths: ['/feishu/events', '/feishu/cards', '/healthz'] }, '飞书事件 webhook 已启动');
+    // Store app: no ticket yet (a fresh process) → ask Feishu to push one now that we listen.
+    if (isv) {
+      await requestAppTicketIfMissing(client).then(
+        (asked) => asked && log.info('商店应用：尚无 app_ticket，已请求飞书重新推送'),
+        (err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, '请求飞书重新推送 app_ticket 失败，将在首次调用接口时重试'),
+      );
+    }
   } else {
     longConnection = startLongConnection({ ...common, config, ...(opts.watchdog ? { watchdog: opts.watchdog } : {}) });
     log.info('飞书长连接启动中');

@@ -13,6 +13,8 @@ import { applyTransition, type TaskAction } from '../core/status.js';
 import type { ReportKind, Role, TaskStatus } from '../core/types.js';
 
 export interface LedgerActor extends Actor {
+  /** The tenant the person belongs to: they act on that tenant's tasks only. */
+  tenantId: number;
   openId: string | null;
   unitName: string | null;
 }
@@ -41,7 +43,7 @@ export type Effects<T> = (tx: Tx, result: T) => Promise<void>;
 export async function findActorByOpenId(db: Db | Tx, tenantId: number, openId: string): Promise<LedgerActor | null> {
   const p = await db.person.findFirst({ where: { tenantId, openId, active: true }, include: { unit: { select: { name: true } } } });
   if (!p) return null;
-  return { personId: p.id, name: p.name, unitId: p.unitId, unitName: p.unit?.name ?? null, roles: p.roles.split(',').filter(Boolean) as Role[], openId: p.openId };
+  return { tenantId: p.tenantId, personId: p.id, name: p.name, unitId: p.unitId, unitName: p.unit?.name ?? null, roles: p.roles.split(',').filter(Boolean) as Role[], openId: p.openId };
 }
 
 export async function loadTask(db: Db | Tx, tenantId: number, taskId: number): Promise<TaskRecord | null> {
@@ -101,6 +103,15 @@ export interface ReportResult {
   at: Date;
 }
 
+/**
+ * Role and party rules, after the tenant: callers look tasks up in the actor's tenant already;
+ * this makes a task of another tenant unreachable even if one slipped through.
+ */
+function permitted(actor: LedgerActor, task: TaskRecord, op: TaskOperation): { ok: true } | { ok: false; reason: string } {
+  if (actor.tenantId !== task.tenantId) return { ok: false, reason: '该事项不存在或已删除。' };
+  return checkPermission(actor, task, op);
+}
+
 const OPERATION: Record<ReportKind, TaskOperation> = { 进展: 'report', 问题: 'problem', 完成: 'complete' };
 
 export async function submitReport(
@@ -111,7 +122,7 @@ export async function submitReport(
   input: ReportInput,
   effects?: Effects<ReportResult>,
 ): Promise<Outcome<ReportResult>> {
-  const allowed = checkPermission(actor, task, OPERATION[input.kind]);
+  const allowed = permitted(actor, task, OPERATION[input.kind]);
   if (!allowed.ok) return allowed;
   if (input.sourceRef) {
     const existing = await db.progressReport.findUnique({ where: { tenantId_sourceRef: { tenantId: task.tenantId, sourceRef: input.sourceRef } } });
@@ -189,7 +200,7 @@ export async function transitionTask(
   opts: { reason?: string; target?: TaskStatus } = {},
   effects?: Effects<TransitionResult>,
 ): Promise<Outcome<TransitionResult>> {
-  const allowed = checkPermission(actor, task, ACTION_OPERATION[action]);
+  const allowed = permitted(actor, task, ACTION_OPERATION[action]);
   if (!allowed.ok) return allowed;
   const t = applyTransition(task.status, action, opts);
   if (!t.ok) return { ok: false, reason: t.reason, already: ALREADY[action]?.includes(task.status) ?? false };
@@ -227,7 +238,7 @@ export async function urgeTask(
   text: string,
   effects?: Effects<{ task: TaskRecord; at: Date }>,
 ): Promise<Outcome<{ task: TaskRecord; at: Date }>> {
-  const allowed = checkPermission(actor, task, 'urge');
+  const allowed = permitted(actor, task, 'urge');
   if (!allowed.ok) return allowed;
   if (task.status === '已销号') return { ok: false, reason: '该事项已销号，无需催办。' };
   const now = clock.now();

@@ -123,6 +123,10 @@ export class FakeWsConnection {
   /** A silenced connection answers nothing and sends nothing, but stays open. */
   silenced = false;
   closed = false;
+  /** Events pushed over this connection (the platform counts; a silenced one swallows them). */
+  eventsSent = 0;
+  /** Called once when the connection closes (e.g. to fail an event still waiting for its ack). */
+  readonly closeWaiters = new Set<() => void>();
   private buffer = Buffer.alloc(0);
   private fragments: Buffer[] = [];
 
@@ -250,5 +254,7 @@ export class FakeWsConnection {
     if (this.closed) return;
     this.closed = true;
     this.onClose(this);
+    for (const w of [...this.closeWaiters]) w();
+    this.closeWaiters.clear();
   }
 }

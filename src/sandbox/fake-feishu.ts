@@ -12,6 +12,12 @@
 //    mentions array), POSTed to the bot's webhook signed and AES-encrypted, re-delivered on
 //    Feishu's schedule (15 s, 5 min, 1 h, 6 h — compressible) when not acknowledged with 200
 //    within 3 s; or pushed over the long connection (see fake-feishu-ws.ts).
+//  - Store app (appType 'isv', 商店应用): app_ticket pushes (v1.0 event, signed and encrypted like the
+//    others; on app_ticket/resend), app_access_token from the ticket, one tenant_access_token per
+//    installed tenant_key; users and chats belong to one tenant, events carry it (header and
+//    sender), and every OpenAPI call acts in — and is logged against — the tenant whose token it
+//    carried: another tenant's chat, user or message is out of its reach. Default: a self-built
+//    app with one tenant, exactly as before.
 //
 // Every delivered message is stored (recipient, msg_type, parsed content, uuid, update history) so
 // tests can count deliveries; an EventEmitter reports messages, updates, requests and deliveries
@@ -45,6 +51,8 @@ export interface FakeUser extends FakeIdentity {
   /** resigned / out_of_scope → 230013 on send; blockedBot → 230053. */
   status?: 'active' | 'resigned' | 'out_of_scope';
   blockedBot?: boolean;
+  /** Store app: the tenant the user belongs to (default the fake's tenantKey). */
+  tenantKey?: string;
 }
 
 export interface FakeChat {
@@ -53,6 +61,15 @@ export interface FakeChat {
   memberOpenIds: string[];
   /** Default true. A message to a group without the bot fails with 230002. */
   botIsMember?: boolean;
+  /** Store app: the tenant the group belongs to (default the fake's tenantKey). */
+  tenantKey?: string;
+}
+
+/** Store app: a tenant that installed the app. */
+export interface FakeTenant {
+  tenantKey: string;
+  /** The bot's open_id as this tenant sees it (bot/v3/info with its token); default the bot's. */
+  botOpenId?: string;
 }
 
 export interface FakeFeishuLimits {
@@ -87,6 +104,13 @@ export interface FakeFeishuOptions {
   encryptKey?: string | null;
   verificationToken?: string;
   tenantKey?: string;
+  /**
+   * 'isv': act as the platform of a store app (商店应用) installed by several tenants (see the top
+   * of this file). Default 'self_build': one tenant, tenant_access_token/internal.
+   */
+  appType?: 'self_build' | 'isv';
+  /** Store app: the installed tenants (default tenantKey); users and chats name theirs with `tenantKey`. */
+  tenants?: FakeTenant[];
   bot?: { openId?: string; name?: string };
   users?: FakeUser[];
   chats?: FakeChat[];
@@ -131,6 +155,8 @@ export interface FakeMessage {
   rootId?: string;
   createdAt: Date;
   updates: FakeMessageUpdate[];
+  /** Store app: the tenant the message belongs to (the bot's: the tenant whose token sent it). */
+  tenantKey?: string;
 }
 
 export interface FakeRequestLog {
@@ -144,6 +170,8 @@ export interface FakeRequestLog {
   code: number;
   /** The `uuid` sent with a message create/reply, if any. */
   uuid?: string;
+  /** Store app: the tenant whose tenant_access_token the call carried. */
+  tenantKey?: string;
 }
 
 export interface DeliveryAttempt {
@@ -176,7 +204,10 @@ export interface CardClickResult {
 
 export interface Fault {
   api?: string | RegExp;
+  /** How many requests get it (Infinity with `forMs`: every request for a while). */
   count: number;
+  /** Only for this long after injection (real time), e.g. a one-minute storm. */
+  forMs?: number;
   status: number;
   code: number;
   msg?: string;
@@ -218,6 +249,11 @@ export class FakeFeishu extends EventEmitter {
   readonly encryptKey: string | undefined;
   readonly verificationToken: string;
   readonly tenantKey: string;
+  readonly appType: 'self_build' | 'isv';
+  /** Store app: installed tenants → the bot's open_id there. */
+  readonly tenants = new Map<string, { botOpenId: string }>();
+  /** Store app: the latest app_ticket pushed (undefined before the first push). */
+  appTicket: string | undefined;
   readonly bot: FakeIdentity;
   readonly users = new Map<string, FakeUser>();
   readonly chats = new Map<string, FakeChat>();
@@ -238,8 +274,12 @@ export class FakeFeishu extends EventEmitter {
   private readonly requestedPort: number;
   private server: Server | undefined;
   private readonly tokens = new Map<string, number>();
+  /** Store app: tenant_access_token → its tenant; app_access_token → expiry; the ticket before the latest. */
+  private readonly tokenTenants = new Map<string, string>();
+  private readonly appTokens = new Map<string, number>();
+  private previousAppTicket: string | undefined;
   private readonly uuids = new Map<string, { messageId: string; at: number }>();
-  private readonly faults: Fault[] = [];
+  private readonly faults: (Fault & { until?: number })[] = [];
   private readonly windows = new Map<string, number[]>();
   private readonly cardTokens = new Map<string, CardTokenState>();
   private readonly pushedEvents = new Map<string, Record<string, unknown>>();
@@ -258,6 +298,8 @@ export class FakeFeishu extends EventEmitter {
     this.verificationToken = opts.verificationToken ?? 'fake-verification-token';
     this.tenantKey = opts.tenantKey ?? 'tenant-fake';
     this.bot = { openId: opts.bot?.openId ?? 'ou_bot000000000000000000000000000', name: opts.bot?.name ?? '台账助手' };
+    this.appType = opts.appType ?? 'self_build';
+    if (this.appType === 'isv') for (const t of opts.tenants ?? [{ tenantKey: this.tenantKey }]) this.installTenant(t.tenantKey, t.botOpenId);
     for (const u of opts.users ?? []) this.addUser(u);
     for (const c of opts.chats ?? []) this.addChat(c);
     this.eventUrl = opts.eventUrl;
@@ -315,13 +357,33 @@ export class FakeFeishu extends EventEmitter {
   addUser(u: FakeUser): FakeUser {
     const user = { status: 'active' as const, ...u };
     this.users.set(u.openId, user);
+    if (this.appType === 'isv' && u.tenantKey && !this.tenants.has(u.tenantKey)) this.installTenant(u.tenantKey);
     return user;
   }
 
   addChat(c: FakeChat): FakeChat {
     const chat = { botIsMember: true, ...c, memberOpenIds: [...c.memberOpenIds] };
     this.chats.set(c.chatId, chat);
+    if (this.appType === 'isv' && c.tenantKey && !this.tenants.has(c.tenantKey)) this.installTenant(c.tenantKey);
     return chat;
+  }
+
+  /** Store app: a tenant installs the app (its tokens can then be issued). */
+  installTenant(tenantKey: string, botOpenId?: string): void {
+    this.tenants.set(tenantKey, { botOpenId: botOpenId ?? this.bot.openId });
+  }
+
+  /** The tenant a user belongs to. */
+  tenantOfUser(openId: string): string {
+    return this.users.get(openId)?.tenantKey ?? this.tenantKey;
+  }
+
+  /** The tenant a chat belongs to (a p2p chat: its user's). */
+  tenantOfChat(chatId: string): string {
+    const chat = this.chats.get(chatId);
+    if (chat) return chat.tenantKey ?? this.tenantKey;
+    const user = [...this.users.values()].find((u) => this.p2pChatId(u.openId) === chatId);
+    return user?.tenantKey ?? this.tenantKey;
   }
 
   /** The p2p chat between the bot and a user (deterministic id). */
@@ -339,7 +401,25 @@ export class FakeFeishu extends EventEmitter {
 
   /** The next `count` matching requests (after the token check) get this error. */
   injectFault(fault: Fault): void {
-    this.faults.push({ ...fault });
+    this.faults.push({ ...fault, ...(fault.forMs !== undefined ? { until: performance.now() + fault.forMs } : {}) });
+  }
+
+  /** Every matching request gets HTTP 500 for `ms` (a Feishu outage); default every admitted API. */
+  serverErrorsFor(ms: number, api?: string | RegExp): void {
+    this.injectFault({ ...(api ? { api } : {}), count: Infinity, forMs: ms, status: 500, code: 1, msg: 'internal error' });
+  }
+
+  /** A 429 storm lasting `ms`: every message send/reply gets HTTP 429 + 99991400 + x-ogw-ratelimit-reset. */
+  rateLimitStormFor(ms: number, resetSeconds = 1, api: string | RegExp = /^im\.message\.(create|reply)$/): void {
+    this.injectFault({
+      api,
+      count: Infinity,
+      forMs: ms,
+      status: 429,
+      code: 99991400,
+      msg: 'request trigger frequency limit',
+      headers: { 'x-ogw-ratelimit-limit': String(this.limits.appPerSecond), 'x-ogw-ratelimit-reset': String(resetSeconds) },
+    });
   }
 
   /** A "429 storm": the next `count` message sends/replies get HTTP 429 + 99991400 with a reset header. */
@@ -366,19 +446,29 @@ export class FakeFeishu extends EventEmitter {
     this.requests.length = 0;
   }
 
-  /** Invalidates every issued tenant_access_token (next calls get 99991663). */
-  revokeTokens(): void {
-    this.tokens.clear();
+  /** Invalidates every issued tenant_access_token (next calls get 99991663); store app: or only one tenant's. */
+  revokeTokens(tenantKey?: string): void {
+    if (tenantKey === undefined) {
+      this.tokens.clear();
+      this.tokenTenants.clear();
+      return;
+    }
+    for (const [token, tenant] of this.tokenTenants) {
+      if (tenant !== tenantKey) continue;
+      this.tokens.delete(token);
+      this.tokenTenants.delete(token);
+    }
   }
 
   /** Messages the bot sent (optionally only those landing in one chat or sent to one receive_id). */
-  botMessages(filter: { chatId?: string; receiveId?: string; openId?: string } = {}): FakeMessage[] {
+  botMessages(filter: { chatId?: string; receiveId?: string; openId?: string; tenantKey?: string } = {}): FakeMessage[] {
     return this.messages.filter(
       (m) =>
         m.sender.type === 'bot' &&
         (filter.chatId === undefined || m.chatId === filter.chatId) &&
         (filter.receiveId === undefined || m.receiveId === filter.receiveId) &&
-        (filter.openId === undefined || m.peerOpenId === filter.openId),
+        (filter.openId === undefined || m.peerOpenId === filter.openId) &&
+        (filter.tenantKey === undefined || m.tenantKey === filter.tenantKey),
     );
   }
 
@@ -426,8 +516,11 @@ export class FakeFeishu extends EventEmitter {
     const chat = opts.chatId ? this.requireChat(opts.chatId) : undefined;
     const chatType = chat ? 'group' : 'p2p';
     const chatId = chat?.chatId ?? this.p2pChatId(sender.openId);
+    // Store app: the event goes to the installation of the chat's tenant, the sender carries theirs.
+    const isv = this.appType === 'isv';
+    const tenantKey = isv ? (chat ? (chat.tenantKey ?? this.tenantKey) : this.tenantOfUser(sender.openId)) : this.tenantKey;
     const mentioned: FakeIdentity[] = [];
-    if (opts.mentionBot ?? chatType === 'group') mentioned.push(this.bot);
+    if (opts.mentionBot ?? chatType === 'group') mentioned.push(isv ? { ...this.bot, openId: this.tenants.get(tenantKey)?.botOpenId ?? this.bot.openId } : this.bot);
     for (const id of opts.mentionOpenIds ?? []) mentioned.push(this.requireUser(id));
     const mentions = mentioned.map((who, n) => ({ key: `@_user_${n + 1}`, who }));
     const keys = mentions.map((m) => m.key);
@@ -452,19 +545,20 @@ export class FakeFeishu extends EventEmitter {
       ...(opts.parentId ? { parentId: opts.parentId, rootId: parent?.rootId ?? opts.parentId } : {}),
       createdAt: now,
       updates: [],
+      ...(isv ? { tenantKey } : {}),
     };
     if (!this.getMessage(messageId)) {
       this.messages.push(stored);
       this.emit('message', stored);
     }
     const env = envelope(
-      this.header(opts.eventId ?? randomId('', 16), 'im.message.receive_v1', now),
+      this.header(opts.eventId ?? randomId('', 16), 'im.message.receive_v1', now, tenantKey),
       messageEvent({
         messageId,
         chatId,
         chatType,
         sender,
-        tenantKey: this.tenantKey,
+        tenantKey: isv ? this.tenantOfUser(sender.openId) : this.tenantKey,
         createTimeMs: now.getTime(),
         messageType,
         content,
@@ -482,11 +576,15 @@ export class FakeFeishu extends EventEmitter {
   async addBotToChat(chatId: string, operatorOpenId: string, chatName?: string): Promise<DeliveryResult> {
     const operator = this.requireUser(operatorOpenId);
     let chat = this.chats.get(chatId);
-    if (!chat) chat = this.addChat({ chatId, name: chatName ?? chatId, memberOpenIds: [operatorOpenId] });
+    const isv = this.appType === 'isv';
+    if (!chat) {
+      chat = this.addChat({ chatId, name: chatName ?? chatId, memberOpenIds: [operatorOpenId], ...(isv ? { tenantKey: this.tenantOfUser(operatorOpenId) } : {}) });
+    }
     chat.botIsMember = true;
+    const tenantKey = isv ? this.tenantOfChat(chatId) : this.tenantKey;
     const env = envelope(
-      this.header(randomId('', 16), 'im.chat.member.bot.added_v1', this.clock.now()),
-      botAddedEvent({ chatId, chatName: chat.name, operator, tenantKey: this.tenantKey }),
+      this.header(randomId('', 16), 'im.chat.member.bot.added_v1', this.clock.now(), tenantKey),
+      botAddedEvent({ chatId, chatName: chat.name, operator, tenantKey }),
     );
     return this.pushEvent(env);
   }
@@ -542,13 +640,14 @@ export class FakeFeishu extends EventEmitter {
     const cardToken = `c-${randomBytes(20).toString('hex')}`;
     const tokenState: CardTokenState = { token: cardToken, messageId: msg.messageId, expiresAt: now.getTime() + 30 * 60_000, usesLeft: 2, answered: false };
     this.cardTokens.set(cardToken, tokenState);
-    const header = this.header(opts.eventId ?? randomId('', 16), 'card.action.trigger', now);
+    const isv = this.appType === 'isv';
+    const header = this.header(opts.eventId ?? randomId('', 16), 'card.action.trigger', now, isv ? (msg.tenantKey ?? this.tenantKey) : this.tenantKey);
     header.createTime = String(now.getTime() * 1000); // the callback page shows µs
     const env = envelope(
       header,
       cardActionEvent({
         operator,
-        tenantKey: this.tenantKey,
+        tenantKey: isv ? this.tenantOfUser(operator.openId) : this.tenantKey,
         cardToken,
         messageId: msg.messageId,
         chatId: msg.chatId,
@@ -609,8 +708,43 @@ export class FakeFeishu extends EventEmitter {
   // -------------------------------------------------------------------------------------------
   // Pushing to the bot
 
-  private header(eventId: string, eventType: string, now: Date) {
-    return { eventId, eventType, token: this.verificationToken, appId: this.appId, tenantKey: this.tenantKey, createTime: String(now.getTime()) };
+  private header(eventId: string, eventType: string, now: Date, tenantKey = this.tenantKey) {
+    return { eventId, eventType, token: this.verificationToken, appId: this.appId, tenantKey, createTime: String(now.getTime()) };
+  }
+
+  /**
+   * Store app: Feishu pushes a new app_ticket (hourly, and after app_ticket/resend) to the event
+   * URL — a v1.0 event, encrypted and signed like the others, re-pushed on the schedule until
+   * acknowledged. The previous ticket stays valid for app_access_token.
+   */
+  async pushAppTicket(opts: { retry?: boolean } = {}): Promise<DeliveryResult> {
+    if (this.appType !== 'isv') throw new Error('fake Feishu: app_ticket is pushed to store apps only');
+    this.previousAppTicket = this.appTicket;
+    this.appTicket = `fake-ticket-${randomBytes(12).toString('hex')}`;
+    const uuid = randomId('', 16);
+    const payload = {
+      ts: (this.clock.now().getTime() / 1000).toFixed(7),
+      uuid,
+      token: this.verificationToken,
+      type: 'event_callback',
+      event: { app_id: this.appId, app_ticket: this.appTicket, type: 'app_ticket' },
+    };
+    const result: DeliveryResult = { eventId: uuid, acked: false, attempts: [] };
+    const schedule = opts.retry === false ? [] : this.redeliveryScheduleMs;
+    for (let attempt = 0; attempt <= schedule.length; attempt++) {
+      if (attempt > 0) await this.sleep(schedule[attempt - 1]!);
+      if (this.closed) break;
+      const outcome = await this.postToBot(this.eventUrl, payload);
+      result.attempts.push(outcome.attempt);
+      this.emit('delivery', { eventId: uuid, ...outcome.attempt });
+      if (outcome.attempt.status === 200) {
+        result.acked = true;
+        result.response = outcome.body;
+        break;
+      }
+    }
+    this.emit('app-ticket', result);
+    return result;
   }
 
   /** One POST to the bot, encrypted and signed when an encrypt key is set. */
@@ -651,14 +785,24 @@ export class FakeFeishu extends EventEmitter {
     return [...this.wsConns].filter((c) => !c.closed).length;
   }
 
-  /** Existing long connections stop answering (no pong, no events) but stay open. */
-  silenceWs(): void {
-    for (const c of this.wsConns) c.silenced = true;
+  /** Ids of the open long connections (several bot instances may each hold one). */
+  get wsConnectionIds(): string[] {
+    return [...this.wsConns].filter((c) => !c.closed).map((c) => c.id);
   }
 
-  /** Drops every long connection abruptly. */
-  dropWs(): void {
-    for (const c of this.wsConns) c.destroy();
+  /** Events and callbacks pushed so far over each open long connection, by connection id. */
+  wsEventsByConnection(): Record<string, number> {
+    return Object.fromEntries([...this.wsConns].filter((c) => !c.closed).map((c) => [c.id, c.eventsSent]));
+  }
+
+  /** Existing long connections (or only the one with this id) stop answering (no pong, no events) but stay open. */
+  silenceWs(id?: string): void {
+    for (const c of this.wsConns) if (id === undefined || c.id === id) c.silenced = true;
+  }
+
+  /** Drops every long connection (or only the one with this id) abruptly. */
+  dropWs(id?: string): void {
+    for (const c of [...this.wsConns]) if (id === undefined || c.id === id) c.destroy();
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex): void {
@@ -701,23 +845,35 @@ export class FakeFeishu extends EventEmitter {
   private async sendOverWs(env: Record<string, unknown>): Promise<{ attempt: DeliveryAttempt; body?: unknown }> {
     const at = this.clock.now();
     const started = performance.now();
-    // Cluster mode: one random client gets the event. A silenced connection looks alive to us
-    // too (that is the point), so it may be picked and the event then times out.
+    // Cluster mode: one random client of the app gets the event (no broadcast), whichever bot
+    // instance holds it. A silenced connection looks alive to us too (that is the point), so it
+    // may be picked and the event then times out; a connection that closes before acking fails
+    // the attempt at once. Either way the event is re-pushed on the schedule, to a random
+    // connection again.
     const all = [...this.wsConns].filter((c) => !c.closed);
     const conn = all[Math.floor(Math.random() * all.length)];
     if (!conn) return { attempt: { at, error: 'no long connection', ms: 0 } };
     const messageId = randomId('', 8);
-    const reply = new Promise<WsFrame | undefined>((resolve) => {
+    const reply = new Promise<WsFrame | 'closed' | undefined>((resolve) => {
+      const onClosed = () => {
+        clearTimeout(t);
+        this.wsPending.delete(messageId);
+        resolve('closed');
+      };
       const t = setTimeout(() => {
+        conn.closeWaiters.delete(onClosed);
         this.wsPending.delete(messageId);
         resolve(undefined);
       }, this.ackTimeoutMs);
+      conn.closeWaiters.add(onClosed);
       this.wsPending.set(messageId, (frame) => {
         clearTimeout(t);
+        conn.closeWaiters.delete(onClosed);
         this.wsPending.delete(messageId);
         resolve(frame);
       });
     });
+    conn.eventsSent += 1;
     conn.sendFrame({
       SeqID: 0,
       LogID: 0,
@@ -734,6 +890,7 @@ export class FakeFeishu extends EventEmitter {
     });
     const frame = await reply;
     const ms = Math.round(performance.now() - started);
+    if (frame === 'closed') return { attempt: { at, error: 'connection closed', ms } };
     if (!frame) return { attempt: { at, error: 'timeout', ms } };
     try {
       const resp = JSON.parse(Buffer.from(frame.payload ?? []).toString('utf8')) as { code?: number; data?: string };
@@ -757,6 +914,8 @@ export class FakeFeishu extends EventEmitter {
     let payload: Record<string, unknown> = {};
     let headers: Record<string, string> = {};
     let uuid: string | undefined;
+    let tenant: string | undefined;
+    const isv = this.appType === 'isv';
     try {
       const body = await readBody(req);
       if (method === 'POST' && path.startsWith('/open-apis/im/v1/messages')) {
@@ -767,7 +926,18 @@ export class FakeFeishu extends EventEmitter {
       let match: RegExpExecArray | null;
       if (method === 'POST' && path === '/open-apis/auth/v3/tenant_access_token/internal') {
         api = 'auth.tenant_access_token';
-        payload = this.issueToken(parseJson(body));
+        payload = isv
+          ? { code: 10003, msg: 'fake Feishu: a store app gets tenant_access_token from /open-apis/auth/v3/tenant_access_token' }
+          : this.issueToken(parseJson(body));
+      } else if (isv && method === 'POST' && path === '/open-apis/auth/v3/app_ticket/resend') {
+        api = 'auth.app_ticket.resend';
+        payload = this.resendAppTicket(parseJson(body));
+      } else if (isv && method === 'POST' && path === '/open-apis/auth/v3/app_access_token') {
+        api = 'auth.app_access_token';
+        payload = this.issueAppAccessToken(parseJson(body));
+      } else if (isv && method === 'POST' && path === '/open-apis/auth/v3/tenant_access_token') {
+        api = 'auth.tenant_access_token.isv';
+        payload = this.issueIsvTenantToken(parseJson(body));
       } else if (method === 'POST' && path === '/callback/ws/endpoint') {
         api = 'ws.endpoint';
         payload = this.wsEndpoint(parseJson(body));
@@ -778,27 +948,28 @@ export class FakeFeishu extends EventEmitter {
         res.end(img?.bytes ?? '');
         return;
       } else {
-        this.authenticate(req);
+        tenant = this.authenticate(req);
         if (method === 'GET' && path === '/open-apis/bot/v3/info') {
           api = 'bot.info';
           this.admit(api);
-          payload = { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: this.bot.name, avatar_url: '', ip_white_list: [], open_id: this.bot.openId } };
+          const openId = isv ? (this.tenants.get(tenant)?.botOpenId ?? this.bot.openId) : this.bot.openId;
+          payload = { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: this.bot.name, avatar_url: '', ip_white_list: [], open_id: openId } };
         } else if (method === 'POST' && path === '/open-apis/im/v1/messages') {
           api = 'im.message.create';
           this.admit(api);
-          payload = this.createMessage(url.searchParams.get('receive_id_type'), parseJson(body));
+          payload = this.createMessage(url.searchParams.get('receive_id_type'), parseJson(body), tenant);
         } else if (method === 'POST' && (match = m(/^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/))) {
           api = 'im.message.reply';
           this.admit(api);
-          payload = this.replyMessage(decodeURIComponent(match[1]!), parseJson(body));
+          payload = this.replyMessage(decodeURIComponent(match[1]!), parseJson(body), tenant);
         } else if (method === 'PATCH' && (match = m(/^\/open-apis\/im\/v1\/messages\/([^/]+)$/))) {
           api = 'im.message.patch';
           this.admit(api);
-          payload = this.patchMessage(decodeURIComponent(match[1]!), parseJson(body));
+          payload = this.patchMessage(decodeURIComponent(match[1]!), parseJson(body), tenant);
         } else if (method === 'POST' && path === '/open-apis/interactive/v1/card/update') {
           api = 'card.update';
           this.admit(api);
-          payload = this.cardUpdate(parseJson(body));
+          payload = this.cardUpdate(parseJson(body), tenant);
         } else if (method === 'POST' && path === '/open-apis/im/v1/images') {
           api = 'im.image.create';
           this.admit(api);
@@ -806,11 +977,11 @@ export class FakeFeishu extends EventEmitter {
         } else if (method === 'GET' && (match = m(/^\/open-apis\/im\/v1\/chats\/([^/]+)\/members$/))) {
           api = 'im.chat_members.get';
           this.admit(api);
-          payload = this.chatMembers(decodeURIComponent(match[1]!), url.searchParams);
+          payload = this.chatMembers(decodeURIComponent(match[1]!), url.searchParams, tenant);
         } else if (method === 'POST' && path === '/open-apis/contact/v3/users/batch_get_id') {
           api = 'contact.user.batch_get_id';
           this.admit(api);
-          payload = this.batchGetId(url.searchParams.get('user_id_type') ?? 'open_id', parseJson(body));
+          payload = this.batchGetId(url.searchParams.get('user_id_type') ?? 'open_id', parseJson(body), tenant);
         } else {
           fail(404, 404, `fake Feishu: ${method} ${path} is not implemented`);
         }
@@ -822,7 +993,7 @@ export class FakeFeishu extends EventEmitter {
       headers = e.headers ?? {};
     }
     const code = typeof payload['code'] === 'number' ? payload['code'] : 0;
-    const entry: FakeRequestLog = { t, at: this.clock.now(), method, path, api, status, code, ...(uuid ? { uuid } : {}) };
+    const entry: FakeRequestLog = { t, at: this.clock.now(), method, path, api, status, code, ...(uuid ? { uuid } : {}), ...(isv && tenant ? { tenantKey: tenant } : {}) };
     this.requests.push(entry);
     if (this.requests.length > 50_000) this.requests.splice(0, 10_000);
     this.emit('request', entry);
@@ -844,6 +1015,53 @@ export class FakeFeishu extends EventEmitter {
     return { code: 0, msg: 'ok', tenant_access_token: token, expire: this.tokenExpireSeconds };
   }
 
+  /** Store app: app_ticket/resend answers at once and pushes a new ticket to the event URL shortly after. */
+  private resendAppTicket(body: Record<string, unknown>): Record<string, unknown> {
+    if (body['app_id'] !== this.appId || body['app_secret'] !== this.appSecret) return { code: 10014, msg: 'app secret invalid' };
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      void this.pushAppTicket();
+    }, 10);
+    this.timers.add(t);
+    return { code: 0, msg: 'ok' };
+  }
+
+  /** Store app: app_access_token for app_id + app_secret + a current app_ticket (codes other than 0 are not from the docs). */
+  private issueAppAccessToken(body: Record<string, unknown>): Record<string, unknown> {
+    if (body['app_id'] !== this.appId || body['app_secret'] !== this.appSecret) return { code: 10014, msg: 'app secret invalid' };
+    const ticket = body['app_ticket'];
+    if (typeof ticket !== 'string' || !ticket || (ticket !== this.appTicket && ticket !== this.previousAppTicket)) {
+      return { code: 10012, msg: 'fake Feishu: app_ticket invalid' };
+    }
+    const now = this.clock.now().getTime();
+    for (const [token, exp] of this.appTokens) {
+      if (exp - now >= 30 * 60_000) return { code: 0, msg: 'ok', app_access_token: token, expire: Math.floor((exp - now) / 1000) };
+    }
+    const token = `a-${randomBytes(16).toString('hex')}`;
+    this.appTokens.set(token, now + this.tokenExpireSeconds * 1000);
+    return { code: 0, msg: 'ok', app_access_token: token, expire: this.tokenExpireSeconds };
+  }
+
+  /** Store app: one tenant_access_token per installed tenant, bought with an app_access_token. */
+  private issueIsvTenantToken(body: Record<string, unknown>): Record<string, unknown> {
+    const now = this.clock.now().getTime();
+    const appToken = body['app_access_token'];
+    const appExp = typeof appToken === 'string' ? this.appTokens.get(appToken) : undefined;
+    if (appExp === undefined || appExp <= now) return { code: 10014, msg: 'fake Feishu: app_access_token invalid' };
+    const tenantKey = body['tenant_key'];
+    if (typeof tenantKey !== 'string' || !this.tenants.has(tenantKey)) return { code: 10013, msg: 'fake Feishu: the tenant has not installed the app' };
+    for (const [token, tenant] of this.tokenTenants) {
+      const exp = this.tokens.get(token);
+      if (tenant === tenantKey && exp !== undefined && exp - now >= 30 * 60_000) {
+        return { code: 0, msg: 'ok', tenant_access_token: token, expire: Math.floor((exp - now) / 1000) };
+      }
+    }
+    const token = `t-${randomBytes(16).toString('hex')}`;
+    this.tokens.set(token, now + this.tokenExpireSeconds * 1000);
+    this.tokenTenants.set(token, tenantKey);
+    return { code: 0, msg: 'ok', tenant_access_token: token, expire: this.tokenExpireSeconds };
+  }
+
   private wsEndpoint(body: Record<string, unknown>): Record<string, unknown> {
     if (body['AppID'] !== this.appId || body['AppSecret'] !== this.appSecret) return { code: 403, msg: 'forbidden', data: {} };
     const deviceId = randomBytes(6).toString('hex');
@@ -851,19 +1069,29 @@ export class FakeFeishu extends EventEmitter {
     return { code: 0, msg: 'ok', data: { URL: url, ClientConfig: this.wsClientConfig } };
   }
 
-  private authenticate(req: IncomingMessage): void {
+  /** Checks the bearer token; returns the tenant the call acts in (store app: the token's). */
+  private authenticate(req: IncomingMessage): string {
     const auth = req.headers['authorization'];
     if (typeof auth !== 'string' || !auth.startsWith('Bearer ')) {
       fail(400, 99991661, 'Missing access token for authorization. Please make a request with token attached.');
     }
-    const exp = this.tokens.get((auth as string).slice('Bearer '.length).trim());
+    const token = (auth as string).slice('Bearer '.length).trim();
+    const exp = this.tokens.get(token);
     if (exp === undefined || exp <= this.clock.now().getTime()) {
       fail(400, 99991663, 'Invalid access token for authorization. Please make a request with token attached.');
     }
+    return this.tokenTenants.get(token) ?? this.tenantKey;
+  }
+
+  /** Store app: a resource of another tenant is out of reach of this tenant's token. */
+  private foreign(resourceTenant: string, tenant: string | undefined): boolean {
+    return this.appType === 'isv' && tenant !== undefined && resourceTenant !== tenant;
   }
 
   /** Per-app, per-API limits and injected faults. */
   private admit(api: string): void {
+    const t = performance.now();
+    for (let i = this.faults.length - 1; i >= 0; i--) if (this.faults[i]!.until !== undefined && this.faults[i]!.until! <= t) this.faults.splice(i, 1);
     const idx = this.faults.findIndex((f) => f.count > 0 && matches(f.api, api));
     if (idx >= 0) {
       const f = this.faults[idx]!;
@@ -955,18 +1183,18 @@ export class FakeFeishu extends EventEmitter {
     return parsed;
   }
 
-  private resolveRecipient(type: string, id: string): { chatId: string; chatType: 'p2p' | 'group'; peer?: string } {
+  private resolveRecipient(type: string, id: string, tenant?: string): { chatId: string; chatType: 'p2p' | 'group'; peer?: string } {
     if (type === 'chat_id') {
       const chat = this.chats.get(id);
       if (!chat) fail(400, 230034, 'The receive_id is invalid: chat not found.');
-      if (!chat!.botIsMember) fail(400, 230002, 'The bot can not be outside the group.');
+      if (!chat!.botIsMember || this.foreign(chat!.tenantKey ?? this.tenantKey, tenant)) fail(400, 230002, 'The bot can not be outside the group.');
       return { chatId: id, chatType: 'group' };
     }
     const user = [...this.users.values()].find((u) =>
       type === 'open_id' ? u.openId === id : type === 'user_id' ? u.userId === id : type === 'union_id' ? u.unionId === id : type === 'email' ? u.email === id : false,
     );
     if (!user) fail(400, 230034, 'The receive_id is invalid.');
-    if (user!.status === 'resigned' || user!.status === 'out_of_scope') {
+    if (user!.status === 'resigned' || user!.status === 'out_of_scope' || this.foreign(user!.tenantKey ?? this.tenantKey, tenant)) {
       fail(400, 230013, "Bot has NO availability to this user.");
     }
     if (user!.blockedBot) fail(400, 230053, 'The user has stopped the bot from sending messages.');
@@ -984,7 +1212,7 @@ export class FakeFeishu extends EventEmitter {
       deleted: false,
       updated: m.updates.length > 0,
       chat_id: m.chatId,
-      sender: { id: this.appId, id_type: 'app_id', sender_type: 'app', tenant_key: this.tenantKey },
+      sender: { id: this.appId, id_type: 'app_id', sender_type: 'app', tenant_key: m.tenantKey ?? this.tenantKey },
       body: { content: m.rawContent },
     };
   }
@@ -1007,7 +1235,7 @@ export class FakeFeishu extends EventEmitter {
     return msg;
   }
 
-  private createMessage(receiveIdType: string | null, body: Record<string, unknown>): Record<string, unknown> {
+  private createMessage(receiveIdType: string | null, body: Record<string, unknown>, tenant?: string): Record<string, unknown> {
     if (!receiveIdType || !['open_id', 'user_id', 'union_id', 'email', 'chat_id'].includes(receiveIdType)) {
       fail(400, 99992402, 'field validation failed: receive_id_type');
     }
@@ -1019,9 +1247,10 @@ export class FakeFeishu extends EventEmitter {
     const content = this.checkContent(msgType as string, body['content']);
     const dup = this.dedupeUuid(body['uuid']);
     if (dup) return dup;
-    const target = this.resolveRecipient(receiveIdType!, receiveId as string);
+    const target = this.resolveRecipient(receiveIdType!, receiveId as string, tenant);
     this.recipientLimit(target.chatId, target.chatType, target.peer);
     const msg = this.storeBotMessage({
+      ...(this.appType === 'isv' && tenant ? { tenantKey: tenant } : {}),
       chatId: target.chatId,
       chatType: target.chatType,
       ...(target.peer ? { peerOpenId: target.peer } : {}),
@@ -1035,11 +1264,11 @@ export class FakeFeishu extends EventEmitter {
     return { code: 0, msg: 'success', data: this.messageData(msg) };
   }
 
-  private replyMessage(parentId: string, body: Record<string, unknown>): Record<string, unknown> {
+  private replyMessage(parentId: string, body: Record<string, unknown>, tenant?: string): Record<string, unknown> {
     const msgType = body['msg_type'];
     if (typeof msgType !== 'string') fail(400, 99992402, 'field validation failed: msg_type is required');
     const parent = this.getMessage(parentId);
-    if (!parent) fail(400, 230001, 'Your request contains an invalid request parameter: message not found.');
+    if (!parent || this.foreign(parent.tenantKey ?? this.tenantKey, tenant)) fail(400, 230001, 'Your request contains an invalid request parameter: message not found.');
     const content = this.checkContent(msgType as string, body['content']);
     const dup = this.dedupeUuid(body['uuid']);
     if (dup) return dup;
@@ -1047,10 +1276,11 @@ export class FakeFeishu extends EventEmitter {
       const chat = this.chats.get(parent!.chatId);
       if (!chat?.botIsMember) fail(400, 230002, 'The bot can not be outside the group.');
     } else if (parent!.peerOpenId) {
-      this.resolveRecipient('open_id', parent!.peerOpenId);
+      this.resolveRecipient('open_id', parent!.peerOpenId, tenant);
     }
     this.recipientLimit(parent!.chatId, parent!.chatType, parent!.peerOpenId);
     const msg = this.storeBotMessage({
+      ...(this.appType === 'isv' && tenant ? { tenantKey: tenant } : {}),
       chatId: parent!.chatId,
       chatType: parent!.chatType,
       ...(parent!.peerOpenId ? { peerOpenId: parent!.peerOpenId } : {}),
@@ -1064,9 +1294,9 @@ export class FakeFeishu extends EventEmitter {
     return { code: 0, msg: 'success', data: this.messageData(msg) };
   }
 
-  private patchMessage(messageId: string, body: Record<string, unknown>): Record<string, unknown> {
+  private patchMessage(messageId: string, body: Record<string, unknown>, tenant?: string): Record<string, unknown> {
     const msg = this.getMessage(messageId);
-    if (!msg) fail(400, 230001, 'Your request contains an invalid request parameter: message not found.');
+    if (!msg || this.foreign(msg.tenantKey ?? this.tenantKey, tenant)) fail(400, 230001, 'Your request contains an invalid request parameter: message not found.');
     if (msg!.sender.type !== 'bot') fail(400, 230027, 'Lack of necessary permissions.');
     if (msg!.msgType !== 'interactive') fail(400, 230001, 'Only card messages can be updated.');
     if (this.clock.now().getTime() - msg!.createdAt.getTime() > 14 * 24 * HOUR) {
@@ -1087,10 +1317,10 @@ export class FakeFeishu extends EventEmitter {
     return { code: 0, msg: 'success', data: {} };
   }
 
-  private cardUpdate(body: Record<string, unknown>): Record<string, unknown> {
+  private cardUpdate(body: Record<string, unknown>, tenant?: string): Record<string, unknown> {
     const token = body['token'];
     const state = typeof token === 'string' ? this.cardTokens.get(token) : undefined;
-    if (!state) fail(400, 230001, 'invalid card token');
+    if (!state || this.foreign(this.getMessage(state.messageId)?.tenantKey ?? this.tenantKey, tenant)) fail(400, 230001, 'invalid card token');
     if (state!.expiresAt <= this.clock.now().getTime()) fail(400, 230001, 'card token expired (valid for 30 minutes)');
     if (state!.usesLeft <= 0) fail(400, 230001, 'card token used up (2 updates per token)');
     if (!state!.answered) fail(400, 230001, 'delayed update before the callback was answered');
@@ -1125,9 +1355,9 @@ export class FakeFeishu extends EventEmitter {
     return { code: 0, msg: 'success', data: { image_key: key } };
   }
 
-  private chatMembers(chatId: string, q: URLSearchParams): Record<string, unknown> {
+  private chatMembers(chatId: string, q: URLSearchParams, tenant?: string): Record<string, unknown> {
     const chat = this.chats.get(chatId);
-    if (!chat) fail(400, 232001, 'Your request contains an invalid request parameter: chat not found.');
+    if (!chat || this.foreign(chat.tenantKey ?? this.tenantKey, tenant)) fail(400, 232001, 'Your request contains an invalid request parameter: chat not found.');
     if (!chat!.botIsMember) fail(400, 232011, 'Operator can NOT be out of the chat.');
     const idType = q.get('member_id_type') ?? 'open_id';
     const pageSize = Math.min(100, Math.max(1, Number(q.get('page_size') ?? 20) || 20));
@@ -1143,7 +1373,7 @@ export class FakeFeishu extends EventEmitter {
           member_id_type: idType,
           member_id: idType === 'user_id' ? (u.userId ?? '') : idType === 'union_id' ? (u.unionId ?? '') : u.openId,
           name: u.name,
-          tenant_key: this.tenantKey,
+          tenant_key: u.tenantKey ?? this.tenantKey,
         })),
         page_token: next < members.length ? String(next) : '',
         has_more: next < members.length,
@@ -1152,7 +1382,7 @@ export class FakeFeishu extends EventEmitter {
     };
   }
 
-  private batchGetId(idType: string, body: Record<string, unknown>): Record<string, unknown> {
+  private batchGetId(idType: string, body: Record<string, unknown>, tenant?: string): Record<string, unknown> {
     const emails = Array.isArray(body['emails']) ? (body['emails'] as unknown[]).map(String) : [];
     const mobiles = Array.isArray(body['mobiles']) ? (body['mobiles'] as unknown[]).map(String) : [];
     if (emails.length > 50 || mobiles.length > 50) fail(400, 99992402, 'field validation failed: at most 50 emails and 50 mobiles');
@@ -1160,7 +1390,8 @@ export class FakeFeishu extends EventEmitter {
     const idOf = (u: FakeUser) => (idType === 'user_id' ? u.userId : idType === 'union_id' ? u.unionId : u.openId);
     const status = (u: FakeUser) => ({ is_frozen: false, is_resigned: u.status === 'resigned', is_activated: u.status !== 'resigned', is_exited: false, is_unjoin: false });
     const visible = (u: FakeUser | undefined) => u && (includeResigned || u.status !== 'resigned');
-    const users = [...this.users.values()];
+    // Store app: a tenant's token finds that tenant's people only.
+    const users = [...this.users.values()].filter((u) => !this.foreign(u.tenantKey ?? this.tenantKey, tenant));
     const normMobile = (m: string) => m.replace(/^\+86/, '').replace(/\D/g, '');
     const list = [
       ...emails.map((email) => {

@@ -161,6 +161,8 @@ export async function startSandbox(app: AppContext, deps: SandboxDeps, opts: San
       domain: fake.url,
       encryptKey,
       verificationToken,
+      // The sandbox plays one self-built app's tenant, whatever FEISHU_APP_TYPE says.
+      appType: 'self_build',
       eventMode: 'webhook',
     },
   };
