@@ -1,12 +1,11 @@
 // Opens the database behind one Prisma API: SQLite (better-sqlite3, the embedded default) or
 // PostgreSQL (pg). Both generated clients come from the same models, so the SQLite client's
 // types describe both.
+// Only the configured provider's client and adapter are loaded (dynamic imports below): a process
+// never carries the other one's generated client, query compiler and driver.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient as SqliteClient } from '../generated/prisma-sqlite/client.js';
-import { PrismaClient as PgClient } from '../generated/prisma-pg/client.js';
+import type { PrismaClient as SqliteClient } from '../generated/prisma-sqlite/client.js';
 import type { DatabaseTarget } from '../config.js';
 import { migrate } from './migrate.js';
 
@@ -37,8 +36,9 @@ export async function openDatabase(target: DatabaseTarget, opts: { migrate?: boo
   if (opts.migrate !== false) await migrate(target);
   if (target.provider === 'sqlite') {
     if (target.file !== ':memory:') mkdirSync(path.dirname(path.resolve(target.file)), { recursive: true });
+    const [{ PrismaBetterSQLite3 }, { PrismaClient }] = await Promise.all([import('@prisma/adapter-better-sqlite3'), import('../generated/prisma-sqlite/client.js')]);
     const adapter = new PrismaBetterSQLite3({ url: target.file, timeout: 10_000 });
-    const prisma = new SqliteClient({ adapter, transactionOptions: { maxWait: 20_000, timeout: 120_000 } });
+    const prisma = new PrismaClient({ adapter, transactionOptions: { maxWait: 20_000, timeout: 120_000 } });
     await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
     // WAL (set by the migrator) with synchronous=NORMAL: a commit survives a crash of the process
     // (kill -9), not a power cut of the machine; SQLite's recommended setting for WAL, and it
@@ -46,7 +46,8 @@ export async function openDatabase(target: DatabaseTarget, opts: { migrate?: boo
     await prisma.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
     return { provider: 'sqlite', prisma, target, close: () => prisma.$disconnect() };
   }
+  const [{ PrismaPg }, { PrismaClient }] = await Promise.all([import('@prisma/adapter-pg'), import('../generated/prisma-pg/client.js')]);
   const adapter = new PrismaPg(pgPoolConfig(target), target.schema ? { schema: target.schema } : undefined);
-  const prisma = new PgClient({ adapter, transactionOptions: { maxWait: 20_000, timeout: 120_000 } }) as unknown as Db;
+  const prisma = new PrismaClient({ adapter, transactionOptions: { maxWait: 20_000, timeout: 120_000 } }) as unknown as Db;
   return { provider: 'postgresql', prisma, target, close: () => prisma.$disconnect() };
 }

@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import type { BotHandlers } from '../chat/types.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Database, DbOrTx } from '../db/client.js';
+import { HeldClaims } from './claims.js';
+import { isConnectionError } from '../db/connection-errors.js';
 import {
   EVENT_BOT_ADDED,
   EVENT_MESSAGE_RECEIVE,
@@ -160,12 +162,21 @@ export interface InboxProcessorOptions {
   handlers: BotHandlers;
   logger: Logger;
   clock?: Clock;
-  /** The bot's open_id, for `mentionsBot`. A function is called (and may fail) per batch. */
-  botOpenId?: string | (() => Promise<string | undefined>);
+  /**
+   * The bot's open_id, for `mentionsBot`. A function is called (and may fail) once per batch and
+   * tenant: a store app's bot is looked up with each tenant's token.
+   */
+  botOpenId?: string | ((tenantKey: string) => Promise<string | undefined>);
   instanceId?: string;
   batchSize?: number;
-  /** How long a claim is held; an instance that dies releases its rows when this runs out. */
+  /**
+   * How long a claim lasts unless renewed (default 15 s). While this instance works on its rows it
+   * renews them every lockMs/3, so only the rows of an instance that died (or lost the database
+   * for longer than this) expire and are taken over.
+   */
   lockMs?: number;
+  /** After the database was unreachable: look again this soon (default 1 s). */
+  errorRetryMs?: number;
   /** Attempts before a row is marked failed. */
   maxAttempts?: number;
   /** Retry delay after the n-th failure: retryBaseMs · 2^(n-1). */
@@ -192,6 +203,13 @@ export class InboxProcessor {
   private readonly wakeDelayMs: number;
   private readonly ingest: InboxWriter | undefined;
   private readonly botOpenIdSource: InboxProcessorOptions['botOpenId'];
+  private readonly errorRetryMs: number;
+  /**
+   * Rows this instance has claimed and not yet finished, with the result still to be written when
+   * the write failed (database gone). Renewed by the heartbeat; put back (or finished) before the
+   * next claim, so an instance that lost its connection does not sit on them for a lease.
+   */
+  private readonly held: HeldClaims<{ data: FinishData; notBefore: Date | null }>;
   private running = false;
   private loopDone: Promise<void> | undefined;
   private wakeRequested = false;
@@ -204,7 +222,9 @@ export class InboxProcessor {
     this.clock = opts.clock ?? systemClock;
     this.instanceId = opts.instanceId ?? `inbox-${randomUUID().slice(0, 8)}`;
     this.batchSize = opts.batchSize ?? 10;
-    this.lockMs = opts.lockMs ?? 60_000;
+    this.lockMs = opts.lockMs ?? 15_000;
+    this.held = new HeldClaims(this.lockMs, (ids) => this.renew(ids));
+    this.errorRetryMs = opts.errorRetryMs ?? 1_000;
     this.maxAttempts = opts.maxAttempts ?? 5;
     this.retryBaseMs = opts.retryBaseMs ?? 2_000;
     this.pollIntervalMs = opts.pollIntervalMs ?? 5_000;
@@ -230,6 +250,8 @@ export class InboxProcessor {
     this.running = false;
     this.wakeSleeper?.();
     await this.loopDone;
+    // Hand back what is still claimed (another instance takes it at once), best effort.
+    await this.releaseHeld().catch(() => undefined);
   }
 
   /** Processes until nothing is claimable (tests and CLI). Returns the number of rows handled. */
@@ -246,10 +268,11 @@ export class InboxProcessor {
   async runOnce(): Promise<number> {
     const rows = await this.claim();
     if (rows.length === 0) return 0;
-    const botOpenId = await this.resolveBotOpenId();
+    const botOpenIds = new Map<string, string | undefined>();
     for (const row of rows) {
       await this.ingest?.whenIdle();
-      await this.process(row, botOpenId);
+      if (!botOpenIds.has(row.tenantKey)) botOpenIds.set(row.tenantKey, await this.resolveBotOpenId(row.tenantKey));
+      await this.process(row, botOpenIds.get(row.tenantKey));
       // SQLite queries run synchronously under their promises: return to the event loop between
       // rows so webhook requests waiting for their ack are served (Feishu's 3-s deadline).
       await new Promise((r) => setImmediate(r));
@@ -261,15 +284,18 @@ export class InboxProcessor {
     while (this.running) {
       this.wakeRequested = false;
       let claimed = 0;
+      let failed = false;
       try {
         claimed = await this.runOnce();
       } catch (err) {
+        failed = true;
         this.logger.error({ err: errorText(err) }, '收件箱处理出错，稍后重试');
       }
       if (!this.running) break;
-      if (claimed > 0 || this.wakeRequested) continue;
+      if (!failed && (claimed > 0 || this.wakeRequested)) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.pollIntervalMs);
+        // The database was unreachable: look again soon, not after a whole poll interval.
+        const timer = setTimeout(resolve, failed ? Math.min(this.pollIntervalMs, this.errorRetryMs) : this.pollIntervalMs);
         this.wakeSleeper = () => {
           clearTimeout(timer);
           resolve();
@@ -284,11 +310,11 @@ export class InboxProcessor {
     }
   }
 
-  private async resolveBotOpenId(): Promise<string | undefined> {
+  private async resolveBotOpenId(tenantKey: string): Promise<string | undefined> {
     const source = this.botOpenIdSource;
     if (typeof source !== 'function') return source;
     try {
-      return await source();
+      return await source(tenantKey);
     } catch (err) {
       this.logger.warn({ err: errorText(err) }, '无法获取机器人 open_id，按降级规则判断 @机器人');
       return undefined;
@@ -296,6 +322,8 @@ export class InboxProcessor {
   }
 
   private async claim(): Promise<ClaimedRow[]> {
+    // Rows left over from a failure (the database went away mid-batch) go back first.
+    if (this.held.size > 0) await this.releaseHeld();
     const prisma = this.db.prisma;
     const now = this.clock.now();
     const until = new Date(now.getTime() + this.lockMs);
@@ -309,6 +337,7 @@ export class InboxProcessor {
           FOR UPDATE SKIP LOCKED)
         RETURNING "id"`;
       if (ids.length === 0) return [];
+      this.hold(ids.map((r) => Number(r.id)));
       return prisma.inboxEvent.findMany({ where: { id: { in: ids.map((r) => Number(r.id)) } }, orderBy: { id: 'asc' } });
     }
     // SQLite: one writer at a time, so a conditional update per candidate is an atomic claim.
@@ -325,11 +354,46 @@ export class InboxProcessor {
         data: { lockedBy: this.instanceId, lockedUntil: until, attempts: { increment: 1 } },
       });
       if (res.count === 1) {
+        this.hold([c.id]);
         const row = await prisma.inboxEvent.findUnique({ where: { id: c.id } });
         if (row) claimed.push(row);
       }
     }
     return claimed;
+  }
+
+  private hold(ids: number[]): void {
+    for (const id of ids) this.held.hold(id);
+  }
+
+  /** The heartbeat: extends the claim on the rows this instance is still working on. */
+  private async renew(ids: number[]): Promise<void> {
+    try {
+      await this.db.prisma.inboxEvent.updateMany({
+        where: { id: { in: ids }, lockedBy: this.instanceId, status: 'pending' },
+        data: { lockedUntil: new Date(this.clock.now().getTime() + this.lockMs) },
+      });
+    } catch (err) {
+      this.logger.warn({ err: errorText(err) }, '收件箱续期失败（数据库不可用？）');
+    }
+  }
+
+  /** Writes the results still owed and puts unprocessed rows back (not counted as an attempt). Throws while the database is away. */
+  private async releaseHeld(): Promise<void> {
+    for (const [id, finish] of this.held.entries()) {
+      if (finish) {
+        await this.db.prisma.inboxEvent.updateMany({
+          where: { id, lockedBy: this.instanceId },
+          data: { ...finish.data, lockedBy: null, lockedUntil: finish.notBefore },
+        });
+      } else {
+        await this.db.prisma.inboxEvent.updateMany({
+          where: { id, lockedBy: this.instanceId, status: 'pending' },
+          data: { lockedBy: null, lockedUntil: null, attempts: { decrement: 1 } },
+        });
+      }
+      this.held.settle(id);
+    }
   }
 
   private async process(row: ClaimedRow, botOpenId: string | undefined): Promise<void> {
@@ -345,6 +409,14 @@ export class InboxProcessor {
       }
       await this.finish(row, { status: 'done', processedAt: this.clock.now(), error: null });
     } catch (err) {
+      // Handled, but writing 'done' failed: that result stays owed (releaseHeld), keep it.
+      if (this.held.owedFor(row.id)) throw err;
+      if (isConnectionError(err)) {
+        // The database went away under the handler: back in the queue at once, not an attempt.
+        log.warn({ err: errorText(err) }, '数据库连接中断，事件放回队列');
+        await this.finish(row, { error: errorText(err), attempts: { decrement: 1 } }, new Date(this.clock.now().getTime() + this.errorRetryMs));
+        return;
+      }
       const permanent = err instanceof FeishuPayloadError || err instanceof SyntaxError;
       const exhausted = row.attempts >= this.maxAttempts;
       if (permanent || exhausted) {
@@ -359,20 +431,26 @@ export class InboxProcessor {
     }
   }
 
-  private async finish(
-    row: ClaimedRow,
-    data: { status?: InboxStatus; processedAt?: Date; error: string | null },
-    notBefore: Date | null = null,
-  ): Promise<void> {
-    await this.db.prisma.inboxEvent.updateMany({
-      where: { id: row.id, lockedBy: this.instanceId },
-      data: { ...data, lockedBy: null, lockedUntil: notBefore },
-    });
+  private async finish(row: ClaimedRow, data: FinishData, notBefore: Date | null = null): Promise<void> {
+    try {
+      await this.db.prisma.inboxEvent.updateMany({
+        where: { id: row.id, lockedBy: this.instanceId },
+        data: { ...data, lockedBy: null, lockedUntil: notBefore },
+      });
+    } catch (err) {
+      // Keep the result; it is written before the next claim (releaseHeld).
+      this.held.owe(row.id, { data, notBefore });
+      throw err;
+    }
+    this.held.settle(row.id);
   }
 }
 
+type FinishData = { status?: InboxStatus; processedAt?: Date; error: string | null; attempts?: { decrement: number } };
+
 interface ClaimedRow {
   id: number;
+  tenantKey: string;
   eventId: string;
   eventType: string;
   payload: string;

@@ -19,7 +19,7 @@ import { quietSdkLogger, resolveDomain } from './client.js';
 import { EventRouter, createEventDispatcher, type EventRouterOptions } from './dispatch.js';
 
 export interface WatchdogOptions {
-  /** How often the watchdog looks (default 15 s). */
+  /** How often the watchdog looks (default 15 s, or silentAfterMs/4 when that is shorter). */
   checkIntervalMs?: number;
   /** Connected but no inbound frame for this long → rebuild (default 5 min; Feishu pings every 2 min). */
   silentAfterMs?: number;
@@ -68,9 +68,11 @@ export function startLongConnection(opts: LongConnectionOptions): LongConnection
     // WSClient.start() silently returns for such ids; say it loudly instead.
     throw new Error(`FEISHU_APP_ID 格式不正确（应为 cli_ 加 16 位十六进制）：${appId}`);
   }
+  const silentAfterMs = opts.watchdog?.silentAfterMs ?? 5 * 60_000;
   const wd = {
-    checkIntervalMs: opts.watchdog?.checkIntervalMs ?? 15_000,
-    silentAfterMs: opts.watchdog?.silentAfterMs ?? 5 * 60_000,
+    // A silence shorter than the look interval would go unnoticed for a whole interval.
+    checkIntervalMs: opts.watchdog?.checkIntervalMs ?? Math.max(100, Math.min(15_000, Math.floor(silentAfterMs / 4))),
+    silentAfterMs,
     stuckAfterMs: opts.watchdog?.stuckAfterMs ?? 10 * 60_000,
     pingTimeoutSec: opts.watchdog?.pingTimeoutSec ?? 30,
   };

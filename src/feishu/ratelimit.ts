@@ -27,6 +27,14 @@ export interface Permit {
   release(): void;
 }
 
+/** What the Sender needs of a limiter: this in-process one, or the shared one (shared-ratelimit.ts). */
+export interface RateLimiter {
+  acquire(specs: LimitSpec[]): Promise<Permit>;
+  pause(key: string, forMs: number): void;
+  /** After the last release(): stops timers (the shared limiter also finishes writing releases). */
+  close(): void | Promise<void>;
+}
+
 interface KeyState {
   /** Completion times of finished calls, ascending. */
   done: number[];
@@ -34,7 +42,7 @@ interface KeyState {
   inflight: number;
 }
 
-export class SlidingWindowLimiter {
+export class SlidingWindowLimiter implements RateLimiter {
   private readonly keys = new Map<string, KeyState>();
   private readonly pausedUntil = new Map<string, number>();
   private readonly waiters: Waiter[] = [];

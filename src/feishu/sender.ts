@@ -13,8 +13,10 @@ import type { CardAction, CardActionResponse, OutgoingContent } from '../chat/ty
 import { systemClock, type Clock } from '../clock.js';
 import type { Database, DbOrTx } from '../db/client.js';
 import type { OutboxMessage } from '../generated/prisma-sqlite/client.js';
-import { invalidateTenantToken } from './client.js';
-import { SlidingWindowLimiter, type LimitSpec } from './ratelimit.js';
+import { invalidateTenantToken, isIsvClient, tenantOptions } from './client.js';
+import { SlidingWindowLimiter, type LimitSpec, type RateLimiter } from './ratelimit.js';
+import { SharedWindowLimiter } from './shared-ratelimit.js';
+import { HeldClaims } from './claims.js';
 
 export type OutboxKind = 'send' | 'reply' | 'patch' | 'card_update';
 export type ReceiveIdType = 'open_id' | 'user_id' | 'union_id' | 'email' | 'chat_id';
@@ -175,6 +177,8 @@ function outcomeOfError(err: unknown, defaultResetMs: number): SendOutcome {
   }
   const message = e?.message ?? String(err);
   if (/tenant_access_token/.test(message)) return { kind: 'transient', token: true, msg: '获取 tenant_access_token 失败' };
+  // Store app: the app_ticket → app_access_token step failed (e.g. a stale ticket); Feishu pushes a new ticket.
+  if (/app_access_token|app_ticket/.test(message)) return { kind: 'transient', token: true, msg: '获取 app_access_token 失败（app_ticket 无效或尚未收到）' };
   return { kind: 'transient', msg: `网络错误：${e?.code ?? ''} ${message}`.trim().slice(0, 300) };
 }
 
@@ -226,16 +230,34 @@ export interface SenderOptions {
   limits?: Partial<SenderLimits>;
   /** Rows in flight at once. */
   concurrency?: number;
+  /**
+   * How long a claim lasts unless renewed (default 15 s). Rows in flight are renewed every
+   * lockMs/3, so only the rows of an instance that died (or lost the database for longer than
+   * this) expire; whoever takes one over sends it with the same uuid (Feishu drops the repeat).
+   */
   lockMs?: number;
   pollIntervalMs?: number;
-  /** Failed attempts (transient errors) before a row is failed. Rate-limit retries do not count. */
+  /**
+   * Failed attempts (transient errors) before a row is failed (default 12: with the back-off
+   * below, about six minutes of Feishu answering 5xx lose nothing). Rate-limit retries and
+   * database outages do not count.
+   */
   maxAttempts?: number;
   retryBaseMs?: number;
+  /** Back-off cap (default 60 s). As soon as a send succeeds again, rows backing off are retried at once. */
   retryMaxMs?: number;
+  /** After the database was unreachable: put a row back for this long (default 1 s). */
+  errorRetryMs?: number;
   /** Back-off when a rate-limit answer carries no x-ogw-ratelimit-reset header. */
   defaultRateLimitResetMs?: number;
   /** Monotonic clock for the rate limiter (tests may fake it). Default performance.now(). */
   monotonicNow?: () => number;
+  /**
+   * Feishu's limits are per app. 'shared' (default on PostgreSQL, where several instances may
+   * run): one sliding window for all instances, in the database (shared-ratelimit.ts). 'local'
+   * (default on SQLite, one instance): this process's window only (ratelimit.ts).
+   */
+  rateLimit?: 'local' | 'shared';
 }
 
 export class Sender {
@@ -245,7 +267,7 @@ export class Sender {
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly limits: SenderLimits;
-  private readonly limiter: SlidingWindowLimiter;
+  private readonly limiter: RateLimiter;
   private readonly concurrency: number;
   private readonly lockMs: number;
   private readonly pollIntervalMs: number;
@@ -253,8 +275,20 @@ export class Sender {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly defaultResetMs: number;
+  private readonly errorRetryMs: number;
   private readonly inflight = new Set<Promise<void>>();
+  /**
+   * Rows this instance has claimed and not yet settled, renewed by the heartbeat; `owed` is an
+   * outcome whose write failed (database gone), written before the next claim.
+   */
+  private readonly held: HeldClaims<{ data: OutboxUpdate; then?: (() => Promise<void>) | undefined }>;
+  /** Rows this instance put back after a transient failure: retried at once when Feishu answers again after an outage. */
+  private readonly backedOff = new Set<number>();
+  /** Transient failures since the last success: several in a row mean Feishu itself is in trouble, not one message. */
+  private transientStreak = 0;
   private readonly replyChatCache = new Map<string, string | null>();
+  /** Store app: Tenant.id → tenant_key (a row's tenant decides whose token sends it). */
+  private readonly tenantKeys = new Map<number, string>();
   private running = false;
   private loopDone: Promise<void> | undefined;
   private wakeRequested = false;
@@ -266,15 +300,19 @@ export class Sender {
     this.logger = opts.logger;
     this.clock = opts.clock ?? systemClock;
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
-    this.limiter = new SlidingWindowLimiter(opts.monotonicNow);
     this.instanceId = opts.instanceId ?? `sender-${randomUUID().slice(0, 8)}`;
+    this.limiter = (opts.rateLimit ?? (opts.db.provider === 'postgresql' ? 'shared' : 'local')) === 'shared'
+      ? new SharedWindowLimiter(opts.db, { holder: this.instanceId, logger: opts.logger })
+      : new SlidingWindowLimiter(opts.monotonicNow);
     this.concurrency = opts.concurrency ?? 10;
-    this.lockMs = opts.lockMs ?? 60_000;
+    this.lockMs = opts.lockMs ?? 15_000;
+    this.held = new HeldClaims(this.lockMs, (ids) => this.renew(ids));
     this.pollIntervalMs = opts.pollIntervalMs ?? 1_000;
-    this.maxAttempts = opts.maxAttempts ?? 6;
+    this.maxAttempts = opts.maxAttempts ?? 12;
     this.retryBaseMs = opts.retryBaseMs ?? 1_000;
-    this.retryMaxMs = opts.retryMaxMs ?? 5 * 60_000;
+    this.retryMaxMs = opts.retryMaxMs ?? 60_000;
     this.defaultResetMs = opts.defaultRateLimitResetMs ?? 1_000;
+    this.errorRetryMs = opts.errorRetryMs ?? 1_000;
   }
 
   start(): void {
@@ -303,7 +341,9 @@ export class Sender {
     this.wakeSleeper?.();
     await this.loopDone;
     await Promise.all([...this.inflight]);
-    this.limiter.close();
+    await this.flushOwed().catch(() => undefined);
+    this.held.stop();
+    await this.limiter.close();
   }
 
   /**
@@ -329,7 +369,7 @@ export class Sender {
         try {
           const rows = await this.claim(free);
           claimed = rows.length;
-          for (const row of rows) this.track(this.deliver(row));
+          for (const row of rows) this.track(this.deliver(row).catch((err) => this.giveBack(row, err)));
         } catch (err) {
           this.logger.error({ err: errText(err) }, '发件箱领取失败，稍后重试');
         }
@@ -361,6 +401,8 @@ export class Sender {
   }
 
   private async claim(max: number): Promise<OutboxRow[]> {
+    // Outcomes not yet written (the database went away) first; while it is away, claim nothing.
+    await this.flushOwed();
     const prisma = this.db.prisma;
     const now = this.clock.now();
     const until = new Date(now.getTime() + this.lockMs);
@@ -376,7 +418,7 @@ export class Sender {
           FOR UPDATE SKIP LOCKED)
         RETURNING "id"`;
       if (ids.length === 0) return [];
-      return prisma.outboxMessage.findMany({ where: { id: { in: ids.map((r) => Number(r.id)) } }, orderBy: { id: 'asc' } });
+      return this.hold(await prisma.outboxMessage.findMany({ where: { id: { in: ids.map((r) => Number(r.id)) } }, orderBy: { id: 'asc' } }));
     }
     const candidates = await prisma.outboxMessage.findMany({
       where: {
@@ -400,7 +442,85 @@ export class Sender {
         if (row) claimed.push(row);
       }
     }
-    return claimed;
+    return this.hold(claimed);
+  }
+
+  /** Marks claimed rows as ours (heartbeat). A row already in flight here (its lease ran out while the heartbeat could not reach the database) is not sent twice. */
+  private hold(rows: OutboxRow[]): OutboxRow[] {
+    const fresh = rows.filter((r) => !this.held.has(r.id));
+    for (const r of fresh) this.held.hold(r.id);
+    return fresh;
+  }
+
+  /** The heartbeat: extends the claim on rows this instance still has in hand. */
+  private async renew(ids: number[]): Promise<void> {
+    try {
+      await this.db.prisma.outboxMessage.updateMany({
+        where: { id: { in: ids }, lockedBy: this.instanceId, status: 'sending' },
+        data: { lockedUntil: new Date(this.clock.now().getTime() + this.lockMs) },
+      });
+    } catch (err) {
+      this.logger.warn({ err: errText(err) }, '发件箱续期失败（数据库不可用？）');
+    }
+  }
+
+  /**
+   * Writes a row's outcome (only while the row is still ours). When the database does not answer,
+   * the outcome is kept and written before the next claim, so a message that went out is recorded
+   * as sent instead of waiting for its lease and being sent again.
+   */
+  private async record(row: OutboxRow, data: OutboxUpdate, then?: () => Promise<void>): Promise<void> {
+    let count: number;
+    try {
+      ({ count } = await this.db.prisma.outboxMessage.updateMany({ where: { id: row.id, lockedBy: this.instanceId, status: 'sending' }, data }));
+    } catch (err) {
+      this.held.owe(row.id, { data, then });
+      this.logger.warn({ outboxId: row.id, err: errText(err) }, '发送结果暂未能写入数据库，稍后补写');
+      return;
+    }
+    this.held.settle(row.id);
+    if (count === 1 && then) await then();
+  }
+
+  private async flushOwed(): Promise<void> {
+    for (const [id, owed] of this.held.entries()) {
+      if (!owed) continue;
+      const { count } = await this.db.prisma.outboxMessage.updateMany({ where: { id, lockedBy: this.instanceId, status: 'sending' }, data: owed.data });
+      this.held.settle(id);
+      if (count === 1 && owed.then) await owed.then().catch((err) => this.logger.error({ err: errText(err) }, '发送后续处理出错'));
+    }
+  }
+
+  /** Not sent (e.g. the database did not answer before the call): back in the queue at once, not an attempt. */
+  private async giveBack(row: OutboxRow, err: unknown): Promise<void> {
+    if (!this.held.has(row.id) || this.held.owedFor(row.id)) throw err;
+    this.logger.warn({ outboxId: row.id, err: errText(err) }, '发送前出错，消息放回队列');
+    await this.record(row, {
+      status: 'pending',
+      attempts: { decrement: 1 },
+      nextAttemptAt: new Date(this.clock.now().getTime() + this.errorRetryMs),
+      lockedBy: null,
+      lockedUntil: null,
+    });
+  }
+
+  /** Feishu answers again: rows this instance backed off after 5xx/network errors go now, not at the end of their back-off. */
+  private async retryBackedOffNow(): Promise<void> {
+    if (this.backedOff.size === 0) return;
+    const ids = [...this.backedOff];
+    this.backedOff.clear();
+    try {
+      const { count } = await this.db.prisma.outboxMessage.updateMany({
+        where: { id: { in: ids }, status: 'pending', lockedBy: null },
+        data: { nextAttemptAt: this.clock.now() },
+      });
+      if (count > 0) {
+        this.logger.info({ count }, '飞书恢复响应，退避中的消息立即重试');
+        this.wake();
+      }
+    } catch {
+      for (const id of ids) this.backedOff.add(id);
+    }
   }
 
   private async limitsFor(row: OutboxRow): Promise<LimitSpec[]> {
@@ -448,6 +568,7 @@ export class Sender {
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
+    // (A throw before the call — the reply's chat lookup when the database is away — gives the row back: giveBack.)
     const specs = await this.limitsFor(row);
     const permit = await this.limiter.acquire(specs);
     let outcome: SendOutcome;
@@ -461,13 +582,17 @@ export class Sender {
     }
     const log = this.logger.child({ outboxId: row.id, kind: row.kind, attempt: row.attempts });
     const now = this.clock.now();
-    const mine = { id: row.id, lockedBy: this.instanceId, status: 'sending' };
 
     switch (outcome.kind) {
       case 'ok': {
-        await this.db.prisma.outboxMessage.updateMany({
-          where: mine,
-          data: {
+        this.backedOff.delete(row.id);
+        // After an outage (not after one message's own failure, which keeps its back-off).
+        if (this.transientStreak >= 3) void this.retryBackedOffNow();
+        this.transientStreak = 0;
+        const onSent = this.opts.onSent;
+        await this.record(
+          row,
+          {
             status: 'sent',
             sentAt: now,
             feishuMessageId: outcome.messageId ?? (row.kind === 'patch' ? row.receiveId : null),
@@ -476,9 +601,9 @@ export class Sender {
             errorCode: null,
             error: null,
           },
-        });
+          onSent ? async () => void (await onSent({ ...row, status: 'sent', sentAt: now })) : undefined,
+        );
         log.debug({ messageId: outcome.messageId }, '消息已发送');
-        if (this.opts.onSent) await this.opts.onSent({ ...row, status: 'sent', sentAt: now });
         return;
       }
       case 'rate_limited': {
@@ -486,40 +611,40 @@ export class Sender {
         if (key) this.limiter.pause(key, outcome.resetMs);
         if (outcome.scope === 'app') this.limiter.pause(`api:${row.kind}:m`, outcome.resetMs);
         log.warn({ code: outcome.code, status: outcome.status, resetMs: outcome.resetMs, scope: outcome.scope }, '飞书限流，稍后重试');
-        await this.db.prisma.outboxMessage.updateMany({
-          where: mine,
-          data: {
-            status: 'pending',
-            // A rate-limited try is not a failed attempt.
-            attempts: { decrement: 1 },
-            nextAttemptAt: new Date(now.getTime() + outcome.resetMs),
-            lockedBy: null,
-            lockedUntil: null,
-            errorCode: outcome.code ?? outcome.status ?? null,
-            error: outcome.msg,
-          },
+        await this.record(row, {
+          status: 'pending',
+          // A rate-limited try is not a failed attempt.
+          attempts: { decrement: 1 },
+          nextAttemptAt: new Date(now.getTime() + outcome.resetMs),
+          lockedBy: null,
+          lockedUntil: null,
+          errorCode: outcome.code ?? outcome.status ?? null,
+          error: outcome.msg,
         });
         this.scheduleWake(outcome.resetMs);
         return;
       }
       case 'transient': {
-        if (outcome.token) await invalidateTenantToken(this.client).catch(() => undefined);
+        if (outcome.token) {
+          const tenantKey = isIsvClient(this.client) ? await this.tenantKeyOf(row.tenantId).catch(() => undefined) : undefined;
+          await invalidateTenantToken(this.client, tenantKey).catch(() => undefined);
+        }
         if (row.attempts >= this.maxAttempts) {
           await this.fail(row, outcome.code, `重试 ${row.attempts} 次仍失败：${outcome.msg}`, log);
           return;
         }
         const delay = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.max(0, row.attempts - 1));
         log.warn({ code: outcome.code, status: outcome.status, msg: outcome.msg, retryInMs: delay }, '发送失败，稍后重试');
-        await this.db.prisma.outboxMessage.updateMany({
-          where: mine,
-          data: {
-            status: 'pending',
-            nextAttemptAt: new Date(now.getTime() + delay),
-            lockedBy: null,
-            lockedUntil: null,
-            errorCode: outcome.code ?? outcome.status ?? null,
-            error: outcome.msg,
-          },
+        this.transientStreak += 1;
+        if (this.backedOff.size > 10_000) this.backedOff.clear();
+        this.backedOff.add(row.id);
+        await this.record(row, {
+          status: 'pending',
+          nextAttemptAt: new Date(now.getTime() + delay),
+          lockedBy: null,
+          lockedUntil: null,
+          errorCode: outcome.code ?? outcome.status ?? null,
+          error: outcome.msg,
         });
         this.scheduleWake(delay);
         return;
@@ -532,18 +657,21 @@ export class Sender {
 
   private async fail(row: OutboxRow, code: number | undefined, msg: string, log: Logger): Promise<void> {
     const error = describeFailure(code, msg);
-    const res = await this.db.prisma.outboxMessage.updateMany({
-      where: { id: row.id, lockedBy: this.instanceId, status: 'sending' },
-      data: { status: 'failed', errorCode: code ?? null, error, lockedBy: null, lockedUntil: null },
-    });
     log.error({ code, error }, '消息发送失败，不再重试');
-    if (res.count === 1 && this.opts.onPermanentFailure) {
-      try {
-        await this.opts.onPermanentFailure({ ...row, status: 'failed', errorCode: code ?? null, error });
-      } catch (err) {
-        log.error({ err: errText(err) }, 'onPermanentFailure 回调出错');
-      }
-    }
+    const onPermanentFailure = this.opts.onPermanentFailure;
+    await this.record(
+      row,
+      { status: 'failed', errorCode: code ?? null, error, lockedBy: null, lockedUntil: null },
+      onPermanentFailure
+        ? async () => {
+            try {
+              await onPermanentFailure({ ...row, status: 'failed', errorCode: code ?? null, error });
+            } catch (err) {
+              log.error({ err: errText(err) }, 'onPermanentFailure 回调出错');
+            }
+          }
+        : undefined,
+    );
   }
 
   private scheduleWake(ms: number): void {
@@ -552,31 +680,54 @@ export class Sender {
     t.unref?.();
   }
 
+  /** The tenant_key of a Tenant row (store app). Keys never change once a tenant is served. */
+  private async tenantKeyOf(tenantId: number): Promise<string> {
+    let key = this.tenantKeys.get(tenantId);
+    if (key === undefined) {
+      const tenant = await this.db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { key: true } });
+      if (!tenant) throw new Error(`发件箱消息所属租户 ${tenantId} 不存在`);
+      key = tenant.key;
+      this.tenantKeys.set(tenantId, key);
+    }
+    return key;
+  }
+
   private async call(row: OutboxRow): Promise<SendOutcome> {
     const im = this.client.im.v1.message;
+    // Store app: the message goes out with the token of the tenant it belongs to, never another's.
+    const as = isIsvClient(this.client) ? tenantOptions(this.client, await this.tenantKeyOf(row.tenantId)) : undefined;
     let res: FeishuBody | undefined;
     switch (row.kind) {
       case 'send':
-        res = await im.create({
-          params: { receive_id_type: (row.receiveIdType ?? 'open_id') as ReceiveIdType },
-          data: { receive_id: row.receiveId ?? '', msg_type: row.msgType, content: row.content, uuid: row.uuid },
-        });
+        res = await im.create(
+          {
+            params: { receive_id_type: (row.receiveIdType ?? 'open_id') as ReceiveIdType },
+            data: { receive_id: row.receiveId ?? '', msg_type: row.msgType, content: row.content, uuid: row.uuid },
+          },
+          as,
+        );
         break;
       case 'reply':
-        res = await im.reply({
-          path: { message_id: row.receiveId ?? '' },
-          data: { msg_type: row.msgType, content: row.content, uuid: row.uuid },
-        });
+        res = await im.reply(
+          {
+            path: { message_id: row.receiveId ?? '' },
+            data: { msg_type: row.msgType, content: row.content, uuid: row.uuid },
+          },
+          as,
+        );
         break;
       case 'patch':
-        res = await im.patch({ path: { message_id: row.receiveId ?? '' }, data: { content: row.content } });
+        res = await im.patch({ path: { message_id: row.receiveId ?? '' }, data: { content: row.content } }, as);
         break;
       case 'card_update':
-        res = await this.client.request<FeishuBody>({
-          method: 'POST',
-          url: '/open-apis/interactive/v1/card/update',
-          data: { token: row.receiveId, card: JSON.parse(row.content) as unknown },
-        });
+        res = await this.client.request<FeishuBody>(
+          {
+            method: 'POST',
+            url: '/open-apis/interactive/v1/card/update',
+            data: { token: row.receiveId, card: JSON.parse(row.content) as unknown },
+          },
+          as,
+        );
         break;
       default:
         return { kind: 'permanent', msg: `未知的发送类型 ${row.kind}` };
@@ -584,6 +735,8 @@ export class Sender {
     return classifyResponse(undefined, res, undefined, this.defaultResetMs);
   }
 }
+
+type OutboxUpdate = Parameters<Database['prisma']['outboxMessage']['updateMany']>[0]['data'];
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

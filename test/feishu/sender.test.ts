@@ -227,6 +227,62 @@ describeEachDatabase('feishu sender', (ctx) => {
     expect(fake.requestsFor('im.message.create')).toHaveLength(3);
   });
 
+  it('after an outage, rows backing off go as soon as Feishu answers again, not at the end of their back-off', async () => {
+    fake.serverErrorsFor(300, 'im.message.create');
+    for (let i = 0; i < 4; i++) {
+      await enqueueMessage(ctx().prisma, { tenantId, dedupeKey: `outage-${i}`, kind: 'send', receiveIdType: 'open_id', receiveId: USERS[i]!.openId, message: text(`故障 ${i}`) });
+    }
+    const started = performance.now();
+    startSender({ retryBaseMs: 10_000 });
+    await sleep(600); // all four failed once and wait 10 s…
+    expect(await ctx().prisma.outboxMessage.count({ where: { status: 'pending', attempts: 1 } })).toBe(4);
+    // …until a send succeeds after the outage.
+    await enqueueMessage(ctx().prisma, { tenantId, dedupeKey: 'outage-new', kind: 'send', receiveIdType: 'open_id', receiveId: USERS[5]!.openId, message: text('恢复') });
+    await sender!.waitUntilIdle(5_000);
+    expect(performance.now() - started).toBeLessThan(4_000);
+    expect(fake.botMessages()).toHaveLength(5);
+    expect(await ctx().prisma.outboxMessage.count({ where: { status: 'sent' } })).toBe(5);
+  });
+
+  it('an outcome the database could not take is kept and written later: the message is not sent again', async () => {
+    // The database refuses the first "sent" write, as when its connection is cut right after the call.
+    let refuse = 1;
+    const db = ctx();
+    const outbox = new Proxy(db.prisma.outboxMessage, {
+      get(target, prop) {
+        const v = Reflect.get(target, prop) as unknown;
+        if (typeof v !== 'function') return v;
+        if (prop !== 'updateMany') return v.bind(target);
+        return async (args: { data?: { status?: string } }) => {
+          if (args.data?.status === 'sent' && refuse-- > 0) throw new Error('Connection terminated unexpectedly');
+          return (v as (a: unknown) => Promise<unknown>).call(target, args);
+        };
+      },
+    });
+    const prisma = new Proxy(db.prisma, {
+      get(target, prop) {
+        if (prop === 'outboxMessage') return outbox;
+        const v = Reflect.get(target, prop) as unknown;
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    let dedupes = 0;
+    const onDedupe = () => dedupes++;
+    fake.on('uuid-dedupe', onDedupe);
+    try {
+      await enqueueMessage(db.prisma, { tenantId, dedupeKey: 'owed-1', kind: 'send', receiveIdType: 'open_id', receiveId: USERS[2]!.openId, message: text('补写') });
+      startSender({ db: { ...db, prisma } as typeof db, lockMs: 300 });
+      await sender!.waitUntilIdle(5_000);
+      await sleep(700); // longer than the lease: nobody takes the row over
+    } finally {
+      fake.off('uuid-dedupe', onDedupe);
+    }
+    expect(refuse).toBeLessThan(1);
+    expect(await db.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'owed-1' } })).toMatchObject({ status: 'sent', attempts: 1, lockedBy: null });
+    expect(fake.requestsFor('im.message.create')).toHaveLength(1);
+    expect(dedupes).toBe(0);
+  });
+
   it('two senders on one database deliver each row once; replies count against the chat they land in', async () => {
     const received = 'om_received_from_user_000000001';
     await storeEvent(ctx().prisma, {

@@ -1,0 +1,16 @@
+-- CreateTable
+CREATE TABLE "RateSlot" (
+    "grant" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "grantedMs" DOUBLE PRECISION NOT NULL,
+    "doneMs" DOUBLE PRECISION,
+
+    CONSTRAINT "RateSlot_pkey" PRIMARY KEY ("grant","key")
+);
+
+-- CreateIndex
+CREATE INDEX "RateSlot_key_doneMs_idx" ON "RateSlot"("key", "doneMs");
+
+-- CreateIndex
+CREATE INDEX "RateSlot_doneMs_idx" ON "RateSlot"("doneMs");
+
