@@ -54,8 +54,9 @@ export async function loadDirectory(db: DbOrTx, tenantId: number): Promise<JobDi
   };
 }
 
-export async function loadJobLedger(db: DbOrTx, tenantId: number): Promise<JobLedger> {
-  const [tasks, directory] = await Promise.all([loadLedgerTasks(db, tenantId), loadDirectory(db, tenantId)]);
+/** The ledger a job plans from; `statuses`: only tasks in these (the rest would be skipped anyway). */
+export async function loadJobLedger(db: DbOrTx, tenantId: number, statuses?: readonly TaskStatus[]): Promise<JobLedger> {
+  const [tasks, directory] = await Promise.all([loadLedgerTasks(db, tenantId, statuses ? { statuses } : {}), loadDirectory(db, tenantId)]);
   return { tenantId, tasks, ...directory };
 }
 
@@ -66,34 +67,42 @@ export interface TallyRow extends TallyTask {
 }
 
 /**
- * A lean load for the half-year tally and year-end ledger: one plain SELECT, no relations
- * (100,000 tasks in well under a second; Prisma's object mapping would double that).
+ * A lean load for the half-year tally and year-end ledger: plain SELECTs, no relations (100,000
+ * tasks in well under a second; Prisma's object mapping would double that), in keyset pages of
+ * TALLY_PAGE so only one page of raw rows exists besides the TallyRows returned.
  */
 export async function loadTallyRows(db: DbOrTx, tenantId: number): Promise<TallyRow[]> {
-  const [tasks, units] = await Promise.all([
-    db.$queryRaw<{
+  const units = await db.unit.findMany({ where: { tenantId }, select: { id: true, name: true } });
+  const names = new Map(units.map((u) => [u.id, u.name]));
+  const out: TallyRow[] = [];
+  for (let afterId = 0; ; ) {
+    const tasks = await db.$queryRaw<{
       id: number; code: string; title: string; leadUnitId: number; status: string; deadline: string | null;
       completedOn: string | null; closedOn: string | null; startDate: string | null; createdAt: Date | string;
     }[]>`
       SELECT "id", "code", "title", "leadUnitId", "status", "deadline", "completedOn", "closedOn", "startDate", "createdAt"
-      FROM "Task" WHERE "tenantId" = ${tenantId} ORDER BY "id"`,
-    db.unit.findMany({ where: { tenantId }, select: { id: true, name: true } }),
-  ]);
-  const names = new Map(units.map((u) => [u.id, u.name]));
-  return tasks.map((t) => ({
-    taskId: Number(t.id),
-    code: t.code,
-    title: t.title,
-    unitId: Number(t.leadUnitId),
-    unitName: names.get(Number(t.leadUnitId)) ?? `单位#${t.leadUnitId}`,
-    status: t.status as TaskStatus,
-    deadline: t.deadline,
-    completedOn: t.completedOn,
-    closedOn: t.closedOn,
-    startDate: t.startDate,
-    createdOn: shanghaiDate(t.createdAt instanceof Date ? t.createdAt : new Date(t.createdAt)),
-  }));
+      FROM "Task" WHERE "tenantId" = ${tenantId} AND "id" > ${afterId} ORDER BY "id" LIMIT ${TALLY_PAGE}`;
+    for (const t of tasks) {
+      out.push({
+        taskId: Number(t.id),
+        code: t.code,
+        title: t.title,
+        unitId: Number(t.leadUnitId),
+        unitName: names.get(Number(t.leadUnitId)) ?? `单位#${t.leadUnitId}`,
+        status: t.status as TaskStatus,
+        deadline: t.deadline,
+        completedOn: t.completedOn,
+        closedOn: t.closedOn,
+        startDate: t.startDate,
+        createdOn: shanghaiDate(t.createdAt instanceof Date ? t.createdAt : new Date(t.createdAt)),
+      });
+    }
+    if (tasks.length < TALLY_PAGE) return out;
+    afterId = Number(tasks[tasks.length - 1]!.id);
+  }
 }
+
+const TALLY_PAGE = 5_000;
 
 /** Progress reports per task dated within the period (Shanghai days). */
 export async function loadReportCounts(db: DbOrTx, tenantId: number, period: Pick<Period, 'start' | 'end'>): Promise<Map<number, number>> {

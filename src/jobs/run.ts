@@ -14,7 +14,7 @@ import { commitPlan, existingKeys, type RunMode } from './outbox.js';
 import type { JobPlan, PlannedMessage } from './plan.js';
 import { planDigest, DIGEST_WINDOW_MS } from './plans/digest.js';
 import { planNudges } from './plans/nudges.js';
-import { planOverdue, planReminders } from './plans/reminders.js';
+import { planOverdue, planReminders, REMINDED_STATUSES } from './plans/reminders.js';
 import { planHalfYear, planHonourRoll, planQuarterly, planYearEnd } from './plans/reviews.js';
 import { describeSchedule, firesOn, jobPeriod } from './schedule.js';
 import { isJobName, JOB_LABELS, JOB_NAMES, loadTenantJobConfig, type JobName, type TenantJobConfig } from './settings.js';
@@ -31,10 +31,11 @@ export async function planJob(
   const cfg = config ?? (await loadTenantJobConfig(db, tenantId));
   const ctx = { tenantId, at, calendar, config: cfg };
   switch (job) {
+    // Reminders and warnings skip every other status: those tasks are not even loaded.
     case 'reminders':
-      return planReminders(await loadJobLedger(db, tenantId), ctx);
+      return planReminders(await loadJobLedger(db, tenantId, REMINDED_STATUSES), ctx);
     case 'overdue':
-      return planOverdue(await loadJobLedger(db, tenantId), ctx);
+      return planOverdue(await loadJobLedger(db, tenantId, REMINDED_STATUSES), ctx);
     case 'nudges':
       return planNudges(await loadJobLedger(db, tenantId), ctx);
     case 'digest': {

@@ -11,7 +11,8 @@ import { describeSchedule, jobPeriod } from '../schedule.js';
 import { RECIPIENT_KIND_LABELS, type RecipientKind } from '../settings.js';
 
 /** Statuses that get reminders and warnings: 有异议 waits on the office, not on the unit. */
-const REMINDED = new Set<TaskStatus>(['待签收', '推进中', '已调整']);
+export const REMINDED_STATUSES: readonly TaskStatus[] = ['待签收', '推进中', '已调整'];
+const REMINDED = new Set<TaskStatus>(REMINDED_STATUSES);
 
 export function planReminders(ledger: JobLedger, ctx: PlanContext): JobPlan {
   const { calendar } = ctx;
