@@ -9,7 +9,12 @@ import { createLogger } from '../src/log.js';
 
 const config = loadConfig();
 const app = await openApp(config, { logger: createLogger(process.env.LOG_LEVEL ?? 'warn') });
-const rt = await startBot(app, createBotHandlers(app), config, { port: config.port, host: '127.0.0.1' });
+// For scripts/bench-jobs.ts: the sender's rows in flight, and 'local' to show what per-process limits do.
+const sender = {
+  ...(process.env.BENCH_SENDER_CONCURRENCY ? { concurrency: Number(process.env.BENCH_SENDER_CONCURRENCY) } : {}),
+  ...(process.env.BENCH_RATE_LIMIT === 'local' || process.env.BENCH_RATE_LIMIT === 'shared' ? { rateLimit: process.env.BENCH_RATE_LIMIT as 'local' | 'shared' } : {}),
+};
+const rt = await startBot(app, createBotHandlers(app), config, { port: config.port, host: '127.0.0.1' }, { sender });
 if (process.env.BENCH_STOP_PROCESSOR) await rt.processor.stop();
 const port = rt.server ? (rt.server.address() as { port: number }).port : 0;
 if (rt.longConnection) await rt.longConnection.ready(15_000);

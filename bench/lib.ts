@@ -22,19 +22,20 @@ export function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
 }
 
-export async function freshDatabase(provider: 'sqlite' | 'postgresql'): Promise<{ url: string; target: DatabaseTarget; drop(): Promise<void> }> {
+/** A fresh SQLite file, or a fresh schema on PostgreSQL (`baseUrl`, default BENCH_/TEST_POSTGRES_URL). */
+export async function freshDatabase(provider: 'sqlite' | 'postgresql', baseUrl: string | undefined = pgUrl): Promise<{ url: string; target: DatabaseTarget; drop(): Promise<void> }> {
   if (provider === 'sqlite') {
     const url = `file:${path.join(mkdtempSync(path.join(os.tmpdir(), 'taizhang-bench-')), 'bench.db')}`;
     return { url, target: parseDatabaseUrl(url), drop: async () => {} };
   }
-  if (!pgUrl) throw new Error('PostgreSQL 基准需要 BENCH_POSTGRES_URL 或 TEST_POSTGRES_URL');
+  if (!baseUrl) throw new Error('PostgreSQL 基准需要 BENCH_POSTGRES_URL 或 TEST_POSTGRES_URL');
   const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const u = new URL(pgUrl);
+  const u = new URL(baseUrl);
   u.searchParams.set('schema', schema);
   return {
     url: u.toString(), target: parseDatabaseUrl(u.toString()),
     drop: async () => {
-      const c = new pg.Client({ connectionString: pgUrl });
+      const c = new pg.Client({ connectionString: baseUrl });
       await c.connect();
       await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await c.end();
@@ -62,6 +63,19 @@ export function botEnv(fake: FakeFeishu, databaseUrl: string, extra: Record<stri
   };
 }
 
+const running = new Set<ChildProcess>();
+// A benchmark that fails must not leave its bot processes running (they hold its output pipe).
+process.once('exit', () => {
+  for (const c of running) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+/** GET a bot's /healthz on a fresh connection (a kept-alive one may have been closed by the bot meanwhile). */
+export async function healthz<T = unknown>(port: number, query = ''): Promise<T> {
+  const res = await fetch(`http://127.0.0.1:${port}/healthz${query}`, { headers: { connection: 'close' } }).catch(() =>
+    fetch(`http://127.0.0.1:${port}/healthz${query}`, { headers: { connection: 'close' } }));
+  return (await res.json()) as T;
+}
+
 export async function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
   const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', path.join(root, 'bench/bot-instance.ts')], { cwd: root, env: { ...env, INSTANCE_ID: name }, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
@@ -77,6 +91,8 @@ export async function startInstance(name: string, env: Record<string, string>): 
     });
     child.once('exit', (code) => reject(new Error(`${name} 退出（${code}）`)));
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   return { child, port, name };
 }
 

@@ -15,7 +15,7 @@ import { FakeFeishu } from '../src/sandbox/fake-feishu.js';
 import { demoDirectory } from '../src/demo/directory.js';
 import { demoPeople, demoTasks } from '../src/demo/ledger.js';
 import { openDatabase } from '../src/db/client.js';
-import { arg, botEnv, freshDatabase, percentile, seedDemo, signedMessageEvent, startInstance, stopInstance } from './lib.js';
+import { arg, botEnv, freshDatabase, healthz, percentile, seedDemo, signedMessageEvent, startInstance, stopInstance } from './lib.js';
 
 const provider = arg('db', 'sqlite') as 'sqlite' | 'postgresql';
 const instances = Number(arg('instances', '1'));
@@ -81,16 +81,16 @@ const warmReports = await (async () => {
 console.log(`Taizhang webhook benchmark — ${provider}, ${instances} instance(s), ${total} events ${rate > 0 ? `at ${rate}/s` : 'all at once'}`);
 
 // Reset the bots' own ack statistics, then fire from a separate load-generator process.
-for (const b of bots) await fetch(`http://127.0.0.1:${b.port}/healthz?reset`);
+for (const b of bots) await healthz(b.port, '?reset');
 const jobFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'taizhang-load-')), 'job.json');
 writeFileSync(jobFile, JSON.stringify({ ports: bots.map((b) => b.port), rate, events: events.map((e) => ({ body: e.body, headers: e.headers })) }));
 const t0 = performance.now();
 const client = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'load-client.ts'), jobFile], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-if (client.status !== 0) throw new Error(`load client failed: ${client.stderr}`);
+if (client.status !== 0) throw new Error(`load client failed (status ${client.status}, signal ${client.signal}): ${client.stderr}`);
 const load = JSON.parse(client.stdout) as { latencies: number[]; statuses: Record<string, number>; sentMs: number };
 const latencies = load.latencies;
 const statuses = new Map(Object.entries(load.statuses).map(([k, v]) => [Number(k), v]));
-const serverAck = await Promise.all(bots.map(async (b) => (await (await fetch(`http://127.0.0.1:${b.port}/healthz`)).json()) as { ack: { count: number; p50Ms: number; p99Ms: number; maxMs: number } }));
+const serverAck = await Promise.all(bots.map((b) => healthz<{ ack: { count: number; p50Ms: number; p99Ms: number; maxMs: number } }>(b.port)));
 const sentMs = load.sentMs;
 
 // Wait until every event is processed and every receipt delivered.
@@ -109,22 +109,30 @@ while (performance.now() < deadline) {
   }
   await new Promise((r) => setTimeout(r, 100));
 }
-const reports = (await check.prisma.progressReport.count({ where: { source: 'chat' } })) - warmReports.n;
-const inboxRows = (await check.prisma.inboxEvent.count()) - warmReports.rows;
+// Stop the bots first (gracefully: claimed work is finished or put back), so the counts below are
+// stable: events still in the inbox when --wait ran out are not lost — stored and acked, a bot
+// will process them.
+await Promise.all(bots.map((b) => stopInstance(b)));
+const reportRows = await check.prisma.progressReport.count({ where: { source: 'chat' } });
+const allInboxRows = await check.prisma.inboxEvent.count();
 const failed = await check.prisma.inboxEvent.count({ where: { status: 'failed' } });
+const unprocessed = await check.prisma.inboxEvent.count({ where: { status: { notIn: ['done', 'failed'] } } });
+const reports = reportRows - warmReports.n;
+const inboxRows = allInboxRows - warmReports.rows;
 const replies = fake.botMessages().filter((m) => m.parentId && messageIds.has(m.parentId));
 const repliedTo = new Set(replies.map((m) => m.parentId));
 latencies.sort((a, b) => a - b);
 const f = (n: number) => `${n.toFixed(1)} ms`;
 console.log(`ack latency: p50 ${f(percentile(latencies, 50))}, p95 ${f(percentile(latencies, 95))}, p99 ${f(percentile(latencies, 99))}, max ${f(latencies[latencies.length - 1]!)} (target p99 ≤ 100 ms) ${percentile(latencies, 99) <= 100 ? 'OK' : 'MISSED'}`);
 console.log(`ack inside the bot(s) (request parsed → response written): ${serverAck.map((a, i) => `bot-${i + 1} p50 ${a.ack.p50Ms} ms, p99 ${a.ack.p99Ms} ms, max ${a.ack.maxMs} ms over ${a.ack.count}`).join('; ')}`);
-console.log(`HTTP statuses: ${[...statuses].map(([s, n]) => `${s}×${n}`).join(', ')}; offered ${(total / (sentMs / 1000)).toFixed(0)} events/s`);
-console.log(`all processed after ${(processedMs / 1000).toFixed(2)} s; all receipts delivered after ${(deliveredMs / 1000).toFixed(2)} s (replies are paced by Feishu's limits: 50/s per app, 5/s per user)`);
+console.log(`HTTP statuses: ${[...statuses].map(([s, n]) => `${s}×${n}`).join(', ')}; throughput ${((statuses.get(200) ?? 0) / (sentMs / 1000)).toFixed(0)} acked events/s (${statuses.get(200) ?? 0} acks, first request to last answer ${(sentMs / 1000).toFixed(2)} s)`);
+const after = (ms: number) => (Number.isNaN(ms) ? `not within --wait ${arg('wait', '600')} s` : `after ${(ms / 1000).toFixed(2)} s`);
+console.log(`all processed ${after(processedMs)}; all receipts delivered ${after(deliveredMs)} (replies are paced by Feishu's limits: 50/s per app, 5/s per user)`);
 const stillQueued = await check.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } });
-console.log(`lost: ${total - reports} reports not recorded, ${total - repliedTo.size - stillQueued} receipts neither delivered nor queued (inbox rows ${inboxRows}, failed ${failed}; ${stillQueued} receipts still queued when we stopped waiting); duplicated: reports ${Math.max(0, reports - total)}, replies ${replies.length - repliedTo.size}`);
+if (unprocessed > 0) console.log(`stopped waiting (--wait ${arg('wait', '600')} s) with ${unprocessed} stored events not yet processed`);
+console.log(`lost: ${total - reports - unprocessed} reports neither recorded nor waiting in the inbox, ${total - repliedTo.size - stillQueued - unprocessed} receipts neither delivered nor queued nor waiting (inbox rows ${inboxRows}, failed ${failed}; ${stillQueued} receipts still queued when we stopped waiting); duplicated: reports ${Math.max(0, reports - total)}, replies ${replies.length - repliedTo.size}`);
 
 await check.close();
-await Promise.all(bots.map((b) => stopInstance(b)));
 agent.destroy();
 await fake.close();
 await db.drop();

@@ -32,7 +32,12 @@ export function verifySignature(
   return safeEqual(expected, headers.signature.toLowerCase());
 }
 
+const ciphers = new Map<string, lark.AESCipher>();
+
 /** Decrypts `{"encrypt": "…"}` with the SDK's AESCipher (AES-256-CBC, key = sha256(encryptKey)). */
 export function decryptPayload(encryptKey: string, encrypt: string): string {
-  return new lark.AESCipher(encryptKey).decrypt(encrypt);
+  // One cipher per key: its constructor hashes the key, on every request otherwise.
+  let cipher = ciphers.get(encryptKey);
+  if (!cipher) ciphers.set(encryptKey, (cipher = new lark.AESCipher(encryptKey)));
+  return cipher.decrypt(encrypt);
 }

@@ -2,7 +2,7 @@
 // to serve an express app on 127.0.0.1.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type express from 'express';
+import type { WebhookApp } from '../../src/feishu/webhook.js';
 import { pino, type Logger } from 'pino';
 import type { BotAddedToChat, BotHandlers, CardAction, CardActionResponse, ChatMessage } from '../../src/chat/types.js';
 
@@ -43,7 +43,7 @@ export function recordingHandlers(): RecordingHandlers {
   return h;
 }
 
-export async function serve(app: express.Express): Promise<{ url: string; close: () => Promise<void> }> {
+export async function serve(app: WebhookApp): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

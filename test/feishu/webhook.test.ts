@@ -194,6 +194,25 @@ describeEachDatabase('feishu webhook', (ctx) => {
     expect(handlers.messages[0]!.mentionsBot).toBe(true);
   });
 
+  it('refuses a body over the limit with 413, answers non-JSON with 400, leaves other routes to express', async () => {
+    // 2 MB + 1 of valid-looking JSON: refused before it is parsed or stored.
+    const huge = JSON.stringify({ encrypt: 'x'.repeat(2 * 1024 * 1024) });
+    const { headers } = signedEncrypted(messageEnvelope());
+    const tooBig = await post(huge, headers);
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body).toEqual({ msg: '请求体过大' });
+    const notJson = await post('{"encrypt":', headers);
+    expect(notJson.status).toBe(400);
+    expect(notJson.body).toEqual({ msg: '请求体不是合法的 JSON' });
+    expect(await inboxCount()).toBe(0);
+    // The same paths by GET, and unknown paths, are express's (404); /healthz answers.
+    expect((await fetch(`${bot.url}/feishu/events`)).status).toBe(404);
+    expect((await fetch(`${bot.url}/nope`, { method: 'POST', body: '{}' })).status).toBe(404);
+    const health = await fetch(`${bot.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as { ok: boolean }).ok).toBe(true);
+  });
+
   it('stores and handles an event delivered three times exactly once, acking fast', async () => {
     processor.start();
     const first = await fake.deliverMessageEvent({ senderOpenId: USERS[0]!.openId, chatId: GROUP, text: '进展 LY-012 完成方案起草 60%' });
