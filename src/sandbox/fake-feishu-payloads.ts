@@ -86,6 +86,20 @@ export function messageEvent(i: MessageEventInput): Record<string, unknown> {
   };
 }
 
+/**
+ * Feishu sends no message whose content is over 150 KB (its documented limit for text and post
+ * messages), so no real event carries one; the fake refuses such messages the same way.
+ */
+export const FEISHU_MESSAGE_CONTENT_LIMIT_BYTES = 150 * 1024;
+
+/** Thrown by the fake when a user "sends" a message Feishu itself would not accept. */
+export class MessageTooLargeError extends Error {
+  constructor(readonly bytes: number) {
+    super(`消息内容 ${Math.ceil(bytes / 1024)} KB，超过飞书单条消息 150 KB 的上限，飞书不会发出这条消息`);
+    this.name = 'MessageTooLargeError';
+  }
+}
+
 /** Text content with one `@_user_N` placeholder per mention, in order, before the text. */
 export function textContent(text: string, mentionKeys: string[]): string {
   const prefix = mentionKeys.length ? `${mentionKeys.join(' ')} ` : '';

@@ -35,6 +35,8 @@ import {
   envelope,
   messageEvent,
   postContent,
+  FEISHU_MESSAGE_CONTENT_LIMIT_BYTES,
+  MessageTooLargeError,
   randomId,
   signatureHeaders,
   textContent,
@@ -530,6 +532,8 @@ export class FakeFeishu extends EventEmitter {
       messageType === 'text'
         ? textContent(text, keys)
         : postContent(opts.postTitle ?? '', text.split('\n'), keys, mentioned.map((m) => m.name));
+    const contentBytes = Buffer.byteLength(content);
+    if (contentBytes > FEISHU_MESSAGE_CONTENT_LIMIT_BYTES) throw new MessageTooLargeError(contentBytes);
     const now = this.clock.now();
     const messageId = opts.messageId ?? randomId('om_', 16);
     const parent = opts.parentId ? this.getMessage(opts.parentId) : undefined;

@@ -8,7 +8,7 @@ import { InboxProcessor, storeEvent } from '../../src/feishu/inbox.js';
 import { Sender } from '../../src/feishu/sender.js';
 import { createWebhookApp } from '../../src/feishu/webhook.js';
 import { FakeFeishu } from '../../src/sandbox/fake-feishu.js';
-import { encryptForBot, signatureHeaders } from '../../src/sandbox/fake-feishu-payloads.js';
+import { MessageTooLargeError, encryptForBot, signatureHeaders } from '../../src/sandbox/fake-feishu-payloads.js';
 import { describeEachDatabase } from '../helpers/db.js';
 import { recordingHandlers, sampleCard, serve, silentLogger, sleep, waitFor, type RecordingHandlers } from './helpers.js';
 
@@ -211,6 +211,22 @@ describeEachDatabase('feishu webhook', (ctx) => {
     const health = await fetch(`${bot.url}/healthz`);
     expect(health.status).toBe(200);
     expect(((await health.json()) as { ok: boolean }).ok).toBe(true);
+  });
+
+  it('acks the largest message Feishu carries (150 KB, worst escaping) under the body limit; a larger one never arrives', async () => {
+    processor.start();
+    // A post of empty lines and a text of quotes escape the most when nested in the encrypted envelope.
+    const lines = '\n'.repeat(3_900);
+    const quotes = '"'.repeat(150 * 1024 / 2 - 40);
+    const post = await fake.deliverMessageEvent({ senderOpenId: USERS[0]!.openId, text: lines, messageType: 'post' });
+    const text = await fake.deliverMessageEvent({ senderOpenId: USERS[0]!.openId, text: quotes });
+    expect(post.acked && text.acked).toBe(true);
+    await waitFor(() => handlers.messages.length >= 2);
+    expect(handlers.messages.map((m) => m.messageId).sort()).toEqual([post.messageId, text.messageId].sort());
+    const tooLong = fake.deliverMessageEvent({ senderOpenId: USERS[0]!.openId, text: '"'.repeat(150 * 1024) });
+    await expect(tooLong).rejects.toBeInstanceOf(MessageTooLargeError);
+    await expect(tooLong).rejects.toThrow(/超过飞书单条消息 150 KB 的上限/);
+    expect(await inboxCount()).toBe(2);
   });
 
   it('stores and handles an event delivered three times exactly once, acking fast', async () => {
