@@ -35,7 +35,9 @@ export async function openApp(config: Config, opts: { clock?: Clock; logger?: Lo
     const warning = calendar.coverageWarning(y);
     if (warning) logger.warn({ year: y }, warning);
   }
-  const db = await openDatabase(config.database);
+  const db = await openDatabase(config.database, {
+    onConnectionError: (err) => logger.warn({ err: err.message, code: (err as Error & { code?: string }).code }, '数据库连接已断开，下次使用时自动重连'),
+  });
   const defaultTenant = await ensureTenant(db.prisma, config.defaultTenant.key, config.defaultTenant.name);
   return { config, db, clock, calendar, logger, defaultTenant, close: () => db.close() };
 }

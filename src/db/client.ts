@@ -5,6 +5,7 @@
 // never carries the other one's generated client, query compiler and driver.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type pg from 'pg';
 import type { PrismaClient as SqliteClient } from '../generated/prisma-sqlite/client.js';
 import type { DatabaseTarget } from '../config.js';
 import { migrate } from './migrate.js';
@@ -22,6 +23,12 @@ export interface Database {
   close(): Promise<void>;
 }
 
+export interface OpenDatabaseOptions {
+  migrate?: boolean;
+  /** Told when PostgreSQL closes a connection (restart, failover, terminated backend). */
+  onConnectionError?: (err: Error) => void;
+}
+
 export function pgPoolConfig(target: Extract<DatabaseTarget, { provider: 'postgresql' }>) {
   const url = new URL(target.url);
   url.searchParams.delete('schema');
@@ -32,7 +39,25 @@ export function pgPoolConfig(target: Extract<DatabaseTarget, { provider: 'postgr
   };
 }
 
-export async function openDatabase(target: DatabaseTarget, opts: { migrate?: boolean } = {}): Promise<Database> {
+/**
+ * The pool configuration Prisma's adapter builds its pg.Pool from. pg emits 'error' on a client
+ * whose server hung up while no query ran (57P01 when PostgreSQL restarts). pg-pool listens only
+ * while the client is idle and the Prisma adapter only once its transaction has begun, so a 57P01
+ * read together with a new connection's ReadyForQuery found no listener and crashed the process.
+ * Here every client listens from birth; the next query on it fails like any lost connection and
+ * is retried (src/db/connection-errors.ts).
+ */
+export function prismaPoolConfig(pgModule: typeof pg, target: Extract<DatabaseTarget, { provider: 'postgresql' }>, onConnectionError?: (err: Error) => void): pg.PoolConfig {
+  class ListeningClient extends pgModule.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super(config);
+      this.on('error', (err) => onConnectionError?.(err));
+    }
+  }
+  return { ...pgPoolConfig(target), Client: ListeningClient };
+}
+
+export async function openDatabase(target: DatabaseTarget, opts: OpenDatabaseOptions = {}): Promise<Database> {
   if (opts.migrate !== false) await migrate(target);
   if (target.provider === 'sqlite') {
     if (target.file !== ':memory:') mkdirSync(path.dirname(path.resolve(target.file)), { recursive: true });
@@ -46,8 +71,8 @@ export async function openDatabase(target: DatabaseTarget, opts: { migrate?: boo
     await prisma.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
     return { provider: 'sqlite', prisma, target, close: () => prisma.$disconnect() };
   }
-  const [{ PrismaPg }, { PrismaClient }] = await Promise.all([import('@prisma/adapter-pg'), import('../generated/prisma-pg/client.js')]);
-  const adapter = new PrismaPg(pgPoolConfig(target), target.schema ? { schema: target.schema } : undefined);
+  const [{ PrismaPg }, { PrismaClient }, { default: pg }] = await Promise.all([import('@prisma/adapter-pg'), import('../generated/prisma-pg/client.js'), import('pg')]);
+  const adapter = new PrismaPg(prismaPoolConfig(pg, target, opts.onConnectionError), target.schema ? { schema: target.schema } : undefined);
   const prisma = new PrismaClient({ adapter, transactionOptions: { maxWait: 20_000, timeout: 120_000 } }) as unknown as Db;
   return { provider: 'postgresql', prisma, target, close: () => prisma.$disconnect() };
 }
