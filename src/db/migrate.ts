@@ -104,6 +104,8 @@ function migrateSqlite(file: string, files: MigrationFile[]): MigrateResult {
 
 async function migratePostgres(target: Extract<DatabaseTarget, { provider: 'postgresql' }>, files: MigrationFile[]): Promise<MigrateResult> {
   const client = new pg.Client(pgPoolConfig(target));
+  // A connection lost between two queries must fail the next query, not crash the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('BEGIN');
