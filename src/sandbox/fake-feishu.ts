@@ -441,6 +441,11 @@ export class FakeFeishu extends EventEmitter {
     this.injectFault({ ...(api ? { api } : {}), count, status: 500, code: 1, msg: 'internal error' });
   }
 
+  /** Ends every injected fault now (an outage is over); counters and the request log stay. */
+  endFaults(): void {
+    this.faults.length = 0;
+  }
+
   /** Forgets injected faults, rate-limit counters and the request log (between test cases). */
   resetTraffic(): void {
     this.faults.length = 0;
