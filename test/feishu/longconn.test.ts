@@ -1,7 +1,7 @@
 // Long-connection transport: the SDK's real WSClient against the fake Feishu's WebSocket endpoint
 // (pbbp2 frames), feeding the same inbox + handlers as the webhook; and the watchdog rebuilding a
 // connection that went silent.
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it, onTestFinished } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { createFeishuClient } from '../../src/feishu/client.js';
 import { InboxProcessor } from '../../src/feishu/inbox.js';
@@ -115,6 +115,12 @@ describeEachDatabase('feishu long connection', (ctx) => {
   });
 
   it("with the SDK's own pong timeout, a silent connection is replaced without a watchdog restart", async () => {
+    // Pings every second here, so that a busy machine's pauses stay well inside the pong timeout.
+    const pingInterval = fake.wsClientConfig.PingInterval;
+    fake.wsClientConfig.PingInterval = 1;
+    onTestFinished(() => {
+      fake.wsClientConfig.PingInterval = pingInterval;
+    });
     conn = startLongConnection({
       config: config(),
       db: ctx(),
@@ -122,8 +128,8 @@ describeEachDatabase('feishu long connection', (ctx) => {
       logger: silentLogger,
       onEventStored: () => processor.wake(),
       // The SDK re-arms its pong timer on every ping, so it must be shorter than the ping interval
-      // (0.2 s here; Feishu's is 120 s against our default 30 s).
-      watchdog: { checkIntervalMs: 100, silentAfterMs: 60_000, pingTimeoutSec: 0.15 },
+      // (1 s here; Feishu's is 120 s against our default 30 s).
+      watchdog: { checkIntervalMs: 100, silentAfterMs: 60_000, pingTimeoutSec: 0.8 },
     });
     await conn.ready(5_000);
     const firstConnectedAt = conn.status().connectedAt!.getTime();

@@ -17,7 +17,7 @@ describe('SlidingWindowLimiter', () => {
     };
     await Promise.all(Array.from({ length: 7 }, run));
     limiter.close();
-    expect(starts.slice(0, 3).every((t) => t < 100)).toBe(true);
+    expect(starts.slice(0, 3).every((t) => t < 200)).toBe(true); // the 4th cannot start before 225
     // 4th..6th wait for the first three to finish (~30 ms) plus the window (200 ms).
     expect(starts[3]!).toBeGreaterThanOrEqual(225);
     expect(starts[6]!).toBeGreaterThanOrEqual(450);
@@ -32,7 +32,7 @@ describe('SlidingWindowLimiter', () => {
     const blocked = limiter.acquire([app, busy]).then((p) => (p.release(), performance.now() - t0));
     const other = await limiter.acquire([app, { key: 'chat:b', limit: 1, windowMs: 500 }]);
     other.release();
-    expect(performance.now() - t0).toBeLessThan(200);
+    expect(performance.now() - t0).toBeLessThan(400); // the blocked one needs 450
     expect(await blocked).toBeGreaterThanOrEqual(450);
     limiter.pause('app', 150);
     const t1 = performance.now();

@@ -64,7 +64,7 @@ describeEachDatabase('feishu runtime', (ctx) => {
           failures.push(r);
         },
         listen: { port: 0, host: '127.0.0.1' },
-        sender: { pollIntervalMs: 5_000 }, // the enqueue signal must wake it, not the poll
+        sender: { pollIntervalMs: 60_000 }, // the enqueue signal must wake it, not the poll
       });
       try {
         if (mode === 'webhook') {
@@ -78,7 +78,7 @@ describeEachDatabase('feishu runtime', (ctx) => {
         const r = await fake.deliverMessageEvent({ senderOpenId: USER.openId, chatId: GROUP, text: `进展 LY-00${mode.length} 已完成` });
         expect(r.acked).toBe(true);
         await fake.redeliver(r.eventId);
-        const reply = await waitFor(() => fake.botMessages({ chatId: GROUP }).find((m) => m.parentId === r.messageId), 4_000);
+        const reply = await waitFor(() => fake.botMessages({ chatId: GROUP }).find((m) => m.parentId === r.messageId), 15_000);
         expect(reply.content).toEqual({ text: `已记录：进展 LY-00${mode.length} 已完成` });
         expect(seen).toHaveLength(1);
         expect(seen[0]!.mentionsBot).toBe(true); // bot open_id from /bot/v3/info

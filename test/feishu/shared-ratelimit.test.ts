@@ -47,11 +47,11 @@ run('shared rate-limit window [postgresql]', () => {
     })));
     const elapsed = Date.now() - started;
     await Promise.all(limiters.map((l) => l.close()));
-    expect(await maxOccupied(spec.key, spec.windowMs)).toBeLessThanOrEqual(spec.limit);
-    // 36 calls, 5 per (300 ms + call time): at least 6 full windows; not much more than the
-    // limit allows (polling and round trips cost a little).
+    // Never over the limit, and the window is filled to it: the instances use the whole quota
+    // (a wall-clock upper bound would measure the machine's load, not the limiter).
+    expect(await maxOccupied(spec.key, spec.windowMs)).toBe(spec.limit);
+    // 36 calls, 5 per (300 ms + call time): at least 6 full windows.
     expect(elapsed).toBeGreaterThanOrEqual(6 * 300);
-    expect(elapsed).toBeLessThan(36 / 5 * 400 + 2_000);
   }, 30_000);
 
   it('a waiter blocked on one key does not hold up calls to other keys', async () => {
@@ -63,7 +63,7 @@ run('shared rate-limit window [postgresql]', () => {
     const blocked = b.acquire([busy]);
     const t = Date.now();
     (await b.acquire([other])).release();
-    expect(Date.now() - t).toBeLessThan(1_000);
+    expect(Date.now() - t).toBeLessThan(1_500); // the busy key's window is 2 s
     (await blocked).release();
     expect(Date.now() - t).toBeGreaterThanOrEqual(1_500);
     await Promise.all([a.close(), b.close()]);

@@ -237,7 +237,7 @@ describeEachDatabase('feishu webhook', (ctx) => {
     for (const r of [first, again, third]) {
       expect(r.acked).toBe(true);
       expect(r.attempts).toHaveLength(1);
-      expect(r.attempts[0]!.ms).toBeLessThan(1_000);
+      expect(r.attempts[0]!.ms).toBeLessThan(2_500); // Feishu waits 3 s
       expect(r.response).toEqual({});
     }
     await waitFor(() => handlers.messages.length >= 1);
@@ -275,22 +275,28 @@ describeEachDatabase('feishu webhook', (ctx) => {
   });
 
   it('re-delivery after a slow ack is absorbed by the inbox', async () => {
-    // A proxy in front of the bot that holds the first request past Feishu's ack timeout.
+    // A proxy in front of the bot that holds the first request past Feishu's ack timeout, until
+    // the test lets it go (after Feishu has re-delivered and been acked).
     const express = (await import('express')).default;
     let calls = 0;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let heldForwarded!: () => void;
+    const firstReachedBot = new Promise<void>((resolve) => (heldForwarded = resolve));
     const botUrl = fake.eventUrl!;
     const gate = express();
     gate.post('/slow', express.raw({ type: () => true }), async (req, res) => {
-      calls += 1;
-      if (calls === 1) await sleep(400);
+      const first = ++calls === 1;
+      if (first) await held;
       const headers: Record<string, string> = { 'Content-Type': 'application/json' };
       for (const h of ['x-lark-request-timestamp', 'x-lark-request-nonce', 'x-lark-signature']) headers[h] = String(req.headers[h]);
       const r = await fetch(botUrl, { method: 'POST', headers, body: req.body as Buffer });
+      if (first) heldForwarded();
       res.status(r.status).send(await r.text());
     });
     const gateServer = await serve(gate);
     const original = { url: fake.eventUrl, timeout: fake.ackTimeoutMs };
-    fake.ackTimeoutMs = 200;
+    fake.ackTimeoutMs = 1_000;
     fake.eventUrl = `${gateServer.url}/slow`;
     try {
       processor.start();
@@ -298,11 +304,14 @@ describeEachDatabase('feishu webhook', (ctx) => {
       expect(r.attempts[0]!.error).toBe('timeout');
       expect(r.acked).toBe(true);
       expect(r.attempts.length).toBeGreaterThanOrEqual(2);
-      await sleep(500); // the held first request reaches the bot late
+      release();
+      await firstReachedBot; // the held first request reaches the bot late
       await waitFor(() => handlers.messages.length >= 1);
+      await sleep(150);
       expect(handlers.messages).toHaveLength(1);
       expect(await inboxCount()).toBe(1);
     } finally {
+      release();
       fake.eventUrl = original.url;
       fake.ackTimeoutMs = original.timeout;
       await gateServer.close();
@@ -416,7 +425,7 @@ describeEachDatabase('feishu webhook', (ctx) => {
     };
     const started = performance.now();
     const click = await fake.clickCard({ messageId, operatorOpenId: USERS[0]!.openId, value: { action: 'report' } });
-    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(performance.now() - started).toBeLessThan(2_500);
     expect(click.toast).toEqual({ type: 'info', content: CARD_TOASTS.slow });
     expect(fake.getMessage(messageId)!.updates).toHaveLength(0);
 

@@ -117,10 +117,8 @@ describe('sandbox web API', () => {
     await post('/api/clock', { at: 'now' });
   });
 
-  // KNOWN BUG outside the sandbox: src/jobs/outbox.ts commitPlan() passes the business clock to
-  // enqueueMessage(), so after a jump FORWARD the job's messages wait in the outbox (nextAttemptAt
-  // in the future) until real time catches up — the honour roll never shows. The chat handlers
-  // already enqueue on real time. Remove `.fails` once commitPlan enqueues without opts.clock.
+  // The outbox runs on real time (runJob's outboxClock defaults to the system clock), so what a job
+  // queues after a jump FORWARD is due at once, not when real time reaches the business time.
   it('clock forward: jump to 2026-12-01 10:00 and the honour roll arrives in the all-hands group', async () => {
     const before = (await messages(ALL_HANDS_CHAT_ID)).filter((m) => m.sender.type === 'bot').length;
     expect((await post('/api/clock', { at: '2026-12-01T10:00' })).status).toBe(200);
