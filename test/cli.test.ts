@@ -4,20 +4,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/index.js';
 import { DEMO_WORKBOOK, editedDemoWorkbook, rowByKey, columnIndex, tempDir } from './helpers/workbooks.js';
 
+/** Sets these environment variables for the enclosing describe block, and restores them after. */
+function useEnv(vars: Record<string, string>): void {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  beforeAll(() => Object.assign(process.env, vars));
+  afterAll(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+}
+
+/** One CLI invocation, its output and exit code captured. */
+async function run(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  process.exitCode = undefined;
+  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false });
+  process.exitCode = undefined;
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
 describe('taizhang CLI', () => {
   const dir = tempDir('taizhang-cli-');
-  const saved = process.env.DATABASE_URL;
-  beforeAll(() => { process.env.DATABASE_URL = `file:${path.join(dir, 'cli.db')}`; });
-  afterAll(() => { if (saved === undefined) delete process.env.DATABASE_URL; else process.env.DATABASE_URL = saved; });
-
-  async function run(...args: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    process.exitCode = undefined;
-    const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false });
-    process.exitCode = undefined;
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  useEnv({ DATABASE_URL: `file:${path.join(dir, 'cli.db')}` });
 
   it('migrates, imports, re-imports, exports, and checks the calendar', async () => {
     expect((await run('migrate')).out).toMatch(/已应用迁移|数据库已是最新/);
@@ -52,16 +63,7 @@ describe('taizhang CLI', () => {
 
 describe('taizhang setting', () => {
   const dir = tempDir('taizhang-cli-set-');
-  const saved = process.env.DATABASE_URL;
-  beforeAll(() => { process.env.DATABASE_URL = `file:${path.join(dir, 'set.db')}`; });
-  afterAll(() => { if (saved === undefined) delete process.env.DATABASE_URL; else process.env.DATABASE_URL = saved; });
-  const run = async (...args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false });
-    process.exitCode = undefined;
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  useEnv({ DATABASE_URL: `file:${path.join(dir, 'set.db')}` });
 
   it('validates in Chinese, stores, and shows the effective value', async () => {
     const bad = await run('setting', 'supervision', '{"blueWithinWorkingDays":-1}');
@@ -78,24 +80,7 @@ describe('taizhang setting', () => {
 
 describe('taizhang for a store app (FEISHU_APP_TYPE=isv): every ledger command names its tenant', () => {
   const dir = tempDir('taizhang-cli-isv-');
-  const saved = { url: process.env.DATABASE_URL, type: process.env.FEISHU_APP_TYPE };
-  beforeAll(() => {
-    process.env.DATABASE_URL = `file:${path.join(dir, 'isv.db')}`;
-    process.env.FEISHU_APP_TYPE = 'isv';
-  });
-  afterAll(() => {
-    for (const [k, v] of [['DATABASE_URL', saved.url], ['FEISHU_APP_TYPE', saved.type]] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  });
-  const run = async (...args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false });
-    process.exitCode = undefined;
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  useEnv({ DATABASE_URL: `file:${path.join(dir, 'isv.db')}`, FEISHU_APP_TYPE: 'isv' });
 
   it('refuses to guess the tenant, loads and names ledgers per tenant', async () => {
     const noTenant = await run('import', DEMO_WORKBOOK);

@@ -6,10 +6,9 @@ import { describeEachDatabase } from '../helpers/db.js';
 import { testApp } from '../helpers/app.js';
 import { demoDirectory } from '../../src/demo/directory.js';
 import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
-import { silentLogger, waitFor } from '../feishu/helpers.js';
+import { startBotOnFake, waitFor } from '../feishu/helpers.js';
 import { FakeFeishu, type FakeMessage } from '../../src/sandbox/fake-feishu.js';
-import { startFeishuRuntime, type FeishuRuntime } from '../../src/feishu/runtime.js';
-import { loadConfig } from '../../src/config.js';
+import type { FeishuRuntime } from '../../src/feishu/runtime.js';
 import { importLedger } from '../../src/ledger/import/index.js';
 import { createBotHandlers, dispatchTasks } from '../../src/chat/handlers.js';
 import type { AppContext } from '../../src/app.js';
@@ -35,14 +34,7 @@ describeEachDatabase('chat flow', (ctx) => {
     tenantId = app.defaultTenant.id;
     const imported = await importLedger(ctx().prisma, tenantId, [DEMO_WORKBOOK]);
     if (!imported.ok) throw new Error('demo import failed');
-    const config = loadConfig({
-      FEISHU_APP_ID: fake.appId, FEISHU_APP_SECRET: fake.appSecret, FEISHU_ENCRYPT_KEY: fake.encryptKey!,
-      FEISHU_VERIFICATION_TOKEN: fake.verificationToken, FEISHU_DOMAIN: fake.url, FEISHU_EVENT_MODE: 'webhook',
-    });
-    rt = await startFeishuRuntime({ config, db: ctx(), handlers: createBotHandlers(app), logger: silentLogger, listen: { port: 0, host: '127.0.0.1' } });
-    const { port } = rt.server!.address() as { port: number };
-    fake.eventUrl = `http://127.0.0.1:${port}/feishu/events`;
-    fake.cardUrl = `http://127.0.0.1:${port}/feishu/cards`;
+    ({ rt } = await startBotOnFake(fake, { db: ctx(), handlers: createBotHandlers(app) }));
   });
   afterAll(async () => {
     await rt?.stop();

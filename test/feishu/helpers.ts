@@ -5,6 +5,10 @@ import type { Server } from 'node:http';
 import type { WebhookApp } from '../../src/feishu/webhook.js';
 import { pino, type Logger } from 'pino';
 import type { BotAddedToChat, BotHandlers, CardAction, CardActionResponse, ChatMessage } from '../../src/chat/types.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Database } from '../../src/db/client.js';
+import { startFeishuRuntime, type FeishuRuntime, type FeishuRuntimeOptions } from '../../src/feishu/runtime.js';
+import type { FakeFeishu } from '../../src/sandbox/fake-feishu.js';
 
 export const silentLogger: Logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -83,4 +87,31 @@ export function sampleCard(title: string, value: Record<string, unknown> = { act
       ],
     },
   };
+}
+
+/**
+ * The bot's Feishu runtime with the fake's credentials, serving webhooks on a free port, and the
+ * fake pointed at it. `env` adds to (or replaces) FEISHU_EVENT_MODE=webhook.
+ */
+export async function startBotOnFake(
+  fake: FakeFeishu,
+  opts: { db: Database; handlers: BotHandlers; env?: Record<string, string>; sender?: FeishuRuntimeOptions['sender'] },
+): Promise<{ rt: FeishuRuntime; config: Config }> {
+  const config = loadConfig({
+    FEISHU_APP_ID: fake.appId, FEISHU_APP_SECRET: fake.appSecret, FEISHU_ENCRYPT_KEY: fake.encryptKey!,
+    FEISHU_VERIFICATION_TOKEN: fake.verificationToken, FEISHU_DOMAIN: fake.url,
+    ...(opts.env ?? { FEISHU_EVENT_MODE: 'webhook' }),
+  });
+  const rt = await startFeishuRuntime({
+    config, db: opts.db, handlers: opts.handlers, logger: silentLogger, listen: { port: 0, host: '127.0.0.1' },
+    ...(opts.sender ? { sender: opts.sender } : {}),
+  });
+  if (!rt.server) {
+    await rt.stop();
+    throw new Error(`startBotOnFake: the runtime is in ${config.feishu.eventMode} mode, not webhook`);
+  }
+  const { port } = rt.server.address() as AddressInfo;
+  fake.eventUrl = `http://127.0.0.1:${port}/feishu/events`;
+  fake.cardUrl = `http://127.0.0.1:${port}/feishu/cards`;
+  return { rt, config };
 }

@@ -8,12 +8,11 @@ import * as lark from '@larksuiteoapi/node-sdk';
 import { describeEachDatabase } from '../helpers/db.js';
 import { testApp } from '../helpers/app.js';
 import { writeCsvFolder } from '../helpers/workbooks.js';
-import { recordingHandlers, serve, silentLogger, sleep, waitFor } from './helpers.js';
+import { recordingHandlers, serve, silentLogger, sleep, startBotOnFake, waitFor } from './helpers.js';
 import { createWebhookApp } from '../../src/feishu/webhook.js';
 import { FakeFeishu, type DeliveryResult, type FakeMessage } from '../../src/sandbox/fake-feishu.js';
-import { startFeishuRuntime, type FeishuRuntime } from '../../src/feishu/runtime.js';
+import type { FeishuRuntime } from '../../src/feishu/runtime.js';
 import { cachedAppTicket, createFeishuClient, getBotOpenId, isvTokenCacheKey } from '../../src/feishu/client.js';
-import { loadConfig } from '../../src/config.js';
 import { importLedger } from '../../src/ledger/import/index.js';
 import { formatProblem } from '../../src/ledger/import/validate.js';
 import { createBotHandlers } from '../../src/chat/handlers.js';
@@ -114,18 +113,10 @@ describeEachDatabase('multi-tenant store app', (ctx) => {
       const imported = await importLedger(ctx().prisma, tenant.id, [dir]);
       if (!imported.ok) throw new Error(imported.problems.map(formatProblem).join('\n'));
     }
-    const config = loadConfig({
-      FEISHU_APP_TYPE: 'isv', FEISHU_APP_ID: fake.appId, FEISHU_APP_SECRET: fake.appSecret, FEISHU_ENCRYPT_KEY: fake.encryptKey!,
-      FEISHU_VERIFICATION_TOKEN: fake.verificationToken, FEISHU_DOMAIN: fake.url,
-    });
-    expect(config.feishu.eventMode).toBe('webhook');
-    rt = await startFeishuRuntime({
-      config, db: ctx(), handlers: createBotHandlers(app), logger: silentLogger, listen: { port: 0, host: '127.0.0.1' },
-      sender: { retryBaseMs: 200, pollIntervalMs: 100 },
-    });
-    const { port } = rt.server!.address() as { port: number };
-    fake.eventUrl = `http://127.0.0.1:${port}/feishu/events`;
-    fake.cardUrl = `http://127.0.0.1:${port}/feishu/cards`;
+    // No FEISHU_EVENT_MODE: a store app defaults to webhooks.
+    const started = await startBotOnFake(fake, { db: ctx(), handlers: createBotHandlers(app), env: { FEISHU_APP_TYPE: 'isv' }, sender: { retryBaseMs: 200, pollIntervalMs: 100 } });
+    rt = started.rt;
+    expect(started.config.feishu.eventMode).toBe('webhook');
   });
   afterAll(async () => {
     await rt?.stop();

@@ -7,10 +7,9 @@ import { expect } from 'vitest';
 import { testApp } from '../helpers/app.js';
 import { demoDirectory } from '../../src/demo/directory.js';
 import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
-import { silentLogger, waitFor } from '../feishu/helpers.js';
+import { startBotOnFake, waitFor } from '../feishu/helpers.js';
 import { FakeFeishu, type FakeMessage } from '../../src/sandbox/fake-feishu.js';
-import { startFeishuRuntime, type FeishuRuntime } from '../../src/feishu/runtime.js';
-import { loadConfig } from '../../src/config.js';
+import type { FeishuRuntime } from '../../src/feishu/runtime.js';
 import { importLedger } from '../../src/ledger/import/index.js';
 import { createBotHandlers } from '../../src/chat/handlers.js';
 import { ensureTenant } from '../../src/db/repos/tenants.js';
@@ -58,17 +57,10 @@ export async function startBot(database: Database): Promise<Bot> {
   const other = await ensureTenant(db, OTHER_TENANT_KEY);
   const importedOther = await importLedger(db, other.id, [DEMO_WORKBOOK]);
   if (!importedOther.ok) throw new Error('demo import (other tenant) failed');
-  const config = loadConfig({
-    FEISHU_APP_ID: fake.appId, FEISHU_APP_SECRET: fake.appSecret, FEISHU_ENCRYPT_KEY: fake.encryptKey!,
-    FEISHU_VERIFICATION_TOKEN: fake.verificationToken, FEISHU_DOMAIN: fake.url, FEISHU_EVENT_MODE: 'webhook',
-  });
-  const rt = await startFeishuRuntime({
-    config, db: database, handlers: createBotHandlers(app), logger: silentLogger, listen: { port: 0, host: '127.0.0.1' },
+  const { rt } = await startBotOnFake(fake, {
+    db: database, handlers: createBotHandlers(app),
     sender: { limits: { ...BIG_LIMITS, perRecipientPerSecond: 100_000, perMessageUpdatePerSecond: 100_000 } },
   });
-  const { port } = rt.server!.address() as { port: number };
-  fake.eventUrl = `http://127.0.0.1:${port}/feishu/events`;
-  fake.cardUrl = `http://127.0.0.1:${port}/feishu/cards`;
   return {
     fake, rt, app, db, provider: database.provider, tenantId, otherTenantId: other.id,
     async stop() {
