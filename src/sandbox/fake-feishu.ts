@@ -1014,14 +1014,18 @@ export class FakeFeishu extends EventEmitter {
     if (body['app_id'] !== this.appId || body['app_secret'] !== this.appSecret) {
       return { code: 10014, msg: 'app secret invalid' };
     }
-    const now = this.clock.now().getTime();
-    // Same token while ≥ 30 min remain; a new one (old still valid) below that.
-    for (const [token, exp] of this.tokens) {
-      if (exp - now >= 30 * 60_000) return { code: 0, msg: 'ok', tenant_access_token: token, expire: Math.floor((exp - now) / 1000) };
+    const { token, expire } = this.currentOrNewToken(this.tokens, 't-', this.clock.now().getTime());
+    return { code: 0, msg: 'ok', tenant_access_token: token, expire };
+  }
+
+  /** Feishu's rule: the same token while ≥ 30 min remain; below that a new one (the old stays valid). */
+  private currentOrNewToken(store: Map<string, number>, prefix: string, now: number, fits: (token: string) => boolean = () => true): { token: string; expire: number } {
+    for (const [token, exp] of store) {
+      if (fits(token) && exp - now >= 30 * 60_000) return { token, expire: Math.floor((exp - now) / 1000) };
     }
-    const token = `t-${randomBytes(16).toString('hex')}`;
-    this.tokens.set(token, now + this.tokenExpireSeconds * 1000);
-    return { code: 0, msg: 'ok', tenant_access_token: token, expire: this.tokenExpireSeconds };
+    const token = `${prefix}${randomBytes(16).toString('hex')}`;
+    store.set(token, now + this.tokenExpireSeconds * 1000);
+    return { token, expire: this.tokenExpireSeconds };
   }
 
   /** Store app: app_ticket/resend answers at once and pushes a new ticket to the event URL shortly after. */
@@ -1042,13 +1046,8 @@ export class FakeFeishu extends EventEmitter {
     if (typeof ticket !== 'string' || !ticket || (ticket !== this.appTicket && ticket !== this.previousAppTicket)) {
       return { code: 10012, msg: 'fake Feishu: app_ticket invalid' };
     }
-    const now = this.clock.now().getTime();
-    for (const [token, exp] of this.appTokens) {
-      if (exp - now >= 30 * 60_000) return { code: 0, msg: 'ok', app_access_token: token, expire: Math.floor((exp - now) / 1000) };
-    }
-    const token = `a-${randomBytes(16).toString('hex')}`;
-    this.appTokens.set(token, now + this.tokenExpireSeconds * 1000);
-    return { code: 0, msg: 'ok', app_access_token: token, expire: this.tokenExpireSeconds };
+    const { token, expire } = this.currentOrNewToken(this.appTokens, 'a-', this.clock.now().getTime());
+    return { code: 0, msg: 'ok', app_access_token: token, expire };
   }
 
   /** Store app: one tenant_access_token per installed tenant, bought with an app_access_token. */
@@ -1059,16 +1058,9 @@ export class FakeFeishu extends EventEmitter {
     if (appExp === undefined || appExp <= now) return { code: 10014, msg: 'fake Feishu: app_access_token invalid' };
     const tenantKey = body['tenant_key'];
     if (typeof tenantKey !== 'string' || !this.tenants.has(tenantKey)) return { code: 10013, msg: 'fake Feishu: the tenant has not installed the app' };
-    for (const [token, tenant] of this.tokenTenants) {
-      const exp = this.tokens.get(token);
-      if (tenant === tenantKey && exp !== undefined && exp - now >= 30 * 60_000) {
-        return { code: 0, msg: 'ok', tenant_access_token: token, expire: Math.floor((exp - now) / 1000) };
-      }
-    }
-    const token = `t-${randomBytes(16).toString('hex')}`;
-    this.tokens.set(token, now + this.tokenExpireSeconds * 1000);
+    const { token, expire } = this.currentOrNewToken(this.tokens, 't-', now, (t) => this.tokenTenants.get(t) === tenantKey);
     this.tokenTenants.set(token, tenantKey);
-    return { code: 0, msg: 'ok', tenant_access_token: token, expire: this.tokenExpireSeconds };
+    return { code: 0, msg: 'ok', tenant_access_token: token, expire };
   }
 
   private wsEndpoint(body: Record<string, unknown>): Record<string, unknown> {
