@@ -1,10 +1,11 @@
-// Creates the next migration for both providers from the change in prisma/models.prisma since the
+// Creates the next migration for both providers from the change in the models (prisma/models.prisma
+// + prisma/models/*.prisma) since the
 // last migration (prisma/migrations/models.snapshot.prisma). Usage: npm run db:migration -- <name>
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROVIDERS, schemaFor, writeSchemas } from './prisma-schemas.js';
+import { PROVIDERS, readModels, schemaFor, writeSchemas } from './prisma-schemas.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const name = (process.argv[2] ?? '').replace(/[^a-z0-9_]/gi, '_');
@@ -33,4 +34,4 @@ for (const provider of PROVIDERS) {
   console.log(`${provider}: 写入 ${path.relative(root, dir)}/migration.sql`);
   changed = true;
 }
-if (changed) copyFileSync(path.join(root, 'prisma/models.prisma'), snapshot);
+if (changed) writeFileSync(snapshot, readModels());

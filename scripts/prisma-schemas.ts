@@ -1,6 +1,7 @@
-// Writes one Prisma schema per provider from prisma/models.prisma, so there is exactly one
-// model definition. Run by postinstall and `npm run db:generate`.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+// Writes one Prisma schema per provider from the model definition: prisma/models.prisma (the
+// ledger's core models) followed by every prisma/models/*.prisma (one file per area, in name
+// order), so there is exactly one model definition. Run by postinstall and `npm run db:generate`.
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -11,7 +12,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export function schemaFor(provider: Provider, models: string): string {
   const output = provider === 'sqlite' ? 'prisma-sqlite' : 'prisma-pg';
-  return `// GENERATED from prisma/models.prisma by scripts/prisma-schemas.ts — do not edit.
+  return `// GENERATED from prisma/models.prisma + prisma/models/*.prisma by scripts/prisma-schemas.ts — do not edit.
 generator client {
   provider     = "prisma-client"
   output       = "../../src/generated/${output}"
@@ -29,8 +30,20 @@ datasource db {
 ${models}`;
 }
 
+/** The whole model definition: models.prisma, then prisma/models/*.prisma in name order. */
+export function readModels(): string {
+  const parts = [readFileSync(path.join(root, 'prisma/models.prisma'), 'utf8')];
+  const dir = path.join(root, 'prisma/models');
+  if (existsSync(dir)) {
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.prisma')).sort()) {
+      parts.push(`// ---- prisma/models/${f}\n${readFileSync(path.join(dir, f), 'utf8')}`);
+    }
+  }
+  return parts.join('\n');
+}
+
 export function writeSchemas(): Record<Provider, string> {
-  const models = readFileSync(path.join(root, 'prisma/models.prisma'), 'utf8');
+  const models = readModels();
   mkdirSync(path.join(root, 'prisma/generated'), { recursive: true });
   const out = {} as Record<Provider, string>;
   for (const provider of PROVIDERS) {
