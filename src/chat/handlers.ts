@@ -1,5 +1,5 @@
 // The bot's handlers (BotHandlers): chat commands and card clicks. They never know which transport
-// delivered the input; they answer through the outbox (src/feishu/sender.ts), and every write and
+// delivered the input; they answer through the outbox (src/outbox), and every write and
 // the messages it causes share one transaction (src/ledger/actions.ts).
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -7,7 +7,7 @@ import type { AppContext } from '../app.js';
 import type { BotAddedToChat, BotHandlers, CardAction, CardActionResponse, ChatMessage, OutgoingContent } from './types.js';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Card } from '../cards/render.js';
-import { enqueueMessage, type EnqueueInput } from '../feishu/sender.js';
+import { enqueueMessage, type EnqueueInput } from '../outbox/index.js';
 import { ensureTenant, findTenant, type TenantRef } from '../db/repos/tenants.js';
 import { FeishuPayloadError } from '../feishu/normalize.js';
 import { shanghaiDate, shanghaiShort } from '../core/dates.js';

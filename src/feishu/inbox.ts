@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { BotHandlers } from '../chat/types.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Database, DbOrTx } from '../db/client.js';
-import { HeldClaims } from './claims.js';
+import { HeldClaims } from '../db/held-claims.js';
 import { isConnectionError } from '../db/connection-errors.js';
 import {
   EVENT_BOT_ADDED,
