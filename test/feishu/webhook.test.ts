@@ -6,6 +6,7 @@ import { createFeishuClient, getBotOpenId } from '../../src/feishu/client.js';
 import { CARD_TOASTS } from '../../src/feishu/dispatch.js';
 import { InboxProcessor, storeEvent } from '../../src/feishu/inbox.js';
 import { Sender } from '../../src/feishu/sender.js';
+import { FEISHU_REPUSH_WINDOW_SECONDS } from '../../src/feishu/request-guard.js';
 import { createWebhookApp } from '../../src/feishu/webhook.js';
 import { FakeFeishu } from '../../src/sandbox/fake-feishu.js';
 import { MessageTooLargeError, encryptForBot, signatureHeaders } from '../../src/sandbox/fake-feishu-payloads.js';
@@ -129,7 +130,7 @@ describeEachDatabase('feishu webhook', (ctx) => {
 
   it('answers a plaintext challenge when no encrypt key is configured', async () => {
     const plainFake = await FakeFeishu.start({ encryptKey: null, users: USERS });
-    const app = createWebhookApp({ config: configFor(plainFake, { encryptKey: undefined }), db: ctx(), handlers, logger: silentLogger });
+    const app = createWebhookApp({ config: configFor(plainFake, { encryptKey: undefined, allowUnsignedWebhook: true }), db: ctx(), handlers, logger: silentLogger });
     const plainBot = await serve(app);
     try {
       const ok = await plainFake.sendChallenge(`${plainBot.url}/feishu/events`);
@@ -153,7 +154,8 @@ describeEachDatabase('feishu webhook', (ctx) => {
     const forged = signedEncrypted(env, { key: 'not-the-key' });
     expect((await post(forged.raw, forged.headers)).status).toBe(401);
 
-    const stale = signedEncrypted(env, { tsOffsetSec: -3600 });
+    // Older than Feishu's last re-push (≈ 7.1 h) plus the allowed skew.
+    const stale = signedEncrypted(env, { tsOffsetSec: -(FEISHU_REPUSH_WINDOW_SECONDS + 600) });
     const staleRes = await post(stale.raw, stale.headers);
     expect(staleRes.status).toBe(401);
     expect(staleRes.body['msg']).toMatch(/时间戳/);
@@ -201,7 +203,7 @@ describeEachDatabase('feishu webhook', (ctx) => {
     const tooBig = await post(huge, headers);
     expect(tooBig.status).toBe(413);
     expect(tooBig.body).toEqual({ msg: '请求体过大' });
-    const notJson = await post('{"encrypt":', headers);
+    const notJson = await post('{"encrypt":', signatureHeaders(fake.encryptKey!, '{"encrypt":', Math.floor(Date.now() / 1000)));
     expect(notJson.status).toBe(400);
     expect(notJson.body).toEqual({ msg: '请求体不是合法的 JSON' });
     expect(await inboxCount()).toBe(0);
