@@ -49,7 +49,7 @@ const envSchema = z.object({
   FEISHU_DOMAIN: optionalString,
   FEISHU_ALLOW_UNSIGNED_WEBHOOK: booleanFrom(false),
   FEISHU_HTTP_TIMEOUT_SECONDS: positiveIntFrom(10),
-  INBOX_RETENTION_DAYS: positiveIntFrom(30),
+  MESSAGE_RETENTION_DAYS: positiveIntFrom(30),
   FEISHU_APP_TYPE: optionalString.pipe(
     z.enum(['self_build', 'isv'], { error: (i) => `应为 self_build（企业自建应用）或 isv（商店应用），实际为 "${String(i.input)}"` }).optional(),
   ),
@@ -105,11 +105,11 @@ export interface Config {
   sandboxPort: number;
   calendarOverridesFile: string | undefined;
   /**
-   * Received events keep their payload (message texts, card tokens, the verification token) this
-   * many days; then the payload is cleared and only the ids stay, for deduplication (INBOX_RETENTION_DAYS).
-   * Absent = 30.
+   * Received events keep their payload (message texts, card callback tokens, the verification
+   * token) and sent messages their content this many days; then both are cleared and only ids,
+   * types, status and times stay — enough for deduplication (MESSAGE_RETENTION_DAYS). Absent = 30.
    */
-  inboxRetentionDays?: number;
+  messageRetentionDays?: number;
 }
 
 export const DEFAULT_SQLITE_FILE = './data/taizhang.db';
@@ -194,6 +194,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookMaxSkewSeconds: e.WEBHOOK_MAX_SKEW_SECONDS,
     sandboxPort: e.SANDBOX_PORT,
     calendarOverridesFile: e.CALENDAR_OVERRIDES_FILE,
-    inboxRetentionDays: e.INBOX_RETENTION_DAYS,
+    messageRetentionDays: e.MESSAGE_RETENTION_DAYS,
   };
 }

@@ -4,7 +4,7 @@
 // needs the operator's explicit switch, and /healthz changes nothing.
 import { spawn } from 'node:child_process';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig, type Config } from '../../src/config.js';
 import { computeSignature } from '../../src/feishu/signature.js';
 import { FEISHU_REPUSH_WINDOW_SECONDS, jsonDepth } from '../../src/feishu/request-guard.js';
@@ -152,14 +152,9 @@ describeEachDatabase('webhook security', (ctx) => {
     const attackDone = new Promise<number[]>((resolve, reject) => attacker.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as number[]) : reject(new Error(`attacker exited ${code}: ${out}`)))));
     let finished = false;
     void attackDone.finally(() => (finished = true)).catch(() => undefined);
-    // How long the bot's event loop is blocked while the attack is handled, and genuine events all along.
-    let maxGap = 0;
-    let last = performance.now();
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      maxGap = Math.max(maxGap, now - last);
-      last = now;
-    }, 5);
+    // The bot runs in this process: every JSON.parse it makes during the attack is seen here.
+    // JSON.parse of one such body blocks the event loop for 250 ms on this machine (≈ 1 s elsewhere).
+    const parse = vi.spyOn(JSON, 'parse');
     const genuine: Promise<{ status: number; ms: number }>[] = [];
     try {
       while (!finished) {
@@ -174,10 +169,11 @@ describeEachDatabase('webhook security', (ctx) => {
       expect(acks.length).toBeGreaterThan(5);
       for (const g of acks) expect(g.status).toBe(200);
       expect(Math.max(...acks.map((g) => g.ms))).toBeLessThan(3_000);
-      // Nothing hostile is parsed: a hash and a size check per body (JSON.parse of one took ≈ 250 ms here, ≈ 1 s elsewhere).
-      expect(maxGap, `event loop blocked ${Math.round(maxGap)} ms`).toBeLessThan(150);
+      // Nothing unauthenticated and large is parsed: a hash or a size check per hostile body.
+      const largest = Math.max(0, ...parse.mock.calls.map(([text]) => String(text).length));
+      expect(largest, 'largest text given to JSON.parse during the attack').toBeLessThan(64 * 1024);
     } finally {
-      clearInterval(ticker);
+      parse.mockRestore();
       attacker.kill();
     }
     // Unsigned requests explicitly allowed: a nested body is refused by the depth scan, never parsed.
