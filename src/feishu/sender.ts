@@ -302,7 +302,7 @@ export class Sender {
     try {
       outcome = await this.call(row);
     } catch (err) {
-      outcome = outcomeOfError(err, this.defaultResetMs);
+      outcome = outcomeOfError(err, this.defaultResetMs, row.kind);
     } finally {
       // The slot stays occupied until a window after the response (see ratelimit.ts).
       permit.release();
@@ -383,7 +383,7 @@ export class Sender {
   }
 
   private async fail(row: OutboxRow, code: number | undefined, msg: string, log: Logger): Promise<void> {
-    const error = describeFailure(code, msg);
+    const error = describeFailure(code, msg, row.kind);
     log.error({ code, error }, '消息发送失败，不再重试');
     const onPermanentFailure = this.opts.onPermanentFailure;
     await this.store.record(
@@ -459,7 +459,7 @@ export class Sender {
       default:
         return { kind: 'permanent', msg: `未知的发送类型 ${row.kind}` };
     }
-    return classifyResponse(undefined, res, undefined, this.defaultResetMs);
+    return classifyResponse(undefined, res, undefined, this.defaultResetMs, row.kind);
   }
 }
 

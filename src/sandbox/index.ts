@@ -12,6 +12,7 @@ import { ConfigError, type Config } from '../config.js';
 import { ROLE_LABELS, type Role } from '../core/types.js';
 import { ALL_HANDS_CHAT_ID, demoPeople, demoUnits } from '../demo/ledger.js';
 import { getSetting, putSetting } from '../db/repos/settings.js';
+import { deliveryReporting } from '../bot.js';
 import { startFeishuRuntime, type FeishuRuntime } from '../feishu/runtime.js';
 import { JOB_LABELS, JOB_NAMES } from '../jobs/settings.js';
 import { FakeFeishu, type FakeChat, type FakeUser } from './fake-feishu.js';
@@ -187,11 +188,15 @@ export async function startSandbox(app: AppContext, deps: SandboxDeps, opts: San
   };
   let runtime: FeishuRuntime;
   try {
+    // The office hears of refused messages here as with real Feishu (bot.ts).
+    const reporting = deliveryReporting(app);
     runtime = await startFeishuRuntime({
       config,
       db: app.db,
       handlers: deps.handlers,
       logger: app.logger,
+      onPermanentFailure: (row) => reporting.onPermanentFailure(row),
+      sender: { onSent: (row) => reporting.onSent(row) },
       instanceId: `sandbox-${randomBytes(3).toString('hex')}`,
       listen: { port: 0, host: '127.0.0.1' },
     });
