@@ -6,6 +6,7 @@ import { createFeishuClient, getBotOpenId } from '../../src/feishu/client.js';
 import { CARD_TOASTS } from '../../src/feishu/dispatch.js';
 import { InboxProcessor, storeEvent } from '../../src/feishu/inbox.js';
 import { Sender } from '../../src/feishu/sender.js';
+import { CARD_UPDATE_AFTER_ANSWER_MS } from '../../src/outbox/index.js';
 import { FEISHU_REPUSH_WINDOW_SECONDS } from '../../src/feishu/request-guard.js';
 import { createWebhookApp } from '../../src/feishu/webhook.js';
 import { FakeFeishu } from '../../src/sandbox/fake-feishu.js';
@@ -427,6 +428,7 @@ describeEachDatabase('feishu webhook', (ctx) => {
     };
     const started = performance.now();
     const click = await fake.clickCard({ messageId, operatorOpenId: USERS[0]!.openId, value: { action: 'report' } });
+    const answeredAt = Date.now();
     expect(performance.now() - started).toBeLessThan(2_500);
     expect(click.toast).toEqual({ type: 'info', content: CARD_TOASTS.slow });
     expect(fake.getMessage(messageId)!.updates).toHaveLength(0);
@@ -443,6 +445,8 @@ describeEachDatabase('feishu webhook', (ctx) => {
     const updates = fake.getMessage(messageId)!.updates;
     expect(updates.map((u) => u.via)).toEqual(['card_update']);
     expect(JSON.stringify(updates[0]!.content)).toContain('已填报进展');
+    // Not on the heels of the answer: Feishu may fail or silently revert an update racing it.
+    expect(updates[0]!.at.getTime() - answeredAt).toBeGreaterThanOrEqual(CARD_UPDATE_AFTER_ANSWER_MS);
   });
 
   it('storeEvent reports duplicates by event_id or message_id without writing', async () => {
