@@ -10,7 +10,7 @@ import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
-import { OutboxStore, outboxSignal, type OutboxRow, type ReceiveIdType } from '../outbox/index.js';
+import { OutboxStore, outboxSignal, type OutboxRow, type OutboxScope, type ReceiveIdType } from '../outbox/index.js';
 import { invalidateTenantToken, isIsvClient, tenantOptions } from './client.js';
 import { classifyResponse, describeFailure, outcomeOfError, type FeishuBody, type SendOutcome } from './errors.js';
 import { SlidingWindowLimiter, type LimitSpec, type RateLimiter } from './ratelimit.js';
@@ -82,6 +82,8 @@ export interface SenderOptions {
    * (default on SQLite, one instance): this process's window only (ratelimit.ts).
    */
   rateLimit?: 'local' | 'shared';
+  /** Deliver only these rows (a command-line drain of one job's period); default every row. */
+  scope?: OutboxScope;
 }
 
 export class Sender {
@@ -127,7 +129,7 @@ export class Sender {
       : new SlidingWindowLimiter(opts.monotonicNow);
     this.concurrency = opts.concurrency ?? 10;
     this.lockMs = opts.lockMs ?? 15_000;
-    this.store = new OutboxStore({ db: opts.db, clock: this.clock, logger: opts.logger, holder: this.instanceId, lockMs: this.lockMs });
+    this.store = new OutboxStore({ db: opts.db, clock: this.clock, logger: opts.logger, holder: this.instanceId, lockMs: this.lockMs, ...(opts.scope ? { scope: opts.scope } : {}) });
     this.pollIntervalMs = opts.pollIntervalMs ?? 1_000;
     this.maxAttempts = opts.maxAttempts ?? 12;
     this.retryBaseMs = opts.retryBaseMs ?? 1_000;
