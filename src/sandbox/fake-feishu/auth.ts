@@ -34,6 +34,8 @@ export function tenantAccessTokenInternal(f: FakeState, req: RouteRequest): Reco
     return { code: 10003, msg: 'fake Feishu: a store app gets tenant_access_token from /open-apis/auth/v3/tenant_access_token' };
   }
   const body = req.json();
+  // Docs differ (not changed yet): generic-error-code has 10014 = "app unauthorized" (app disabled)
+  // and 10015 = "wrong app secret"; the same 10014 is used by the store-app endpoints below.
   if (body['app_id'] !== f.appId || body['app_secret'] !== f.appSecret) {
     return { code: 10014, msg: 'app secret invalid' };
   }

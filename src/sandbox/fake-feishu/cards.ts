@@ -99,6 +99,9 @@ export function isShared(card: unknown): boolean {
 /** POST /open-apis/interactive/v1/card/update: the delayed update with a callback's token. */
 export function cardUpdate(f: FakeState, req: RouteRequest): Record<string, unknown> {
   const body = req.json();
+  // Docs differ (not changed yet): the delayed-update page has its own codes — 300020 malformed
+  // token, 300030 expired token, 300040 token used up, 11311 / 10002 bad card, 200310 another
+  // app's card — where this answers 230001 / 230099.
   const token = body['token'];
   const state = typeof token === 'string' ? f.cardTokens.get(token) : undefined;
   if (!state || f.foreign(f.getMessage(state.messageId)?.tenantKey ?? f.tenantKey, req.tenant)) fail(400, 230001, 'invalid card token');

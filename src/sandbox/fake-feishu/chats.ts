@@ -18,6 +18,8 @@ export function chatMembers(f: FakeState, req: RouteRequest): Record<string, unk
   const chatId = req.params[0]!;
   const q = req.query;
   const chat = f.chats.get(chatId);
+  // Docs differ (not changed yet): the page answers an invalid chat_id with 232006 and another
+  // tenant's chat with 232010 ("Operator and chat can NOT be in different tenants"), not 232001.
   if (!chat || f.foreign(chat.tenantKey ?? f.tenantKey, req.tenant)) fail(400, 232001, 'Your request contains an invalid request parameter: chat not found.');
   if (!chat!.botIsMember) fail(400, 232011, 'Operator can NOT be out of the chat.');
   const idType = q.get('member_id_type') ?? 'open_id';

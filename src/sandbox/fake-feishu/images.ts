@@ -16,6 +16,7 @@ export function uploadImage(f: FakeState, req: RouteRequest): Record<string, unk
   const imageType = parts!.find((p) => p.name === 'image_type')?.data.toString('utf8');
   const image = parts!.find((p) => p.name === 'image');
   if (!imageType || !['message', 'avatar'].includes(imageType)) fail(400, 234001, 'Invalid request param: image_type.');
+  // Docs differ (not changed yet): an empty file is 234010 "File's size can't be 0" on the upload page.
   if (!image || image.data.length === 0) fail(400, 234001, 'Invalid request param: image is empty.');
   if (image!.data.length > 10 * 1024 * 1024) fail(400, 234006, 'The image size exceeds the limit (10 MB).');
   const key = `img_v3_${randomBytes(12).toString('hex')}`;

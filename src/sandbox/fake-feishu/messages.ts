@@ -184,6 +184,8 @@ function resolveRecipient(f: FakeState, type: string, id: string, tenant?: strin
     type === 'open_id' ? u.openId === id : type === 'user_id' ? u.userId === id : type === 'union_id' ? u.unionId === id : type === 'email' ? u.email === id : false,
   );
   if (!user) fail(400, 230034, 'The receive_id is invalid.');
+  // Docs differ (not changed yet): the create page has 230029 "User has resigned" for a resigned
+  // user; 230013 is for users outside the availability scope.
   if (user!.status === 'resigned' || user!.status === 'out_of_scope' || f.foreign(user!.tenantKey ?? f.tenantKey, tenant)) {
     fail(400, 230013, 'Bot has NO availability to this user.');
   }

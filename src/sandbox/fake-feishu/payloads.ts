@@ -2,6 +2,16 @@
 // im.chat.member.bot.added_v1 and card.action.trigger, AES-256-CBC encryption with
 // key = sha256(EncryptKey) and a random IV (base64(iv + ciphertext)), and the X-Lark-* signature
 // headers (sha256 hex of timestamp + nonce + encryptKey + raw body). Used by the fake platform.
+//
+// Sources:
+//  - Envelope: https://open.feishu.cn/document/server-docs/event-subscription-guide/overview
+//  - im.message.receive_v1: https://open.feishu.cn/document/server-docs/im-v1/message/events/receive
+//    (content as received, @_user_N placeholders, post `at` elements:
+//    https://open.feishu.cn/document/server-docs/im-v1/message-content-description/message_content)
+//  - im.chat.member.bot.added_v1: https://open.feishu.cn/document/server-docs/group/chat-member/event/added-2
+//  - card.action.trigger: https://open.feishu.cn/document/feishu-cards/card-callback-communication
+//  - Encryption and signature: https://open.feishu.cn/document/event-subscription-guide/event-subscriptions/event-subscription-configure-/choose-a-subscription-mode/send-notifications-to-developers-server
+//    (test vector: https://open.feishu.cn/document/server-docs/event-subscription-guide/event-subscription-configure-/encrypt-key-encryption-configuration-case)
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 
 export interface FakeIdentity {
