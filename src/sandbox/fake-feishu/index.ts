@@ -123,6 +123,11 @@ export class FakeFeishu extends FakeState {
     limits.serverErrors(this, count, api);
   }
 
+  /** The next `count` matching requests (any API, the token call too) are read and never answered. */
+  stallResponses(count: number, api?: string | RegExp): void {
+    limits.stallResponses(this, count, api);
+  }
+
   /** Ends every injected fault now (an outage is over); counters and the request log stay. */
   endFaults(): void {
     limits.endFaults(this);
