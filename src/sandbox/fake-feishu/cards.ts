@@ -3,8 +3,8 @@
 // that token allows.
 //
 // Sources:
-//  - Card JSON 2.0: body.elements, at most 200 elements, update_multi can only be true:
-//    https://open.feishu.cn/document/feishu-cards/card-json-v2-structure
+//  - Card JSON 2.0, validated strictly (unknown properties, ranges, at most 200 elements,
+//    update_multi only true): card-schema.ts, https://open.feishu.cn/document/feishu-cards/card-json-v2-structure
 //    1.0: elements / i18n_elements, update_multi defaults to false:
 //    https://open.feishu.cn/document/feishu-cards/card-json-structure
 //  - 230099 "Failed to create card content": https://open.feishu.cn/document/server-docs/im-v1/message/create
@@ -17,6 +17,7 @@
 //  - Delayed update (only after the callback was answered; token 30 min, 2 uses):
 //    https://open.feishu.cn/document/server-docs/im-v1/message-card/delay-update-message-card
 import { randomBytes } from 'node:crypto';
+import { validateCardV2 } from './card-schema.js';
 import { eventHeader, sendEvent } from './events.js';
 import { fail } from './http.js';
 import { cardActionEvent, envelope, randomId } from './payloads.js';
@@ -67,12 +68,9 @@ export function cardProblem(card: unknown): { code: number; msg: string } | unde
     return typeof data?.['template_id'] === 'string' ? undefined : { code: 230099, msg: 'Failed to create card content: template_id missing.' };
   }
   if (c['schema'] === '2.0') {
-    const body = c['body'] as Record<string, unknown> | undefined;
-    if (!body || !Array.isArray(body['elements'])) return { code: 230099, msg: 'Failed to create card content: body.elements missing (card JSON 2.0).' };
-    if ((body['elements'] as unknown[]).length > 200) return { code: 230099, msg: 'Failed to create card content: more than 200 elements.' };
-    const config = c['config'] as Record<string, unknown> | undefined;
-    if (config && config['update_multi'] === false) return { code: 230099, msg: 'Failed to create card content: update_multi must be true in card JSON 2.0.' };
-    return undefined;
+    // Validated strictly, as Feishu does: unknown properties, ranges, 200 elements (card-schema.ts).
+    const problem = validateCardV2(c);
+    return problem ? { code: problem.code, msg: problem.msg } : undefined;
   }
   if (Array.isArray(c['elements']) || (c['i18n_elements'] && typeof c['i18n_elements'] === 'object')) return undefined;
   return { code: 230099, msg: 'Failed to create card content: elements missing.' };
