@@ -1,6 +1,12 @@
 // Feishu's documented codes, classified as the docs say: permanent ones fail at once (not ~12
 // retries over six minutes), 230049 is retried, and the delayed card update reads its own table.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFeishuClient } from '../../src/feishu/client.js';
+import { Sender } from '../../src/feishu/sender.js';
+import { enqueueMessage } from '../../src/outbox/index.js';
+import { FakeFeishu } from '../../src/sandbox/fake-feishu.js';
+import { describeEachDatabase } from '../helpers/db.js';
+import { silentLogger } from './helpers.js';
 import { CARD_UPDATE_ERROR_CODES, FEISHU_ERROR_DOCS, PERMANENT_ERROR_CODES, RETRYABLE_ERROR_CODES } from '../../src/feishu/error-codes.js';
 import { classifyResponse, deliveryCauseOf, describeFailure, outcomeOfError } from '../../src/feishu/errors.js';
 
@@ -49,5 +55,43 @@ describe('Feishu error codes', () => {
     for (const code of MESSAGE_PERMANENT) expect(PERMANENT_ERROR_CODES[code], String(code)).toBeDefined();
     for (const code of CARD_UPDATE_PERMANENT) expect(CARD_UPDATE_ERROR_CODES[code], String(code)).toBeDefined();
     expect(PERMANENT_ERROR_CODES[99992361]!.meaning).toContain('open_id 不属于当前应用');
+  });
+});
+
+describeEachDatabase('permanent codes against the fake Feishu', (ctx) => {
+  let fake: FakeFeishu;
+  let tenantId: number;
+  beforeAll(async () => {
+    fake = await FakeFeishu.start({ users: [{ openId: 'ou_codes_user', name: '程功' }] });
+    tenantId = (await ctx().prisma.tenant.upsert({ where: { key: fake.tenantKey }, create: { key: fake.tenantKey, name: '测试' }, update: {} })).id;
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it('each permanent code is one request, not a dozen retries over six minutes; 230049 is tried again', async () => {
+    const client = createFeishuClient({ appId: fake.appId, appSecret: fake.appSecret, domain: fake.url });
+    const failed: number[] = [];
+    const sender = new Sender({ db: ctx(), client, logger: silentLogger, pollIntervalMs: 20, retryBaseMs: 20, concurrency: 1, onPermanentFailure: (row) => void failed.push(row.errorCode!) });
+    sender.start();
+    try {
+      for (const code of [...MESSAGE_PERMANENT.filter((c) => c !== 230110), 230049]) {
+        fake.resetTraffic();
+        fake.injectFault({ api: 'im.message.create', count: 1, status: 400, code, msg: 'injected' });
+        await enqueueMessage(ctx().prisma, { tenantId, dedupeKey: `code-${code}`, kind: 'send', receiveIdType: 'open_id', receiveId: 'ou_codes_user', message: { msgType: 'text', content: { text: String(code) } } });
+        sender.wake();
+        await sender.waitUntilIdle(10_000);
+        const row = await ctx().prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: `code-${code}` } });
+        if (code === 230049) {
+          expect(row).toMatchObject({ status: 'sent', attempts: 2 });
+        } else {
+          expect(row, String(code)).toMatchObject({ status: 'failed', errorCode: code, attempts: 1 });
+          expect(fake.requestsFor('im.message.create'), String(code)).toHaveLength(1);
+        }
+      }
+    } finally {
+      await sender.stop();
+    }
+    expect(failed).toHaveLength(MESSAGE_PERMANENT.length - 1);
   });
 });
