@@ -7,7 +7,9 @@ import { purgeExpiredPayloads, startRetentionTask } from '../../src/db/retention
 import { storeEvent } from '../../src/feishu/inbox.js';
 import { silentLogger } from '../../src/log.js';
 import { enqueueMessage } from '../../src/outbox/index.js';
+import { FakeFeishu } from '../../src/sandbox/fake-feishu.js';
 import { describeEachDatabase } from '../helpers/db.js';
+import { recordingHandlers, startBotOnFake } from '../feishu/helpers.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = new Date('2026-12-31T02:00:00Z');
@@ -79,6 +81,21 @@ describeEachDatabase('message retention', (ctx) => {
     expect(await purgeExpiredPayloads(db, NOW, 30)).toEqual({ inbox: 0, outbox: 0 });
     // A shorter period reaches the 29-day-old event.
     expect((await purgeExpiredPayloads(db, NOW, 7)).inbox).toBe(1);
+  });
+
+  it('the running bot purges on its own (MESSAGE_RETENTION_DAYS from its config)', async () => {
+    const db = ctx();
+    const fake = await FakeFeishu.start();
+    await storeEvent(db.prisma, { tenantKey: 'tk', eventId: 'ev_bot_old', eventType: 'im.message.receive_v1', payload: messageEnvelope('bot', '进展'), status: 'done' }, new FixedClock(new Date(Date.now() - 8 * DAY)));
+    await storeEvent(db.prisma, { tenantKey: 'tk', eventId: 'ev_bot_new', eventType: 'im.message.receive_v1', payload: messageEnvelope('bot2', '台账'), status: 'done' }, new FixedClock(new Date(Date.now() - 6 * DAY)));
+    const { rt } = await startBotOnFake(fake, { db, handlers: recordingHandlers(), env: { FEISHU_EVENT_MODE: 'webhook', MESSAGE_RETENTION_DAYS: '7' }, retention: { firstAfterMs: 0 } });
+    try {
+      await expect.poll(async () => (await db.prisma.inboxEvent.findUniqueOrThrow({ where: { eventId: 'ev_bot_old' } })).payload, { timeout: 5_000 }).toBe('');
+      expect((await db.prisma.inboxEvent.findUniqueOrThrow({ where: { eventId: 'ev_bot_new' } })).payload).toContain('台账');
+    } finally {
+      await rt.stop();
+      await fake.close();
+    }
   });
 
   it('the running task purges on its own, every interval', async () => {
