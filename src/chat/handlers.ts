@@ -12,6 +12,7 @@ import { ensureTenant, findTenant, type TenantRef } from '../db/repos/tenants.js
 import { FeishuPayloadError } from '../feishu/normalize.js';
 import { shanghaiDate, shanghaiShort } from '../core/dates.js';
 import { onTimeJudge } from '../core/stats.js';
+import type { WorkingCalendar } from '../core/calendar.js';
 import { TASK_STATUSES } from '../core/types.js';
 import { parseChatCommand, type ChatCommand } from './parse.js';
 import {
@@ -53,7 +54,7 @@ const progressFormSchema = z.object({
 const reasonSchema = z.object({ reason: z.string({ error: '请填写理由' }).trim().min(2, { error: '请填写理由（至少 2 个字）' }).max(500, { error: '理由最多 500 字' }) });
 
 export function createBotHandlers(app: AppContext): BotHandlers {
-  const { db: database, clock, calendar, logger } = app;
+  const { db: database, clock, calendars, logger } = app;
   const db = database.prisma;
 
   const isv = app.config.feishu.appType === 'isv';
@@ -119,6 +120,8 @@ export function createBotHandlers(app: AppContext): BotHandlers {
 
   async function runCommand(tenant: TenantRef, actor: LedgerActor, msg: ChatMessage, command: ChatCommand): Promise<void> {
     const today = shanghaiDate(clock.now());
+    // The tenant's own calendar (the office's 调休 entries included), read before any transaction.
+    const calendar = await calendars.calendarFor(tenant.id);
     switch (command.kind) {
       case 'help':
         return void (await reply(db, tenant.id, msg, card(helpCard(actor.roles.includes('ADMIN')))));
@@ -154,7 +157,7 @@ export function createBotHandlers(app: AppContext): BotHandlers {
           kind, text: command.text, percent: command.percent, source: 'chat', sourceRef: `msg:${msg.messageId}`,
         }, async (tx, r) => {
           await reply(tx, tenant.id, msg, card(receiptCard({ kind, task: r.task, reporter: actor.name, at: r.at, text: command.text, percent: command.percent })));
-          await afterReport(tx, tenant.id, actor, r.task, kind, command.text, r.reportId, r.at);
+          await afterReport(tx, tenant.id, actor, r.task, kind, command.text, r.reportId, r.at, calendar);
         });
         if (!outcome.ok) return void (await reply(db, tenant.id, msg, text(outcome.reason)));
         if (outcome.duplicate) {
@@ -180,7 +183,7 @@ export function createBotHandlers(app: AppContext): BotHandlers {
     }
   }
 
-  async function afterReport(tx: DbOrTx, tenantId: number, actor: LedgerActor, task: TaskRecord, kind: '进展' | '问题' | '完成', body: string, reportId: number, at: Date) {
+  async function afterReport(tx: DbOrTx, tenantId: number, actor: LedgerActor, task: TaskRecord, kind: '进展' | '问题' | '完成', body: string, reportId: number, at: Date, calendar: WorkingCalendar) {
     if (kind === '问题') {
       await sendTo(tx, tenantId, await officeRecipients(tx, tenantId), `problem:${reportId}`, card(noticeCard(`问题反映：${task.code}`,
         `**${mdEscape(task.title)}**\n${task.leadUnitName} · ${actor.name}\n\n${mdEscape(body)}`, 'orange')));
@@ -199,7 +202,7 @@ export function createBotHandlers(app: AppContext): BotHandlers {
     const all = isLeaderOnly
       ? (await loadLedgerTasks(db, tenant.id, { openOnly: true })).filter((t) => t.leadLeaderIds.includes(actor.personId))
       : actor.unitId !== null ? await loadLedgerTasks(db, tenant.id, { unitId: actor.unitId, openOnly: true }) : [];
-    return myTasksCard(isLeaderOnly ? `${actor.name}领衔` : actor.unitName ?? actor.name, today, withSupervision(all, today, calendar, await supervisionThresholds(db, tenant.id)));
+    return myTasksCard(isLeaderOnly ? `${actor.name}领衔` : actor.unitName ?? actor.name, today, withSupervision(all, today, await calendars.calendarFor(tenant.id), await supervisionThresholds(db, tenant.id)));
   }
 
   async function openTasksFor(tenantId: number, actor: LedgerActor) {
@@ -270,7 +273,7 @@ export function createBotHandlers(app: AppContext): BotHandlers {
         const info = {
           text: completion?.text ?? '—', reporter: completion?.reporter?.name ?? '—',
           completedOn: completion ? shanghaiDate(completion.reportedAt) : '—',
-          onTime: onTimeJudge(calendar)({ deadline: task.deadline, completedOn: completion ? shanghaiDate(completion.reportedAt) : null, closedOn: null }),
+          onTime: onTimeJudge(await calendars.calendarFor(tenant.id))({ deadline: task.deadline, completedOn: completion ? shanghaiDate(completion.reportedAt) : null, closedOn: null }),
         };
         const verb = value.a === 'approve' ? '同意销号' : '退回';
         const out = await transitionTask(db as Db, clock, actor, task, verb, reason ? { reason } : {}, async (tx, r) => {
@@ -305,10 +308,11 @@ export function createBotHandlers(app: AppContext): BotHandlers {
     const percent = form.data.percent === '' || form.data.percent === undefined ? null : form.data.percent;
     // One submission per click: the callback token is unique to it.
     const sourceRef = `card:${createHash('sha256').update(action.token || `${action.messageId}:${JSON.stringify(action.formValue)}`).digest('hex').slice(0, 32)}`;
+    const calendar = await calendars.calendarFor(tenant.id);
     const out: Outcome<{ task: TaskRecord; at: Date; reportId: number; duplicate: boolean }> = await submitReport(db as Db, clock, actor, task, {
       kind: '进展', text: form.data.text, percent, problems: form.data.problems || null, nextSteps: form.data.next || null, source: 'card', sourceRef,
     }, async (tx, r) => {
-      if (form.data.problems) await afterReport(tx, tenant.id, actor, r.task, '问题', form.data.problems, r.reportId, r.at);
+      if (form.data.problems) await afterReport(tx, tenant.id, actor, r.task, '问题', form.data.problems, r.reportId, r.at, calendar);
     });
     if (!out.ok) return { toast: { type: 'error', content: out.reason } };
     return {

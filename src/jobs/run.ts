@@ -103,8 +103,9 @@ export async function runJob(app: AppContext, name: string, at: Date, opts: RunO
   const mode = opts.mode ?? 'manual';
   const db = app.db.prisma;
   const config = await loadTenantJobConfig(db, tenant.id);
-  const plan = await planJob(db, tenant.id, job, at, app.calendar, config);
-  const notes = [...scheduleNotes(job, plan.today, app.calendar, config, mode), ...plan.notes];
+  const calendar = await app.calendars.calendarFor(tenant.id);
+  const plan = await planJob(db, tenant.id, job, at, calendar, config);
+  const notes = [...scheduleNotes(job, plan.today, calendar, config, mode), ...plan.notes];
   const existing = await existingKeys(db, plan.messages.map((m) => m.dedupeKey));
   const messages = plan.messages.map((m) => ({ ...m, alreadyQueued: existing.has(m.dedupeKey) }));
   const report: JobRunReport = {
