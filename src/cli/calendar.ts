@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import type { AppContext } from '../app.js';
 import type { Config } from '../config.js';
-import { dateProblem, parseCalendarEntry, parseEntryDate, parseEntryDates } from '../core/calendar-entry.js';
+import { CLI_ENTRY_EXAMPLES, dateProblem, parseCalendarEntry, parseEntryDate, parseEntryDates } from '../core/calendar-entry.js';
 import { dayLine, yearLines } from '../core/calendar-report.js';
 import { shanghaiDate } from '../core/dates.js';
 import type { TenantRef } from '../db/repos/tenants.js';
@@ -39,6 +39,9 @@ export function registerCalendarCommands(program: Command, config: Config, io: C
         if (!Number.isInteger(year) || year < 1900 || year > 2200) throw new CliError(`年份「${arg}」无效`);
         io.out(`租户 ${tenant.key}`);
         for (const line of yearLines(cal, year)) io.out(line);
+        if (!cal.isKnownYear(year) && year >= 2000 && year <= 2099) {
+          io.out(`载入国务院办公厅的通知：${CLI_ENTRY_EXAMPLES.holiday.replace('2027-02-11', `${year}-02-05~${year}-02-13`)}；${CLI_ENTRY_EXAMPLES.workday.replace('2027', String(year))}`);
+        }
       });
     });
 
@@ -49,7 +52,7 @@ export function registerCalendarCommands(program: Command, config: Config, io: C
     .argument('<kind>', 'workday（上班）或 holiday（放假）')
     .argument('[name...]', '名称，如 春节、春节调休')
     .action(async (dateText: string, kindText: string, nameParts: string[]) => {
-      const parsed = parseCalendarEntry(dateText, kindText, nameParts.length ? nameParts.join(' ') : undefined);
+      const parsed = parseCalendarEntry(dateText, kindText, nameParts.length ? nameParts.join(' ') : undefined, CLI_ENTRY_EXAMPLES);
       if (!parsed.ok) throw new CliError(parsed.problem);
       await withApp(config, undefined, async (app) => {
         const tenant = await tenantOf(app);

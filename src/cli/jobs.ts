@@ -87,6 +87,8 @@ function recipientsText(job: JobName, jobs: JobsSettings): string {
       return `本周期未报送进展的单位：${names(jobs.nudges.to)}；连续未报加送 ${names(jobs.nudges.escalateTo)}`;
     case 'digest':
       return `每位县级领导（本人领衔事项）${jobs.digest.copyTo.length ? `，抄送 ${names(jobs.digest.copyTo)}` : ''}`;
+    case 'calendar':
+      return `${names(jobs.calendar.to)}（次年放假安排既不在库数据中、也未由改革办载入时：12 月第一个工作日起每 7 天一次，载入即停）`;
     default:
       return names(jobs[job].to);
   }

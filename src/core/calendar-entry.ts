@@ -17,11 +17,17 @@ export const KIND_WORDS: Record<OverrideKind, readonly string[]> = {
   workday: ['上班', 'workday', '班', '工作日', '调休上班', '补班'],
 };
 
+/** Examples in the chat's words (「日历 …」). */
 export const CALENDAR_ENTRY_EXAMPLES = {
   workday: '日历 2027-02-20 上班 春节调休',
   holiday: '日历 2027-02-11 放假 春节',
   remove: '日历 2027-02-11 删除',
   view: '日历 2027',
+};
+/** The same in the CLI's words. */
+export const CLI_ENTRY_EXAMPLES = {
+  workday: 'taizhang calendar set 2027-02-20 workday 春节调休',
+  holiday: 'taizhang calendar set 2027-02-11 holiday 春节',
 };
 
 /** Full-width digits and punctuation folded, so "２０２７－０２－０６" reads as a date. */
@@ -58,7 +64,7 @@ export type DatesResult = { ok: true; dates: IsoDate[] } | { ok: false; problem:
 
 /** Why a typed date is not accepted, in Chinese, with an example. */
 export function dateProblem(text: string): string {
-  const iso = /^(\d{4})\D(\d{1,2})\D(\d{1,2})/.exec(halfWidth(text).trim());
+  const iso = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(halfWidth(text).trim());
   if (iso) return `「${text}」不是有效日期（${iso[1]} 年 ${Number(iso[2])} 月没有 ${Number(iso[3])} 日）。日期写作 2027-02-06`;
   return `「${text}」不是日期。日期写作 2027-02-06（也可写 2027/2/6、2027年2月6日，或一段日期 2027-02-05~2027-02-13）`;
 }
@@ -71,7 +77,7 @@ export function dateProblem(text: string): string {
 export function parseEntryDates(text: string): DatesResult {
   const t = halfWidth(text).trim();
   const parts = t.split(/\s*(?:~|～|\.\.|至|到|—|–)\s*/);
-  if (parts.length > 2) return { ok: false, problem: dateProblem(text) };
+  if (parts.length > 2) return { ok: false, problem: `「${text}」不是日期或日期段，应写作 2027-02-06 或 2027-02-05~2027-02-13` };
   const from = parseEntryDate(parts[0]!);
   if (!from) return { ok: false, problem: dateProblem(parts[0]!) };
   let to = from;
@@ -104,15 +110,20 @@ export type EntryResult = { ok: true; entries: CalendarEntry[] } | { ok: false; 
  * Problems (Chinese, each with an example): not a date, a year outside 2000–2099, a range over 31
  * days or backwards, a missing or unknown kind word, a name longer than 20 characters.
  */
-export function parseCalendarEntry(dateText: string, kindText: string | undefined, nameText?: string): EntryResult {
+export function parseCalendarEntry(
+  dateText: string,
+  kindText: string | undefined,
+  nameText?: string,
+  examples: { workday: string; holiday: string } = CALENDAR_ENTRY_EXAMPLES,
+): EntryResult {
   const dates = parseEntryDates(dateText);
   if (!dates.ok) return dates;
   const first = dates.dates[0]!;
   if (kindText === undefined || kindText.trim() === '') {
-    return { ok: false, problem: `请说明 ${first} 是「上班」还是「放假」，如：${CALENDAR_ENTRY_EXAMPLES.workday}` };
+    return { ok: false, problem: `请说明 ${first} 是「上班」还是「放假」，如：${examples.workday}` };
   }
   const kind = parseEntryKind(kindText);
-  if (!kind) return { ok: false, problem: `「${kindText}」应为「上班」或「放假」（命令行也可写 workday / holiday），如：${CALENDAR_ENTRY_EXAMPLES.holiday}` };
+  if (!kind) return { ok: false, problem: `「${kindText}」应为「上班」或「放假」（也可写 workday / holiday），如：${examples.holiday}` };
   const name = nameText === undefined ? null : cleanText(nameText).replace(/\s+/g, ' ').trim() || null;
   if (name && charCount(name) > ENTRY_NAME_MAX) return { ok: false, problem: `名称最多 ${ENTRY_NAME_MAX} 个字（现为 ${charCount(name)} 个字），如「春节」「春节调休」` };
   return { ok: true, entries: dates.dates.map((date) => ({ date, kind, name })) };

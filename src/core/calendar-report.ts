@@ -1,7 +1,7 @@
 // How the calendar is shown to people (CLI, chat, the December card): one line per day, with the
 // layer that decided it (库数据 / 法定推算 / 改革办设置 / 配置文件), and a year's coverage. Pure.
 import { DAY_SOURCE_LABELS, type DayInfo, type SpecialDay, type WorkingCalendar } from './calendar.js';
-import { weekday } from './dates.js';
+import { addDays, weekday } from './dates.js';
 import type { IsoDate } from './types.js';
 
 const WEEKDAY_CN = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
@@ -55,4 +55,41 @@ export function yearLines(calendar: WorkingCalendar, year: number): string[] {
   lines.push(days.length ? `特殊日期 ${days.length} 天（放假 ${off} 天，调休上班 ${on} 天）：` : '没有特殊日期（周一至周五上班，周末休息）');
   for (const d of days) lines.push(`  ${specialDayLine(calendar, d)}`);
   return lines;
+}
+
+export interface HolidayBlock {
+  name: string;
+  from: IsoDate;
+  to: IsoDate;
+  /** Days of the block that are estimated 补假. */
+  compensation: IsoDate[];
+  source: SpecialDay['source'];
+}
+
+/** A year's days off grouped into runs of consecutive dates with the same name (春节 02-05 … 02-10). */
+export function holidayBlocks(calendar: WorkingCalendar, year: number): HolidayBlock[] {
+  const blocks: HolidayBlock[] = [];
+  for (const d of calendar.specialDays(year)) {
+    if (d.working) continue;
+    const last = blocks[blocks.length - 1];
+    if (last && last.name === (d.name ?? '休息日') && addDays(last.to, 1) === d.date) {
+      last.to = d.date;
+    } else {
+      blocks.push({ name: d.name ?? '休息日', from: d.date, to: d.date, compensation: [], source: d.source });
+    }
+    if (d.basis === 'compensation') blocks[blocks.length - 1]!.compensation.push(d.date);
+  }
+  return blocks;
+}
+
+/** '2月5日（周五）' */
+export function shortDate(date: IsoDate): string {
+  return `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日（${weekdayName(date)}）`;
+}
+
+/** '春节：2月5日（周五）至2月10日（周三），其中 2月9日、2月10日为周末补假（估计）' */
+export function blockLine(b: HolidayBlock): string {
+  const range = b.from === b.to ? shortDate(b.from) : `${shortDate(b.from)}至${shortDate(b.to)}`;
+  const comp = b.compensation.length ? `，其中 ${b.compensation.map((d) => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`).join('、')}为周末补假（估计）` : '';
+  return `${b.name}：${range}${comp}`;
 }

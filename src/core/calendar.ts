@@ -252,12 +252,12 @@ export class WorkingCalendar {
       return (
         `${year} 年的放假安排尚未载入（${this.sourceName} ${range}）：法定节假日已按《全国年节及纪念日放假办法》推算` +
         '（元旦、春节、清明、劳动节、端午、中秋、国庆节，逢周末的补假按惯例排在假期之后），调休安排未知；' +
-        `请改革办载入国务院办公厅公布的 ${year} 年放假安排（飞书发送「日历 ${year}-MM-DD 放假|上班」，或 taizhang calendar set）。`
+        `请改革办载入国务院办公厅公布的 ${year} 年放假安排（在飞书中向机器人发送「日历 ${year}-MM-DD 放假」或「日历 ${year}-MM-DD 上班」）。`
       );
     }
     return (
       `${year} 年的法定节假日安排尚未收录（${this.sourceName} ${range}），暂按周一至周五工作日计算；` +
-      '请改革办载入当年放假安排（taizhang calendar set），或在 CALENDAR_OVERRIDES_FILE 中补充。'
+      `请改革办载入当年放假安排（在飞书中向机器人发送「日历 ${year}-MM-DD 放假」或「日历 ${year}-MM-DD 上班」）。`
     );
   }
 

@@ -16,6 +16,7 @@ import { planDigest, DIGEST_WINDOW_MS } from './plans/digest.js';
 import { planNudges } from './plans/nudges.js';
 import { planOverdue, planReminders, REMINDED_STATUSES } from './plans/reminders.js';
 import { planHalfYear, planHonourRoll, planQuarterly, planYearEnd } from './plans/reviews.js';
+import { planCalendarReminder } from './plans/calendar.js';
 import { describeSchedule, firesOn, jobPeriod } from './schedule.js';
 import { isJobName, JOB_LABELS, JOB_NAMES, loadTenantJobConfig, type JobName, type TenantJobConfig } from './settings.js';
 
@@ -57,6 +58,8 @@ export async function planJob(
       const [rows, dir] = await Promise.all([loadTallyRows(db, tenantId), loadDirectory(db, tenantId)]);
       return planYearEnd(rows, dir, ctx);
     }
+    case 'calendar':
+      return planCalendarReminder(await loadDirectory(db, tenantId), ctx);
   }
 }
 

@@ -159,8 +159,9 @@ describe('unknown year 2027 (chinese-days stops at 2026): statutory holidays com
     expect(w).toContain('2027 年的放假安排尚未载入（chinese-days 仅含至 2026 年）');
     expect(w).toContain('法定节假日已按《全国年节及纪念日放假办法》推算');
     expect(w).toContain('调休安排未知');
-    expect(w).toContain('日历 2027-MM-DD 放假|上班');
-    expect(w).toContain('taizhang calendar set');
+    expect(w).toContain('在飞书中向机器人发送「日历 2027-MM-DD 放假」或「日历 2027-MM-DD 上班」');
+    // Officials read it too (the chat's 「日历」): no command line in it.
+    expect(w).not.toContain('taizhang');
     expect(cal.coverageWarning(2100)).toContain('暂按周一至周五工作日计算');
     expect(cal.coverageWarningsFor('2026-12-01', '2027-01-31')).toHaveLength(1);
   });
