@@ -100,9 +100,9 @@ const COVERING_HOLIDAY = '春节';
 
 export class WorkingCalendar {
   /** Every date some layer says something about (final answer, highest layer applied). */
-  private readonly special = new Map<IsoDate, DayState>();
+  private readonly special: Map<IsoDate, DayState>;
   /** Years whose Spring Festival the library lists. */
-  private readonly libraryYears = new Set<number>();
+  private readonly libraryYears: ReadonlySet<number>;
   private readonly fileYears = new Set<number>();
   private readonly officeYears = new Set<number>();
   private readonly libraryMinYear: number | null;
@@ -128,29 +128,13 @@ export class WorkingCalendar {
   constructor(data: HolidayData, overrides: CalendarOverrides = {}, options: WorkingCalendarOptions = {}) {
     this.sourceName = options.sourceName ?? 'chinese-days';
     this.statutory = options.statutory ?? true;
-    for (const [date, value] of Object.entries(data.holidays)) {
-      assertDate(date, 'holiday data');
-      this.special.set(date, { working: false, name: holidayNameFromLibrary(value), source: 'library' });
-      if (holidayNameFromLibrary(value) === COVERING_HOLIDAY) this.libraryYears.add(yearOf(date));
-    }
-    // A make-up working day listed in the data wins over a holiday entry for the same date.
-    for (const [date, value] of Object.entries(data.workdays)) {
-      assertDate(date, 'holiday data');
-      this.special.set(date, { working: true, name: holidayNameFromLibrary(value), source: 'library' });
-    }
-    const years = [...this.libraryYears];
-    this.libraryMinYear = years.length ? Math.min(...years) : null;
-    this.libraryMaxYear = years.length ? Math.max(...years) : null;
-
-    // Below the library: the statutory days of the years it does not cover.
-    if (this.statutory) {
-      for (let y = STATUTORY_MIN_YEAR; y <= STATUTORY_MAX_YEAR; y++) {
-        if (this.libraryYears.has(y)) continue;
-        for (const d of estimateYear(y)) {
-          if (!this.special.has(d.date)) this.special.set(d.date, { working: false, name: d.name, source: 'statutory', basis: d.basis });
-        }
-      }
-    }
+    // The library and statutory layers depend only on the data: built once per data object and
+    // copied, so a per-tenant calendar costs about a millisecond, not a recomputation of 2000–2099.
+    const layers = baseLayers(data, this.statutory);
+    this.special = new Map(layers.special);
+    this.libraryYears = layers.libraryYears;
+    this.libraryMinYear = layers.libraryMinYear;
+    this.libraryMaxYear = layers.libraryMaxYear;
 
     this.applyOverrides(overrides, 'file', this.fileYears);
     this.applyOverrides(options.office ?? {}, 'office', this.officeYears);
@@ -392,6 +376,53 @@ export class WorkingCalendar {
     }
     throw new Error(`no working day within ${MAX_WALK_DAYS} days of ${start}; check the calendar overrides`);
   }
+}
+
+interface BaseLayers {
+  special: ReadonlyMap<IsoDate, DayState>;
+  libraryYears: ReadonlySet<number>;
+  libraryMinYear: number | null;
+  libraryMaxYear: number | null;
+}
+const baseLayersCache = new WeakMap<HolidayData, Map<boolean, BaseLayers>>();
+
+/** The library layer over the statutory one (for the years the library does not cover). */
+function baseLayers(data: HolidayData, statutory: boolean): BaseLayers {
+  let byFlag = baseLayersCache.get(data);
+  const hit = byFlag?.get(statutory);
+  if (hit) return hit;
+  const special = new Map<IsoDate, DayState>();
+  const libraryYears = new Set<number>();
+  for (const [date, value] of Object.entries(data.holidays)) {
+    assertDate(date, 'holiday data');
+    const name = holidayNameFromLibrary(value);
+    special.set(date, { working: false, name, source: 'library' });
+    if (name === COVERING_HOLIDAY) libraryYears.add(yearOf(date));
+  }
+  // A make-up working day listed in the data wins over a holiday entry for the same date.
+  for (const [date, value] of Object.entries(data.workdays)) {
+    assertDate(date, 'holiday data');
+    special.set(date, { working: true, name: holidayNameFromLibrary(value), source: 'library' });
+  }
+  // Below the library: the statutory days of the years it does not cover.
+  if (statutory) {
+    for (let y = STATUTORY_MIN_YEAR; y <= STATUTORY_MAX_YEAR; y++) {
+      if (libraryYears.has(y)) continue;
+      for (const d of estimateYear(y)) {
+        if (!special.has(d.date)) special.set(d.date, { working: false, name: d.name, source: 'statutory', basis: d.basis });
+      }
+    }
+  }
+  const years = [...libraryYears];
+  const layers: BaseLayers = {
+    special,
+    libraryYears,
+    libraryMinYear: years.length ? Math.min(...years) : null,
+    libraryMaxYear: years.length ? Math.max(...years) : null,
+  };
+  if (!byFlag) baseLayersCache.set(data, (byFlag = new Map()));
+  byFlag.set(statutory, layers);
+  return layers;
 }
 
 /** "国庆节" → "国庆节调休上班"; a name that already says it ("春节调休", "调休上班") is not doubled. */
