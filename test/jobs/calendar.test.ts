@@ -12,7 +12,7 @@ import { tickJobs, type TickOutcome } from '../../src/jobs/scheduler.js';
 import { JOB_NAMES } from '../../src/jobs/settings.js';
 import { createCalendarProvider, setCalendarDays } from '../../src/ledger/calendars.js';
 import { describeEachDatabase } from '../helpers/db.js';
-import { at, demoTenant, report, testApp } from './helpers.js';
+import { at, deliveriesByUuid, demoTenant, fakeFeishuFor, report, senderFor, testApp } from './helpers.js';
 
 const entries = (date: string, kind: string, name?: string) => {
   const r = parseCalendarEntry(date, kind, name);
@@ -93,6 +93,27 @@ describeEachDatabase('calendar in the scheduled jobs', (ctx) => {
     const known = await runJob(app, 'calendar', at('2025-12-01', '09:15'), { dryRun: true });
     expect(known.messages).toEqual([]);
     expect(known.notes).toContain('2026 年放假安排已载入（库数据），无需提醒');
+  });
+
+  it('the December card reaches the office group through the fake Feishu, which accepts it as card JSON 2.0', async () => {
+    const db = ctx();
+    const tenant = await demoTenant(db.prisma, 'december-delivery');
+    const fake = await fakeFeishuFor(db.prisma, tenant.id);
+    const { sender } = senderFor(db, fake);
+    try {
+      sender.start();
+      const app = testApp(db, tenant, new FixedClock(at('2026-12-01', '09:20')));
+      expect(ran(await tickJobs(app, { tenantIds: [tenant.id], jobs: ['calendar'], sender }))).toEqual(['calendar@2026-12-w1']);
+      await sender.waitUntilIdle(20_000);
+      const rows = await db.prisma.outboxMessage.findMany({ where: { tenantId: tenant.id, dedupeKey: { startsWith: 'calendar:' } } });
+      expect(rows.map((r) => r.status)).toEqual(['sent']);
+      expect(deliveriesByUuid(fake).get(rows[0]!.uuid)).toBe(1);
+      const sent = fake.getMessage(rows[0]!.feishuMessageId!)!;
+      expect((sent.content as { header: { title: { content: string } } }).header.title.content).toBe('请载入 2027 年放假安排');
+    } finally {
+      await sender.stop();
+      await fake.close();
+    }
   });
 
   it('the December reminder fires once per 7-day stretch, on working days only, and stops once the office loads the year', async () => {
