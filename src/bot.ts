@@ -4,7 +4,7 @@ import type { AppContext } from './app.js';
 import type { Config } from './config.js';
 import type { BotHandlers } from './chat/types.js';
 import { startFeishuRuntime, type FeishuRuntime, type FeishuRuntimeOptions } from './feishu/runtime.js';
-import { enqueueMessage, type OutboxRow } from './feishu/sender.js';
+import { enqueueMessage, type OutboxRow } from './outbox/index.js';
 import { officeRecipients } from './ledger/recipients.js';
 import { noticeCard } from './chat/cards.js';
 import { mdEscape } from './cards/render.js';

@@ -1,38 +1,48 @@
-// The chat grammar (DESIGN §3). Pure: text in, command out. Tolerates full-width punctuation and
-// digits, extra spaces, lower-case codes and codes without their prefix (resolved later against
-// the ledger). Anything not understood becomes a 'malformed' or 'unknown' command that says what
-// was understood, what is missing, and gives an example — never silence.
+// The chat grammar (DESIGN §3). Pure: text in, command out, driven by the table in verbs.ts.
+// Tolerates full-width punctuation and digits, extra spaces, lower-case codes and codes without
+// their prefix (resolved later against the ledger). Anything not understood becomes a 'malformed'
+// or 'unknown' command that says what was understood, what is missing, and gives an example —
+// never silence.
 
 import { charCount, truncate } from '../core/text.js';
+import {
+  COMMANDS, type CodeKind, type CodeOptTextKind, type CodeTextKind, type CommandSpec, type OptTextKind,
+  type ReportKind, type TextKind,
+} from './verbs.js';
 
-export type ReportVerb = 'progress' | 'problem' | 'complete' | 'urge';
+export type ReportVerb = ReportKind;
+
+/** One command type per kind in K (so Extract<…, {kind: K}> finds it); nothing while K is empty. */
+type Of<K extends string, Fields> = K extends string ? { kind: K } & Fields : never;
 
 export type ChatCommand =
-  | { kind: ReportVerb; codeText: string; text: string; percent: number | null }
+  | Of<ReportKind, { codeText: string; text: string; percent: number | null }>
   | { kind: 'myTasks' }
-  | { kind: 'ledger'; unitName: string | null }
   | { kind: 'help' }
+  | { kind: 'ledger'; unitName: string | null }
+  | Of<CodeKind, { codeText: string }>
+  | Of<CodeTextKind, { codeText: string; text: string }>
+  | Of<CodeOptTextKind, { codeText: string; text: string | null }>
+  | Of<TextKind, { text: string }>
+  | Of<OptTextKind, { text: string | null }>
   | { kind: 'malformed'; verb: string; problem: string; example: string }
   | { kind: 'unknown'; text: string };
 
-export const EXAMPLES: Record<ReportVerb, string> = {
-  progress: '进展 LY-012 完成方案起草，下步征求意见 60%',
-  problem: '问题 LY-012 用地指标不足',
-  complete: '完成 LY-012 已印发实施方案',
-  urge: '催办 LY-012 请本周内报送',
-};
+/** A command the grammar understood (not malformed or unknown). */
+export type ParsedCommand = Exclude<ChatCommand, { kind: 'malformed' } | { kind: 'unknown' }>;
 
-const VERBS: Record<string, ReportVerb> = {
-  进展: 'progress', 进度: 'progress', 汇报: 'progress', 报送: 'progress',
-  问题: 'problem', 困难: 'problem',
-  完成: 'complete', 办结: 'complete',
-  催办: 'urge',
-};
-const LABELS: Record<ReportVerb, string> = { progress: '进展', problem: '问题', complete: '完成', urge: '催办' };
+const SPECS = COMMANDS as readonly CommandSpec[];
+
+/** Example of each report verb (the help card and malformed answers show them). */
+export const EXAMPLES: Record<ReportVerb, string> = Object.fromEntries(
+  SPECS.filter((c) => c.shape === 'report').map((c) => [c.kind, c.example]),
+) as Record<ReportVerb, string>;
 
 /** A task code as typed: letters/digits joined by dashes, or a bare serial ("012"). */
 const CODE = /^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*$/;
 const MAX_TEXT = 2000;
+/** Separators people type between the verb, the code and the text. */
+const SEPARATORS = '\\s:,，、;；';
 
 /**
  * Folds what matters for parsing — full-width letters, digits, ％ ： － and spaces — and leaves
@@ -52,49 +62,77 @@ export function normaliseChatText(raw: string): string {
     .trim();
 }
 
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Every prefix word of the table, longest first, with its command. */
+const PREFIXES: { word: string; spec: CommandSpec }[] = SPECS.filter((c) => c.shape !== 'exact')
+  .flatMap((spec) => spec.words.map((word) => ({ word, spec })))
+  .sort((a, b) => b.word.length - a.word.length);
+const PREFIX_RE = new RegExp(`^(${PREFIXES.map((p) => escapeRe(p.word)).join('|')})\\s*:?\\s*(.*)$`, 's');
+
+/** Parses one message (or one line of one) into a command. Never throws. */
 export function parseChatCommand(raw: string): ChatCommand {
   const text = normaliseChatText(raw);
   if (text === '') return { kind: 'help' };
   const compact = text.replace(/\s+/g, '');
-  if (/^(帮助|help|\?|菜单|使用说明)$/i.test(compact)) return { kind: 'help' };
-  if (/^(我的任务|任务|我的事项|事项)$/.test(compact)) return { kind: 'myTasks' };
-  const ledger = /^台账(?:\s*:?\s*(.*))?$/s.exec(text);
-  if (ledger) {
-    const unit = (ledger[1] ?? '').trim();
+  for (const spec of SPECS) {
+    if (spec.shape !== 'exact') continue;
+    const hit = spec.caseInsensitive ? spec.words.some((w) => w.toLowerCase() === compact.toLowerCase()) : spec.words.includes(compact);
+    if (hit) return { kind: spec.kind } as ChatCommand;
+  }
+  const head = PREFIX_RE.exec(text);
+  if (!head) return { kind: 'unknown', text: truncate(text, 100, '') };
+  const spec = PREFIXES.find((p) => p.word === head[1])!.spec;
+  return parseArgs(spec, head[2]!);
+}
+
+function malformed(spec: CommandSpec, problem: string): ChatCommand {
+  return { kind: 'malformed', verb: spec.label, problem, example: spec.example };
+}
+
+function parseArgs(spec: CommandSpec, after: string): ChatCommand {
+  if (spec.shape === 'unit') {
+    const unit = after.trim();
     return { kind: 'ledger', unitName: unit === '' ? null : unit };
   }
+  // Separators typed before the argument ("进展，LY-012 …", "进展:: …") are not part of it.
+  const rest = after.replace(new RegExp(`^[${SEPARATORS}]+`), '').trim();
+  const what = spec.textName ?? '内容';
+  const checkLength = (body: string): string | null =>
+    charCount(body) > MAX_TEXT ? `内容过长（${charCount(body)} 字，最多 ${MAX_TEXT} 字）` : null;
 
-  const head = /^(进展|进度|汇报|报送|问题|困难|完成|办结|催办)\s*:?\s*(.*)$/s.exec(text);
-  if (!head) return { kind: 'unknown', text: truncate(text, 100, '') };
-  const verb = VERBS[head[1]!]!;
-  // Separators typed before the code ("进展，LY-012 …", "进展:: …") are not part of it.
-  const rest = head[2]!.replace(/^[\s:,，、;；]+/, '').trim();
-  const label = LABELS[verb];
-  if (rest === '') return { kind: 'malformed', verb: label, problem: '缺少事项编号和内容', example: EXAMPLES[verb] };
+  if (spec.shape === 'text' || spec.shape === 'optText') {
+    if (rest === '') return spec.shape === 'optText' ? ({ kind: spec.kind, text: null } as ChatCommand) : malformed(spec, `缺少${what}`);
+    const tooLong = checkLength(rest);
+    if (tooLong) return malformed(spec, tooLong);
+    return { kind: spec.kind, text: rest } as ChatCommand;
+  }
 
+  if (rest === '') return malformed(spec, spec.shape === 'code' ? '缺少事项编号' : '缺少事项编号和内容');
   // The code is the first token; ":" "," or a space may follow it.
   const m = /^([^\s:,，、;；]+)\s*[:,，、;；]?\s*(.*)$/s.exec(rest);
-  if (!m) return { kind: 'malformed', verb: label, problem: '缺少事项编号', example: EXAMPLES[verb] };
+  if (!m) return malformed(spec, '缺少事项编号');
   const codeText = m[1]!.replace(/^[【\[(（]|[】\])）]$/g, '');
-  if (!CODE.test(codeText)) {
-    return { kind: 'malformed', verb: label, problem: `没有识别出事项编号（「${truncate(codeText, 20)}」不像编号）`, example: EXAMPLES[verb] };
-  }
+  if (!CODE.test(codeText)) return malformed(spec, `没有识别出事项编号（「${truncate(codeText, 20)}」不像编号）`);
   let body = m[2]!.trim();
+  if (spec.shape === 'code') return { kind: spec.kind, codeText } as ChatCommand;
+
   let percent: number | null = null;
-  if (verb === 'progress') {
+  if (spec.percent) {
     // Only a percent at the end is the progress ("…提高到85%，下步…" keeps its 85% in the text).
     const pm = /(?:进度|完成度)?\s*(\d{1,3}(?:\.\d+)?)\s*%[\s,，。;；!！]*$/.exec(body);
     if (pm) {
       const value = Number(pm[1]);
-      if (value > 100) return { kind: 'malformed', verb: label, problem: `进度 ${pm[1]}% 超过了 100%`, example: EXAMPLES[verb] };
+      if (value > 100) return malformed(spec, `进度 ${pm[1]}% 超过了 100%`);
       percent = Math.round(value);
       body = (body.slice(0, pm.index) + body.slice(pm.index + pm[0].length)).replace(/[\s,，;；。]+$/, '').trim();
     }
   }
   if (body === '') {
-    const what = verb === 'urge' ? '催办要求' : verb === 'problem' ? '问题描述' : verb === 'complete' ? '完成情况' : '进展内容';
-    return { kind: 'malformed', verb: label, problem: `缺少${what}`, example: EXAMPLES[verb] };
+    if (spec.shape === 'codeOptText') return { kind: spec.kind, codeText, text: null } as ChatCommand;
+    return malformed(spec, `缺少${what}`);
   }
-  if (charCount(body) > MAX_TEXT) return { kind: 'malformed', verb: label, problem: `内容过长（${charCount(body)} 字，最多 ${MAX_TEXT} 字）`, example: EXAMPLES[verb] };
-  return { kind: verb, codeText, text: body, percent };
+  const tooLong = checkLength(body);
+  if (tooLong) return malformed(spec, tooLong);
+  if (spec.shape === 'report') return { kind: spec.kind, codeText, text: body, percent } as ChatCommand;
+  return { kind: spec.kind, codeText, text: body } as ChatCommand;
 }

@@ -53,8 +53,5 @@ export interface BotHandlers {
   onBotAdded?(event: BotAddedToChat): Promise<void>;
 }
 
-/** A message to send: Feishu msg_type plus its content object (serialised by the sender). */
-export type OutgoingContent =
-  | { msgType: 'text'; content: { text: string } }
-  | { msgType: 'interactive'; content: Record<string, unknown> }
-  | { msgType: 'image'; content: { image_key: string } };
+/** A message to send (the outbox's type, src/outbox/message.ts). */
+export type { OutgoingContent } from '../outbox/message.js';

@@ -201,7 +201,7 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
     .argument('[key]', '设置项')
     .argument('[json]', '新的值（JSON），不写则显示当前值')
     .action(async (key?: string, json?: string) => {
-      const { SETTINGS, updateSetting } = await import('../ledger/settings.js');
+      const { SETTINGS, updateSetting } = await import('../settings.js');
       const { getSetting } = await import('../db/repos/settings.js');
       await withApp(config, undefined, async (app) => {
         const tenant = await tenantOf(app);

@@ -24,7 +24,7 @@ import {
   normalizeMessage,
   type FeishuEnvelope,
 } from './normalize.js';
-import { enqueueLateCardUpdate } from './sender.js';
+import { enqueueLateCardUpdate } from '../outbox/index.js';
 
 export const SUBSCRIBED_EVENTS = [EVENT_MESSAGE_RECEIVE, EVENT_BOT_ADDED, EVENT_CARD_ACTION] as const;
 
@@ -202,7 +202,7 @@ export class EventRouter {
       .then(async (late) => {
         const response = sanitizeCardResponse(late);
         if (!response.card) return;
-        const apply = this.opts.onLateCardResponse ?? ((a, r) => enqueueLateCardUpdate(this.opts.db.prisma, a, r, log));
+        const apply = this.opts.onLateCardResponse ?? ((a, r) => enqueueLateCardUpdate(this.opts.db.prisma, a, r.card!.data, log));
         await apply(action, response);
       })
       .catch(async (err) => {

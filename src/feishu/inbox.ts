@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { BotHandlers } from '../chat/types.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Database, DbOrTx } from '../db/client.js';
-import { HeldClaims } from './claims.js';
+import { HeldClaims } from '../db/held-claims.js';
 import { isConnectionError } from '../db/connection-errors.js';
 import {
   EVENT_BOT_ADDED,
@@ -417,7 +417,8 @@ export class InboxProcessor {
         await this.finish(row, { error: errorText(err), attempts: { decrement: 1 } }, new Date(this.clock.now().getTime() + this.errorRetryMs));
         return;
       }
-      const permanent = err instanceof FeishuPayloadError || err instanceof SyntaxError;
+      // Retrying cannot help a malformed event, or one a handler marks `permanent` (e.g. no tenant_key).
+      const permanent = err instanceof FeishuPayloadError || err instanceof SyntaxError || (err as { permanent?: unknown } | null)?.permanent === true;
       const exhausted = row.attempts >= this.maxAttempts;
       if (permanent || exhausted) {
         log.error({ err: errorText(err), attempts: row.attempts }, '事件处理失败，不再重试');

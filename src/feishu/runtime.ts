@@ -4,14 +4,15 @@
 import type { Server } from 'node:http';
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
-import type { BotHandlers } from '../chat/types.js';
+import type { BotHandlers, CardAction, CardActionResponse } from '../chat/types.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createFeishuClient, getBotOpenId, isIsvClient, requestAppTicketIfMissing } from './client.js';
 import { InboxProcessor, InboxWriter, type InboxProcessorOptions } from './inbox.js';
 import { startLongConnection, type LongConnection, type WatchdogOptions } from './longconn.js';
-import { Sender, enqueueLateCardUpdate, type OutboxRow, type SenderOptions } from './sender.js';
+import { enqueueLateCardUpdate, type OutboxRow } from '../outbox/index.js';
+import { Sender, type SenderOptions } from './sender.js';
 import { createWebhookApp } from './webhook.js';
 
 export interface FeishuRuntimeOptions {
@@ -81,8 +82,8 @@ export async function startFeishuRuntime(opts: FeishuRuntimeOptions): Promise<Fe
     clock,
     onEventStored: () => processor.wake(),
     inboxWriter,
-    onLateCardResponse: async (action: Parameters<typeof enqueueLateCardUpdate>[1], response: Parameters<typeof enqueueLateCardUpdate>[2]) => {
-      await enqueueLateCardUpdate(db.prisma, action, response, log, clock);
+    onLateCardResponse: async (action: CardAction, response: CardActionResponse) => {
+      if (response.card) await enqueueLateCardUpdate(db.prisma, action, response.card.data, log, clock);
     },
     // Store app: pushed app_tickets go to this client's cache, where its token manager looks.
     ...(isIsvClient(client) ? { appTicketCache: client.cache, appId: client.appId } : {}),

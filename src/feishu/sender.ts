@@ -1,198 +1,22 @@
-// The ONE outbound path. Everything the bot says is first written to the OutboxMessage table with
-// a unique dedupeKey (job, subject, recipient, period…) — a second enqueue is a no-op — and the
-// Sender drains the table: claims rows (no two instances send the same row), respects Feishu's
-// rate limits, sends through the SDK with a deterministic `uuid` (Feishu drops a repeat of the
-// same uuid within 1 h, so a send in flight during a crash is not duplicated), backs off on
-// 429/99991400/230020/11232/11233 honouring x-ogw-ratelimit-reset, retries transient failures
-// with exponential backoff and records permanent failures (reported once via onPermanentFailure).
-import { createHash, randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
+// Feishu delivery: drains the durable outbox (src/outbox). Claims rows through the OutboxStore (no
+// two instances send the same row), respects Feishu's rate limits (ratelimit.ts / shared-ratelimit.ts),
+// sends through the SDK with a deterministic `uuid` (Feishu drops a repeat of the same uuid within
+// 1 h, so a send in flight during a crash is not duplicated), backs off on 429/99991400/230020/
+// 11232/11233 honouring x-ogw-ratelimit-reset, retries transient failures with exponential
+// back-off and records permanent failures (reported once via onPermanentFailure). What each
+// answer means is errors.ts.
+import { randomUUID } from 'node:crypto';
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
-import type { CardAction, CardActionResponse, OutgoingContent } from '../chat/types.js';
 import { systemClock, type Clock } from '../clock.js';
-import type { Database, DbOrTx } from '../db/client.js';
-import type { OutboxMessage } from '../generated/prisma-sqlite/client.js';
+import type { Database } from '../db/client.js';
+import { OutboxStore, outboxSignal, type OutboxRow, type ReceiveIdType } from '../outbox/index.js';
 import { invalidateTenantToken, isIsvClient, tenantOptions } from './client.js';
+import { classifyResponse, describeFailure, outcomeOfError, type FeishuBody, type SendOutcome } from './errors.js';
 import { SlidingWindowLimiter, type LimitSpec, type RateLimiter } from './ratelimit.js';
 import { SharedWindowLimiter } from './shared-ratelimit.js';
-import { HeldClaims } from './claims.js';
 
-export type OutboxKind = 'send' | 'reply' | 'patch' | 'card_update';
-export type ReceiveIdType = 'open_id' | 'user_id' | 'union_id' | 'email' | 'chat_id';
-export type OutboxRow = OutboxMessage;
-
-export interface EnqueueInput {
-  tenantId: number;
-  /** Unique per intended delivery, e.g. `remind:deadline:task42:ou_x:2026-11-21`. */
-  dedupeKey: string;
-  kind: OutboxKind;
-  /** Required for 'send'. */
-  receiveIdType?: ReceiveIdType;
-  /** send: the recipient; reply/patch: the message id; card_update: the callback token (c-…). */
-  receiveId: string;
-  message: OutgoingContent;
-  /** Do not send before this instant (default: now). */
-  notBefore?: Date;
-}
-
-export interface EnqueueResult {
-  created: boolean;
-  uuid: string;
-  id?: number;
-}
-
-/**
- * In-process signal: enqueueMessage() emits 'enqueued' so running Senders wake at once instead of
- * waiting for their poll interval (other instances still find the row by polling).
- */
-export const outboxSignal = new EventEmitter();
-outboxSignal.setMaxListeners(50);
-
-/** Feishu's idempotency key for a row: a deterministic ≤ 50-char hash of the dedupeKey. */
-export function outboxUuid(dedupeKey: string): string {
-  return createHash('sha256').update(dedupeKey, 'utf8').digest('hex').slice(0, 40);
-}
-
-/**
- * Adds a message to the outbox. A dedupeKey that already exists makes this a no-op
- * (INSERT … ON CONFLICT DO NOTHING: never throws on a duplicate, safe inside a transaction).
- */
-export async function enqueueMessage(db: DbOrTx, input: EnqueueInput, clock: Clock = systemClock): Promise<EnqueueResult> {
-  if (input.kind === 'send' && !input.receiveIdType) throw new Error('kind=send 需要 receiveIdType');
-  if ((input.kind === 'patch' || input.kind === 'card_update') && input.message.msgType !== 'interactive') {
-    throw new Error(`kind=${input.kind} 只能更新卡片（interactive）`);
-  }
-  if (!input.dedupeKey) throw new Error('dedupeKey 不能为空');
-  const uuid = outboxUuid(input.dedupeKey);
-  const now = clock.now();
-  const rows = await db.$queryRaw<{ id: number }[]>`
-    INSERT INTO "OutboxMessage" ("tenantId", "dedupeKey", "uuid", "kind", "receiveIdType", "receiveId", "msgType", "content",
-                                 "status", "attempts", "nextAttemptAt", "createdAt")
-    VALUES (${input.tenantId}, ${input.dedupeKey}, ${uuid}, ${input.kind}, ${input.receiveIdType ?? null}, ${input.receiveId},
-            ${input.message.msgType}, ${JSON.stringify(input.message.content)}, 'pending', 0, ${input.notBefore ?? now}, ${now})
-    ON CONFLICT DO NOTHING
-    RETURNING "id"`;
-  const id = rows[0]?.id;
-  if (id === undefined) return { created: false, uuid };
-  outboxSignal.emit('enqueued');
-  return { created: true, uuid, id: Number(id) };
-}
-
-/** A card handler finished after the callback was answered: apply its card with the callback token. */
-export async function enqueueLateCardUpdate(
-  db: DbOrTx,
-  action: CardAction,
-  response: CardActionResponse,
-  logger?: Logger,
-  clock: Clock = systemClock,
-): Promise<void> {
-  if (!response.card || !action.token) return;
-  const tenant = await db.tenant.findUnique({ where: { key: action.tenantKey }, select: { id: true } });
-  if (!tenant) {
-    logger?.warn({ tenantKey: action.tenantKey }, '未知租户，无法补发卡片更新');
-    return;
-  }
-  await enqueueMessage(
-    db,
-    {
-      tenantId: tenant.id,
-      dedupeKey: `card-late:${action.token}`,
-      kind: 'card_update',
-      receiveId: action.token,
-      message: { msgType: 'interactive', content: response.card.data },
-    },
-    clock,
-  );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Error classification
-
-/** Codes that will not succeed on retry: the row is failed and reported to the office. */
-export const PERMANENT_ERROR_CODES: Record<number, string> = {
-  230001: '请求参数有误',
-  230002: '机器人不在该群中',
-  230006: '应用未启用机器人能力',
-  230011: '消息已被撤回',
-  230013: '用户不在应用可用范围内或已离职',
-  230017: '机器人无权使用该资源',
-  230025: '消息内容超出长度限制',
-  230031: '消息发送已超过 14 天，无法更新',
-  230034: '接收者 ID 无效',
-  230053: '用户已屏蔽机器人',
-  230055: '上传的文件类型与消息类型不符',
-  230099: '卡片内容有误',
-  99991672: '应用缺少所需权限',
-};
-/** Rate-limit codes: back off (x-ogw-ratelimit-reset) and retry; never counted as a failed attempt. */
-export const RATE_LIMIT_CODES = new Set([99991400, 230020, 11232, 11233]);
-/** Token problems: drop the cached tenant_access_token and retry. */
-const TOKEN_ERROR_CODES = new Set([99991661, 99991663, 99991664, 99991665, 99991668]);
-
-export type SendOutcome =
-  | { kind: 'ok'; messageId?: string }
-  | { kind: 'rate_limited'; scope: 'app' | 'recipient'; resetMs: number; code?: number; msg: string; status?: number }
-  | { kind: 'transient'; code?: number; msg: string; status?: number; token?: boolean }
-  | { kind: 'permanent'; code?: number; msg: string; status?: number };
-
-interface FeishuBody {
-  code?: number;
-  msg?: string;
-  data?: { message_id?: string } & Record<string, unknown>;
-}
-
-export function classifyResponse(
-  status: number | undefined,
-  body: FeishuBody | undefined,
-  headers: Record<string, unknown> | undefined,
-  defaultResetMs: number,
-): SendOutcome {
-  const code = typeof body?.code === 'number' ? body.code : undefined;
-  const msg = typeof body?.msg === 'string' ? body.msg : status ? `HTTP ${status}` : '未知错误';
-  if ((status === undefined || (status >= 200 && status < 300)) && code === 0) {
-    return { kind: 'ok', ...(body?.data?.message_id ? { messageId: body.data.message_id } : {}) };
-  }
-  const base = { ...(code !== undefined ? { code } : {}), msg, ...(status !== undefined ? { status } : {}) };
-  if (status === 429 || (code !== undefined && RATE_LIMIT_CODES.has(code))) {
-    const resetHeader = Number(headers?.['x-ogw-ratelimit-reset']);
-    const resetMs = Number.isFinite(resetHeader) && resetHeader > 0 ? resetHeader * 1000 : defaultResetMs;
-    const scope = code === 230020 || code === 11233 ? 'recipient' : 'app';
-    return { kind: 'rate_limited', scope, resetMs, ...base };
-  }
-  if (code !== undefined && TOKEN_ERROR_CODES.has(code)) return { kind: 'transient', token: true, ...base };
-  if (code !== undefined && PERMANENT_ERROR_CODES[code]) return { kind: 'permanent', ...base };
-  return { kind: 'transient', ...base };
-}
-
-function outcomeOfError(err: unknown, defaultResetMs: number): SendOutcome {
-  const e = err as { response?: { status?: number; data?: unknown; headers?: Record<string, unknown> }; code?: string; message?: string };
-  if (e?.response) {
-    const data = typeof e.response.data === 'object' && e.response.data ? (e.response.data as FeishuBody) : undefined;
-    const headers = normaliseHeaders(e.response.headers);
-    const outcome = classifyResponse(e.response.status, data, headers, defaultResetMs);
-    // An HTTP error without a Feishu code: 5xx are transient, other statuses too (bounded retries).
-    if (outcome.kind === 'ok') return { kind: 'transient', msg: `HTTP ${e.response.status}`, status: e.response.status ?? 0 };
-    return outcome;
-  }
-  const message = e?.message ?? String(err);
-  if (/tenant_access_token/.test(message)) return { kind: 'transient', token: true, msg: '获取 tenant_access_token 失败' };
-  // Store app: the app_ticket → app_access_token step failed (e.g. a stale ticket); Feishu pushes a new ticket.
-  if (/app_access_token|app_ticket/.test(message)) return { kind: 'transient', token: true, msg: '获取 app_access_token 失败（app_ticket 无效或尚未收到）' };
-  return { kind: 'transient', msg: `网络错误：${e?.code ?? ''} ${message}`.trim().slice(0, 300) };
-}
-
-function normaliseHeaders(headers: unknown): Record<string, unknown> {
-  if (!headers || typeof headers !== 'object') return {};
-  const h = headers as { toJSON?: () => Record<string, unknown> };
-  const plain = typeof h.toJSON === 'function' ? h.toJSON() : (headers as Record<string, unknown>);
-  return Object.fromEntries(Object.entries(plain).map(([k, v]) => [k.toLowerCase(), v]));
-}
-
-export function describeFailure(code: number | undefined, msg: string): string {
-  const known = code !== undefined ? PERMANENT_ERROR_CODES[code] : undefined;
-  return [known, code !== undefined ? `错误码 ${code}` : undefined, msg].filter(Boolean).join('：');
-}
+export type { OutboxRow } from '../outbox/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // The sender
@@ -277,11 +101,8 @@ export class Sender {
   private readonly defaultResetMs: number;
   private readonly errorRetryMs: number;
   private readonly inflight = new Set<Promise<void>>();
-  /**
-   * Rows this instance has claimed and not yet settled, renewed by the heartbeat; `owed` is an
-   * outcome whose write failed (database gone), written before the next claim.
-   */
-  private readonly held: HeldClaims<{ data: OutboxUpdate; then?: (() => Promise<void>) | undefined }>;
+  /** Claims, leases and outcomes of the rows this instance delivers. */
+  private readonly store: OutboxStore;
   /** Rows this instance put back after a transient failure: retried at once when Feishu answers again after an outage. */
   private readonly backedOff = new Set<number>();
   /** Transient failures since the last success: several in a row mean Feishu itself is in trouble, not one message. */
@@ -306,7 +127,7 @@ export class Sender {
       : new SlidingWindowLimiter(opts.monotonicNow);
     this.concurrency = opts.concurrency ?? 10;
     this.lockMs = opts.lockMs ?? 15_000;
-    this.held = new HeldClaims(this.lockMs, (ids) => this.renew(ids));
+    this.store = new OutboxStore({ db: opts.db, clock: this.clock, logger: opts.logger, holder: this.instanceId, lockMs: this.lockMs });
     this.pollIntervalMs = opts.pollIntervalMs ?? 1_000;
     this.maxAttempts = opts.maxAttempts ?? 12;
     this.retryBaseMs = opts.retryBaseMs ?? 1_000;
@@ -341,8 +162,8 @@ export class Sender {
     this.wakeSleeper?.();
     await this.loopDone;
     await Promise.all([...this.inflight]);
-    await this.flushOwed().catch(() => undefined);
-    this.held.stop();
+    await this.store.flushOwed().catch(() => undefined);
+    this.store.stop();
     await this.limiter.close();
   }
 
@@ -353,7 +174,7 @@ export class Sender {
   async waitUntilIdle(timeoutMs = 30_000): Promise<void> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      const busy = await this.db.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } });
+      const busy = await this.store.busyCount();
       if (busy === 0 && this.inflight.size === 0) return;
       if (performance.now() > deadline) throw new Error(`发件箱在 ${timeoutMs} ms 内未清空（剩余 ${busy} 条）`);
       await sleep(20);
@@ -367,7 +188,7 @@ export class Sender {
       const free = this.concurrency - this.inflight.size;
       if (free > 0) {
         try {
-          const rows = await this.claim(free);
+          const rows = await this.store.claim(free);
           claimed = rows.length;
           for (const row of rows) this.track(this.deliver(row).catch((err) => this.giveBack(row, err)));
         } catch (err) {
@@ -400,102 +221,11 @@ export class Sender {
     this.inflight.add(tracked);
   }
 
-  private async claim(max: number): Promise<OutboxRow[]> {
-    // Outcomes not yet written (the database went away) first; while it is away, claim nothing.
-    await this.flushOwed();
-    const prisma = this.db.prisma;
-    const now = this.clock.now();
-    const until = new Date(now.getTime() + this.lockMs);
-    if (this.db.provider === 'postgresql') {
-      const ids = await prisma.$queryRaw<{ id: number }[]>`
-        UPDATE "OutboxMessage"
-        SET "status" = 'sending', "lockedBy" = ${this.instanceId}, "lockedUntil" = ${until}, "attempts" = "attempts" + 1
-        WHERE "id" IN (
-          SELECT "id" FROM "OutboxMessage"
-          WHERE ("status" = 'pending' AND "nextAttemptAt" <= ${now})
-             OR ("status" = 'sending' AND "lockedUntil" < ${now})
-          ORDER BY "id" LIMIT ${max}
-          FOR UPDATE SKIP LOCKED)
-        RETURNING "id"`;
-      if (ids.length === 0) return [];
-      return this.hold(await prisma.outboxMessage.findMany({ where: { id: { in: ids.map((r) => Number(r.id)) } }, orderBy: { id: 'asc' } }));
-    }
-    const candidates = await prisma.outboxMessage.findMany({
-      where: {
-        OR: [
-          { status: 'pending', nextAttemptAt: { lte: now } },
-          { status: 'sending', lockedUntil: { lt: now } },
-        ],
-      },
-      orderBy: { id: 'asc' },
-      take: max,
-      select: { id: true, status: true, attempts: true },
-    });
-    const claimed: OutboxRow[] = [];
-    for (const c of candidates) {
-      const res = await prisma.outboxMessage.updateMany({
-        where: { id: c.id, status: c.status, attempts: c.attempts },
-        data: { status: 'sending', lockedBy: this.instanceId, lockedUntil: until, attempts: { increment: 1 } },
-      });
-      if (res.count === 1) {
-        const row = await prisma.outboxMessage.findUnique({ where: { id: c.id } });
-        if (row) claimed.push(row);
-      }
-    }
-    return this.hold(claimed);
-  }
-
-  /** Marks claimed rows as ours (heartbeat). A row already in flight here (its lease ran out while the heartbeat could not reach the database) is not sent twice. */
-  private hold(rows: OutboxRow[]): OutboxRow[] {
-    const fresh = rows.filter((r) => !this.held.has(r.id));
-    for (const r of fresh) this.held.hold(r.id);
-    return fresh;
-  }
-
-  /** The heartbeat: extends the claim on rows this instance still has in hand. */
-  private async renew(ids: number[]): Promise<void> {
-    try {
-      await this.db.prisma.outboxMessage.updateMany({
-        where: { id: { in: ids }, lockedBy: this.instanceId, status: 'sending' },
-        data: { lockedUntil: new Date(this.clock.now().getTime() + this.lockMs) },
-      });
-    } catch (err) {
-      this.logger.warn({ err: errText(err) }, '发件箱续期失败（数据库不可用？）');
-    }
-  }
-
-  /**
-   * Writes a row's outcome (only while the row is still ours). When the database does not answer,
-   * the outcome is kept and written before the next claim, so a message that went out is recorded
-   * as sent instead of waiting for its lease and being sent again.
-   */
-  private async record(row: OutboxRow, data: OutboxUpdate, then?: () => Promise<void>): Promise<void> {
-    let count: number;
-    try {
-      ({ count } = await this.db.prisma.outboxMessage.updateMany({ where: { id: row.id, lockedBy: this.instanceId, status: 'sending' }, data }));
-    } catch (err) {
-      this.held.owe(row.id, { data, then });
-      this.logger.warn({ outboxId: row.id, err: errText(err) }, '发送结果暂未能写入数据库，稍后补写');
-      return;
-    }
-    this.held.settle(row.id);
-    if (count === 1 && then) await then();
-  }
-
-  private async flushOwed(): Promise<void> {
-    for (const [id, owed] of this.held.entries()) {
-      if (!owed) continue;
-      const { count } = await this.db.prisma.outboxMessage.updateMany({ where: { id, lockedBy: this.instanceId, status: 'sending' }, data: owed.data });
-      this.held.settle(id);
-      if (count === 1 && owed.then) await owed.then().catch((err) => this.logger.error({ err: errText(err) }, '发送后续处理出错'));
-    }
-  }
-
   /** Not sent (e.g. the database did not answer before the call): back in the queue at once, not an attempt. */
   private async giveBack(row: OutboxRow, err: unknown): Promise<void> {
-    if (!this.held.has(row.id) || this.held.owedFor(row.id)) throw err;
+    if (!this.store.holds(row.id) || this.store.owes(row.id)) throw err;
     this.logger.warn({ outboxId: row.id, err: errText(err) }, '发送前出错，消息放回队列');
-    await this.record(row, {
+    await this.store.record(row, {
       status: 'pending',
       attempts: { decrement: 1 },
       nextAttemptAt: new Date(this.clock.now().getTime() + this.errorRetryMs),
@@ -510,10 +240,7 @@ export class Sender {
     const ids = [...this.backedOff];
     this.backedOff.clear();
     try {
-      const { count } = await this.db.prisma.outboxMessage.updateMany({
-        where: { id: { in: ids }, status: 'pending', lockedBy: null },
-        data: { nextAttemptAt: this.clock.now() },
-      });
+      const count = await this.store.makeDueNow(ids);
       if (count > 0) {
         this.logger.info({ count }, '飞书恢复响应，退避中的消息立即重试');
         this.wake();
@@ -590,7 +317,7 @@ export class Sender {
         if (this.transientStreak >= 3) void this.retryBackedOffNow();
         this.transientStreak = 0;
         const onSent = this.opts.onSent;
-        await this.record(
+        await this.store.record(
           row,
           {
             status: 'sent',
@@ -611,7 +338,7 @@ export class Sender {
         if (key) this.limiter.pause(key, outcome.resetMs);
         if (outcome.scope === 'app') this.limiter.pause(`api:${row.kind}:m`, outcome.resetMs);
         log.warn({ code: outcome.code, status: outcome.status, resetMs: outcome.resetMs, scope: outcome.scope }, '飞书限流，稍后重试');
-        await this.record(row, {
+        await this.store.record(row, {
           status: 'pending',
           // A rate-limited try is not a failed attempt.
           attempts: { decrement: 1 },
@@ -638,7 +365,7 @@ export class Sender {
         this.transientStreak += 1;
         if (this.backedOff.size > 10_000) this.backedOff.clear();
         this.backedOff.add(row.id);
-        await this.record(row, {
+        await this.store.record(row, {
           status: 'pending',
           nextAttemptAt: new Date(now.getTime() + delay),
           lockedBy: null,
@@ -659,7 +386,7 @@ export class Sender {
     const error = describeFailure(code, msg);
     log.error({ code, error }, '消息发送失败，不再重试');
     const onPermanentFailure = this.opts.onPermanentFailure;
-    await this.record(
+    await this.store.record(
       row,
       { status: 'failed', errorCode: code ?? null, error, lockedBy: null, lockedUntil: null },
       onPermanentFailure
@@ -735,8 +462,6 @@ export class Sender {
     return classifyResponse(undefined, res, undefined, this.defaultResetMs);
   }
 }
-
-type OutboxUpdate = Parameters<Database['prisma']['outboxMessage']['updateMany']>[0]['data'];
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

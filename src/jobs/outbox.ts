@@ -6,7 +6,7 @@
 // manual run for a moment already handled queues nothing new.
 import type { Clock } from '../clock.js';
 import type { Database, DbOrTx } from '../db/client.js';
-import { enqueueMessage } from '../feishu/sender.js';
+import { enqueueMessage } from '../outbox/index.js';
 import type { JobPlan } from './plan.js';
 import type { JobName } from './settings.js';
 

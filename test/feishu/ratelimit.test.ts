@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SlidingWindowLimiter } from '../../src/feishu/ratelimit.js';
-import { classifyResponse } from '../../src/feishu/sender.js';
+import { classifyResponse } from '../../src/feishu/errors.js';
 import { sleep } from './helpers.js';
 
 describe('SlidingWindowLimiter', () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BotHandlers, ChatMessage } from '../../src/chat/types.js';
 import { loadConfig } from '../../src/config.js';
 import { startFeishuRuntime } from '../../src/feishu/runtime.js';
-import { enqueueMessage, type OutboxRow } from '../../src/feishu/sender.js';
+import { enqueueMessage, type OutboxRow } from '../../src/outbox/index.js';
 import { FakeFeishu } from '../../src/sandbox/fake-feishu.js';
 import { describeEachDatabase } from '../helpers/db.js';
 import { silentLogger, waitFor } from './helpers.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HeldClaims } from '../../src/feishu/claims.js';
+import { HeldClaims } from '../../src/db/held-claims.js';
 
 describe('HeldClaims', () => {
   afterEach(() => {

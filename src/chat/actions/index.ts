@@ -1,0 +1,17 @@
+// Every card button's handler, by the `a` in its callback value ({"a":"sign","t":42}).
+import type { ActionSpec } from '../context.js';
+import { disputeAction, resolveAction, signAction } from './dispatch.js';
+import { extensionAction } from './extension.js';
+import { progressFormAction, submitProgressAction } from './progress.js';
+import { approveAction, rejectAction } from './review.js';
+
+export const CARD_ACTIONS: Record<string, ActionSpec> = {
+  sign: signAction,
+  dispute: disputeAction,
+  resolve: resolveAction,
+  approve: approveAction,
+  reject: rejectAction,
+  extension: extensionAction,
+  progress_form: progressFormAction,
+  submit_progress: submitProgressAction,
+};

@@ -1,0 +1,44 @@
+// The 销号审核 card's buttons (office only): 同意销号 closes the task out, 退回 (with a reason)
+// sends it back to 推进中. The lead unit's liaison and head are told either way.
+import { shanghaiDate } from '../../core/dates.js';
+import { onTimeJudge } from '../../core/stats.js';
+import { transitionTask, type TaskRecord } from '../../ledger/actions.js';
+import { unitPeople } from '../../ledger/recipients.js';
+import { mdEscape } from '../../cards/render.js';
+import { doneLine, noticeCard, reviewCard } from '../cards.js';
+import { refused, warn, type ActionContext, type ActionSpec } from '../context.js';
+import type { CardActionResponse } from '../types.js';
+import { card, sendTo } from '../say.js';
+import { reasonSchema } from './forms.js';
+
+async function review(ctx: ActionContext, task: TaskRecord, verdict: 'approve' | 'reject'): Promise<CardActionResponse> {
+  const { db, app, tenant, actor, action } = ctx;
+  let reason: string | undefined;
+  if (verdict === 'reject') {
+    const r = reasonSchema.safeParse(action.formValue ?? {});
+    if (!r.success) return warn(r.error.issues[0]!.message);
+    reason = r.data.reason;
+  }
+  const completion = await db.progressReport.findFirst({ where: { taskId: task.id, kind: '完成' }, orderBy: { id: 'desc' }, include: { reporter: true } });
+  const info = {
+    text: completion?.text ?? '—', reporter: completion?.reporter?.name ?? '—',
+    completedOn: completion ? shanghaiDate(completion.reportedAt) : '—',
+    onTime: onTimeJudge(ctx.calendar)({ deadline: task.deadline, completedOn: completion ? shanghaiDate(completion.reportedAt) : null, closedOn: null }),
+  };
+  const verb = verdict === 'approve' ? '同意销号' : '退回';
+  const out = await transitionTask(db, app.clock, actor, task, verb, reason ? { reason } : {}, async (tx, r) => {
+    const to = await unitPeople(tx, tenant.id, task.leadUnitId, ['LIAISON', 'UNIT_HEAD']);
+    await sendTo(tx, tenant.id, to, `${verdict}:${task.id}:${r.at.getTime()}`, card(noticeCard(
+      verdict === 'approve' ? `已销号：${task.code}` : `销号被退回：${task.code}`,
+      `**${mdEscape(task.title)}**\n${verdict === 'approve' ? '改革办已审核同意销号。' : `改革办退回了完成申请，请补充后重新报送。\n理由：${mdEscape(reason ?? '')}`}`,
+      verdict === 'approve' ? 'green' : 'orange')));
+  });
+  if (!out.ok) {
+    if (out.already) return { toast: { type: 'info', content: `该事项当前为「${task.status}」，无需重复审核` }, card: { type: 'raw', data: reviewCard(task, info, `已处理 · 当前状态：${task.status}`) } };
+    return refused(out);
+  }
+  return { toast: { type: 'success', content: verb === '同意销号' ? '已销号' : '已退回' }, card: { type: 'raw', data: reviewCard(out.task, info, doneLine(verb === '同意销号' ? '已同意销号' : '已退回', actor.name, out.at, reason)) } };
+}
+
+export const approveAction: ActionSpec = { needsTask: true, handle: (ctx, task) => review(ctx, task, 'approve') };
+export const rejectAction: ActionSpec = { needsTask: true, handle: (ctx, task) => review(ctx, task, 'reject') };

@@ -1,0 +1,17 @@
+// Every text command's handler, by the kind the grammar (parse.ts, verbs.ts) gives it. The type
+// makes a kind without a handler a compile error.
+import type { ParsedCommand } from '../parse.js';
+import type { MessageContext } from '../context.js';
+import { helpCommand, ledgerCommand, myTasksCommand } from './queries.js';
+import { reportCommand } from './report.js';
+import { urgeCommand } from './urge.js';
+
+export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<void> } = {
+  help: helpCommand,
+  myTasks: myTasksCommand,
+  ledger: ledgerCommand,
+  progress: reportCommand,
+  problem: reportCommand,
+  complete: reportCommand,
+  urge: urgeCommand,
+};

@@ -1,0 +1,57 @@
+// What a chat handler gets: who is asking, in which tenant, on which business day — never which
+// transport delivered the input (src/chat/types.ts holds the transport-agnostic input shapes).
+import { z } from 'zod';
+import type { AppContext } from '../app.js';
+import type { Db, DbOrTx } from '../db/client.js';
+import type { TenantRef } from '../db/repos/tenants.js';
+import type { IsoDate } from '../core/types.js';
+import type { WorkingCalendar } from '../core/calendar.js';
+import { TASK_STATUSES } from '../core/types.js';
+import type { LedgerActor, TaskRecord } from '../ledger/actions.js';
+import type { OutgoingContent } from '../outbox/index.js';
+import type { ParsedCommand } from './parse.js';
+import type { CardAction, CardActionResponse, ChatMessage } from './types.js';
+
+export interface ChatContext {
+  app: AppContext;
+  /** app.db.prisma */
+  db: Db;
+  tenant: TenantRef;
+  actor: LedgerActor;
+  /** Business date of the input ('YYYY-MM-DD', Asia/Shanghai, from the app's clock). */
+  today: IsoDate;
+  /** The tenant's working-day calendar (the office's 调休 entries included), read before any transaction. */
+  calendar: WorkingCalendar;
+}
+
+export interface MessageContext extends ChatContext {
+  msg: ChatMessage;
+  /** Replies to the message (once per message, whatever the handler retries). */
+  reply(content: OutgoingContent, tx?: DbOrTx): Promise<unknown>;
+}
+
+/** A text command's handler. Permissions are checked by the ledger actions it calls. */
+export type CommandHandler<K extends ParsedCommand['kind']> = (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<void>;
+
+const MAX_ID = 2_147_483_647; // ids are 32-bit integers in both databases
+
+/** Card button values. Never trusted beyond their shape: identity and role are re-checked. */
+export const cardValueSchema = z.object({
+  a: z.string().min(1).max(40),
+  t: z.coerce.number().int().positive().max(MAX_ID).optional(),
+  to: z.enum(TASK_STATUSES).optional(),
+});
+export type CardValue = z.infer<typeof cardValueSchema>;
+
+export interface ActionContext extends ChatContext {
+  action: CardAction;
+  value: CardValue;
+}
+
+/** A card button's handler: answers the callback (toast and/or the card that replaces the clicked one). */
+export type ActionSpec =
+  | { needsTask: true; handle(ctx: ActionContext, task: TaskRecord): Promise<CardActionResponse> }
+  | { needsTask: false; handle(ctx: ActionContext): Promise<CardActionResponse> };
+
+export const refused = (o: { reason: string }): CardActionResponse => ({ toast: { type: 'error', content: o.reason } });
+export const warn = (content: string): CardActionResponse => ({ toast: { type: 'warning', content } });

@@ -1,0 +1,77 @@
+// Writing to the durable outbox. Everything the bot says is first written to the OutboxMessage
+// table with a unique dedupeKey (job, subject, recipient, period…) — a second enqueue is a no-op —
+// usually in the same transaction as the change that caused it; the Feishu sender drains the table.
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../clock.js';
+import type { DbOrTx } from '../db/client.js';
+import type { EnqueueInput, EnqueueResult } from './message.js';
+
+/**
+ * In-process signal: enqueueMessage() emits 'enqueued' so running senders wake at once instead of
+ * waiting for their poll interval (other instances still find the row by polling).
+ */
+export const outboxSignal = new EventEmitter();
+outboxSignal.setMaxListeners(50);
+
+/** Feishu's idempotency key for a row: a deterministic ≤ 50-char hash of the dedupeKey. */
+export function outboxUuid(dedupeKey: string): string {
+  return createHash('sha256').update(dedupeKey, 'utf8').digest('hex').slice(0, 40);
+}
+
+/**
+ * Adds a message to the outbox. A dedupeKey that already exists makes this a no-op
+ * (INSERT … ON CONFLICT DO NOTHING: never throws on a duplicate, safe inside a transaction).
+ * Throws Error for an impossible input (send without receiveIdType, patch of a non-card, empty key).
+ */
+export async function enqueueMessage(db: DbOrTx, input: EnqueueInput, clock: Clock = systemClock): Promise<EnqueueResult> {
+  if (input.kind === 'send' && !input.receiveIdType) throw new Error('kind=send 需要 receiveIdType');
+  if ((input.kind === 'patch' || input.kind === 'card_update') && input.message.msgType !== 'interactive') {
+    throw new Error(`kind=${input.kind} 只能更新卡片（interactive）`);
+  }
+  if (!input.dedupeKey) throw new Error('dedupeKey 不能为空');
+  const uuid = outboxUuid(input.dedupeKey);
+  const now = clock.now();
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    INSERT INTO "OutboxMessage" ("tenantId", "dedupeKey", "uuid", "kind", "receiveIdType", "receiveId", "msgType", "content",
+                                 "status", "attempts", "nextAttemptAt", "createdAt")
+    VALUES (${input.tenantId}, ${input.dedupeKey}, ${uuid}, ${input.kind}, ${input.receiveIdType ?? null}, ${input.receiveId},
+            ${input.message.msgType}, ${JSON.stringify(input.message.content)}, 'pending', 0, ${input.notBefore ?? now}, ${now})
+    ON CONFLICT DO NOTHING
+    RETURNING "id"`;
+  const id = rows[0]?.id;
+  if (id === undefined) return { created: false, uuid };
+  outboxSignal.emit('enqueued');
+  return { created: true, uuid, id: Number(id) };
+}
+
+/**
+ * A clicked card whose handler finished after the callback was answered: queue its new content as
+ * a delayed card update with the callback token (valid 30 min, two uses). Unknown tenant: logged, nothing queued.
+ */
+export async function enqueueLateCardUpdate(
+  db: DbOrTx,
+  clicked: { tenantKey: string; token: string },
+  card: Record<string, unknown>,
+  logger?: Logger,
+  clock: Clock = systemClock,
+): Promise<void> {
+  if (!clicked.token) return;
+  const tenant = await db.tenant.findUnique({ where: { key: clicked.tenantKey }, select: { id: true } });
+  if (!tenant) {
+    logger?.warn({ tenantKey: clicked.tenantKey }, '未知租户，无法补发卡片更新');
+    return;
+  }
+  await enqueueMessage(
+    db,
+    {
+      tenantId: tenant.id,
+      dedupeKey: `card-late:${clicked.token}`,
+      kind: 'card_update',
+      receiveId: clicked.token,
+      message: { msgType: 'interactive', content: card },
+    },
+    clock,
+  );
+}
