@@ -118,13 +118,22 @@ export function parseCalendarEntry(
 ): EntryResult {
   const dates = parseEntryDates(dateText);
   if (!dates.ok) return dates;
-  const first = dates.dates[0]!;
+  return entriesFor(dates.dates, kindText, nameText, examples);
+}
+
+/** The entries for dates already read (parseEntryDates): the kind word and the name checked as in parseCalendarEntry. */
+export function entriesFor(
+  dates: readonly IsoDate[],
+  kindText: string | undefined,
+  nameText?: string,
+  examples: { workday: string; holiday: string } = CALENDAR_ENTRY_EXAMPLES,
+): EntryResult {
   if (kindText === undefined || kindText.trim() === '') {
-    return { ok: false, problem: `请说明 ${first} 是「上班」还是「放假」，如：${examples.workday}` };
+    return { ok: false, problem: `请说明 ${dates[0]} 是「上班」还是「放假」，如：${examples.workday}` };
   }
   const kind = parseEntryKind(kindText);
   if (!kind) return { ok: false, problem: `「${kindText}」应为「上班」或「放假」（也可写 workday / holiday），如：${examples.holiday}` };
   const name = nameText === undefined ? null : cleanText(nameText).replace(/\s+/g, ' ').trim() || null;
   if (name && charCount(name) > ENTRY_NAME_MAX) return { ok: false, problem: `名称最多 ${ENTRY_NAME_MAX} 个字（现为 ${charCount(name)} 个字），如「春节」「春节调休」` };
-  return { ok: true, entries: dates.dates.map((date) => ({ date, kind, name })) };
+  return { ok: true, entries: dates.map((date) => ({ date, kind, name })) };
 }
