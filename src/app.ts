@@ -8,7 +8,7 @@ import { createLogger, type Logger } from './log.js';
 import type { CalendarOverrides } from './core/calendar.js';
 import { readCalendarOverridesFile } from './core/calendar-data.js';
 import { shanghaiDate } from './core/dates.js';
-import { createCalendarProvider, type CalendarProvider } from './ledger/calendars.js';
+import { createCalendarProvider, noticeBaseCalendarChange, type CalendarProvider } from './ledger/calendars.js';
 
 export interface AppContext {
   config: Config;
@@ -41,7 +41,11 @@ export async function openApp(config: Config, opts: { clock?: Clock; logger?: Lo
   // have loaded it.
   const year = Number(shanghaiDate(clock.now()).slice(0, 4));
   const warnings = new Map<string, { year: number; tenants: string[] }>();
-  for (const tenant of await db.prisma.tenant.findMany({ select: { id: true, key: true }, orderBy: { id: 'asc' } })) {
+  const tenants = await db.prisma.tenant.findMany({ select: { id: true, key: true }, orderBy: { id: 'asc' } });
+  // A new holiday library, an edited overrides file: colours stored with the old calendar are cleared.
+  const cleared = await noticeBaseCalendarChange(db.prisma, calendars, tenants.map((t) => t.id));
+  if (cleared.length) logger.info({ tenants: cleared.length }, '工作日历（库数据、法定推算或配置文件）有变化，已清除督办颜色缓存，将按新日历重新计算');
+  for (const tenant of tenants) {
     const calendar = await calendars.calendarFor(tenant.id);
     for (const y of [year, year + 1]) {
       const warning = calendar.coverageWarning(y);

@@ -196,6 +196,13 @@ export class WorkingCalendar {
     return { date, working: true, kind: 'workday', name: state.name, label: '工作日', ...from };
   }
 
+  /** Every special day of every year, by date (for a fingerprint of the calendar). */
+  allSpecialDays(): SpecialDay[] {
+    const out: SpecialDay[] = [];
+    for (const [date, s] of this.special) out.push({ date, working: s.working, name: s.name, source: s.source, ...(s.basis ? { basis: s.basis } : {}) });
+    return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  }
+
   /** Every special day of a year (holidays, make-up working days, named working days), by date. */
   specialDays(year: number): SpecialDay[] {
     const prefix = `${pad(year, 4)}-`;

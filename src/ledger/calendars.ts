@@ -16,8 +16,9 @@ import type { CalendarEntry } from '../core/calendar-entry.js';
 import type { IsoDate } from '../core/types.js';
 import type { Db, DbOrTx } from '../db/client.js';
 import { recordAudit } from '../db/repos/audit.js';
+import { createHash } from 'node:crypto';
 import {
-  bumpCalendarRevision, calendarRevision, deleteCalendarDay, findCalendarDay, listCalendarDays, toOverrides, upsertCalendarDay, type CalendarDayRow,
+  bumpCalendarRevision, calendarBaseHash, calendarRevision, recordCalendarBaseHash, deleteCalendarDay, findCalendarDay, listCalendarDays, toOverrides, upsertCalendarDay, type CalendarDayRow,
 } from '../db/repos/calendar.js';
 import { invalidateLevels } from './levels.js';
 
@@ -51,6 +52,30 @@ export function createCalendarProvider(db: Db, fileOverrides: CalendarOverrides 
       else cache.delete(tenantId);
     },
   };
+}
+
+/** A fingerprint of the base calendar (library + statutory computation + file): every special day. */
+export function baseFingerprint(calendars: CalendarProvider): string {
+  return createHash('sha256').update(JSON.stringify(calendars.base.allSpecialDays())).digest('hex').slice(0, 32);
+}
+
+/**
+ * At start: when what lies under a tenant's entries changed since the last start (a new chinese-days
+ * with next year's schedule, an edited CALENDAR_OVERRIDES_FILE, new statutory rules), the colours
+ * stored for today were computed with the old calendar — clear them. Returns the tenants cleared.
+ */
+export async function noticeBaseCalendarChange(db: Db, calendars: CalendarProvider, tenantIds: readonly number[]): Promise<number[]> {
+  const fingerprint = baseFingerprint(calendars);
+  const cleared: number[] = [];
+  for (const tenantId of tenantIds) {
+    if ((await calendarBaseHash(db, tenantId)) === fingerprint) continue;
+    await db.$transaction(async (tx) => {
+      await invalidateLevels(tx, tenantId);
+      await recordCalendarBaseHash(tx, tenantId, fingerprint);
+    });
+    cleared.push(tenantId);
+  }
+  return cleared;
 }
 
 export interface CalendarChange {

@@ -6,7 +6,7 @@ import { listAudit } from '../../src/db/repos/audit.js';
 import { calendarRevision, listCalendarDays } from '../../src/db/repos/calendar.js';
 import { ensureTenant } from '../../src/db/repos/tenants.js';
 import { parseCalendarEntry } from '../../src/core/calendar-entry.js';
-import { createCalendarProvider, setCalendarDays, unsetCalendarDays } from '../../src/ledger/calendars.js';
+import { createCalendarProvider, noticeBaseCalendarChange, setCalendarDays, unsetCalendarDays } from '../../src/ledger/calendars.js';
 import { refreshLevels } from '../../src/ledger/levels.js';
 import { describeEachDatabase } from '../helpers/db.js';
 import { demoTenant } from '../jobs/helpers.js';
@@ -102,6 +102,29 @@ describeEachDatabase('office calendar entries', (ctx) => {
     await refreshLevels(db, tenant.id, { today: '2027-01-04', calendar: await calendars.calendarFor(tenant.id) });
     await setCalendarDays(db, calendars, tenant.id, entries('2027-01-02', '上班', '元旦调休'), 'cli');
     expect(await db.task.count({ where: { tenantId: tenant.id, levelOn: null } })).toBe(0);
+  });
+
+  it('at start, a changed base calendar (new library data, an edited file) clears stored colours once', async () => {
+    const db = ctx().prisma;
+    const tenant = await demoTenant(db, 'cal-base');
+    const refresh = async (calendars: ReturnType<typeof createCalendarProvider>) =>
+      refreshLevels(db, tenant.id, { today: '2026-12-28', calendar: await calendars.calendarFor(tenant.id) });
+    const stale = () => db.task.count({ where: { tenantId: tenant.id, levelOn: null } });
+    const plain = createCalendarProvider(db);
+    // First start with this code: nothing recorded yet, so the colours are recomputed.
+    await refresh(plain);
+    expect(await noticeBaseCalendarChange(db, plain, [tenant.id])).toEqual([tenant.id]);
+    expect(await stale()).toBeGreaterThan(0);
+    await refresh(plain);
+    // A restart with the same calendar keeps them.
+    expect(await noticeBaseCalendarChange(db, createCalendarProvider(db), [tenant.id])).toEqual([]);
+    expect(await stale()).toBe(0);
+    // The operator adds a day to the file: cleared again; the office's revision is untouched.
+    const withFile = createCalendarProvider(db, { '2026-12-31': 'holiday' });
+    expect(await noticeBaseCalendarChange(db, withFile, [tenant.id])).toEqual([tenant.id]);
+    expect(await stale()).toBeGreaterThan(0);
+    expect(await calendarRevision(db, tenant.id)).toBe(0);
+    expect(await withFile.calendarFor(tenant.id)).toBe(withFile.base);
   });
 
   it('overdue working days follow the office\'s entry: a task due 12-31 is 1 working day late on 01-04, 2 with a make-up Saturday', async () => {

@@ -50,6 +50,16 @@ export async function calendarRevision(db: DbOrTx, tenantId: number): Promise<nu
   return r?.revision ?? 0;
 }
 
+/** The fingerprint of the calendar under the office's entries at the last start ('' when never recorded). */
+export async function calendarBaseHash(db: DbOrTx, tenantId: number): Promise<string> {
+  const r = await db.calendarRevision.findUnique({ where: { tenantId }, select: { baseHash: true } });
+  return r?.baseHash ?? '';
+}
+
+export async function recordCalendarBaseHash(db: DbOrTx, tenantId: number, baseHash: string): Promise<void> {
+  await db.calendarRevision.upsert({ where: { tenantId }, create: { tenantId, revision: 0, baseHash }, update: { baseHash } });
+}
+
 /** Raises the revision by one (call in the transaction of the change). */
 export async function bumpCalendarRevision(db: DbOrTx, tenantId: number): Promise<number> {
   const r = await db.calendarRevision.upsert({ where: { tenantId }, create: { tenantId, revision: 1 }, update: { revision: { increment: 1 } }, select: { revision: true } });

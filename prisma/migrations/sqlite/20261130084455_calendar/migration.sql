@@ -14,6 +14,7 @@ CREATE TABLE "CalendarDay" (
 CREATE TABLE "CalendarRevision" (
     "tenantId" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "revision" INTEGER NOT NULL DEFAULT 0,
+    "baseHash" TEXT NOT NULL DEFAULT '',
     "updatedAt" DATETIME NOT NULL
 );
 

@@ -14,6 +14,7 @@ CREATE TABLE "CalendarDay" (
 CREATE TABLE "CalendarRevision" (
     "tenantId" INTEGER NOT NULL,
     "revision" INTEGER NOT NULL DEFAULT 0,
+    "baseHash" TEXT NOT NULL DEFAULT '',
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "CalendarRevision_pkey" PRIMARY KEY ("tenantId")
