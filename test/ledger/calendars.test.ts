@@ -9,6 +9,10 @@ import { parseCalendarEntry } from '../../src/core/calendar-entry.js';
 import { createCalendarProvider, noticeBaseCalendarChange, setCalendarDays, unsetCalendarDays } from '../../src/ledger/calendars.js';
 import { refreshLevels } from '../../src/ledger/levels.js';
 import { describeEachDatabase } from '../helpers/db.js';
+import { openApp } from '../../src/app.js';
+import { FixedClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
 import { demoTenant } from '../jobs/helpers.js';
 
 const entries = (date: string, kind: string, name?: string) => {
@@ -136,5 +140,26 @@ describeEachDatabase('office calendar entries', (ctx) => {
     expect(computeSupervision(snapshot, '2027-01-04', await calendars.calendarFor(tenant.id)).overdueWorkingDays).toBe(1);
     await setCalendarDays(db, calendars, tenant.id, entries('2027-01-02', '上班'), 'cli');
     expect(computeSupervision(snapshot, '2027-01-04', await calendars.calendarFor(tenant.id)).overdueWorkingDays).toBe(2);
+  });
+});
+
+describeEachDatabase('start-up warning', (ctx) => {
+  it('the bot says at start, in Chinese, which tenants run this year or next on the computed holidays', async () => {
+    const lines: { msg: string; year?: number; tenants?: string[] }[] = [];
+    const logger = createLogger('info', { write: (s: string) => void lines.push(JSON.parse(s) as (typeof lines)[number]) });
+    const config = loadConfig({ DATABASE_URL: ctx().target.url, DEFAULT_TENANT_KEY: 'warn-default' });
+    // An office that loaded 2027 hears nothing about it; the default tenant does.
+    const loaded = await ensureTenant(ctx().prisma, 'warn-loaded');
+    const first = await openApp(config, { logger, clock: new FixedClock(new Date('2026-12-01T01:00:00Z')) });
+    await setCalendarDays(ctx().prisma, first.calendars, loaded.id, entries('2027-02-20', '上班', '春节调休'), 'cli');
+    await first.close();
+    lines.length = 0;
+    const app = await openApp(config, { logger, clock: new FixedClock(new Date('2026-12-01T01:00:00Z')) });
+    await app.close();
+    const warnings = lines.filter((l) => l.msg.includes('放假安排尚未载入'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ year: 2027, tenants: ['warn-default'] });
+    expect(warnings[0]!.msg).toContain('法定节假日已按《全国年节及纪念日放假办法》推算');
+    expect(warnings[0]!.msg).toContain('调休安排未知');
   });
 });
