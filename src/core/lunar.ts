@@ -4,9 +4,10 @@
 // The data is chinese-days' (its lunar table LUNAR_INFO for 1900–2100, read through monthDays()
 // and getYearLeapMonth(), and its 寿星 solar-term formula with the published corrections, through
 // getSolarTermDate()). Its date-returning functions are NOT used as they are: they read and format
-// dates with the server's local time zone, so in a zone west of UTC getSolarDateFromLunar,
-// getLunarDate and getSolarTerms answer one day early (measured with TZ=America/Los_Angeles:
-// 正月初一 2027 came out as 2027-02-05, 清明 2027 as 04-04). Here only the two integer functions are
+// dates with the server's local time zone, so in a zone west of UTC they are off by a day
+// (measured with TZ=America/Los_Angeles: getSolarDateFromLunar('2027-01-01') gave 2027-02-07
+// instead of 02-06, getSolarTermDate gave 清明 2027 as 04-04 instead of 04-05, and getSolarTerms
+// found no 清明 in April 2027 at all). Here only the two integer functions are
 // used for the lunar calendar (the day counting is done on 'YYYY-MM-DD' strings), and the solar
 // term's string is corrected for the one thing that depends on the zone (see qingmingDate), so
 // every answer is the same whatever TZ the server runs in.
