@@ -30,7 +30,7 @@ export function createBotHandlers(app: AppContext): BotHandlers {
     if (!actor) return unregistered(tenant, msg);
     const command = parseChatCommand(msg.text);
     const ctx: MessageContext = {
-      app, db, tenant, actor, msg, today: shanghaiDate(app.clock.now()),
+      app, db, tenant, actor, msg, today: shanghaiDate(app.clock.now()), calendar: await app.calendars.calendarFor(tenant.id),
       reply: (content, tx) => replyTo(tx ?? db, tenant.id, msg, content),
     };
     if (command.kind === 'unknown') {
@@ -63,7 +63,7 @@ export function createBotHandlers(app: AppContext): BotHandlers {
     const tenant = await resolveEventTenant(app, action.tenantKey);
     const actor = await findActorByOpenId(db, tenant.id, action.operator.openId);
     if (!actor) return { toast: { type: 'error', content: '您还没有登记在台账人员名单中，请联系县委改革办' } };
-    const ctx: ActionContext = { app, db, tenant, actor, action, value: parsed.data, today: shanghaiDate(app.clock.now()) };
+    const ctx: ActionContext = { app, db, tenant, actor, action, value: parsed.data, today: shanghaiDate(app.clock.now()), calendar: await app.calendars.calendarFor(tenant.id) };
     if (!spec.needsTask) return spec.handle(ctx);
     const task = parsed.data.t ? await loadTask(db, tenant.id, parsed.data.t) : null;
     if (!task) return { toast: { type: 'error', content: '该事项不存在或已删除' } };

@@ -144,7 +144,7 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     // Which template files the renderings came from: each card's shape names it via its summary or title.
     const files = readdirSync(path.resolve(import.meta.dirname, '../../cards')).map((f) => f.replace(/\.json$/, '')).sort();
     const chatTemplates = ['task-dispatch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form'];
-    const jobTemplates = ['reminder', 'reminder-overdue', 'nudge', 'digest', 'honour-roll', 'honour-progress-table', 'quarterly', 'tally-half-year', 'year-end'];
+    const jobTemplates = ['reminder', 'reminder-overdue', 'nudge', 'digest', 'honour-roll', 'honour-progress-table', 'quarterly', 'tally-half-year', 'year-end', 'calendar-reminder'];
     expect([...chatTemplates, ...jobTemplates].sort()).toEqual(files);
     for (const t of chatTemplates) expect(rendered.get(t)?.length, t).toBeGreaterThan(0);
     for (const job of JOB_NAMES) expect(rendered.get(`job:${job}`)?.length, job).toBeGreaterThan(0);

@@ -3,18 +3,15 @@
 // reverted by it.
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { pino } from 'pino';
-import type { AppContext } from '../../src/app.js';
 import { deliveryReporting, DELIVERY_NOTICE_PREFIX } from '../../src/bot.js';
 import { OffsetClock, systemClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
-import { createWorkingCalendar } from '../../src/core/calendar-data.js';
 import { createFeishuClient } from '../../src/feishu/client.js';
 import { Sender } from '../../src/feishu/sender.js';
 import { createWebhookApp } from '../../src/feishu/webhook.js';
 import { enqueueMessage, type OutboxRow } from '../../src/outbox/index.js';
 import { FakeFeishu } from '../../src/sandbox/fake-feishu.js';
 import { describeEachDatabase } from '../helpers/db.js';
+import { testApp } from '../jobs/helpers.js';
 import { recordingHandlers, sampleCard, serve, silentLogger, sleep, waitFor } from './helpers.js';
 
 const USER = { openId: 'ou_card_update_user_1', name: '程功' };
@@ -55,7 +52,7 @@ describeEachDatabase('delayed card update', (ctx) => {
 
   it('expired, used-up and malformed tokens fail at once with the page’s codes, and the office hears nothing', async () => {
     const failed: OutboxRow[] = [];
-    const app = { config: loadConfig({}), db: ctx(), clock: systemClock, calendar: createWorkingCalendar(), logger: pino({ level: 'silent' }), defaultTenant: { id: tenantId, key: fake.tenantKey, name: '测试' }, close: async () => {} } satisfies AppContext;
+    const app = testApp(ctx(), { id: tenantId, key: fake.tenantKey, name: '测试' }, systemClock);
     const reporting = deliveryReporting(app);
     const sender = new Sender({
       db: ctx(), client, logger: silentLogger, pollIntervalMs: 50, retryBaseMs: 50,

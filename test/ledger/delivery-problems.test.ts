@@ -2,18 +2,16 @@
 // who that is in the ledger and what to do; again only when it changes. Failed card updates (their
 // rows hold callback tokens) and replies to recalled messages are never shown to the office.
 import { beforeEach, expect, it } from 'vitest';
-import { pino } from 'pino';
 import type { AppContext } from '../../src/app.js';
 import { deliveryReporting, DELIVERY_NOTICE_PREFIX, type DeliveryReporting } from '../../src/bot.js';
 import { FixedClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
-import { createWorkingCalendar } from '../../src/core/calendar-data.js';
 import { ensureTenant, type TenantRef } from '../../src/db/repos/tenants.js';
 import { DELIVERY_CAUSES, PERMANENT_ERROR_CODES } from '../../src/feishu/error-codes.js';
 import { importLedger } from '../../src/ledger/import/index.js';
 import { enqueueMessage, type OutboxKind, type OutboxRow } from '../../src/outbox/index.js';
 import { describeEachDatabase } from '../helpers/db.js';
 import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
+import { testApp } from '../jobs/helpers.js';
 
 const LIAISON = 'ou_demo_shibao_liaison'; // 程功, 石堡镇
 const SHIBAO_GROUP = 'oc_demo_shibao';
@@ -33,7 +31,7 @@ describeEachDatabase('delivery problems', (ctx) => {
     if (!outcome.ok) throw new Error('demo import failed');
     await db.prisma.outboxMessage.deleteMany({ where: { tenantId: tenant.id } });
     clock = new FixedClock(new Date('2026-11-23T01:00:00Z'));
-    app = { config: loadConfig({}), db, clock, calendar: createWorkingCalendar(), logger: pino({ level: 'silent' }), defaultTenant: tenant, close: async () => {} };
+    app = testApp(db, tenant, clock);
     reporting = deliveryReporting(app);
   });
 

@@ -25,7 +25,7 @@ export const progressFormAction: ActionSpec = {
 
 export const submitProgressAction: ActionSpec = {
   needsTask: false,
-  async handle({ db, app, tenant, actor, action }) {
+  async handle({ db, app, tenant, actor, action, calendar }) {
     const form = progressFormSchema.safeParse(action.formValue ?? {});
     if (!form.success) return { toast: { type: 'warning', content: form.error.issues[0]!.message } };
     const task = await loadTask(db, tenant.id, form.data.task);
@@ -36,7 +36,7 @@ export const submitProgressAction: ActionSpec = {
     const out: Outcome<{ task: TaskRecord; at: Date; reportId: number; duplicate: boolean }> = await submitReport(db, app.clock, actor, task, {
       kind: '进展', text: form.data.text, percent, problems: form.data.problems || null, nextSteps: form.data.next || null, source: 'card', sourceRef,
     }, async (tx, r) => {
-      if (form.data.problems) await afterReport(app, tx, tenant.id, actor, r.task, '问题', form.data.problems, r.reportId, r.at);
+      if (form.data.problems) await afterReport(calendar, tx, tenant.id, actor, r.task, '问题', form.data.problems, r.reportId, r.at);
     });
     if (!out.ok) return { toast: { type: 'error', content: out.reason } };
     return {

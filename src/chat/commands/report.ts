@@ -7,7 +7,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { findTaskByCode, submitReport, type LedgerActor, type TaskRecord } from '../../ledger/actions.js';
 import { officeRecipients } from '../../ledger/recipients.js';
 import { mdEscape } from '../../cards/render.js';
-import type { AppContext } from '../../app.js';
+import type { WorkingCalendar } from '../../core/calendar.js';
 import { noticeCard, receiptCard, reviewCard } from '../cards.js';
 import type { CommandHandler } from '../context.js';
 import { card, sendTo, text } from '../say.js';
@@ -23,7 +23,7 @@ export const reportCommand: CommandHandler<'progress' | 'problem' | 'complete'> 
     kind, text: command.text, percent: command.percent, source: 'chat', sourceRef: `msg:${msg.messageId}`,
   }, async (tx, r) => {
     await ctx.reply(card(receiptCard({ kind, task: r.task, reporter: actor.name, at: r.at, text: command.text, percent: command.percent })), tx);
-    await afterReport(app, tx, tenant.id, actor, r.task, kind, command.text, r.reportId, r.at);
+    await afterReport(ctx.calendar, tx, tenant.id, actor, r.task, kind, command.text, r.reportId, r.at);
   });
   if (!outcome.ok) return void (await ctx.reply(text(outcome.reason)));
   if (outcome.duplicate) {
@@ -33,14 +33,14 @@ export const reportCommand: CommandHandler<'progress' | 'problem' | 'complete'> 
 };
 
 /** What a report causes besides the receipt: the office hears of problems and reviews completions. */
-export async function afterReport(app: AppContext, tx: DbOrTx, tenantId: number, actor: LedgerActor, task: TaskRecord, kind: '进展' | '问题' | '完成', body: string, reportId: number, at: Date) {
+export async function afterReport(calendar: WorkingCalendar, tx: DbOrTx, tenantId: number, actor: LedgerActor, task: TaskRecord, kind: '进展' | '问题' | '完成', body: string, reportId: number, at: Date) {
   if (kind === '问题') {
     await sendTo(tx, tenantId, await officeRecipients(tx, tenantId), `problem:${reportId}`, card(noticeCard(`问题反映：${task.code}`,
       `**${mdEscape(task.title)}**\n${task.leadUnitName} · ${actor.name}\n\n${mdEscape(body)}`, 'orange')));
   }
   if (kind === '完成') {
     const completedOn = shanghaiDate(at);
-    const onTime = onTimeJudge(app.calendar)({ deadline: task.deadline, completedOn, closedOn: null });
+    const onTime = onTimeJudge(calendar)({ deadline: task.deadline, completedOn, closedOn: null });
     await sendTo(tx, tenantId, await officeRecipients(tx, tenantId), `review:${reportId}`,
       card(reviewCard(task, { text: body, reporter: `${actor.name}（${actor.unitName ?? '—'}）`, completedOn, onTime })));
   }
