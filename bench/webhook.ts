@@ -80,8 +80,8 @@ const warmReports = await (async () => {
 })();
 console.log(`Taizhang webhook benchmark — ${provider}, ${instances} instance(s), ${total} events ${rate > 0 ? `at ${rate}/s` : 'all at once'}`);
 
-// Reset the bots' own ack statistics, then fire from a separate load-generator process.
-for (const b of bots) await healthz(b.port, '?reset');
+// Mark where the bots' own ack statistics stand, then fire from a separate load-generator process.
+const ackBefore = await Promise.all(bots.map((b) => healthz<{ ack: { total: number } }>(b.port).then((h) => h.ack.total)));
 const jobFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'taizhang-load-')), 'job.json');
 writeFileSync(jobFile, JSON.stringify({ ports: bots.map((b) => b.port), rate, events: events.map((e) => ({ body: e.body, headers: e.headers })) }));
 const t0 = performance.now();
@@ -90,7 +90,7 @@ if (client.status !== 0) throw new Error(`load client failed (status ${client.st
 const load = JSON.parse(client.stdout) as { latencies: number[]; statuses: Record<string, number>; sentMs: number };
 const latencies = load.latencies;
 const statuses = new Map(Object.entries(load.statuses).map(([k, v]) => [Number(k), v]));
-const serverAck = await Promise.all(bots.map((b) => healthz<{ ack: { count: number; p50Ms: number; p99Ms: number; maxMs: number } }>(b.port)));
+const serverAck = await Promise.all(bots.map((b, i) => healthz<{ ack: { count: number; p50Ms: number; p99Ms: number; maxMs: number } }>(b.port, `?since=${ackBefore[i]}`)));
 const sentMs = load.sentMs;
 
 // Wait until every event is processed and every receipt delivered.

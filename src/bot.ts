@@ -1,26 +1,130 @@
 // Runs the bot against a Feishu platform (real, or the sandbox's fake): the transport (webhook or
-// long connection), the inbox processor, the sender, and reports of undeliverable messages.
+// long connection), the inbox processor, the sender, and what the office hears about messages
+// Feishu refused for good.
 import type { AppContext } from './app.js';
 import type { Config } from './config.js';
 import type { BotHandlers } from './chat/types.js';
 import { startFeishuRuntime, type FeishuRuntime, type FeishuRuntimeOptions } from './feishu/runtime.js';
+import { deliveryCauseOf } from './feishu/errors.js';
 import { enqueueMessage, type OutboxRow } from './outbox/index.js';
-import { officeRecipients } from './ledger/recipients.js';
+import { officeRecipients, type Recipient } from './ledger/recipients.js';
+import {
+  describeRecipient,
+  EVERY_RECIPIENT,
+  OpenProblemIndex,
+  recipientKey,
+  recordDeliveryProblem,
+  resolveDeliveryProblems,
+} from './ledger/delivery-problems.js';
 import { noticeCard } from './chat/cards.js';
 import { mdEscape } from './cards/render.js';
 
-/** A message Feishu refused for good (bot not in the group, user left…): the office hears of it once. */
-export async function reportSendFailure(app: AppContext, row: OutboxRow): Promise<void> {
-  if (row.dedupeKey.startsWith('send-failed:')) return; // never report a failed report
+/** Dedupe-key prefix of the office's 「消息未能送达」 notices. */
+export const DELIVERY_NOTICE_PREFIX = 'delivery-problem:';
+
+export interface DeliveryReporting {
+  /** A row the sender gave up on (permanent code, or retries exhausted). */
+  onPermanentFailure(row: OutboxRow): Promise<void>;
+  /** A row that went out: its recipient's open problems are over. */
+  onSent(row: OutboxRow): Promise<void>;
+}
+
+/**
+ * The office hears of a refused message once per recipient and cause (DeliveryProblem), with who
+ * that recipient is in the ledger and what to do — not once per message, every day. A failed
+ * delayed card update (its row holds the clicker's callback token) and a reply or update whose
+ * target is gone are only logged.
+ */
+export function deliveryReporting(app: AppContext): DeliveryReporting {
   const db = app.db.prisma;
-  const to = await officeRecipients(db, row.tenantId);
-  for (const r of to) {
-    await enqueueMessage(db, {
-      tenantId: row.tenantId, dedupeKey: `send-failed:${row.id}:${r.receiveId}`, kind: 'send', receiveIdType: r.receiveIdType, receiveId: r.receiveId,
-      message: { msgType: 'interactive', content: noticeCard('消息未能送达', `发往 ${mdEscape(row.receiveIdType ?? '')} ${mdEscape(row.receiveId ?? '')} 的消息发送失败：${mdEscape(row.error ?? '未知原因')}（错误码 ${row.errorCode ?? '—'}）。\n请检查机器人是否在群内、人员是否仍在可用范围内。`, 'red') },
-    });
+  const open = new OpenProblemIndex(db);
+  const log = app.logger.child({ module: 'delivery' });
+  return {
+    async onPermanentFailure(row) {
+      const { key, cause } = deliveryCauseOf(row.errorCode, row.kind);
+      // Never the row's receiveId or content in a log line either: a card_update row's receiveId is the callback token.
+      const where = { outboxId: row.id, kind: row.kind, code: row.errorCode, cause: key };
+      if (!cause.notify) {
+        log.warn(where, `消息发送失败（${cause.label}），不通知改革办`);
+        return;
+      }
+      const recipient = cause.scope === 'app' ? EVERY_RECIPIENT : await recipientOf(app, row);
+      const now = app.clock.now();
+      const problem = await recordDeliveryProblem(db, { tenantId: row.tenantId, recipient, cause: key, errorCode: row.errorCode, at: now, notify: true });
+      open.add(row.tenantId, recipient);
+      if (!problem.tell) {
+        log.warn(where, `消息发送失败（${cause.label}），改革办此前已获通知`);
+        return;
+      }
+      const who = await describeRecipient(db, row.tenantId, recipient);
+      const to = await noticeRecipients(app, row.tenantId, recipient);
+      const code = row.errorCode !== null ? `（飞书错误码 ${row.errorCode}）` : '';
+      const body =
+        cause.scope === 'app'
+          ? `**原因**：${mdEscape(cause.label)}${code}\n**怎么办**：${mdEscape(cause.advice)}\n修复之前，机器人发出的消息都会失败；同一原因不再逐条通知。`
+          : `**接收人**：${mdEscape(who)}\n**原因**：${mdEscape(cause.label)}${code}\n**怎么办**：${mdEscape(cause.advice)}\n问题解决之前，发给${mdEscape(who)}的消息因同一原因失败时不再逐条通知；原因变化或问题再次出现时会再通知。`;
+      const title = cause.scope === 'app' ? '消息未能送达：飞书应用配置问题' : `消息未能送达：${who}`;
+      for (const r of to) {
+        await enqueueMessage(db, {
+          tenantId: row.tenantId,
+          dedupeKey: `${DELIVERY_NOTICE_PREFIX}${problem.id}:${problem.firstSeenAt.getTime()}:${r.receiveId}`,
+          kind: 'send',
+          receiveIdType: r.receiveIdType,
+          receiveId: r.receiveId,
+          message: { msgType: 'interactive', content: noticeCard(title, body, 'red') },
+        });
+      }
+      log.warn({ ...where, notified: to.length }, `消息发送失败（${cause.label}），已通知改革办`);
+    },
+
+    async onSent(row) {
+      if (row.kind !== 'send' || !row.receiveIdType || !row.receiveId) return;
+      try {
+        const recipients = await open.openAmong(row.tenantId, [recipientKey(row.receiveIdType, row.receiveId)]);
+        if (recipients.length === 0) return;
+        const n = await resolveDeliveryProblems(db, row.tenantId, recipients, app.clock.now());
+        open.forget(row.tenantId, recipients);
+        if (n > 0) log.info({ tenantId: row.tenantId, resolved: n }, '此前未能送达的接收人已恢复正常');
+      } catch (err) {
+        log.warn({ err: err instanceof Error ? err.message : String(err) }, '更新送达问题记录失败');
+      }
+    },
+  };
+}
+
+/** The person or group a failed row was for: replies by the chat of the message replied to, updates by the card's own recipient. */
+async function recipientOf(app: AppContext, row: OutboxRow): Promise<string> {
+  const db = app.db.prisma;
+  if (row.kind === 'send' && row.receiveIdType && row.receiveId) return recipientKey(row.receiveIdType, row.receiveId);
+  if (row.kind === 'reply' && row.receiveId) {
+    const received = await db.inboxEvent.findUnique({ where: { messageId: row.receiveId }, select: { payload: true } });
+    try {
+      const event = (JSON.parse(received?.payload ?? '') as { event?: { message?: { chat_id?: unknown; chat_type?: unknown }; sender?: { sender_id?: { open_id?: unknown } } } }).event;
+      const openId = event?.sender?.sender_id?.open_id;
+      if (event?.message?.chat_type === 'p2p' && typeof openId === 'string') return recipientKey('open_id', openId);
+      if (typeof event?.message?.chat_id === 'string') return recipientKey('chat_id', event.message.chat_id);
+    } catch {
+      /* payload purged or unreadable: named by the message */
+    }
   }
-  app.logger.warn({ outboxId: row.id, code: row.errorCode }, '消息永久发送失败，已通知改革办');
+  if (row.kind === 'patch' && row.receiveId) {
+    const sent = await db.outboxMessage.findFirst({ where: { feishuMessageId: row.receiveId, kind: 'send' }, select: { receiveIdType: true, receiveId: true } });
+    if (sent?.receiveIdType && sent.receiveId) return recipientKey(sent.receiveIdType, sent.receiveId);
+  }
+  return `message:${row.receiveId ?? row.id}`;
+}
+
+/**
+ * Where the office hears of it: its usual recipients, except the one that just failed (the office
+ * group itself, say) — then its staff privately.
+ */
+async function noticeRecipients(app: AppContext, tenantId: number, failing: string): Promise<Recipient[]> {
+  const office = (await officeRecipients(app.db.prisma, tenantId)).filter((r) => recipientKey(r.receiveIdType, r.receiveId) !== failing);
+  if (office.length > 0) return office;
+  const admins = await app.db.prisma.person.findMany({ where: { tenantId, active: true, roles: { contains: 'ADMIN' }, openId: { not: null } }, orderBy: { id: 'asc' } });
+  return admins
+    .filter((a) => a.roles.split(',').includes('ADMIN') && recipientKey('open_id', a.openId!) !== failing)
+    .map((a) => ({ receiveIdType: 'open_id' as const, receiveId: a.openId!, label: a.name }));
 }
 
 export async function startBot(
@@ -30,15 +134,17 @@ export async function startBot(
   listen?: { port?: number; host?: string },
   parts: Pick<FeishuRuntimeOptions, 'sender'> = {},
 ): Promise<FeishuRuntime> {
+  const reporting = deliveryReporting(app);
   return startFeishuRuntime({
     config,
     db: app.db,
     handlers,
     logger: app.logger,
-    onPermanentFailure: (row) => reportSendFailure(app, row),
+    onPermanentFailure: (row) => reporting.onPermanentFailure(row),
     ...(config.instanceId ? { instanceId: config.instanceId } : {}),
     watchdog: { silentAfterMs: config.feishu.wsSilentAfterSeconds * 1000, pingTimeoutSec: config.feishu.wsPingTimeoutSeconds },
     ...(listen ? { listen } : {}),
     ...parts,
+    sender: { onSent: (row) => reporting.onSent(row), ...parts.sender },
   });
 }

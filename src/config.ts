@@ -21,6 +21,22 @@ const intFrom = (fallback: number) =>
       return n;
     });
 
+const booleanFrom = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const t = v?.trim().toLowerCase();
+      if (t === undefined || t === '') return fallback;
+      if (['true', '1', 'yes'].includes(t)) return true;
+      if (['false', '0', 'no'].includes(t)) return false;
+      ctx.addIssue({ code: 'custom', message: `应为 true 或 false，实际为 "${v}"` });
+      return z.NEVER;
+    });
+
+const positiveIntFrom = (fallback: number) =>
+  intFrom(fallback).refine((n) => n > 0, { message: '应为正整数' });
+
 const envSchema = z.object({
   DATABASE_URL: optionalString,
   DEFAULT_TENANT_KEY: optionalString.transform((v) => v ?? 'local'),
@@ -31,6 +47,9 @@ const envSchema = z.object({
   FEISHU_ENCRYPT_KEY: optionalString,
   FEISHU_VERIFICATION_TOKEN: optionalString,
   FEISHU_DOMAIN: optionalString,
+  FEISHU_ALLOW_UNSIGNED_WEBHOOK: booleanFrom(false),
+  FEISHU_HTTP_TIMEOUT_SECONDS: positiveIntFrom(10),
+  MESSAGE_RETENTION_DAYS: positiveIntFrom(30),
   FEISHU_APP_TYPE: optionalString.pipe(
     z.enum(['self_build', 'isv'], { error: (i) => `应为 self_build（企业自建应用）或 isv（商店应用），实际为 "${String(i.input)}"` }).optional(),
   ),
@@ -68,6 +87,13 @@ export interface Config {
     eventMode: 'longconn' | 'webhook';
     /** true when real credentials are configured; otherwise the built-in sandbox plays Feishu. */
     hasCredentials: boolean;
+    /**
+     * Webhook mode without an encrypt key (requests unsigned, only the verification token checked)
+     * is refused unless this is true (FEISHU_ALLOW_UNSIGNED_WEBHOOK). Absent = false.
+     */
+    allowUnsignedWebhook?: boolean;
+    /** Every OpenAPI call (SDK) is abandoned after this long (FEISHU_HTTP_TIMEOUT_SECONDS); absent = 10 s. */
+    httpTimeoutSeconds?: number;
     /** Long connection: rebuild it when nothing (not even a pong) arrived for this long. */
     wsSilentAfterSeconds: number;
     wsPingTimeoutSeconds: number;
@@ -78,6 +104,12 @@ export interface Config {
   webhookMaxSkewSeconds: number;
   sandboxPort: number;
   calendarOverridesFile: string | undefined;
+  /**
+   * Received events keep their payload (message texts, card callback tokens, the verification
+   * token) and sent messages their content this many days; then both are cleared and only ids,
+   * types, status and times stay — enough for deduplication (MESSAGE_RETENTION_DAYS). Absent = 30.
+   */
+  messageRetentionDays?: number;
 }
 
 export const DEFAULT_SQLITE_FILE = './data/taizhang.db';
@@ -98,6 +130,15 @@ export function parseDatabaseUrl(url: string | undefined): DatabaseTarget {
 
 export class ConfigError extends Error {}
 
+/**
+ * Webhook mode without an encrypt key: anyone who learns the verification token could forge card
+ * clicks and events. Refused unless the operator says so (FEISHU_ALLOW_UNSIGNED_WEBHOOK=true).
+ */
+export const UNSIGNED_WEBHOOK_REFUSAL =
+  '未配置 Encrypt Key 时飞书请求无法验签，任何知道 Verification Token 的人都能伪造事件和卡片点击，已拒绝以 webhook 模式启动。' +
+  '请在飞书开发者后台 → 事件与回调 → 加密策略 中设置 Encrypt Key，并配置 FEISHU_ENCRYPT_KEY；' +
+  '确需不加密运行时，设置 FEISHU_ALLOW_UNSIGNED_WEBHOOK=true（此时只接受 WEBHOOK_MAX_SKEW_SECONDS 秒内、默认 5 分钟内产生的事件）';
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -112,6 +153,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('环境变量配置有误：\n  FEISHU_EVENT_MODE: 商店应用（FEISHU_APP_TYPE=isv）不能使用长连接（飞书长连接仅支持企业自建应用），请设为 webhook 并配置事件请求地址');
   }
   const eventMode = e.FEISHU_EVENT_MODE ?? (appType === 'isv' ? 'webhook' : 'longconn');
+  // Half a set of credentials is a mistake, never "no credentials": the sandbox would start on the
+  // configured database and deliver its queued real messages to the fake platform.
+  const secrets = { FEISHU_APP_ID: e.FEISHU_APP_ID, FEISHU_APP_SECRET: e.FEISHU_APP_SECRET, FEISHU_ENCRYPT_KEY: e.FEISHU_ENCRYPT_KEY, FEISHU_VERIFICATION_TOKEN: e.FEISHU_VERIFICATION_TOKEN };
+  const given = Object.entries(secrets).filter(([, v]) => v !== undefined).map(([k]) => k);
+  const missing = (['FEISHU_APP_ID', 'FEISHU_APP_SECRET'] as const).filter((k) => secrets[k] === undefined);
+  if (given.length > 0 && missing.length > 0) {
+    throw new ConfigError(
+      `环境变量配置有误：\n  已配置 ${given.join('、')}，但缺少 ${missing.join('、')}。` +
+        '飞书应用凭证要么完整配置（连接真实飞书），要么全部不配（启动本地沙箱），不会只用一半启动',
+    );
+  }
+  const hasCredentials = missing.length === 0;
+  if (hasCredentials && eventMode === 'webhook' && !e.FEISHU_VERIFICATION_TOKEN) {
+    throw new ConfigError('环境变量配置有误：\n  FEISHU_VERIFICATION_TOKEN: webhook 模式需要 Verification Token（飞书开发者后台 → 事件与回调 → 加密策略）');
+  }
+  if (hasCredentials && eventMode === 'webhook' && !e.FEISHU_ENCRYPT_KEY && !e.FEISHU_ALLOW_UNSIGNED_WEBHOOK) {
+    throw new ConfigError(`环境变量配置有误：\n  FEISHU_ENCRYPT_KEY: ${UNSIGNED_WEBHOOK_REFUSAL}`);
+  }
   return {
     database: parseDatabaseUrl(e.DATABASE_URL),
     defaultTenant: { key: e.DEFAULT_TENANT_KEY, name: e.DEFAULT_TENANT_NAME },
@@ -124,7 +183,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       domain: e.FEISHU_DOMAIN,
       appType,
       eventMode,
-      hasCredentials: Boolean(e.FEISHU_APP_ID && e.FEISHU_APP_SECRET),
+      hasCredentials,
+      allowUnsignedWebhook: e.FEISHU_ALLOW_UNSIGNED_WEBHOOK,
+      httpTimeoutSeconds: e.FEISHU_HTTP_TIMEOUT_SECONDS,
       wsSilentAfterSeconds: e.FEISHU_WS_SILENT_AFTER_SECONDS,
       wsPingTimeoutSeconds: e.FEISHU_WS_PING_TIMEOUT_SECONDS,
     },
@@ -133,5 +194,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookMaxSkewSeconds: e.WEBHOOK_MAX_SKEW_SECONDS,
     sandboxPort: e.SANDBOX_PORT,
     calendarOverridesFile: e.CALENDAR_OVERRIDES_FILE,
+    messageRetentionDays: e.MESSAGE_RETENTION_DAYS,
   };
 }

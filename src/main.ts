@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   let sender: { wake(): void } | undefined;
 
   if (sandbox) {
-    const [{ loadDemoLedger }, { startSandbox }] = await Promise.all([import('./demo/load.js'), import('./sandbox/index.js')]);
+    const [{ loadDemoLedger }, { startSandbox, assertSandboxDatabase }] = await Promise.all([import('./demo/load.js'), import('./sandbox/index.js')]);
+    await assertSandboxDatabase(app);
     const demo = await loadDemoLedger(app);
     if (demo) {
       app.logger.info({ tasks: demo.taskIds.length }, '数据库为空，已载入示范台账（清源县）');

@@ -49,6 +49,7 @@ describe('taizhang CLI', () => {
     const bad = await editedDemoWorkbook((wb) => {
       rowByKey(wb, '台账', 'QY-2026-001').getCell(columnIndex(wb, '台账', '类别')).value = '随便写的类别';
     });
+    expect((await run('tenant', '--tenant', 'cli-bad', '--create', '--name', '检查用改革办')).out).toBe('已新建租户 cli-bad：检查用改革办');
     const r = await run('import', bad, '--tenant', 'cli-bad');
     expect(r.code).toBe(1);
     expect(r.err).toContain('导入失败：发现 1 处问题，未写入任何数据。');
@@ -88,6 +89,9 @@ describe('taizhang for a store app (FEISHU_APP_TYPE=isv): every ledger command n
     expect(noTenant.err).toContain('请用 --tenant <tenant_key> 指明租户');
     expect((await run('demo')).err).toContain('请用 --tenant');
 
+    // Tenants are made by Feishu's first event, or explicitly; never by a --tenant on another command.
+    expect((await run('tenant', '--tenant', 'tk-qingyuan', '--create', '--name', 'tk-qingyuan')).code).toBe(0);
+    expect((await run('tenant', '--tenant', 'tk-beiling', '--create', '--name', '北岭县')).code).toBe(0);
     expect((await run('demo', '--tenant', 'tk-qingyuan')).out).toBe('已载入示范台账（租户 tk-qingyuan）');
     // Another tenant gets its own copy; a tenant that has a ledger is left alone.
     expect((await run('import', DEMO_WORKBOOK, '--tenant', 'tk-beiling')).out).toContain('事项：新增 18');
@@ -99,5 +103,31 @@ describe('taizhang for a store app (FEISHU_APP_TYPE=isv): every ledger command n
     const file = path.join(dir, 'beiling.xlsx');
     expect((await run('export', file, '--tenant', 'tk-beiling')).out).toContain('事项 18');
     expect((await run('job', 'reminders', '--tenant', 'tk-beiling', '--at', '2026-11-23T09:00', '--dry-run')).code).toBe(0);
+  });
+
+  it('a misspelt --tenant creates nothing: every command names the known tenants and how to create one', async () => {
+    const before = (await run('tenants')).out;
+    for (const args of [
+      ['import', DEMO_WORKBOOK, '--tenant', 'tk-beilin'],
+      ['import', DEMO_WORKBOOK, '--tenant', 'tk-beilin', '--check'],
+      ['demo', '--tenant', 'tk-beilin'],
+      ['export', path.join(dir, 'typo.xlsx'), '--tenant', 'tk-beilin'],
+      ['setting', '--tenant', 'tk-beilin'],
+      ['job', 'reminders', '--tenant', 'tk-beilin', '--at', '2026-11-23T09:00'],
+      ['job', '--list', '--tenant', 'tk-beilin'],
+      ['tenant', '--tenant', 'tk-beilin', '--name', '北岭县委改革办'],
+      ['calendar', '2027', '--tenant', 'tk-beilin'],
+    ]) {
+      const r = await run(...args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.err).toContain('错误：租户「tk-beilin」不存在。已有租户：');
+      expect(r.err).toContain('tk-beiling（北岭县委改革办）');
+      expect(r.err).toContain('若确要新建，请用 taizhang tenant --tenant tk-beilin --create --name <名称>');
+    }
+    expect((await run('tenants')).out).toBe(before);
+    expect((await run('tenant', '--tenant', 'tk-beiling', '--create', '--name', '又一个')).err).toBe('错误：租户 tk-beiling 已存在（北岭县委改革办）；改名请去掉 --create');
+    expect((await run('tenant', '--tenant', 'tk-nanhu', '--create')).err).toBe('错误：新建租户需要 --name <名称>（如 某某县委改革办）');
+    expect((await run('tenant', '--tenant', 'tk-nanhu', '--create', '--name', '南湖区委改革办')).out).toBe('已新建租户 tk-nanhu：南湖区委改革办');
+    expect((await run('tenants')).out).toContain('tk-nanhu　南湖区委改革办　单位 0，人员 0，事项 0');
   });
 });

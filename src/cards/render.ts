@@ -15,8 +15,26 @@ export type CardVars = Record<string, unknown>;
 const CARDS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../cards');
 const cache = new Map<string, unknown>();
 
-/** Feishu's limit for a whole card. */
-export const CARD_MAX_BYTES = 30 * 1024;
+/** Feishu's limit for a whole card (230025): 30 KB. */
+export const FEISHU_CARD_LIMIT_BYTES = 30 * 1024;
+
+/**
+ * What a card may fill: 25 KB, not Feishu's 30 KB. Feishu measures the card after rendering and
+ * counts style tags on top of the request (「若消息中包含大量样式标签，会使实际消息体长度大于传入的请求体长度」,
+ * https://open.feishu.cn/document/server-docs/im-v1/message/create, 230025): a card filled to the
+ * last byte of 30 KB can be refused.
+ */
+export const CARD_MAX_BYTES = 25 * 1024;
+
+/** A card over CARD_MAX_BYTES (renderFitting catches it and cuts the lists shorter). */
+export class CardTooLargeError extends Error {
+  constructor(
+    readonly template: string,
+    readonly bytes: number,
+  ) {
+    super(`卡片 ${template} 超过 ${CARD_MAX_BYTES / 1024} KB 的预算（${bytes} 字节）：请用 truncateList 截断列表`);
+  }
+}
 
 export function loadTemplate(name: string): unknown {
   let t = cache.get(name);
@@ -30,7 +48,7 @@ export function loadTemplate(name: string): unknown {
 export function renderCard(name: string, vars: CardVars): Card {
   const card = render(loadTemplate(name), vars, name) as Card;
   const size = Buffer.byteLength(JSON.stringify(card));
-  if (size > CARD_MAX_BYTES) throw new Error(`卡片 ${name} 超过 30 KB（${size} 字节）：请用 truncateList 截断列表`);
+  if (size > CARD_MAX_BYTES) throw new CardTooLargeError(name, size);
   return card;
 }
 

@@ -6,7 +6,7 @@ import cliProgress from 'cli-progress';
 import { loadConfig, ConfigError, type Config } from '../config.js';
 import { openApp, type AppContext } from '../app.js';
 import { migrate, MigrationError } from '../db/migrate.js';
-import { ensureTenant } from '../db/repos/tenants.js';
+import { ensureTenant, findTenant } from '../db/repos/tenants.js';
 import { FixedClock } from '../clock.js';
 import { silentLogger, createLogger } from '../log.js';
 import { shanghaiDate, shanghaiDateTime } from '../core/dates.js';
@@ -61,7 +61,11 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
     }
     const key = program.opts<{ tenant: string }>().tenant;
     if (!key.trim()) throw new CliError('--tenant 不能为空');
-    return key === app.defaultTenant.key ? app.defaultTenant : ensureTenant(app.db.prisma, key);
+    if (key === app.defaultTenant.key) return app.defaultTenant;
+    // Only `taizhang tenant --create` makes a tenant: a misspelt key must not start an empty ledger.
+    const found = await findTenant(app.db.prisma, key);
+    if (!found) throw new CliError(await unknownTenantText(app, key));
+    return found;
   };
 
   program
@@ -175,13 +179,30 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
 
   program
     .command('tenant')
-    .description('查看 --tenant 所指租户，或用 --name 设置其名称（如 某某县委改革办）')
+    .description('查看 --tenant 所指租户，用 --name 设置其名称（如 某某县委改革办），或用 --create --name 新建租户')
     .option('--name <名称>', '新的租户名称')
-    .action(async (opts: { name?: string }) => {
+    .option('--create', '新建 --tenant 所指的租户（飞书 tenant_key），须同时给出 --name')
+    .action(async (opts: { name?: string; create?: boolean }) => {
       await withApp(config, undefined, async (app) => {
-        const tenant = await tenantOf(app);
         const name = opts.name?.trim();
         if (opts.name !== undefined && !name) throw new CliError('租户名称不能为空');
+        if (opts.create) {
+          if (!tenantGiven()) throw new CliError('新建租户请用 --tenant <tenant_key> 指明其飞书 tenant_key');
+          if (!name) throw new CliError('新建租户需要 --name <名称>（如 某某县委改革办）');
+          const key = program.opts<{ tenant: string }>().tenant.trim();
+          if (!key) throw new CliError('--tenant 不能为空');
+          const existing = await findTenant(app.db.prisma, key);
+          if (existing) throw new CliError(`租户 ${key} 已存在（${existing.name}）；改名请去掉 --create`);
+          const { recordAudit } = await import('../db/repos/audit.js');
+          const created = await app.db.prisma.$transaction(async (tx) => {
+            const t = await ensureTenant(tx, key, name);
+            await recordAudit(tx, [{ tenantId: t.id, actor: 'cli', entity: 'tenant', entityId: t.id, action: 'create', after: { key, name } }]);
+            return t;
+          });
+          io.out(`已新建租户 ${created.key}：${created.name}`);
+          return;
+        }
+        const tenant = await tenantOf(app);
         if (name && name !== tenant.name) {
           const { recordAudit } = await import('../db/repos/audit.js');
           await app.db.prisma.$transaction(async (tx) => {
@@ -229,6 +250,16 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
   registerJobCommands(program, config, io, tenantOf);
 
   return program;
+}
+
+/** 「租户「x」不存在」 with the known tenants and how to create one. */
+async function unknownTenantText(app: AppContext, key: string): Promise<string> {
+  const known = await app.db.prisma.tenant.findMany({ select: { key: true, name: true }, orderBy: { id: 'asc' }, take: 21 });
+  const list = known.slice(0, 20).map((t) => (t.name === t.key ? t.key : `${t.key}（${t.name}）`)).join('、');
+  return (
+    `租户「${key}」不存在。已有租户：${list || '（无）'}${known.length > 20 ? ' 等（taizhang tenants 列出全部）' : ''}。` +
+    `若确要新建，请用 taizhang tenant --tenant ${key} --create --name <名称>`
+  );
 }
 
 /** commander's own errors, said in Chinese. */

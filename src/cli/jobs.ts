@@ -7,6 +7,8 @@ import { shanghaiDateTime } from '../core/dates.js';
 import type { TenantRef } from '../db/repos/tenants.js';
 import { createFeishuClient } from '../feishu/client.js';
 import { Sender } from '../feishu/sender.js';
+import { deliveryReporting } from '../bot.js';
+import type { OutboxScope } from '../outbox/index.js';
 import { describeSchedule, nextOccurrence } from '../jobs/schedule.js';
 import { cardText } from '../jobs/preview.js';
 import { runJob, type JobRunReport } from '../jobs/run.js';
@@ -31,7 +33,7 @@ export function registerJobCommands(program: Command, config: Config, io: CliIo,
     .option('--dry-run', '试运行：只打印将发送给谁、发送什么，不写入发件箱、不发送')
     .option('--list', '列出全部任务、发送时间和接收人')
     .option('--json', '同时打印完整的卡片 JSON')
-    .option('--send', '写入发件箱后立即从命令行发送并等待完成（需要飞书凭证）')
+    .option('--send', '写入发件箱后立即从命令行发送本任务本期的消息（含此前运行未发完的）并等待完成（需要飞书凭证）')
     .action(async (name: string | undefined, opts: JobOptions) => {
       if (opts.list) {
         const at = parseAt(opts.at);
@@ -48,7 +50,9 @@ export function registerJobCommands(program: Command, config: Config, io: CliIo,
         const tenant = await tenantOf(app);
         const report = await runJob(app, name, at ?? app.clock.now(), { dryRun: Boolean(opts.dryRun), tenant });
         printReport(report, io, Boolean(opts.json));
-        if (opts.send && report.enqueued > 0) await sendNow(app, config, io);
+        // Whatever this period of this job still owes goes now — also what an earlier run (killed
+        // mid-drain, say) left, though this run queued nothing new.
+        if (opts.send) await sendPeriod(app, config, io, { tenantId: tenant.id, keyPrefix: `${name}:`, keySuffix: `:${report.period.key}` }, report.enqueued);
       });
     });
 }
@@ -118,18 +122,66 @@ export function printReport(report: JobRunReport, io: CliIo, json = false): void
   io.out(report.dryRun ? '（试运行：未写入发件箱，未发送任何消息）' : '（已写入发件箱，由运行中的机器人发送；或加 --send 立即发送）');
 }
 
-async function sendNow(app: AppContext, config: Config, io: CliIo): Promise<void> {
+type ScopeCounts = Record<'pending' | 'sending' | 'sent' | 'failed', number>;
+
+async function countScope(app: AppContext, scope: OutboxScope): Promise<ScopeCounts> {
+  const groups = await app.db.prisma.outboxMessage.groupBy({
+    by: ['status'],
+    where: { tenantId: scope.tenantId, dedupeKey: { startsWith: scope.keyPrefix, endsWith: scope.keySuffix } },
+    _count: { _all: true },
+  });
+  const n = (s: string) => groups.find((g) => g.status === s)?._count._all ?? 0;
+  return { pending: n('pending'), sending: n('sending'), sent: n('sent'), failed: n('failed') };
+}
+
+/**
+ * `--send`: delivers this job's messages for this period from the command line and waits — the
+ * ones just queued and any an earlier run left (a run killed mid-drain leaves rows pending, and
+ * rows "sending" whose claim expires after 15 s; those go again with the same uuid, which Feishu
+ * delivers once within an hour). Nothing outside the job and period is sent.
+ */
+async function sendPeriod(app: AppContext, config: Config, io: CliIo, scope: OutboxScope, enqueuedNow: number): Promise<void> {
+  const before = await countScope(app, scope);
+  const owed = before.pending + before.sending;
+  const leftEarlier = Math.max(0, owed - enqueuedNow);
+  if (leftEarlier > 0) {
+    io.out(
+      `此前的运行留下 ${leftEarlier} 条尚未发送` +
+        (before.sending ? `（其中 ${before.sending} 条发送途中中断：等其领取期限到期后以相同 uuid 重发，飞书不会重复投递）` : '') +
+        '，现在一并发送',
+    );
+  }
+  if (before.failed > 0) io.out(`本期此前已有 ${before.failed} 条发送失败，不再重试（改革办已获通知）`);
+  if (owed === 0) {
+    io.out(before.sent > 0 ? `本期 ${before.sent} 条消息此前已全部发送，无需再发` : '（没有需要发送的消息）');
+    return;
+  }
   if (!config.feishu.hasCredentials) throw new CliError('未配置飞书凭证（FEISHU_APP_ID / FEISHU_APP_SECRET），无法从命令行发送；消息已在发件箱，机器人启动后会发送');
   // A store app's tokens need the app_ticket Feishu pushes to the bot's event URL, not to this process.
   if (config.feishu.appType === 'isv') throw new CliError('商店应用（FEISHU_APP_TYPE=isv）不能从命令行发送：访问凭证依赖飞书推送给机器人的 app_ticket；消息已在发件箱，由运行中的机器人发送');
   const client = createFeishuClient(config.feishu, app.logger);
-  const sender = new Sender({ db: app.db, client, logger: app.logger, clock: app.clock });
+  const reporting = deliveryReporting(app);
+  const sender = new Sender({
+    db: app.db,
+    client,
+    logger: app.logger,
+    clock: app.clock,
+    scope,
+    onPermanentFailure: (row) => reporting.onPermanentFailure(row),
+    onSent: (row) => reporting.onSent(row),
+  });
+  const progress = io.isTty
+    ? setInterval(() => {
+        void countScope(app, scope).then((c) => io.err(`发送中：已送达 ${c.sent}，待发送 ${c.pending + c.sending}${c.failed ? `，失败 ${c.failed}` : ''}`));
+      }, 5_000)
+    : undefined;
   sender.start();
   try {
     await sender.waitUntilIdle(30 * 60_000);
   } finally {
+    clearInterval(progress);
     await sender.stop();
   }
-  const failed = await app.db.prisma.outboxMessage.count({ where: { status: 'failed' } });
-  io.out(`发送完成${failed ? `；发件箱中有 ${failed} 条发送失败（见 error 字段）` : ''}`);
+  const after = await countScope(app, scope);
+  io.out(`发送完成：本期共 ${after.sent + after.failed} 条，已送达 ${after.sent} 条${after.failed ? `，失败 ${after.failed} 条（改革办已获通知）` : ''}`);
 }

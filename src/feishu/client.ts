@@ -17,6 +17,35 @@ export interface FeishuClientConfig {
   domain?: string | undefined;
   /** Absent = 'self_build'. */
   appType?: FeishuAppType | undefined;
+  /** Every HTTP call is abandoned after this long (FEISHU_HTTP_TIMEOUT_SECONDS); absent = 10 s. */
+  httpTimeoutSeconds?: number | undefined;
+}
+
+export const DEFAULT_HTTP_TIMEOUT_SECONDS = 10;
+
+/**
+ * The SDK's own HTTP instance (axios, with its response interceptor: answers are the body) with a
+ * deadline on every call. The SDK sets none, so a connection that is accepted and never answered
+ * held a sender slot, or the inbox, forever. axios' `timeout` covers a silent socket; the abort
+ * signal bounds the whole call even when bytes trickle in. The SDK's calls all go through
+ * `request`, `post`… of the Client's httpInstance (larksuite/node-sdk client/client.ts,
+ * token-manager.ts), so every OpenAPI call and the token fetch get the deadline.
+ */
+export function timedHttpInstance(timeoutMs: number, base: lark.HttpInstance = lark.defaultHttpInstance as unknown as lark.HttpInstance): lark.HttpInstance {
+  const withDeadline = <D>(opts: lark.HttpRequestOptions<D> = {}): lark.HttpRequestOptions<D> => {
+    const ms = opts.timeout ?? timeoutMs;
+    return { ...opts, timeout: ms, signal: AbortSignal.timeout(ms + 1_000) } as lark.HttpRequestOptions<D>;
+  };
+  return {
+    request: (opts) => base.request(withDeadline(opts)),
+    get: (url, opts) => base.get(url, withDeadline(opts)),
+    delete: (url, opts) => base.delete(url, withDeadline(opts)),
+    head: (url, opts) => base.head(url, withDeadline(opts)),
+    options: (url, opts) => base.options(url, withDeadline(opts)),
+    post: (url, data, opts) => base.post(url, data, withDeadline(opts)),
+    put: (url, data, opts) => base.put(url, data, withDeadline(opts)),
+    patch: (url, data, opts) => base.patch(url, data, withDeadline(opts)),
+  };
 }
 
 /**
@@ -63,6 +92,7 @@ export function createFeishuClient(cfg: FeishuClientConfig, logger?: Logger): la
     appType: cfg.appType === 'isv' ? lark.AppType.ISV : lark.AppType.SelfBuild,
     domain: resolveDomain(cfg.domain),
     cache: new lark.DefaultCache(),
+    httpInstance: timedHttpInstance((cfg.httpTimeoutSeconds ?? DEFAULT_HTTP_TIMEOUT_SECONDS) * 1000),
     logger: quietSdkLogger(logger),
     loggerLevel: lark.LoggerLevel.warn,
   });

@@ -1,33 +1,39 @@
 // Classifying Feishu's answers to a send: ok, rate-limited (back off, not a failed attempt),
-// transient (retry with back-off), permanent (fail the row and tell the office). The code tables
-// are data; each names where Feishu documents the code.
+// transient (retry with back-off), permanent (fail the row; the office hears of it once per
+// recipient and cause). The code tables are data in error-codes.ts, each code with its doc page.
+import {
+  CARD_UPDATE_ERROR_CODES,
+  DELIVERY_CAUSES,
+  PERMANENT_ERROR_CODES,
+  RATE_LIMIT_CODES,
+  RETRYABLE_ERROR_CODES,
+  TOKEN_ERROR_CODES,
+  type DeliveryCause,
+  type DeliveryCauseKey,
+  type ErrorCodeEntry,
+} from './error-codes.js';
+
+export { PERMANENT_ERROR_CODES, CARD_UPDATE_ERROR_CODES, RETRYABLE_ERROR_CODES, RATE_LIMIT_CODES, TOKEN_ERROR_CODES } from './error-codes.js';
+
+/** The API an answer came from: the delayed card update has codes of its own. */
+export type FeishuSendApi = 'send' | 'reply' | 'patch' | 'card_update';
+
+/** The documented entry for a permanent code on this API, if any. */
+export function permanentErrorOf(code: number | undefined, api?: FeishuSendApi | string): ErrorCodeEntry | undefined {
+  if (code === undefined) return undefined;
+  if (api === 'card_update' && CARD_UPDATE_ERROR_CODES[code]) return CARD_UPDATE_ERROR_CODES[code];
+  return PERMANENT_ERROR_CODES[code];
+}
 
 /**
- * Codes that will not succeed on retry: the row is failed and reported to the office.
- * Source: https://open.feishu.cn/document/server-docs/im-v1/message/create (错误码),
- * …/im-v1/message-card/patch, …/api-call-guide/generic-error-code.
+ * Why a failed row failed, for the office: the cause of its code on its API. A card update is
+ * always `card_update_failed` (logged only); a code no table knows (retries exhausted on 5xx,
+ * network errors or an undocumented code) is `unreachable`.
  */
-export const PERMANENT_ERROR_CODES: Record<number, string> = {
-  230001: '请求参数有误',
-  230002: '机器人不在该群中',
-  230006: '应用未启用机器人能力',
-  230011: '消息已被撤回',
-  230013: '用户不在应用可用范围内或已离职',
-  230017: '机器人无权使用该资源',
-  230025: '消息内容超出长度限制',
-  230031: '消息发送已超过 14 天，无法更新',
-  230034: '接收者 ID 无效',
-  230053: '用户已屏蔽机器人',
-  230055: '上传的文件类型与消息类型不符',
-  230099: '卡片内容有误',
-  99991672: '应用缺少所需权限',
-};
-
-/** Rate-limit codes: back off (x-ogw-ratelimit-reset) and retry; never counted as a failed attempt. */
-export const RATE_LIMIT_CODES = new Set([99991400, 230020, 11232, 11233]);
-
-/** Token problems: drop the cached tenant_access_token and retry. */
-export const TOKEN_ERROR_CODES = new Set([99991661, 99991663, 99991664, 99991665, 99991668]);
+export function deliveryCauseOf(code: number | null | undefined, api: FeishuSendApi | string): { key: DeliveryCauseKey; cause: DeliveryCause } {
+  const key: DeliveryCauseKey = api === 'card_update' ? 'card_update_failed' : (permanentErrorOf(code ?? undefined, api)?.cause ?? 'unreachable');
+  return { key, cause: DELIVERY_CAUSES[key] };
+}
 
 export type SendOutcome =
   | { kind: 'ok'; messageId?: string }
@@ -48,6 +54,7 @@ export function classifyResponse(
   body: FeishuBody | undefined,
   headers: Record<string, unknown> | undefined,
   defaultResetMs: number,
+  api?: FeishuSendApi | string,
 ): SendOutcome {
   const code = typeof body?.code === 'number' ? body.code : undefined;
   const msg = typeof body?.msg === 'string' ? body.msg : status ? `HTTP ${status}` : '未知错误';
@@ -55,24 +62,25 @@ export function classifyResponse(
     return { kind: 'ok', ...(body?.data?.message_id ? { messageId: body.data.message_id } : {}) };
   }
   const base = { ...(code !== undefined ? { code } : {}), msg, ...(status !== undefined ? { status } : {}) };
-  if (status === 429 || (code !== undefined && RATE_LIMIT_CODES.has(code))) {
+  const limited = code !== undefined ? RATE_LIMIT_CODES[code] : undefined;
+  if (status === 429 || limited) {
     const resetHeader = Number(headers?.['x-ogw-ratelimit-reset']);
     const resetMs = Number.isFinite(resetHeader) && resetHeader > 0 ? resetHeader * 1000 : defaultResetMs;
-    const scope = code === 230020 || code === 11233 ? 'recipient' : 'app';
-    return { kind: 'rate_limited', scope, resetMs, ...base };
+    return { kind: 'rate_limited', scope: limited?.scope ?? 'app', resetMs, ...base };
   }
   if (code !== undefined && TOKEN_ERROR_CODES.has(code)) return { kind: 'transient', token: true, ...base };
-  if (code !== undefined && PERMANENT_ERROR_CODES[code]) return { kind: 'permanent', ...base };
+  if (code !== undefined && RETRYABLE_ERROR_CODES[code]) return { kind: 'transient', ...base };
+  if (permanentErrorOf(code, api)) return { kind: 'permanent', ...base };
   return { kind: 'transient', ...base };
 }
 
 /** A thrown SDK/axios error → outcome (HTTP errors carry Feishu's body; network errors are transient). */
-export function outcomeOfError(err: unknown, defaultResetMs: number): SendOutcome {
+export function outcomeOfError(err: unknown, defaultResetMs: number, api?: FeishuSendApi | string): SendOutcome {
   const e = err as { response?: { status?: number; data?: unknown; headers?: Record<string, unknown> }; code?: string; message?: string };
   if (e?.response) {
     const data = typeof e.response.data === 'object' && e.response.data ? (e.response.data as FeishuBody) : undefined;
     const headers = normaliseHeaders(e.response.headers);
-    const outcome = classifyResponse(e.response.status, data, headers, defaultResetMs);
+    const outcome = classifyResponse(e.response.status, data, headers, defaultResetMs, api);
     // An HTTP error without a Feishu code: 5xx are transient, other statuses too (bounded retries).
     if (outcome.kind === 'ok') return { kind: 'transient', msg: `HTTP ${e.response.status}`, status: e.response.status ?? 0 };
     return outcome;
@@ -91,8 +99,8 @@ function normaliseHeaders(headers: unknown): Record<string, unknown> {
   return Object.fromEntries(Object.entries(plain).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
-/** "用户不在应用可用范围内或已离职：错误码 230013：…" for the row's error column and the office's notice. */
-export function describeFailure(code: number | undefined, msg: string): string {
-  const known = code !== undefined ? PERMANENT_ERROR_CODES[code] : undefined;
+/** "目标用户不在…可用范围内…：错误码 230013：…" for the row's error column (logs; never a card). */
+export function describeFailure(code: number | undefined, msg: string, api?: FeishuSendApi | string): string {
+  const known = permanentErrorOf(code, api)?.meaning;
   return [known, code !== undefined ? `错误码 ${code}` : undefined, msg].filter(Boolean).join('：');
 }

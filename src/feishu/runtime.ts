@@ -12,6 +12,7 @@ import { createFeishuClient, getBotOpenId, isIsvClient, requestAppTicketIfMissin
 import { InboxProcessor, InboxWriter, type InboxProcessorOptions } from './inbox.js';
 import { startLongConnection, type LongConnection, type WatchdogOptions } from './longconn.js';
 import { enqueueLateCardUpdate, type OutboxRow } from '../outbox/index.js';
+import { DEFAULT_RETENTION_DAYS, startRetentionTask, type PurgeResult, type RetentionTaskOptions } from '../db/retention.js';
 import { Sender, type SenderOptions } from './sender.js';
 import { createWebhookApp } from './webhook.js';
 
@@ -30,6 +31,8 @@ export interface FeishuRuntimeOptions {
   watchdog?: WatchdogOptions;
   /** Webhook mode: where to listen (default config.port on 0.0.0.0). */
   listen?: { port?: number; host?: string };
+  /** The periodic purge of old message contents (src/db/retention.ts); tests shorten it. */
+  retention?: Partial<Pick<RetentionTaskOptions, 'intervalMs' | 'firstAfterMs'>>;
 }
 
 export interface FeishuRuntime {
@@ -40,6 +43,8 @@ export interface FeishuRuntime {
   server?: Server;
   /** Long-connection mode. */
   longConnection?: LongConnection;
+  /** Clears message contents older than MESSAGE_RETENTION_DAYS. */
+  retention: { runNow(): Promise<PurgeResult> };
   stop(): Promise<void>;
 }
 
@@ -75,6 +80,7 @@ export async function startFeishuRuntime(opts: FeishuRuntimeOptions): Promise<Fe
   });
   processor.start();
   sender.start();
+  const retention = startRetentionTask({ db, logger: log, clock, retentionDays: config.messageRetentionDays ?? DEFAULT_RETENTION_DAYS, ...opts.retention });
   const common = {
     db,
     handlers,
@@ -116,6 +122,7 @@ export async function startFeishuRuntime(opts: FeishuRuntimeOptions): Promise<Fe
     client,
     processor,
     sender,
+    retention,
     ...(server ? { server } : {}),
     ...(longConnection ? { longConnection } : {}),
     async stop() {
@@ -125,6 +132,7 @@ export async function startFeishuRuntime(opts: FeishuRuntimeOptions): Promise<Fe
         s.closeIdleConnections();
         await new Promise<void>((resolve) => s.close(() => resolve()));
       }
+      await retention.stop();
       await processor.stop();
       await sender.stop();
     },

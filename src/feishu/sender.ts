@@ -10,7 +10,7 @@ import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
-import { OutboxStore, outboxSignal, type OutboxRow, type ReceiveIdType } from '../outbox/index.js';
+import { OutboxStore, outboxSignal, type OutboxRow, type OutboxScope, type ReceiveIdType } from '../outbox/index.js';
 import { invalidateTenantToken, isIsvClient, tenantOptions } from './client.js';
 import { classifyResponse, describeFailure, outcomeOfError, type FeishuBody, type SendOutcome } from './errors.js';
 import { SlidingWindowLimiter, type LimitSpec, type RateLimiter } from './ratelimit.js';
@@ -82,6 +82,8 @@ export interface SenderOptions {
    * (default on SQLite, one instance): this process's window only (ratelimit.ts).
    */
   rateLimit?: 'local' | 'shared';
+  /** Deliver only these rows (a command-line drain of one job's period); default every row. */
+  scope?: OutboxScope;
 }
 
 export class Sender {
@@ -127,7 +129,7 @@ export class Sender {
       : new SlidingWindowLimiter(opts.monotonicNow);
     this.concurrency = opts.concurrency ?? 10;
     this.lockMs = opts.lockMs ?? 15_000;
-    this.store = new OutboxStore({ db: opts.db, clock: this.clock, logger: opts.logger, holder: this.instanceId, lockMs: this.lockMs });
+    this.store = new OutboxStore({ db: opts.db, clock: this.clock, logger: opts.logger, holder: this.instanceId, lockMs: this.lockMs, ...(opts.scope ? { scope: opts.scope } : {}) });
     this.pollIntervalMs = opts.pollIntervalMs ?? 1_000;
     this.maxAttempts = opts.maxAttempts ?? 12;
     this.retryBaseMs = opts.retryBaseMs ?? 1_000;
@@ -302,7 +304,7 @@ export class Sender {
     try {
       outcome = await this.call(row);
     } catch (err) {
-      outcome = outcomeOfError(err, this.defaultResetMs);
+      outcome = outcomeOfError(err, this.defaultResetMs, row.kind);
     } finally {
       // The slot stays occupied until a window after the response (see ratelimit.ts).
       permit.release();
@@ -383,7 +385,7 @@ export class Sender {
   }
 
   private async fail(row: OutboxRow, code: number | undefined, msg: string, log: Logger): Promise<void> {
-    const error = describeFailure(code, msg);
+    const error = describeFailure(code, msg, row.kind);
     log.error({ code, error }, '消息发送失败，不再重试');
     const onPermanentFailure = this.opts.onPermanentFailure;
     await this.store.record(
@@ -459,7 +461,7 @@ export class Sender {
       default:
         return { kind: 'permanent', msg: `未知的发送类型 ${row.kind}` };
     }
-    return classifyResponse(undefined, res, undefined, this.defaultResetMs);
+    return classifyResponse(undefined, res, undefined, this.defaultResetMs, row.kind);
   }
 }
 

@@ -1,10 +1,14 @@
 // Webhook transport: express app receiving Feishu events and card callbacks over HTTP.
 //
-// Per request, in this order: raw body read (413 over the limit) → JSON parsed (400 if not JSON) → X-Lark-Signature
-// checked over the RAW bytes with the encrypt key, timestamp within ±webhookMaxSkewSeconds →
+// Per request, in this order: raw body read (413 over the limit) → X-Lark-Signature checked over the
+// RAW bytes with the encrypt key, before anything is parsed (an unsigned request may only be the
+// small url_verification challenge), timestamp not older than Feishu's re-push window (≈ 7.1 h;
+// card callbacks: webhookMaxSkewSeconds) → nesting depth scanned, then JSON parsed (400) →
 // decrypted with the SDK's AESCipher → url_verification answered (token must match) → verification
-// token checked → handed to the shared EventDispatcher (src/feishu/dispatch.ts). Anything that
-// fails verification gets 401 {"msg": …} and nothing is recorded. Events are stored in the inbox
+// token checked → handed to the shared EventDispatcher (src/feishu/dispatch.ts). Without an encrypt
+// key the webhook refuses to start unless FEISHU_ALLOW_UNSIGNED_WEBHOOK=true, and then accepts
+// only events created within webhookMaxSkewSeconds (request-guard.ts). Anything that fails
+// verification gets 401 {"msg": …} and nothing is recorded. Events are stored in the inbox
 // and acknowledged at once (200 {}); card callbacks are answered with the handler's {toast, card}.
 //
 // The two callback routes are answered on node's own request and response, before express: with
@@ -16,9 +20,10 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import express, { type Request, type Response } from 'express';
 import type * as lark from '@larksuiteoapi/node-sdk';
 import { systemClock } from '../clock.js';
-import type { Config } from '../config.js';
+import { UNSIGNED_WEBHOOK_REFUSAL, type Config } from '../config.js';
 import { EventRouter, isAppTicketEvent, routeEnvelope, type EventRouterOptions } from './dispatch.js';
-import { parseEnvelope, FeishuPayloadError, type FeishuEnvelope } from './normalize.js';
+import { EVENT_CARD_ACTION, parseEnvelope, FeishuPayloadError, type FeishuEnvelope } from './normalize.js';
+import { eventTimeSeconds, FEISHU_REPUSH_WINDOW_SECONDS, jsonDepth, MAX_JSON_DEPTH, withinWindow } from './request-guard.js';
 import { decryptPayload, safeEqual, verifySignature } from './signature.js';
 
 /** The event path's options (EventRouterOptions) plus what the webhook itself needs. */
@@ -29,6 +34,9 @@ export interface WebhookAppOptions extends EventRouterOptions {
   /** Max request body in bytes (default 2 MB). */
   bodyLimitBytes?: number;
 }
+
+/** An unsigned request with an encrypt key configured can only be the url_verification challenge (a few hundred bytes). */
+const UNSIGNED_CHALLENGE_MAX_BYTES = 4 * 1024;
 
 class Rejected extends Error {
   constructor(
@@ -51,8 +59,11 @@ export function createWebhookApp(opts: WebhookAppOptions): WebhookApp {
     throw new Error('webhook 模式需要配置 FEISHU_VERIFICATION_TOKEN（飞书开发者后台 → 事件与回调 → 加密策略）');
   }
   if (!encryptKey) {
-    logger.warn('未配置 FEISHU_ENCRYPT_KEY：webhook 只能校验 Verification Token，无法校验签名，建议配置 Encrypt Key');
+    if (!config.feishu.allowUnsignedWebhook) throw new Error(`webhook 模式未配置 FEISHU_ENCRYPT_KEY：${UNSIGNED_WEBHOOK_REFUSAL}`);
+    const maxSkewText = `${config.webhookMaxSkewSeconds} 秒`;
+    logger.warn(`未配置 FEISHU_ENCRYPT_KEY（已用 FEISHU_ALLOW_UNSIGNED_WEBHOOK=true 允许）：webhook 只能校验 Verification Token，无法校验签名；只接受 ${maxSkewText} 内产生的事件，飞书稍后的重推会被拒绝。强烈建议配置 Encrypt Key`);
   }
+  const maxSkew = config.webhookMaxSkewSeconds;
   const router = new EventRouter({ ...opts, clock });
 
   const app = express();
@@ -61,40 +72,48 @@ export function createWebhookApp(opts: WebhookAppOptions): WebhookApp {
   app.set('etag', false);
   // How long acks take inside the bot (request parsed → response written), for /healthz and the
   // load benchmark: the last 10,000 event and card requests.
+  const ACK_RING = 10_000;
   const ackMs: number[] = [];
   let ackNext = 0;
+  let ackTotal = 0;
   const bodyLimit = opts.bodyLimitBytes ?? 2 * 1024 * 1024;
 
   /** Verifies and decrypts; returns the plaintext payload or throws Rejected. */
   const authenticate = (req: IncomingMessage, rawBody: Buffer): { payload: Record<string, unknown>; challenge?: string } => {
-    let body: unknown;
-    try {
-      body = JSON.parse(rawBody.toString('utf8'));
-    } catch {
-      throw new Rejected(400, '请求体不是合法的 JSON');
-    }
-    if (!isRecord(body)) throw new Rejected(400, '请求体应为 JSON 对象');
-
     const timestamp = requestHeader(req, 'x-lark-request-timestamp');
     const nonce = requestHeader(req, 'x-lark-request-nonce');
     const signature = requestHeader(req, 'x-lark-signature');
     const signed = Boolean(timestamp && nonce && signature);
-    if (encryptKey && signed) {
-      if (!verifySignature({ timestamp: timestamp!, nonce: nonce!, signature: signature! }, encryptKey, rawBody)) {
-        throw new Rejected(401, '签名校验失败');
+    const nowSec = clock.now().getTime() / 1000;
+    // With an encrypt key nothing is parsed before it is authenticated: the signature is checked
+    // over the raw bytes first, and an unsigned request can only be the small url_verification
+    // challenge (Feishu does not document signature headers on it).
+    if (encryptKey) {
+      if (signed) {
+        if (!verifySignature({ timestamp: timestamp!, nonce: nonce!, signature: signature! }, encryptKey, rawBody)) {
+          throw new Rejected(401, '签名校验失败');
+        }
+        // Not from the future, and not older than Feishu's re-push window plus clock skew (card callbacks: below).
+        if (!withinWindow(Number(timestamp), nowSec, FEISHU_REPUSH_WINDOW_SECONDS + maxSkew, maxSkew)) {
+          throw new Rejected(401, '请求时间戳超出允许范围');
+        }
+      } else if (rawBody.length > UNSIGNED_CHALLENGE_MAX_BYTES) {
+        throw new Rejected(401, '缺少签名请求头');
       }
-      const ts = Number(timestamp);
-      const skew = Math.abs(clock.now().getTime() / 1000 - ts);
-      if (!Number.isFinite(ts) || skew > config.webhookMaxSkewSeconds) throw new Rejected(401, '请求时间戳超出允许范围');
     }
+    const body = parseBounded(rawBody);
 
     let payload: Record<string, unknown> = body;
     if (typeof body['encrypt'] === 'string') {
       if (!encryptKey) throw new Rejected(401, '收到加密请求，但未配置 Encrypt Key');
+      let plain: string;
       try {
-        const decrypted: unknown = JSON.parse(decryptPayload(encryptKey, body['encrypt']));
-        if (!isRecord(decrypted)) throw new Error('not an object');
-        payload = decrypted;
+        plain = decryptPayload(encryptKey, body['encrypt']);
+      } catch {
+        throw new Rejected(401, '解密失败');
+      }
+      try {
+        payload = parseBounded(Buffer.from(plain, 'utf8'));
       } catch {
         throw new Rejected(401, '解密失败');
       }
@@ -110,6 +129,21 @@ export function createWebhookApp(opts: WebhookAppOptions): WebhookApp {
     const header = isRecord(payload['header']) ? payload['header'] : undefined;
     const token = payload['schema'] === '2.0' ? stringOr(header?.['token']) : stringOr(payload['token']);
     if (!safeEqual(token, verificationToken)) throw new Rejected(401, 'Verification Token 不匹配');
+    if (encryptKey) {
+      // Callbacks are answered synchronously and never re-pushed: an old one is a replay.
+      if (header?.['event_type'] === EVENT_CARD_ACTION && !withinWindow(Number(timestamp), nowSec, maxSkew, maxSkew)) {
+        throw new Rejected(401, '请求时间戳超出允许范围');
+      }
+    } else {
+      // Unsigned (FEISHU_ALLOW_UNSIGNED_WEBHOOK): anyone holding the token can write this request,
+      // so at least a captured one cannot be replayed later — the event's own time and the
+      // timestamp header (when sent) must both be recent. Re-pushes after the window are refused.
+      const eventTime = eventTimeSeconds(payload);
+      if (eventTime === undefined) throw new Rejected(401, '未签名的请求缺少事件时间（create_time）');
+      if (!withinWindow(eventTime, nowSec, maxSkew, maxSkew) || (timestamp !== undefined && !withinWindow(Number(timestamp), nowSec, maxSkew, maxSkew))) {
+        throw new Rejected(401, '请求时间戳超出允许范围');
+      }
+    }
     return { payload };
   };
 
@@ -165,7 +199,8 @@ export function createWebhookApp(opts: WebhookAppOptions): WebhookApp {
     const start = performance.now();
     res.once('finish', () => {
       ackMs[ackNext] = performance.now() - start;
-      ackNext = (ackNext + 1) % 10_000;
+      ackNext = (ackNext + 1) % ACK_RING;
+      ackTotal++;
     });
     readBody(req, bodyLimit)
       .then((rawBody) => handle(req, rawBody, res))
@@ -180,14 +215,16 @@ export function createWebhookApp(opts: WebhookAppOptions): WebhookApp {
       });
   };
 
+  // Read-only, unauthenticated: nothing here changes state (a `?reset` once let anyone clear the
+  // statistics). `?since=<total>` reports only the acks after an earlier answer's `total`.
   app.get('/healthz', (req, res) => {
-    const sorted = [...ackMs].sort((a, b) => a - b);
+    const since = Number(req.query.since);
+    const fresh = Number.isInteger(since) && since >= 0 ? Math.max(0, Math.min(ackTotal - since, ackMs.length)) : ackMs.length;
+    const window: number[] = [];
+    for (let i = 1; i <= fresh; i++) window.push(ackMs[(ackNext - i + ACK_RING) % ACK_RING]!);
+    const sorted = window.sort((a, b) => a - b);
     const pct = (p: number) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! * 10) / 10 : null);
-    if (req.query.reset !== undefined) {
-      ackMs.length = 0;
-      ackNext = 0;
-    }
-    res.json({ ok: true, ack: { count: sorted.length, p50Ms: pct(50), p99Ms: pct(99), maxMs: pct(100) } });
+    res.json({ ok: true, ack: { total: ackTotal, count: sorted.length, p50Ms: pct(50), p99Ms: pct(99), maxMs: pct(100) } });
   });
   app.use((err: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
     const status = (err as { status?: unknown }).status;
@@ -228,6 +265,19 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
     req.once('error', reject);
   });
+}
+
+/** JSON.parse for a request body: nesting bounded first (400), then parsed (400), an object (400). */
+function parseBounded(raw: Buffer): Record<string, unknown> {
+  if (jsonDepth(raw, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw new Rejected(400, `请求体嵌套超过 ${MAX_JSON_DEPTH} 层`);
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new Rejected(400, '请求体不是合法的 JSON');
+  }
+  if (!isRecord(body)) throw new Rejected(400, '请求体应为 JSON 对象');
+  return body;
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {

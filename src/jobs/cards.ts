@@ -1,7 +1,7 @@
 // Building blocks for the job cards (templates in cards/*.json, rendered by src/cards/render.ts):
-// lists that say "等 N 项" instead of overflowing, size-fitting under Feishu's 30 KB limit, the
+// lists that say "等 N 项" instead of overflowing, size-fitting under the 25-KB card budget, the
 // 填报进展 / 申请延期 buttons, tables and charts. Ledger text going into markdown is escaped here.
-import { button, CARD_MAX_BYTES, LEVEL_HEADER, LEVEL_TAG, md, mdEscape, renderCard, truncateList, type Card, type CardVars } from '../cards/render.js';
+import { button, CARD_MAX_BYTES, CardTooLargeError, LEVEL_HEADER, LEVEL_TAG, md, mdEscape, renderCard, truncateList, type Card, type CardVars } from '../cards/render.js';
 import type { DueItem } from '../core/supervision.js';
 import type { IsoDate, SupervisionLevel } from '../core/types.js';
 
@@ -15,15 +15,16 @@ export function listText(lines: readonly string[], max: number, empty = '无'): 
 }
 
 /**
- * Renders a template whose lists are cut at `max` items; when the card is still over 30 KB (long
- * titles, many units) the lists are cut shorter until it fits, so a card is never refused.
+ * Renders a template whose lists are cut at `max` items; when the card is still over the 25-KB
+ * budget (long titles, many units) the lists are cut shorter until it fits, so a card is never
+ * refused (Feishu's limit is 30 KB after rendering; see CARD_MAX_BYTES).
  */
 export function renderFitting(name: string, vars: (max: number) => CardVars, max: number): Card {
   for (let m = max; ; m = Math.max(1, Math.floor(m * 0.7))) {
     try {
       return renderCard(name, vars(m));
     } catch (err) {
-      if (m === 1 || !/超过 30 KB/.test((err as Error).message)) throw err;
+      if (m === 1 || !(err instanceof CardTooLargeError)) throw err;
     }
   }
 }

@@ -47,8 +47,17 @@ export async function enqueueMessage(db: DbOrTx, input: EnqueueInput, clock: Clo
 }
 
 /**
+ * How long after the callback was answered a delayed card update may go. Feishu: 「延时更新卡片必须在
+ * 响应回调之后进行，并行执行或提前执行会出现更新失败或更新后立即复原的情况」
+ * (https://open.feishu.cn/document/server-docs/im-v1/message-card/delay-update-message-card).
+ * The answer has left when the update is queued; a second keeps it off the answer's heels.
+ */
+export const CARD_UPDATE_AFTER_ANSWER_MS = 1_000;
+
+/**
  * A clicked card whose handler finished after the callback was answered: queue its new content as
- * a delayed card update with the callback token (valid 30 min, two uses). Unknown tenant: logged, nothing queued.
+ * a delayed card update with the callback token (valid 30 min, two uses), not before
+ * CARD_UPDATE_AFTER_ANSWER_MS from now. Unknown tenant: logged, nothing queued.
  */
 export async function enqueueLateCardUpdate(
   db: DbOrTx,
@@ -71,6 +80,7 @@ export async function enqueueLateCardUpdate(
       kind: 'card_update',
       receiveId: clicked.token,
       message: { msgType: 'interactive', content: card },
+      notBefore: new Date(clock.now().getTime() + CARD_UPDATE_AFTER_ANSWER_MS),
     },
     clock,
   );

@@ -1,5 +1,5 @@
 // The durable outbox (a domain concept): what the bot says is written here first, exactly once
 // per dedupe key, and delivered afterwards by the Feishu sender (src/feishu/sender.ts).
 export * from './message.js';
-export { enqueueMessage, enqueueLateCardUpdate, outboxSignal, outboxUuid } from './enqueue.js';
-export { OutboxStore, type OutboxRow, type OutboxUpdate, type OutboxStoreOptions } from './store.js';
+export { CARD_UPDATE_AFTER_ANSWER_MS, enqueueMessage, enqueueLateCardUpdate, outboxSignal, outboxUuid } from './enqueue.js';
+export { OutboxStore, type OutboxRow, type OutboxScope, type OutboxUpdate, type OutboxStoreOptions } from './store.js';

@@ -7,10 +7,20 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { HeldClaims } from '../db/held-claims.js';
-import type { OutboxMessage } from '../generated/prisma-sqlite/client.js';
+import { Prisma, type OutboxMessage } from '../generated/prisma-sqlite/client.js';
 
 export type OutboxRow = OutboxMessage;
 export type OutboxUpdate = Parameters<Database['prisma']['outboxMessage']['updateMany']>[0]['data'];
+
+/**
+ * Only the rows of one tenant whose dedupe key starts and ends as given: one job's messages for one
+ * period (`<job>:…:<period>`), for a drain from the command line that must not send anything else.
+ */
+export interface OutboxScope {
+  tenantId: number;
+  keyPrefix: string;
+  keySuffix: string;
+}
 
 export interface OutboxStoreOptions {
   db: Database;
@@ -20,6 +30,8 @@ export interface OutboxStoreOptions {
   holder: string;
   /** How long a claim lasts unless renewed (renewed every lockMs/3 while held). */
   lockMs: number;
+  /** Claim only these rows (default: every row). */
+  scope?: OutboxScope;
 }
 
 export class OutboxStore {
@@ -47,8 +59,8 @@ export class OutboxStore {
         SET "status" = 'sending', "lockedBy" = ${holder}, "lockedUntil" = ${until}, "attempts" = "attempts" + 1
         WHERE "id" IN (
           SELECT "id" FROM "OutboxMessage"
-          WHERE ("status" = 'pending' AND "nextAttemptAt" <= ${now})
-             OR ("status" = 'sending' AND "lockedUntil" < ${now})
+          WHERE (("status" = 'pending' AND "nextAttemptAt" <= ${now})
+             OR ("status" = 'sending' AND "lockedUntil" < ${now}))${this.scopeSql()}
           ORDER BY "id" LIMIT ${max}
           FOR UPDATE SKIP LOCKED)
         RETURNING "id"`;
@@ -61,6 +73,7 @@ export class OutboxStore {
           { status: 'pending', nextAttemptAt: { lte: now } },
           { status: 'sending', lockedUntil: { lt: now } },
         ],
+        ...this.scopeWhere(),
       },
       orderBy: { id: 'asc' },
       take: max,
@@ -130,9 +143,21 @@ export class OutboxStore {
     return count;
   }
 
-  /** Rows not yet delivered (pending or being sent), in every instance. */
+  /** Rows not yet delivered (pending or being sent), in every instance (within the scope, if any). */
   busyCount(): Promise<number> {
-    return this.opts.db.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } });
+    return this.opts.db.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] }, ...this.scopeWhere() } });
+  }
+
+  private scopeWhere(): { tenantId?: number; dedupeKey?: { startsWith: string; endsWith: string } } {
+    const scope = this.opts.scope;
+    return scope ? { tenantId: scope.tenantId, dedupeKey: { startsWith: scope.keyPrefix, endsWith: scope.keySuffix } } : {};
+  }
+
+  private scopeSql(): Prisma.Sql {
+    const scope = this.opts.scope;
+    if (!scope) return Prisma.empty;
+    const like = `${escapeLike(scope.keyPrefix)}%${escapeLike(scope.keySuffix)}`;
+    return Prisma.sql` AND "tenantId" = ${scope.tenantId} AND "dedupeKey" LIKE ${like} ESCAPE '\\'`;
   }
 
   /** Stops renewing claims (at shutdown, after the rows in flight settled). */
@@ -158,6 +183,10 @@ export class OutboxStore {
       this.opts.logger.warn({ err: errText(err) }, '发件箱续期失败（数据库不可用？）');
     }
   }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function errText(err: unknown): string {

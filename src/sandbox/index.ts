@@ -8,10 +8,11 @@ import type { AddressInfo } from 'node:net';
 import type { AppContext } from '../app.js';
 import type { BotHandlers } from '../chat/types.js';
 import type { OffsetClock } from '../clock.js';
-import type { Config } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
 import { ROLE_LABELS, type Role } from '../core/types.js';
 import { ALL_HANDS_CHAT_ID, demoPeople, demoUnits } from '../demo/ledger.js';
 import { getSetting, putSetting } from '../db/repos/settings.js';
+import { deliveryReporting } from '../bot.js';
 import { startFeishuRuntime, type FeishuRuntime } from '../feishu/runtime.js';
 import { JOB_LABELS, JOB_NAMES } from '../jobs/settings.js';
 import { FakeFeishu, type FakeChat, type FakeUser } from './fake-feishu.js';
@@ -116,8 +117,27 @@ async function registerAllHandsGroup(app: AppContext): Promise<void> {
   await putSetting(app.db.prisma, app.defaultTenant.id, 'recipients', { ...current, allHandsChatId: ALL_HANDS_CHAT_ID }, 'sandbox');
 }
 
+/**
+ * The sandbox plays Feishu for the default tenant only, and its sender drains the whole outbox into
+ * the fake platform: on a database that has served real Feishu tenants it would "deliver" their
+ * queued messages (and mark them sent) where nobody reads them, and run their jobs. Refused
+ * (ConfigError) when the database holds any tenant other than DEFAULT_TENANT_KEY.
+ */
+export async function assertSandboxDatabase(app: AppContext): Promise<void> {
+  const others = await app.db.prisma.tenant.findMany({ where: { key: { not: app.config.defaultTenant.key } }, select: { key: true, name: true }, orderBy: { id: 'asc' }, take: 4 });
+  if (others.length === 0) return;
+  const pending = await app.db.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] }, tenantId: { not: app.defaultTenant.id } } });
+  const names = others.slice(0, 3).map((t) => (t.name === t.key ? t.key : `${t.key}（${t.name}）`)).join('、');
+  throw new ConfigError(
+    `数据库中有飞书租户 ${names}${others.length > 3 ? ' 等' : ''} 的台账${pending ? `，另有 ${pending} 条待发送的消息` : ''}：` +
+      '未配置完整的飞书凭证时会启动本地沙箱，沙箱会把这些消息“发送”给模拟飞书，真实用户收不到。已拒绝启动。' +
+      '连接真实飞书请配置 FEISHU_APP_ID 和 FEISHU_APP_SECRET；只想试用沙箱请用 DATABASE_URL 指向另一个数据库',
+  );
+}
+
 export async function startSandbox(app: AppContext, deps: SandboxDeps, opts: SandboxOptions = {}): Promise<Sandbox> {
   const log = app.logger.child({ module: 'sandbox' });
+  await assertSandboxDatabase(app);
   const clock = deps.clock;
   if ((app.clock as unknown) !== clock) {
     log.warn('沙箱时钟与应用时钟不是同一个对象：「跳转」后机器人和定时任务可能看不到新时间（openApp(config, { clock }) 应传入同一个 OffsetClock）');
@@ -168,11 +188,15 @@ export async function startSandbox(app: AppContext, deps: SandboxDeps, opts: San
   };
   let runtime: FeishuRuntime;
   try {
+    // The office hears of refused messages here as with real Feishu (bot.ts).
+    const reporting = deliveryReporting(app);
     runtime = await startFeishuRuntime({
       config,
       db: app.db,
       handlers: deps.handlers,
       logger: app.logger,
+      onPermanentFailure: (row) => reporting.onPermanentFailure(row),
+      sender: { onSent: (row) => reporting.onSent(row) },
       instanceId: `sandbox-${randomBytes(3).toString('hex')}`,
       listen: { port: 0, host: '127.0.0.1' },
     });

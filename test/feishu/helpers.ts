@@ -95,7 +95,7 @@ export function sampleCard(title: string, value: Record<string, unknown> = { act
  */
 export async function startBotOnFake(
   fake: FakeFeishu,
-  opts: { db: Database; handlers: BotHandlers; env?: Record<string, string>; sender?: FeishuRuntimeOptions['sender'] },
+  opts: { db: Database; handlers: BotHandlers; env?: Record<string, string>; sender?: FeishuRuntimeOptions['sender']; retention?: FeishuRuntimeOptions['retention'] },
 ): Promise<{ rt: FeishuRuntime; config: Config }> {
   const config = loadConfig({
     FEISHU_APP_ID: fake.appId, FEISHU_APP_SECRET: fake.appSecret, FEISHU_ENCRYPT_KEY: fake.encryptKey!,
@@ -105,6 +105,7 @@ export async function startBotOnFake(
   const rt = await startFeishuRuntime({
     config, db: opts.db, handlers: opts.handlers, logger: silentLogger, listen: { port: 0, host: '127.0.0.1' },
     ...(opts.sender ? { sender: opts.sender } : {}),
+    ...(opts.retention ? { retention: opts.retention } : {}),
   });
   if (!rt.server) {
     await rt.stop();

@@ -209,7 +209,7 @@ describeEachDatabase('feishu sender', (ctx) => {
     await sleep(300);
     const a = await ctx().prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'p-230002' } });
     expect(a).toMatchObject({ status: 'failed', errorCode: 230002, attempts: 1 });
-    expect(a.error).toMatch(/机器人不在该群中/);
+    expect(a.error).toMatch(/机器人不在对应群组中/); // the message/create page's meaning of 230002
     const b = await ctx().prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: 'p-230013' } });
     expect(b).toMatchObject({ status: 'failed', errorCode: 230013 });
     expect(failures.map((f) => f.dedupeKey).sort()).toEqual(['p-230002', 'p-230013']);

@@ -6,6 +6,8 @@ import { createFeishuClient, getBotOpenId } from '../../src/feishu/client.js';
 import { CARD_TOASTS } from '../../src/feishu/dispatch.js';
 import { InboxProcessor, storeEvent } from '../../src/feishu/inbox.js';
 import { Sender } from '../../src/feishu/sender.js';
+import { CARD_UPDATE_AFTER_ANSWER_MS } from '../../src/outbox/index.js';
+import { FEISHU_REPUSH_WINDOW_SECONDS } from '../../src/feishu/request-guard.js';
 import { createWebhookApp } from '../../src/feishu/webhook.js';
 import { FakeFeishu } from '../../src/sandbox/fake-feishu.js';
 import { MessageTooLargeError, encryptForBot, signatureHeaders } from '../../src/sandbox/fake-feishu-payloads.js';
@@ -129,7 +131,7 @@ describeEachDatabase('feishu webhook', (ctx) => {
 
   it('answers a plaintext challenge when no encrypt key is configured', async () => {
     const plainFake = await FakeFeishu.start({ encryptKey: null, users: USERS });
-    const app = createWebhookApp({ config: configFor(plainFake, { encryptKey: undefined }), db: ctx(), handlers, logger: silentLogger });
+    const app = createWebhookApp({ config: configFor(plainFake, { encryptKey: undefined, allowUnsignedWebhook: true }), db: ctx(), handlers, logger: silentLogger });
     const plainBot = await serve(app);
     try {
       const ok = await plainFake.sendChallenge(`${plainBot.url}/feishu/events`);
@@ -153,7 +155,8 @@ describeEachDatabase('feishu webhook', (ctx) => {
     const forged = signedEncrypted(env, { key: 'not-the-key' });
     expect((await post(forged.raw, forged.headers)).status).toBe(401);
 
-    const stale = signedEncrypted(env, { tsOffsetSec: -3600 });
+    // Older than Feishu's last re-push (≈ 7.1 h) plus the allowed skew.
+    const stale = signedEncrypted(env, { tsOffsetSec: -(FEISHU_REPUSH_WINDOW_SECONDS + 600) });
     const staleRes = await post(stale.raw, stale.headers);
     expect(staleRes.status).toBe(401);
     expect(staleRes.body['msg']).toMatch(/时间戳/);
@@ -201,7 +204,7 @@ describeEachDatabase('feishu webhook', (ctx) => {
     const tooBig = await post(huge, headers);
     expect(tooBig.status).toBe(413);
     expect(tooBig.body).toEqual({ msg: '请求体过大' });
-    const notJson = await post('{"encrypt":', headers);
+    const notJson = await post('{"encrypt":', signatureHeaders(fake.encryptKey!, '{"encrypt":', Math.floor(Date.now() / 1000)));
     expect(notJson.status).toBe(400);
     expect(notJson.body).toEqual({ msg: '请求体不是合法的 JSON' });
     expect(await inboxCount()).toBe(0);
@@ -425,6 +428,7 @@ describeEachDatabase('feishu webhook', (ctx) => {
     };
     const started = performance.now();
     const click = await fake.clickCard({ messageId, operatorOpenId: USERS[0]!.openId, value: { action: 'report' } });
+    const answeredAt = Date.now();
     expect(performance.now() - started).toBeLessThan(2_500);
     expect(click.toast).toEqual({ type: 'info', content: CARD_TOASTS.slow });
     expect(fake.getMessage(messageId)!.updates).toHaveLength(0);
@@ -441,6 +445,8 @@ describeEachDatabase('feishu webhook', (ctx) => {
     const updates = fake.getMessage(messageId)!.updates;
     expect(updates.map((u) => u.via)).toEqual(['card_update']);
     expect(JSON.stringify(updates[0]!.content)).toContain('已填报进展');
+    // Not on the heels of the answer: Feishu may fail or silently revert an update racing it.
+    expect(updates[0]!.at.getTime() - answeredAt).toBeGreaterThanOrEqual(CARD_UPDATE_AFTER_ANSWER_MS);
   });
 
   it('storeEvent reports duplicates by event_id or message_id without writing', async () => {

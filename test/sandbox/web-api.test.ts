@@ -2,7 +2,8 @@
 // page drives it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_HANDS_CHAT_ID } from '../../src/demo/ledger.js';
-import { parseSandboxTime, type MessageView } from '../../src/sandbox/web/server.js';
+import { request as httpRequest } from 'node:http';
+import { isLocalHost, parseSandboxTime, type MessageView } from '../../src/sandbox/web/server.js';
 import { startSandboxHarness, waitFor, type SandboxHarness } from './harness.js';
 
 const LIAISON = 'ou_demo_shibao_liaison'; // 程功, 石堡镇
@@ -197,5 +198,37 @@ describe('sandbox web API', () => {
     expect(parseSandboxTime('2026-07-01T10:00:00Z')?.toISOString()).toBe('2026-07-01T10:00:00.000Z');
     expect(parseSandboxTime('明天')).toBeUndefined();
     expect(parseSandboxTime('2026-13-45T10:00')).toBeUndefined();
+  });
+
+  it('refuses a foreign Host (DNS rebinding) and a foreign Origin, for reading and for acting as someone', async () => {
+    const port = new URL(h.base).port;
+    const raw = (method: string, path: string, headers: Record<string, string>, body?: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const say = JSON.stringify({ asOpenId: LIAISON, chatId: SHIBAO, text: '进展 QY-2026-018 恶意网页代发 90%', mentionBot: true });
+    const json = { 'content-type': 'application/json' };
+    for (const host of [`rebind.attacker.example:${port}`, `attacker.example`, `127.0.0.1.attacker.example:${port}`]) {
+      const state = await raw('GET', '/api/state', { host });
+      expect(state.status, host).toBe(403);
+      expect(JSON.parse(state.body).msg).toContain('沙箱页面只接受本机地址访问');
+      expect((await raw('POST', '/api/messages', { host, ...json }, say)).status).toBe(403);
+      expect((await raw('GET', '/', { host })).status).toBe(403);
+    }
+    const before = (await messages(SHIBAO)).length;
+    const crossSite = await raw('POST', '/api/messages', { host: `127.0.0.1:${port}`, origin: 'https://attacker.example', ...json }, say);
+    expect(crossSite.status).toBe(403);
+    expect(JSON.parse(crossSite.body).msg).toBe('沙箱页面不接受其他网站发来的请求');
+    expect(await messages(SHIBAO)).toHaveLength(before);
+    // This machine, by any local name, and the page's own origin: served.
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) expect((await raw('GET', '/api/state', { host })).status, host).toBe(200);
+    expect((await raw('POST', '/api/clock', { host: `localhost:${port}`, origin: `http://localhost:${port}`, ...json }, JSON.stringify({ at: 'now' }))).status).toBe(200);
+    expect(isLocalHost(undefined)).toBe(false);
   });
 });

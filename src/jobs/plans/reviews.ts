@@ -1,7 +1,7 @@
 // The periodic reviews sent to groups: the monthly progress table of leader-led items and the
 // honour roll (光荣榜), the quarterly review (按季盘点), the half-year tally (半年一通报) and the
 // year-end ledger (年终盘总账). Each is one card per recipient group; counts come before lists and
-// every list is cut with "等 N 项" so the card stays under 30 KB at any ledger size.
+// every list is cut with "等 N 项" so the card stays within the 25-KB budget at any ledger size.
 import { collectUnitOutcomes, describeScoringRules, rankHonourRoll, type HonourTask } from '../../core/honour.js';
 import { onTimeJudge, formatPercent } from '../../core/stats.js';
 import { computeSupervision, compareLevels, type SupervisionResult } from '../../core/supervision.js';

@@ -3,8 +3,8 @@
 // that token allows.
 //
 // Sources:
-//  - Card JSON 2.0: body.elements, at most 200 elements, update_multi can only be true:
-//    https://open.feishu.cn/document/feishu-cards/card-json-v2-structure
+//  - Card JSON 2.0, validated strictly (unknown properties, ranges, at most 200 elements,
+//    update_multi only true): card-schema.ts, https://open.feishu.cn/document/feishu-cards/card-json-v2-structure
 //    1.0: elements / i18n_elements, update_multi defaults to false:
 //    https://open.feishu.cn/document/feishu-cards/card-json-structure
 //  - 230099 "Failed to create card content": https://open.feishu.cn/document/server-docs/im-v1/message/create
@@ -14,9 +14,11 @@
 //  - The callback (card.action.trigger, create_time in µs, event.token valid 30 min for 2
 //    updates) and its answer {toast, card: {type: raw|template, data}}:
 //    https://open.feishu.cn/document/feishu-cards/card-callback-communication
-//  - Delayed update (only after the callback was answered; token 30 min, 2 uses):
+//  - Delayed update (only after the callback was answered, else reverted; token 30 min, 2 uses;
+//    its own error codes 300020/300030/300040/200310/10002/11311):
 //    https://open.feishu.cn/document/server-docs/im-v1/message-card/delay-update-message-card
 import { randomBytes } from 'node:crypto';
+import { validateCardV2 } from './card-schema.js';
 import { eventHeader, sendEvent } from './events.js';
 import { fail } from './http.js';
 import { cardActionEvent, envelope, randomId } from './payloads.js';
@@ -29,6 +31,8 @@ export interface CardTokenState {
   expiresAt: number;
   usesLeft: number;
   answered: boolean;
+  /** Delayed updates taken before the callback was answered: reverted when the answer lands. */
+  racedUpdates?: number;
 }
 
 export interface CardClickResult {
@@ -67,12 +71,9 @@ export function cardProblem(card: unknown): { code: number; msg: string } | unde
     return typeof data?.['template_id'] === 'string' ? undefined : { code: 230099, msg: 'Failed to create card content: template_id missing.' };
   }
   if (c['schema'] === '2.0') {
-    const body = c['body'] as Record<string, unknown> | undefined;
-    if (!body || !Array.isArray(body['elements'])) return { code: 230099, msg: 'Failed to create card content: body.elements missing (card JSON 2.0).' };
-    if ((body['elements'] as unknown[]).length > 200) return { code: 230099, msg: 'Failed to create card content: more than 200 elements.' };
-    const config = c['config'] as Record<string, unknown> | undefined;
-    if (config && config['update_multi'] === false) return { code: 230099, msg: 'Failed to create card content: update_multi must be true in card JSON 2.0.' };
-    return undefined;
+    // Validated strictly, as Feishu does: unknown properties, ranges, 200 elements (card-schema.ts).
+    const problem = validateCardV2(c);
+    return problem ? { code: problem.code, msg: problem.msg } : undefined;
   }
   if (Array.isArray(c['elements']) || (c['i18n_elements'] && typeof c['i18n_elements'] === 'object')) return undefined;
   return { code: 230099, msg: 'Failed to create card content: elements missing.' };
@@ -96,25 +97,31 @@ export function isShared(card: unknown): boolean {
 // ---------------------------------------------------------------------------------------------
 // Route handlers
 
-/** POST /open-apis/interactive/v1/card/update: the delayed update with a callback's token. */
+/**
+ * POST /open-apis/interactive/v1/card/update: the delayed update with a callback's token, with the
+ * page's own error codes (delay-update-message-card, 错误码): 300020 malformed token, 300030 expired
+ * (30 min), 300040 used up (2 uses), 200310 another app's card, 10002 / 11311 bad card. An update
+ * sent before the callback was answered is taken and then reverted when the answer lands
+ * (「并行执行或提前执行会出现更新失败或更新后立即复原的情况」).
+ */
 export function cardUpdate(f: FakeState, req: RouteRequest): Record<string, unknown> {
   const body = req.json();
-  // Docs differ (not changed yet): the delayed-update page has its own codes — 300020 malformed
-  // token, 300030 expired token, 300040 token used up, 11311 / 10002 bad card, 200310 another
-  // app's card — where this answers 230001 / 230099.
   const token = body['token'];
-  const state = typeof token === 'string' ? f.cardTokens.get(token) : undefined;
-  if (!state || f.foreign(f.getMessage(state.messageId)?.tenantKey ?? f.tenantKey, req.tenant)) fail(400, 230001, 'invalid card token');
-  if (state!.expiresAt <= f.clock.now().getTime()) fail(400, 230001, 'card token expired (valid for 30 minutes)');
-  if (state!.usesLeft <= 0) fail(400, 230001, 'card token used up (2 updates per token)');
-  if (!state!.answered) fail(400, 230001, 'delayed update before the callback was answered');
+  if (typeof token !== 'string' || !/^c-[\w-]+$/.test(token)) fail(400, 300020, '更新卡片的 token 格式错误');
+  const state = f.cardTokens.get(token as string);
+  if (!state) fail(400, 300030, '更新卡片的 token 失效');
+  if (f.foreign(f.getMessage(state!.messageId)?.tenantKey ?? f.tenantKey, req.tenant)) fail(400, 200310, '无法更新其他应用发送的卡片');
+  if (state!.expiresAt <= f.clock.now().getTime()) fail(400, 300030, '更新卡片的 token 失效（有效期 30 分钟）');
+  if (state!.usesLeft <= 0) fail(400, 300040, '更新卡片的 token 超过使用限制次数（同一个 token 仅能使用 2 次）');
   const card = body['card'];
+  if (!card || typeof card !== 'object' || Array.isArray(card)) fail(400, 10002, 'card 参数校验错误');
   const problem = cardProblem(card);
-  if (problem) fail(400, problem.code, problem.msg);
+  if (problem) fail(400, 11311, `卡片格式不符合要求：${problem.msg}`);
   const msg = f.getMessage(state!.messageId)!;
   const schema = schemaChangeProblem(msg.content, card);
-  if (schema) fail(400, 230099, schema.msg);
+  if (schema) fail(400, 11311, `卡片格式不符合要求：${schema.msg}`);
   state!.usesLeft -= 1;
+  if (!state!.answered) state!.racedUpdates = (state!.racedUpdates ?? 0) + 1;
   f.applyUpdate(msg, 'card_update', card);
   return { code: 0, msg: 'success', data: {} };
 }
@@ -154,8 +161,14 @@ export async function clickCard(f: FakeState, opts: CardClickOptions): Promise<C
     }),
   );
   f.pushedEvents.set(header.eventId, env);
+  const before = msg.content;
   const outcome = await sendEvent(f, env, f.cardUrl ?? f.eventUrl);
   tokenState.answered = true;
+  if (tokenState.racedUpdates) {
+    // An update that raced the answer is undone by it (delay-update-message-card).
+    f.applyUpdate(msg, 'callback', before);
+    f.emit('card-update-reverted', { messageId: msg.messageId, token: cardToken });
+  }
   const result: CardClickResult = { eventId: header.eventId, cardToken, timedOut: outcome.attempt.error === 'timeout' };
   if (outcome.attempt.status !== undefined) result.status = outcome.attempt.status;
   if (result.timedOut) {

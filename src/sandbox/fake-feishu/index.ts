@@ -28,6 +28,7 @@
 //   router.ts    the routing table (method + path → API name, doc page, handler) and request loop
 //   auth.ts      tenant/app tokens, app_ticket, the bearer-token check, the ws endpoint
 //   messages.ts  create / reply / patch, content checks and size limits, uuid dedupe, receive event
+//   card-schema.ts  card JSON 2.0 validated as Feishu does (every component's properties, ranges, 200 elements)
 //   cards.ts     card JSON validation, the card callback (clickCard), delayed card update
 //   contact.ts   bot info, batch_get_id
 //   chats.ts     chat members, bot added / removed
@@ -51,6 +52,7 @@ import { FakeState, type FakeFeishuOptions, type FakeMessage, type FakeRequestLo
 
 export type { CardClickResult } from './cards.js';
 export { cardProblem } from './cards.js';
+export { validateCardV2, COMPONENTS as CARD_V2_COMPONENTS, MAX_CARD_ELEMENTS, type CardSchemaProblem } from './card-schema.js';
 export { FEISHU_REDELIVERY_SCHEDULE_MS, type DeliveryAttempt, type DeliveryResult } from './events.js';
 export { parseMultipart } from './http.js';
 export { FEISHU_LIMITS, type FakeFeishuLimits, type Fault } from './limits.js';
@@ -121,6 +123,11 @@ export class FakeFeishu extends FakeState {
   /** The next `count` matching requests get HTTP 500. */
   serverErrors(count: number, api?: string | RegExp): void {
     limits.serverErrors(this, count, api);
+  }
+
+  /** The next `count` matching requests (any API, the token call too) are read and never answered. */
+  stallResponses(count: number, api?: string | RegExp): void {
+    limits.stallResponses(this, count, api);
   }
 
   /** Ends every injected fault now (an outage is over); counters and the request log stay. */

@@ -1,6 +1,6 @@
 // Rate limits and fault injection. Feishu's documented limits, per app and per API, with their
 // exact error shapes, plus test controls that make the platform fail on purpose (429 storms,
-// 500 outages) and queries over the request log.
+// 500 outages, stalled connections) and queries over the request log.
 //
 // Sources:
 //  - Per-API limit (message create/reply, patch, card update, image upload, chat members,
@@ -43,6 +43,26 @@ export interface Fault {
   code: number;
   msg?: string;
   headers?: Record<string, string>;
+  /**
+   * A network fault rather than an answer: the request is read and never answered (the connection
+   * stays open until the client gives up or the fake closes), as behind a hung proxy or gateway.
+   * status/code are unused. Not a Feishu API behaviour, so no doc page: what a client without an
+   * HTTP timeout never recovers from.
+   */
+  stall?: boolean;
+}
+
+/** Thrown for a request that must not be answered (a `stall` fault); the router leaves it hanging. */
+export class StalledRequest extends Error {}
+
+/** Applies a matching `stall` fault to any API, authenticated or not (the token call can hang too). */
+export function stallIfFaulted(f: FakeState, api: string): void {
+  const idx = f.faults.findIndex((x) => x.stall && x.count > 0 && matches(x.api, api) && (x.until === undefined || x.until > performance.now()));
+  if (idx < 0) return;
+  const fault = f.faults[idx]!;
+  fault.count -= 1;
+  if (fault.count <= 0) f.faults.splice(idx, 1);
+  throw new StalledRequest(api);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -52,7 +72,7 @@ export interface Fault {
 export function admit(f: FakeState, api: string): void {
   const t = performance.now();
   for (let i = f.faults.length - 1; i >= 0; i--) if (f.faults[i]!.until !== undefined && f.faults[i]!.until! <= t) f.faults.splice(i, 1);
-  const idx = f.faults.findIndex((x) => x.count > 0 && matches(x.api, api));
+  const idx = f.faults.findIndex((x) => !x.stall && x.count > 0 && matches(x.api, api));
   if (idx >= 0) {
     const fault = f.faults[idx]!;
     fault.count -= 1;
@@ -153,6 +173,11 @@ export function rateLimitStorm(f: FakeState, count: number, resetSeconds = 1, ap
 /** The next `count` matching requests get HTTP 500. */
 export function serverErrors(f: FakeState, count: number, api?: string | RegExp): void {
   injectFault(f, { ...(api ? { api } : {}), count, status: 500, code: 1, msg: 'internal error' });
+}
+
+/** The next `count` matching requests are read and never answered (see Fault.stall). */
+export function stallResponses(f: FakeState, count: number, api?: string | RegExp): void {
+  injectFault(f, { ...(api ? { api } : {}), count, status: 0, code: 0, stall: true });
 }
 
 /** Ends every injected fault now (an outage is over); counters and the request log stay. */

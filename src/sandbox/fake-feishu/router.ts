@@ -4,7 +4,8 @@
 // Order of checks, as Feishu does them: routes that take no bearer token (credentials in the
 // body) first; every other request must carry a valid tenant_access_token (99991661 / 99991663,
 // auth.ts) before it is even routed (an unknown path with a bad token is a token error, not a
-// 404); then the per-API rate limit and injected faults (limits.ts); then the handler. Every
+// 404); then the per-API rate limit and injected faults (limits.ts; a `stall` fault leaves any
+// request unanswered); then the handler. Every
 // OpenAPI call is logged in `requests` (with the tenant its token belongs to) and reported as
 // 'request'.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
@@ -14,7 +15,7 @@ import { chatMembers } from './chats.js';
 import { batchGetId, botInfo } from './contact.js';
 import { ApiFailure, parseJson, RawReply, readBody, safeJson, type ApiError } from './http.js';
 import { imageBytes, uploadImage } from './images.js';
-import { admit } from './limits.js';
+import { admit, StalledRequest, stallIfFaulted } from './limits.js';
 import { createMessage, patchMessage, replyMessage } from './messages.js';
 import type { FakeRequestLog, FakeState } from './state.js';
 
@@ -166,6 +167,7 @@ export async function handleRequest(f: FakeState, req: IncomingMessage, res: Ser
     );
     if (found) {
       api = found.route.api;
+      stallIfFaulted(f, api);
     } else {
       tenant = authenticate(f, req.headers);
       found = findRoute(
@@ -175,6 +177,7 @@ export async function handleRequest(f: FakeState, req: IncomingMessage, res: Ser
       );
       if (!found) throw new ApiFailure({ status: 404, code: 404, msg: `fake Feishu: ${method} ${path} is not implemented` });
       api = found.route.api;
+      stallIfFaulted(f, api);
       admit(f, api);
     }
     const reply = found.route.handler(f, {
@@ -194,6 +197,11 @@ export async function handleRequest(f: FakeState, req: IncomingMessage, res: Ser
     }
     payload = reply;
   } catch (err) {
+    if (err instanceof StalledRequest) {
+      // Read, never answered: the connection stays open until the client gives up or the fake closes.
+      f.emit('stalled', { api, method, path });
+      return;
+    }
     const e: ApiError = err instanceof ApiFailure ? err.e : { status: 500, code: 1, msg: `fake Feishu error: ${(err as Error).message}` };
     status = e.status;
     payload = { code: e.code, msg: e.msg };

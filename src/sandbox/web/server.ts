@@ -14,7 +14,7 @@
 // shows is what Feishu would show.
 import path from 'node:path';
 import type { Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
@@ -330,6 +330,7 @@ export function createSandboxWebApp(opts: SandboxWebOptions): { app: express.Exp
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(localOnly);
   app.use(express.json({ limit: '256kb' }));
   app.use(express.static(PUBLIC_DIR, { index: 'index.html', etag: false, lastModified: false, setHeaders: (res) => res.setHeader('Cache-Control', 'no-store') }));
 
@@ -478,6 +479,47 @@ export function createSandboxWebApp(opts: SandboxWebOptions): { app: express.Exp
       clients.clear();
     },
   };
+}
+
+/**
+ * The page has no login: anyone who reaches it acts as any person. It listens on 127.0.0.1, but a
+ * web page elsewhere can still reach it by DNS rebinding (its own domain resolved to 127.0.0.1), so
+ * the Host header must name this machine: localhost or an IP address, never a domain. Requests
+ * that change something must not come from another site's page (Origin).
+ */
+export function isLocalHost(hostHeader: string | undefined): boolean {
+  if (!hostHeader) return false;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${hostHeader}`).hostname;
+  } catch {
+    return false;
+  }
+  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
+  if (hostname.startsWith('[') && hostname.endsWith(']')) return isIP(hostname.slice(1, -1)) === 6;
+  return isIP(hostname) === 4;
+}
+
+function localOnly(req: Request, res: Response, next: NextFunction): void {
+  const host = req.headers.host;
+  if (!isLocalHost(host)) {
+    res.status(403).json({ msg: `沙箱页面只接受本机地址访问（127.0.0.1 或 localhost），拒绝 Host：${String(host ?? '（无）').slice(0, 100)}` });
+    return;
+  }
+  const origin = req.headers.origin;
+  if (req.method !== 'GET' && req.method !== 'HEAD' && origin !== undefined) {
+    let originHost: string | undefined;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      originHost = undefined;
+    }
+    if (originHost !== host) {
+      res.status(403).json({ msg: '沙箱页面不接受其他网站发来的请求' });
+      return;
+    }
+  }
+  next();
 }
 
 export async function startSandboxWeb(opts: SandboxWebOptions & { host: string; port: number }): Promise<{ url: string; server: Server; close(): Promise<void> }> {

@@ -1,0 +1,159 @@
+// Every card template the bot renders (cards/*.json), through the fake Feishu's card JSON 2.0
+// validator (src/sandbox/fake-feishu/card-schema.ts) — the way Feishu validates them: unknown
+// properties rejected, input max_length 1–1,000, at most 200 elements. A broken template fails
+// here, not in front of an office. The validator itself is tested first, rule by rule.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Card } from '../../src/cards/render.js';
+import { dispatchCard, helpCard, ledgerSummaryCard, myTasksCard, noticeCard, progressFormCard, receiptCard, reviewCard } from '../../src/chat/cards.js';
+import { createWorkingCalendar } from '../../src/core/calendar-data.js';
+import { shanghaiInstant } from '../../src/core/dates.js';
+import { DEFAULT_THRESHOLDS } from '../../src/core/supervision.js';
+import { ensureTenant, type TenantRef } from '../../src/db/repos/tenants.js';
+import { planJob } from '../../src/jobs/run.js';
+import { JOB_NAMES } from '../../src/jobs/settings.js';
+import { loadTask } from '../../src/ledger/actions.js';
+import { importLedger } from '../../src/ledger/import/index.js';
+import { loadLedgerTasks, withSupervision } from '../../src/ledger/overview.js';
+import { ledgerSummary } from '../../src/ledger/summary.js';
+import { validateCardV2 } from '../../src/sandbox/fake-feishu/card-schema.js';
+import { describeEachDatabase } from '../helpers/db.js';
+import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
+
+const calendar = createWorkingCalendar();
+
+const valid = (): Record<string, unknown> => ({
+  schema: '2.0',
+  config: { update_multi: true, summary: { content: '摘要' } },
+  header: { title: { tag: 'plain_text', content: '标题' }, subtitle: { tag: 'plain_text', content: '副标题' }, template: 'blue' },
+  body: {
+    elements: [
+      { tag: 'markdown', content: '**正文**' },
+      { tag: 'hr' },
+      { tag: 'column_set', horizontal_spacing: 'small', columns: [{ tag: 'column', width: 'auto', elements: [{ tag: 'button', text: { tag: 'plain_text', content: '签收' }, type: 'primary', behaviors: [{ type: 'callback', value: { a: 1 } }] }] }] },
+      { tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'text', max_length: 1000 }, { tag: 'button', name: 'submit', text: { tag: 'plain_text', content: '提交' }, form_action_type: 'submit', behaviors: [{ type: 'callback', value: {} }] }] },
+      { tag: 'table', page_size: 10, columns: [{ name: 'unit', display_name: '单位', data_type: 'text' }], rows: [{ unit: '石堡镇' }] },
+    ],
+  },
+});
+const withElement = (el: unknown) => {
+  const c = valid();
+  (c['body'] as { elements: unknown[] }).elements.push(el);
+  return c;
+};
+
+describe('the fake Feishu validates card JSON 2.0 as documented', () => {
+  it('accepts a card that follows the doc pages', () => {
+    expect(validateCardV2(valid())).toBeUndefined();
+  });
+
+  it('rejects unknown properties anywhere, with 230099 and the path', () => {
+    const root = { ...valid(), elements: [] };
+    expect(validateCardV2(root)).toMatchObject({ code: 230099, subCode: 200621, path: 'ROOT' });
+    expect(validateCardV2(withElement({ tag: 'markdown', content: 'x', text: 'y' }))?.msg).toContain('unknown property "text"');
+    // 1.0's button `value` is not a 2.0 property.
+    expect(validateCardV2(withElement({ tag: 'button', text: { tag: 'plain_text', content: '签收' }, value: { a: 1 } }))?.path).toBe('ROOT -> body -> elements -> [5](tag: button)');
+    const header = valid();
+    (header['header'] as Record<string, unknown>)['color'] = 'red';
+    expect(validateCardV2(header)?.path).toBe('ROOT -> header');
+    expect(validateCardV2(withElement({ tag: 'table', columns: [{ name: 'a', title: 'A' }], rows: [] }))?.msg).toContain('unknown property "title"');
+    expect(validateCardV2(withElement({ tag: 'button', behaviors: [{ type: 'callback', value: {}, url: 'x' }] }))?.msg).toContain('unknown property "url"');
+  });
+
+  it('input max_length is an integer from 1 to 1,000', () => {
+    for (const bad of [0, 1001, 2000, 1.5, '100']) {
+      const p = validateCardV2(withElement({ tag: 'form', name: 'g', elements: [{ tag: 'input', name: 'x', max_length: bad }] }));
+      expect(p?.msg, String(bad)).toContain('max_length must be an integer from 1 to 1000');
+    }
+    for (const ok of [1, 3, 1000]) expect(validateCardV2(withElement({ tag: 'form', name: 'g', elements: [{ tag: 'input', name: 'x', max_length: ok }] })), String(ok)).toBeUndefined();
+  });
+
+  it('at most 200 elements (text elements count), 1.0-only tags, table rows and other ranges', () => {
+    const many = Array.from({ length: 196 }, () => ({ tag: 'hr' }));
+    const c = valid();
+    (c['body'] as { elements: unknown[] }).elements = many;
+    expect(validateCardV2(c)).toBeUndefined();
+    (c['body'] as { elements: unknown[] }).elements = [...many, ...Array.from({ length: 3 }, () => ({ tag: 'button', text: { tag: 'plain_text', content: 'x' } }))];
+    expect(validateCardV2(c)).toMatchObject({ subCode: 11310 });
+    expect(validateCardV2(withElement({ tag: 'action', actions: [] }))).toMatchObject({ subCode: 200861 });
+    expect(validateCardV2(withElement({ tag: 'note', elements: [] }))).toMatchObject({ subCode: 200861 });
+    expect(validateCardV2(withElement({ tag: 'table', columns: [{ name: 'a' }], rows: [{ b: 1 }] }))).toMatchObject({ subCode: 200915 });
+    expect(validateCardV2(withElement({ tag: 'table', page_size: 11, columns: [], rows: [] }))?.msg).toContain('page_size');
+    expect(validateCardV2(withElement({ tag: 'button', text: { tag: 'plain_text', content: '长'.repeat(101) } }))?.msg).toContain('100 characters');
+    expect(validateCardV2(withElement({ tag: 'form', name: 'g', elements: [{ tag: 'form', name: 'h', elements: [] }] }))?.msg).toContain('a form cannot contain a form');
+    expect(validateCardV2(withElement({ tag: 'form', name: 'g', elements: [{ tag: 'input' }] }))?.msg).toContain('needs a name');
+    const multi = valid();
+    (multi['config'] as Record<string, unknown>)['update_multi'] = false;
+    expect(validateCardV2(multi)?.msg).toContain('update_multi can only be true');
+  });
+});
+
+describeEachDatabase('every card template the bot renders is a valid card JSON 2.0', (ctx) => {
+  let tenant: TenantRef;
+  const rendered = new Map<string, Card[]>();
+  const add = (template: string, card: Card) => rendered.set(template, [...(rendered.get(template) ?? []), card]);
+
+  beforeAll(async () => {
+    const db = ctx().prisma;
+    tenant = await ensureTenant(db, 'tk-templates');
+    const outcome = await importLedger(db, tenant.id, [DEMO_WORKBOOK]);
+    if (!outcome.ok) throw new Error('demo import failed');
+    const today = '2026-11-23';
+    const tasks = await db.task.findMany({ where: { tenantId: tenant.id }, orderBy: { id: 'asc' } });
+    const task = (await loadTask(db, tenant.id, tasks[0]!.id))!;
+    const at = shanghaiInstant(today, '09:30');
+    // Chat cards.
+    add('task-dispatch', dispatchCard(task, [{ title: '形成初稿', dueDate: '2026-12-15' }]));
+    add('task-dispatch', dispatchCard(task, [], '已签收 · 袁媛 · 11-23 09:30'));
+    for (const kind of ['进展', '问题', '完成'] as const) {
+      add('receipt', receiptCard({ kind, task, reporter: '程功', at, text: '召开推进会，形成初稿\n下一步征求意见', percent: 60, problems: '用地指标不足', nextSteps: '报县政府审定' }));
+    }
+    add('review', reviewCard(task, { text: '已印发实施方案', reporter: '程功', completedOn: today, onTime: true }));
+    add('review', reviewCard(task, { text: '已印发实施方案', reporter: '程功', completedOn: today, onTime: false }, '已销号 · 周敏 · 11-23 10:00'));
+    add('notice', noticeCard('消息未能送达：程功（石堡镇 · 改革联络员）', '**原因**：此人不在机器人的可用范围内', 'red'));
+    add('help', helpCard(true));
+    add('help', helpCard(false));
+    const thresholds = DEFAULT_THRESHOLDS;
+    const unitId = tasks[0]!.leadUnitId;
+    add('my-tasks', myTasksCard('石堡镇', today, withSupervision(await loadLedgerTasks(db, tenant.id, { unitId, openOnly: true }), today, calendar, thresholds)));
+    add('my-tasks', myTasksCard('空单位', today, []));
+    const summary = await ledgerSummary(db, tenant.id, { today, calendar, thresholds });
+    const units = summary.stats.byUnit.map((u) => ({ name: summary.unitNames.get(u.unitId) ?? `单位${u.unitId}`, stats: u }));
+    add('ledger-summary', ledgerSummaryCard('全县', today, summary.stats.overall, units));
+    const unitTasks = tasks.filter((t) => t.leadUnitId === unitId);
+    add('progress-form', progressFormCard('石堡镇', unitTasks, unitTasks[0]!.id));
+    add('progress-form', progressFormCard('空单位', []));
+    // Every scheduled job at moments across the year (its cards come from the other templates).
+    const config = undefined;
+    for (const job of JOB_NAMES) {
+      for (const [date, time] of [['2026-11-23', '09:00'], ['2026-11-23', '09:30'], ['2026-11-25', '10:00'], ['2026-11-23', '08:30'], ['2026-12-01', '10:00'], ['2026-10-09', '10:30'], ['2026-07-01', '11:00'], ['2027-01-04', '11:00']] as const) {
+        const plan = await planJob(db, tenant.id, job, shanghaiInstant(date, time), calendar, config);
+        for (const m of plan.messages) add(`job:${job}`, m.card);
+      }
+    }
+  });
+
+  it('renders every template in cards/, and every rendering passes', () => {
+    const all: [string, Card][] = [...rendered.entries()].flatMap(([name, cards]) => cards.map((c) => [name, c] as [string, Card]));
+    expect(all.length).toBeGreaterThan(30);
+    for (const [name, card] of all) {
+      const problem = validateCardV2(card as Record<string, unknown>);
+      expect(problem, `${name}: ${problem?.msg}`).toBeUndefined();
+    }
+    // Which template files the renderings came from: each card's shape names it via its summary or title.
+    const files = readdirSync(path.resolve(import.meta.dirname, '../../cards')).map((f) => f.replace(/\.json$/, '')).sort();
+    const chatTemplates = ['task-dispatch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form'];
+    const jobTemplates = ['reminder', 'reminder-overdue', 'nudge', 'digest', 'honour-roll', 'honour-progress-table', 'quarterly', 'tally-half-year', 'year-end', 'calendar-reminder'];
+    expect([...chatTemplates, ...jobTemplates].sort()).toEqual(files);
+    for (const t of chatTemplates) expect(rendered.get(t)?.length, t).toBeGreaterThan(0);
+    for (const job of JOB_NAMES) expect(rendered.get(`job:${job}`)?.length, job).toBeGreaterThan(0);
+  });
+
+  it('the progress form is valid: its text input allows at most 1,000 characters (the server still checks 2,000 from text)', () => {
+    const form = rendered.get('progress-form')![0]!;
+    const inputs = JSON.stringify(form).match(/"max_length":\d+/g) ?? [];
+    expect(inputs.length).toBeGreaterThan(0);
+    for (const m of inputs) expect(Number(m.split(':')[1])).toBeLessThanOrEqual(1000);
+  });
+});
