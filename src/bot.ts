@@ -7,7 +7,7 @@ import { startFeishuRuntime, type FeishuRuntime, type FeishuRuntimeOptions } fro
 import { enqueueMessage, type OutboxRow } from './outbox/index.js';
 import { officeRecipients } from './ledger/recipients.js';
 import { noticeCard } from './chat/cards.js';
-import { mdEscape } from './cards/render.js';
+import { md } from './cards/markup.js';
 
 /** A message Feishu refused for good (bot not in the group, user left…): the office hears of it once. */
 export async function reportSendFailure(app: AppContext, row: OutboxRow): Promise<void> {
@@ -17,7 +17,7 @@ export async function reportSendFailure(app: AppContext, row: OutboxRow): Promis
   for (const r of to) {
     await enqueueMessage(db, {
       tenantId: row.tenantId, dedupeKey: `send-failed:${row.id}:${r.receiveId}`, kind: 'send', receiveIdType: r.receiveIdType, receiveId: r.receiveId,
-      message: { msgType: 'interactive', content: noticeCard('消息未能送达', `发往 ${mdEscape(row.receiveIdType ?? '')} ${mdEscape(row.receiveId ?? '')} 的消息发送失败：${mdEscape(row.error ?? '未知原因')}（错误码 ${row.errorCode ?? '—'}）。\n请检查机器人是否在群内、人员是否仍在可用范围内。`, 'red') },
+      message: { msgType: 'interactive', content: noticeCard('消息未能送达', md`发往 ${row.receiveIdType ?? ''} ${row.receiveId ?? ''} 的消息发送失败：${row.error ?? '未知原因'}（错误码 ${row.errorCode ?? '—'}）。\n请检查机器人是否在群内、人员是否仍在可用范围内。`, 'red') },
     });
   }
   app.logger.warn({ outboxId: row.id, code: row.errorCode }, '消息永久发送失败，已通知改革办');

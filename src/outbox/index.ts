@@ -3,3 +3,4 @@
 export * from './message.js';
 export { enqueueMessage, enqueueLateCardUpdate, outboxSignal, outboxUuid } from './enqueue.js';
 export { OutboxStore, type OutboxRow, type OutboxUpdate, type OutboxStoreOptions } from './store.js';
+export { cancelOrLocate, type QueuedMessage, type QueuedState } from './recall.js';

@@ -58,8 +58,9 @@ describe('job cards', () => {
     const plan = planReminders(ledger, { tenantId: 1, at: at('2026-11-23'), calendar, config });
     const json = JSON.stringify(plan.messages[0]!.card);
     expect(json).not.toContain('<at id=all>');
-    expect(json).toContain('&lt;at id=all&gt;');
+    expect(json).toContain('&#60;at id=all&#62;');
     expect(json).toContain('&#42;&#42;加粗&#42;&#42;');
+    expect(json).toContain('&#91;链接&#93;');
     expect(cardText(plan.messages[0]!.card).join('\n')).toContain('**加粗** <at id=all></at> [链接](http://x)');
     // Overdue, with many reasons: still fits.
     const late = planOverdue({ ...ledger, tasks: [{ ...ledger.tasks[0]!, deadline: '2026-11-02', milestones: Array.from({ length: 150 }, (_, i) => ({ title: `${longTitle}${i}`, dueDate: '2026-10-30' })) }] }, { tenantId: 1, at: at('2026-11-23', '09:30'), calendar, config });
