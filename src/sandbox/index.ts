@@ -1,5 +1,5 @@
 // The built-in Feishu sandbox (`npm start` without credentials, and the harness of the browser
-// test): the fake platform (src/sandbox/fake-feishu.ts) with the demo county's people and groups,
+// test): the fake platform (src/sandbox/fake-feishu/) with the demo county's people and groups,
 // the bot wired to it exactly as to Feishu (signed + encrypted webhook, OpenAPI via FEISHU_DOMAIN),
 // and a web chat page (src/sandbox/web/) where you pick who you are, talk to the bot, click its
 // cards and move the clock to run the scheduled jobs.
