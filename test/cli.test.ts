@@ -40,9 +40,9 @@ describe('taizhang CLI', () => {
     const file = path.join(dir, 'out.xlsx');
     const exp = await run('export', file, '--at', '2026-11-21T09:00');
     expect(exp.out).toBe(`已导出 ${file}：事项 18，单位 12，人员 38，节点 9`);
-    expect((await run('calendar', '2026-10-10')).out).toBe('2026-10-10：工作日（国庆节调休上班）');
-    expect((await run('calendar', '2026-10-05')).out).toBe('2026-10-05：休息日（国庆节）');
-    expect((await run('calendar', '2027')).out).toContain('2027 年的法定节假日安排尚未收录');
+    expect((await run('calendar', '2026-10-10')).out).toBe('2026-10-10（周六）：工作日（国庆节调休上班）〔库数据〕');
+    expect((await run('calendar', '2026-10-05')).out).toBe('2026-10-05（周一）：休息日（国庆节）〔库数据〕');
+    expect((await run('calendar', '2027')).out).toContain('2027 年放假安排：尚未载入——法定节假日已按放假办法推算，调休安排未知');
   });
 
   it('reports bad files and bad arguments in Chinese with exit code 1, writing nothing', async () => {

@@ -5,6 +5,7 @@ import type { AppContext } from '../app.js';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { TenantRef } from '../db/repos/tenants.js';
 import type { IsoDate } from '../core/types.js';
+import type { WorkingCalendar } from '../core/calendar.js';
 import { TASK_STATUSES } from '../core/types.js';
 import type { LedgerActor, TaskRecord } from '../ledger/actions.js';
 import type { OutgoingContent } from '../outbox/index.js';
@@ -20,6 +21,8 @@ export interface ChatContext {
   actor: LedgerActor;
   /** Business date of the input ('YYYY-MM-DD', Asia/Shanghai, from the app's clock). */
   today: IsoDate;
+  /** The tenant's working-day calendar (the office's 调休 entries included), read before any transaction. */
+  calendar: WorkingCalendar;
 }
 
 export interface MessageContext extends ChatContext {

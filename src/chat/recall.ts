@@ -29,6 +29,7 @@ const WHO: Record<string, string> = { message_owner: '您', group_owner: '群主
 
 export async function handleRecall(app: AppContext, tenant: TenantRef, event: MessageRecalled): Promise<void> {
   const db = app.db.prisma;
+  const calendar = await app.calendars.calendarFor(tenant.id);
   const when = shanghaiShort(app.clock.now());
   let inFlight = false;
   const reports = await withdrawMessageReports(db, app.clock, tenant.id, event.messageId,
@@ -47,7 +48,7 @@ export async function handleRecall(app: AppContext, tenant: TenantRef, event: Me
         const withdrawnLine = md`报送人已撤回这条消息 · ${when}`;
         const reporter = r.reporterId ? (await tx.person.findUnique({ where: { id: r.reporterId }, select: { name: true } }))?.name ?? '—' : '—';
         const completedOn = shanghaiDate(r.reportedAt);
-        const onTime = onTimeJudge(app.calendar)({ deadline: r.task.deadline, completedOn, closedOn: null });
+        const onTime = onTimeJudge(calendar)({ deadline: r.task.deadline, completedOn, closedOn: null });
         await patch(await cancelOrLocate(tx, tenant.id, [`review:${r.reportId}:`]), () =>
           reviewCard(r.task, { text: r.text, reporter, completedOn, onTime }, { text: md`${withdrawnLine}，${r.note}。无需审核。`, colour: 'grey' }));
         await patch(await cancelOrLocate(tx, tenant.id, [`problem:${r.reportId}:`, `percent-drop:${r.reportId}:`]), (row) =>

@@ -45,10 +45,11 @@ export function createBotHandlers(app: AppContext): BotHandlers {
     if (commands.length > MAX_COMMANDS_PER_MESSAGE) {
       return void (await replyTo(db, tenant.id, msg, text(txt`一条消息最多登记 ${MAX_COMMANDS_PER_MESSAGE} 条，这条消息有 ${commands.length} 条，均未登记。请分几条消息发送。`)));
     }
+    const calendar = await app.calendars.calendarFor(tenant.id);
     const results: CommandResult[] = [];
     for (const [i, command] of commands.entries()) {
       const ctx: MessageContext = {
-        app, db, tenant, actor, msg, today: shanghaiDate(app.clock.now()),
+        app, db, tenant, actor, msg, today: shanghaiDate(app.clock.now()), calendar,
         sourceRef: i === 0 ? `msg:${msg.messageId}` : `msg:${msg.messageId}#${i}`, exampleCode: example,
       };
       results.push(await run(ctx, command));
@@ -96,7 +97,7 @@ export function createBotHandlers(app: AppContext): BotHandlers {
     const tenant = await resolveEventTenant(app, action.tenantKey);
     const actor = await findActorByOpenId(db, tenant.id, action.operator.openId);
     if (!actor) return { toast: { type: 'error', content: '您还没有登记在台账人员名单中，请联系县委改革办' } };
-    const ctx: ActionContext = { app, db, tenant, actor, action, value: parsed.data, today: shanghaiDate(app.clock.now()) };
+    const ctx: ActionContext = { app, db, tenant, actor, action, value: parsed.data, today: shanghaiDate(app.clock.now()), calendar: await app.calendars.calendarFor(tenant.id) };
     if (!spec.needsTask) return spec.handle(ctx);
     const task = parsed.data.t ? await loadTask(db, tenant.id, parsed.data.t) : null;
     if (!task) return { toast: { type: 'error', content: '该事项不存在或已删除' } };

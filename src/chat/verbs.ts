@@ -16,7 +16,7 @@ export type CodeOptTextKind = never;
 /** A required text ("建议 …"). */
 export type TextKind = never;
 /** An optional text ("导出台账 [单位]"). */
-export type OptTextKind = never;
+export type OptTextKind = 'calendar';
 
 /**
  * How the words after the verb are read:
@@ -56,6 +56,7 @@ export const COMMANDS = [
   { kind: 'problem', shape: 'report', words: ['问题', '困难'], label: '问题', example: '问题 LY-012 用地指标不足', textName: '问题描述' },
   { kind: 'complete', shape: 'report', words: ['完成', '办结'], label: '完成', example: '完成 LY-012 已印发实施方案', textName: '完成情况' },
   { kind: 'urge', shape: 'report', words: ['催办'], label: '催办', example: '催办 LY-012 请本周内报送', textName: '催办要求' },
+  { kind: 'calendar', shape: 'optText', words: ['日历', '工作日历'], label: '日历', example: '日历 2027' },
 ] as const satisfies readonly CommandSpec[];
 
 /** The spec of a command kind. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import cliProgress from 'cli-progress';
 import { loadConfig, ConfigError, type Config } from '../config.js';
-import { openApp, buildCalendar, type AppContext } from '../app.js';
+import { openApp, type AppContext } from '../app.js';
 import { migrate, MigrationError } from '../db/migrate.js';
 import { ensureTenant } from '../db/repos/tenants.js';
 import { FixedClock } from '../clock.js';
@@ -18,6 +18,7 @@ import { loadDemoLedger } from '../demo/load.js';
 import { CliError, parseAt } from './args.js';
 import { InvalidSettingsError } from '../core/validation.js';
 import { registerJobCommands } from './jobs.js';
+import { registerCalendarCommands } from './calendar.js';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -135,7 +136,8 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
       await withApp(config, parseAt(opts.at), async (app) => {
         const tenant = await tenantOf(app);
         const { supervisionThresholds } = await import('../ledger/settings.js');
-        const n = await exportLedger(app.db.prisma, tenant.id, file, { today: shanghaiDate(app.clock.now()), calendar: app.calendar, thresholds: await supervisionThresholds(app.db.prisma, tenant.id) });
+        const calendar = await app.calendars.calendarFor(tenant.id);
+        const n = await exportLedger(app.db.prisma, tenant.id, file, { today: shanghaiDate(app.clock.now()), calendar, thresholds: await supervisionThresholds(app.db.prisma, tenant.id) });
         io.out(`已导出 ${file}：事项 ${n.tasks}，单位 ${n.units}，人员 ${n.people}，节点 ${n.milestones}`);
       });
     });
@@ -223,23 +225,7 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
       });
     });
 
-  program
-    .command('calendar')
-    .description('查看工作日历：某年的节假日数据是否已收录、某天是否工作日')
-    .argument('[dateOrYear]', '年份（2027）或日期（2026-10-10）')
-    .action(async (arg?: string) => {
-      const calendar = buildCalendar(config);
-      if (arg && /^\d{4}-\d{2}-\d{2}$/.test(arg)) {
-        const info = calendar.describeDay(arg);
-        io.out(`${arg}：${info.working ? '工作日' : '休息日'}（${info.label}）`);
-        return;
-      }
-      const year = arg ? Number(arg) : Number(shanghaiDate(new Date()).slice(0, 4));
-      if (!Number.isInteger(year) || year < 1900 || year > 2200) throw new CliError(`年份「${arg}」无效`);
-      const warning = calendar.coverageWarning(year);
-      io.out(warning ?? `${year} 年节假日安排已收录（来源：${calendar.coverage(year).source === 'library' ? 'chinese-days' : '补充配置'}）`);
-    });
-
+  registerCalendarCommands(program, config, io, tenantOf);
   registerJobCommands(program, config, io, tenantOf);
 
   return program;

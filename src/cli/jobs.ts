@@ -55,14 +55,24 @@ export function registerJobCommands(program: Command, config: Config, io: CliIo,
 
 async function listJobs(app: AppContext, tenant: TenantRef, io: CliIo, now: Date): Promise<void> {
   const { jobs } = await loadTenantJobConfig(app.db.prisma, tenant.id);
+  const calendar = await app.calendars.calendarFor(tenant.id);
   io.out(`定时推送任务（北京时间；只在工作日发送，含调休上班日；租户 ${tenant.key}）：`);
+  const unloaded = new Set<number>();
   for (const job of JOB_NAMES) {
     const cfg = jobs[job];
-    const next = nextOccurrence(cfg.schedule, now, app.calendar);
+    const next = nextOccurrence(cfg.schedule, now, calendar);
+    // A run in a year whose schedule is not loaded falls on a day the statutory computation chose.
+    const year = next ? Number(next.date.slice(0, 4)) : null;
+    const unknown = year !== null && !calendar.isKnownYear(year);
+    if (unknown) unloaded.add(year);
     io.out(`  ${job.padEnd(12)} ${JOB_LABELS[job]}${cfg.enabled ? '' : '（已停用）'}`);
-    io.out(`               时间：${describeSchedule(cfg.schedule)}；下次 ${next ? shanghaiDateTime(next.at) : '—'}；错过后 ${cfg.catchUpHours} 小时内补发`);
+    io.out(
+      `               时间：${describeSchedule(cfg.schedule)}；下次 ${next ? shanghaiDateTime(next.at) : '—'}` +
+        `${unknown ? `（⚠ ${year} 年放假安排未载入：按法定推算，调休未知）` : ''}；错过后 ${cfg.catchUpHours} 小时内补发`,
+    );
     io.out(`               接收：${recipientsText(job, jobs)}`);
   }
+  for (const year of [...unloaded].sort()) io.out(`注意：${calendar.coverageWarning(year)}`);
   io.out('用法：taizhang job <任务名> --at 2026-11-23T09:00 --dry-run');
 }
 
@@ -77,6 +87,8 @@ function recipientsText(job: JobName, jobs: JobsSettings): string {
       return `本周期未报送进展的单位：${names(jobs.nudges.to)}；连续未报加送 ${names(jobs.nudges.escalateTo)}`;
     case 'digest':
       return `每位县级领导（本人领衔事项）${jobs.digest.copyTo.length ? `，抄送 ${names(jobs.digest.copyTo)}` : ''}`;
+    case 'calendar':
+      return `${names(jobs.calendar.to)}（次年放假安排既不在库数据中、也未由改革办载入时：12 月第一个工作日起每 7 天一次，载入即停）`;
     default:
       return names(jobs[job].to);
   }

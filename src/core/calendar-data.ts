@@ -1,5 +1,5 @@
 // The calendar's only I/O: reads the holiday data shipped in the chinese-days package (its JSON,
-// not its date functions, which use the server's local time zone) and the office's overrides
+// not its date functions, which use the server's local time zone) and the operator's overrides
 // file. Kept apart so WorkingCalendar itself stays pure and testable with any data.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,9 +20,12 @@ export function loadChineseDaysData(): HolidayData {
   return cached;
 }
 
-/** The calendar the bot runs on: chinese-days plus the office's overrides. */
-export function createWorkingCalendar(overrides: CalendarOverrides = {}): WorkingCalendar {
-  return new WorkingCalendar(loadChineseDaysData(), overrides, { sourceName: 'chinese-days' });
+/**
+ * The calendar the bot runs on: chinese-days (with the statutory holidays computed for the years
+ * it does not know), the operator's file overrides and, per tenant, the office's own entries.
+ */
+export function createWorkingCalendar(overrides: CalendarOverrides = {}, office: CalendarOverrides = {}): WorkingCalendar {
+  return new WorkingCalendar(loadChineseDaysData(), overrides, { sourceName: 'chinese-days', office });
 }
 
 /** Reads and validates CALENDAR_OVERRIDES_FILE (JSON). Throws InvalidSettingsError in Chinese. */

@@ -1,15 +1,23 @@
 // The ONE working-day calendar: Chinese statutory holidays plus 调休 make-up working days, with the
-// office's own overrides on top. Everything that counts "working days" (reminders, 三色督办, tallies,
-// "first working day of the month" schedules) goes through a WorkingCalendar.
+// operator's and the office's own entries on top. Everything that counts "working days" (reminders,
+// 三色督办, tallies, "first working day of the month" schedules) goes through a WorkingCalendar.
 //
 // Pure: the holiday data comes in through the constructor (src/core/calendar-data.ts loads it from
-// the chinese-days package). Dates are 'YYYY-MM-DD' strings in Asia/Shanghai and all arithmetic is
-// done on those strings, never on the server's local time zone.
+// the chinese-days package; the office's entries come from the database, src/ledger/calendars.ts).
+// Dates are 'YYYY-MM-DD' strings in Asia/Shanghai and all arithmetic is done on those strings,
+// never on the server's local time zone.
 //
-// Years the data does not cover (chinese-days stops at 2026) fall back to Monday–Friday working,
-// weekends off, plus any overrides; coverage()/coverageWarning() say so, so callers can log it.
+// Each day's answer comes from the highest of four layers (DaySource), lowest first:
+//   statutory  years the library does not know (chinese-days 1.5.7 stops at 2026): the statutory
+//              holidays computed from the law, with article 6's 补假 estimated
+//              (src/core/statutory-holidays.ts) — only the 调休 swaps are unknown;
+//   library    chinese-days' data: the State Council's published schedule, 调休 included;
+//   file       CALENDAR_OVERRIDES_FILE, for the operator of a deployment;
+//   office     the office's own entries (`taizhang calendar set`, 「日历」 in the chat), per tenant.
+// Otherwise Monday–Friday work. coverage()/coverageWarning() say which years rest on the estimate.
 import { z } from 'zod';
 import { addDays, isIsoDate, weekday } from './dates.js';
+import { estimateYear, hasStatutoryRules, STATUTORY_MIN_YEAR, STATUTORY_MAX_YEAR } from './statutory-holidays.js';
 import type { IsoDate } from './types.js';
 import { isoDateSchema, parseSettings } from './validation.js';
 
@@ -20,13 +28,24 @@ export interface HolidayData {
 }
 
 export type OverrideKind = 'holiday' | 'workday';
-/** One office override: just the kind, or the kind with a name to show ("元旦", "县庆调休"). */
+/** One override: just the kind, or the kind with a name to show ("元旦", "县庆调休"). */
 export type CalendarOverride = OverrideKind | { type: OverrideKind; name?: string };
 export type CalendarOverrides = Record<IsoDate, CalendarOverride>;
 
-export type CoverageSource = 'library' | 'overrides' | 'weekday-fallback';
+/** Where a special day's answer comes from (see the layers above). */
+export type DaySource = 'statutory' | 'library' | 'file' | 'office';
+/** For people: `taizhang calendar`, the chat's 「日历」. */
+export const DAY_SOURCE_LABELS: Record<DaySource, string> = {
+  library: '库数据',
+  statutory: '法定推算',
+  office: '改革办设置',
+  file: '配置文件',
+};
+
+export type CoverageSource = 'library' | 'office' | 'file' | 'statutory' | 'weekday-fallback';
 export interface YearCoverage {
   year: number;
+  /** The year's published schedule is in: the library has it, or the office or the operator entered days of it. */
   known: boolean;
   source: CoverageSource;
 }
@@ -40,32 +59,56 @@ export interface DayInfo {
   name: string | null;
   /** For people: "工作日", "周末", "国庆节", "国庆节调休上班". */
   label: string;
+  /** Which layer decided the day; null for a plain weekday or weekend. */
+  source: DaySource | null;
+  /** For a statutory-layer day: a day the law names, or a 补假 placed by estimate. */
+  basis?: 'statutory' | 'compensation';
+}
+
+/** A day that differs from, or is named on top of, plain Monday–Friday. */
+export interface SpecialDay {
+  date: IsoDate;
+  working: boolean;
+  name: string | null;
+  source: DaySource;
+  basis?: 'statutory' | 'compensation';
 }
 
 export interface WorkingCalendarOptions {
   /** Named in the coverage warning. */
   sourceName?: string;
+  /** The office's entries (per tenant), above the file overrides. */
+  office?: CalendarOverrides;
+  /** Compute the statutory holidays of years the library does not know (default true). */
+  statutory?: boolean;
 }
 
 interface DayState {
   working: boolean;
   name: string | null;
+  source: DaySource;
+  basis?: 'statutory' | 'compensation';
 }
 
 const DAY_MS = 86_400_000;
 /** Guard for day-by-day walks: no real calendar has a year without a working day. */
 const MAX_WALK_DAYS = 3_700;
-/** Shown for an office holiday override that carries no name. */
+/** Shown for a holiday override that carries no name. */
 const OVERRIDE_HOLIDAY_NAME = '本地放假安排';
+/** The library covers a year when it lists that year's Spring Festival (every State Council notice has one). */
+const COVERING_HOLIDAY = '春节';
 
 export class WorkingCalendar {
-  /** Every date the data or the overrides say something about (final answer, overrides applied). */
-  private readonly special = new Map<IsoDate, DayState>();
-  private readonly libraryYears = new Set<number>();
-  private readonly overrideYears = new Set<number>();
+  /** Every date some layer says something about (final answer, highest layer applied). */
+  private readonly special: Map<IsoDate, DayState>;
+  /** Years whose Spring Festival the library lists. */
+  private readonly libraryYears: ReadonlySet<number>;
+  private readonly fileYears = new Set<number>();
+  private readonly officeYears = new Set<number>();
   private readonly libraryMinYear: number | null;
   private readonly libraryMaxYear: number | null;
   private readonly sourceName: string;
+  private readonly statutory: boolean;
   /**
    * Dates whose answer differs from plain Monday–Friday, sorted, with prefix sums of +1 (working
    * weekend day) / −1 (weekday off). Lets workingDaysBetween() count any range in O(log n)
@@ -76,28 +119,25 @@ export class WorkingCalendar {
   /** cumulative() per date: a ledger has few distinct dates, and tallies ask about them over and over. */
   private readonly cumulativeCache = new Map<IsoDate, number>();
 
+  /**
+   * @param data chinese-days' holidays and make-up working days (the library layer)
+   * @param overrides CALENDAR_OVERRIDES_FILE (the file layer)
+   * @param options.office the office's entries (the office layer); options.statutory: false turns
+   *   the computed statutory holidays off (Monday–Friday for unknown years, as before 2027 was near)
+   */
   constructor(data: HolidayData, overrides: CalendarOverrides = {}, options: WorkingCalendarOptions = {}) {
     this.sourceName = options.sourceName ?? 'chinese-days';
-    for (const [date, value] of Object.entries(data.holidays)) {
-      this.library(date, { working: false, name: holidayNameFromLibrary(value) });
-    }
-    // A make-up working day listed in the data wins over a holiday entry for the same date.
-    for (const [date, value] of Object.entries(data.workdays)) {
-      this.library(date, { working: true, name: holidayNameFromLibrary(value) });
-    }
-    const years = [...this.libraryYears];
-    this.libraryMinYear = years.length ? Math.min(...years) : null;
-    this.libraryMaxYear = years.length ? Math.max(...years) : null;
+    this.statutory = options.statutory ?? true;
+    // The library and statutory layers depend only on the data: built once per data object and
+    // copied, so a per-tenant calendar costs about a millisecond, not a recomputation of 2000–2099.
+    const layers = baseLayers(data, this.statutory);
+    this.special = new Map(layers.special);
+    this.libraryYears = layers.libraryYears;
+    this.libraryMinYear = layers.libraryMinYear;
+    this.libraryMaxYear = layers.libraryMaxYear;
 
-    for (const [date, value] of Object.entries(overrides)) {
-      assertDate(date, 'overrides');
-      const type = typeof value === 'string' ? value : value.type;
-      const ownName = typeof value === 'string' ? undefined : value.name?.trim() || undefined;
-      const previous = this.special.get(date);
-      const name = ownName ?? previous?.name ?? (type === 'holiday' ? OVERRIDE_HOLIDAY_NAME : null);
-      this.special.set(date, { working: type === 'workday', name });
-      this.overrideYears.add(yearOf(date));
-    }
+    this.applyOverrides(overrides, 'file', this.fileYears);
+    this.applyOverrides(options.office ?? {}, 'office', this.officeYears);
 
     const deltas: [IsoDate, number][] = [];
     for (const [date, state] of this.special) {
@@ -111,10 +151,16 @@ export class WorkingCalendar {
     }
   }
 
-  private library(date: IsoDate, state: DayState): void {
-    assertDate(date, 'holiday data');
-    this.special.set(date, state);
-    this.libraryYears.add(yearOf(date));
+  private applyOverrides(overrides: CalendarOverrides, source: 'file' | 'office', years: Set<number>): void {
+    for (const [date, value] of Object.entries(overrides)) {
+      assertDate(date, 'overrides');
+      const type = typeof value === 'string' ? value : value.type;
+      const ownName = typeof value === 'string' ? undefined : value.name?.trim() || undefined;
+      const previous = this.special.get(date);
+      const name = ownName ?? previous?.name ?? (type === 'holiday' ? OVERRIDE_HOLIDAY_NAME : null);
+      this.special.set(date, { working: type === 'workday', name, source });
+      years.add(yearOf(date));
+    }
   }
 
   isWorkingDay(date: IsoDate): boolean {
@@ -134,35 +180,75 @@ export class WorkingCalendar {
     assertDate(date);
     const state = this.special.get(date);
     const plain = isWeekdayDate(date);
-    if (!state) return plain ? { date, working: true, kind: 'workday', name: null, label: '工作日' } : { date, working: false, kind: 'weekend', name: null, label: '周末' };
-    if (!state.working) return { date, working: false, kind: 'holiday', name: state.name, label: state.name ?? '休息日' };
-    if (!plain) {
-      return { date, working: true, kind: 'makeup-workday', name: state.name, label: state.name ? `${state.name}调休上班` : '调休上班' };
+    if (!state) {
+      return plain
+        ? { date, working: true, kind: 'workday', name: null, label: '工作日', source: null }
+        : { date, working: false, kind: 'weekend', name: null, label: '周末', source: null };
     }
-    return { date, working: true, kind: 'workday', name: state.name, label: '工作日' };
+    const from = { source: state.source, ...(state.basis ? { basis: state.basis } : {}) };
+    if (!state.working) {
+      const label = (state.name ?? '休息日') + (state.basis === 'compensation' ? '补假' : '');
+      return { date, working: false, kind: 'holiday', name: state.name, label, ...from };
+    }
+    if (!plain) {
+      return { date, working: true, kind: 'makeup-workday', name: state.name, label: makeUpLabel(state.name), ...from };
+    }
+    return { date, working: true, kind: 'workday', name: state.name, label: '工作日', ...from };
   }
 
-  /** A year is known when the holiday data or the office's overrides list any date in it. */
+  /** Every special day of every year, by date (for a fingerprint of the calendar). */
+  allSpecialDays(): SpecialDay[] {
+    const out: SpecialDay[] = [];
+    for (const [date, s] of this.special) out.push({ date, working: s.working, name: s.name, source: s.source, ...(s.basis ? { basis: s.basis } : {}) });
+    return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  }
+
+  /** Every special day of a year (holidays, make-up working days, named working days), by date. */
+  specialDays(year: number): SpecialDay[] {
+    const prefix = `${pad(year, 4)}-`;
+    const out: SpecialDay[] = [];
+    for (const [date, s] of this.special) {
+      if (!date.startsWith(prefix)) continue;
+      out.push({ date, working: s.working, name: s.name, source: s.source, ...(s.basis ? { basis: s.basis } : {}) });
+    }
+    return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  }
+
+  /** A year is known when the library covers it or the office or the operator entered any day of it. */
   isKnownYear(year: number): boolean {
-    return this.libraryYears.has(year) || this.overrideYears.has(year);
+    return this.libraryYears.has(year) || this.officeYears.has(year) || this.fileYears.has(year);
   }
 
   coverage(year: number): YearCoverage {
     if (this.libraryYears.has(year)) return { year, known: true, source: 'library' };
-    if (this.overrideYears.has(year)) return { year, known: true, source: 'overrides' };
+    if (this.officeYears.has(year)) return { year, known: true, source: 'office' };
+    if (this.fileYears.has(year)) return { year, known: true, source: 'file' };
+    if (this.statutory && hasStatutoryRules(year)) return { year, known: false, source: 'statutory' };
     return { year, known: false, source: 'weekday-fallback' };
   }
 
-  /** Chinese warning to log when a year falls back to Monday–Friday; null when the year is known. */
+  /**
+   * Chinese warning for a year whose published schedule is not in (null when it is): the
+   * statutory holidays are computed and the 调休 swaps unknown, or — outside the years the rules
+   * and the lunar table cover — plain Monday–Friday.
+   */
   coverageWarning(year: number): string | null {
-    if (this.isKnownYear(year)) return null;
+    const coverage = this.coverage(year);
+    if (coverage.known) return null;
     let range = '未收录任何年份';
     if (this.libraryMinYear !== null && this.libraryMaxYear !== null) {
       range = year < this.libraryMinYear ? `仅含 ${this.libraryMinYear} 年起` : `仅含至 ${this.libraryMaxYear} 年`;
     }
+    if (coverage.source === 'statutory') {
+      return (
+        `${year} 年的放假安排尚未载入（${this.sourceName} ${range}）：法定节假日已按《全国年节及纪念日放假办法》推算` +
+        '（元旦、春节、清明、劳动节、端午、中秋、国庆节，逢周末的补假按惯例排在假期之后），调休安排未知；' +
+        `请改革办载入国务院办公厅公布的 ${year} 年放假安排（在飞书中向机器人发送「日历 ${year}-MM-DD 放假」或「日历 ${year}-MM-DD 上班」）。`
+      );
+    }
     return (
       `${year} 年的法定节假日安排尚未收录（${this.sourceName} ${range}），暂按周一至周五工作日计算；` +
-      '请在 CALENDAR_OVERRIDES_FILE 中补充国务院公布的放假安排。'
+      `请改革办载入当年放假安排（在飞书中向机器人发送「日历 ${year}-MM-DD 放假」或「日历 ${year}-MM-DD 上班」）。`
     );
   }
 
@@ -297,6 +383,60 @@ export class WorkingCalendar {
     }
     throw new Error(`no working day within ${MAX_WALK_DAYS} days of ${start}; check the calendar overrides`);
   }
+}
+
+interface BaseLayers {
+  special: ReadonlyMap<IsoDate, DayState>;
+  libraryYears: ReadonlySet<number>;
+  libraryMinYear: number | null;
+  libraryMaxYear: number | null;
+}
+const baseLayersCache = new WeakMap<HolidayData, Map<boolean, BaseLayers>>();
+
+/** The library layer over the statutory one (for the years the library does not cover). */
+function baseLayers(data: HolidayData, statutory: boolean): BaseLayers {
+  let byFlag = baseLayersCache.get(data);
+  const hit = byFlag?.get(statutory);
+  if (hit) return hit;
+  const special = new Map<IsoDate, DayState>();
+  const libraryYears = new Set<number>();
+  for (const [date, value] of Object.entries(data.holidays)) {
+    assertDate(date, 'holiday data');
+    const name = holidayNameFromLibrary(value);
+    special.set(date, { working: false, name, source: 'library' });
+    if (name === COVERING_HOLIDAY) libraryYears.add(yearOf(date));
+  }
+  // A make-up working day listed in the data wins over a holiday entry for the same date.
+  for (const [date, value] of Object.entries(data.workdays)) {
+    assertDate(date, 'holiday data');
+    special.set(date, { working: true, name: holidayNameFromLibrary(value), source: 'library' });
+  }
+  // Below the library: the statutory days of the years it does not cover.
+  if (statutory) {
+    for (let y = STATUTORY_MIN_YEAR; y <= STATUTORY_MAX_YEAR; y++) {
+      if (libraryYears.has(y)) continue;
+      for (const d of estimateYear(y)) {
+        if (!special.has(d.date)) special.set(d.date, { working: false, name: d.name, source: 'statutory', basis: d.basis });
+      }
+    }
+  }
+  const years = [...libraryYears];
+  const layers: BaseLayers = {
+    special,
+    libraryYears,
+    libraryMinYear: years.length ? Math.min(...years) : null,
+    libraryMaxYear: years.length ? Math.max(...years) : null,
+  };
+  if (!byFlag) baseLayersCache.set(data, (byFlag = new Map()));
+  byFlag.set(statutory, layers);
+  return layers;
+}
+
+/** "国庆节" → "国庆节调休上班"; a name that already says it ("春节调休", "调休上班") is not doubled. */
+function makeUpLabel(name: string | null): string {
+  if (!name) return '调休上班';
+  if (name.endsWith('上班')) return name;
+  return name.endsWith('调休') ? `${name}上班` : `${name}调休上班`;
 }
 
 /** "National Day,国庆节,3" → "国庆节" (the data's English,Chinese,id triple). */

@@ -8,7 +8,7 @@ import { joinMd, md, type Md, type MdPart } from '../cards/markup.js';
 import type { DueItem } from '../core/supervision.js';
 import type { IsoDate, SupervisionLevel } from '../core/types.js';
 
-export { md, markdownElement, LEVEL_HEADER, LEVEL_TAG, type Card, type Md };
+export { md, joinMd, markdownElement, LEVEL_HEADER, LEVEL_TAG, type Card, type Md };
 
 /** Lines joined for one markdown element; over `max`, cut with "…等 N 项（另有 M 项未列出）". */
 export function listText(lines: readonly Md[], max: number, empty = '无'): Md {

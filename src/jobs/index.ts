@@ -14,7 +14,8 @@
 // ---- README: 定时推送 (copy into the README) ----------------------------------------------------
 //
 // All times are Asia/Shanghai. A job fires only on working days of the Chinese statutory calendar
-// (调休 Saturdays included, holidays excluded; CALENDAR_OVERRIDES_FILE adds local changes). A
+// (调休 Saturdays included, holidays excluded; the office's entries and CALENDAR_OVERRIDES_FILE
+// add the State Council's schedule for years the library does not know). A
 // schedule day that is not a working day moves to the next working day (weekly: within the week;
 // monthly: within the month).
 //
@@ -28,6 +29,7 @@
 // | quarterly   按季盘点        | first working day of Jan/Apr/Jul/Oct 10:30 | office + every leader          | quarter just ended |
 // | half-year   半年一通报      | first working day of July 11:00   | all-hands group + every leader            | half just ended |
 // | year-end    年终盘总账      | first working day of January 11:00 | all-hands group + every leader           | year just ended |
+// | calendar    放假安排载入提醒 | every working day of December 09:15 | office, only while next year's holiday schedule is not loaded | 7-day stretch of the month |
 //
 // Reminders go out 5, 3 and 1 working days before each deadline and unfinished milestone and on
 // the day itself; a limit on a holiday moves to the next working day. Overdue warnings go out on

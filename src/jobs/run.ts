@@ -16,6 +16,7 @@ import { planDigest, DIGEST_WINDOW_MS } from './plans/digest.js';
 import { planNudges } from './plans/nudges.js';
 import { planOverdue, planReminders, REMINDED_STATUSES } from './plans/reminders.js';
 import { planHalfYear, planHonourRoll, planQuarterly, planYearEnd } from './plans/reviews.js';
+import { planCalendarReminder } from './plans/calendar.js';
 import { describeSchedule, firesOn, jobPeriod } from './schedule.js';
 import { isJobName, JOB_LABELS, JOB_NAMES, loadTenantJobConfig, type JobName, type TenantJobConfig } from './settings.js';
 
@@ -57,6 +58,8 @@ export async function planJob(
       const [rows, dir] = await Promise.all([loadTallyRows(db, tenantId), loadDirectory(db, tenantId)]);
       return planYearEnd(rows, dir, ctx);
     }
+    case 'calendar':
+      return planCalendarReminder(await loadDirectory(db, tenantId), ctx);
   }
 }
 
@@ -103,8 +106,9 @@ export async function runJob(app: AppContext, name: string, at: Date, opts: RunO
   const mode = opts.mode ?? 'manual';
   const db = app.db.prisma;
   const config = await loadTenantJobConfig(db, tenant.id);
-  const plan = await planJob(db, tenant.id, job, at, app.calendar, config);
-  const notes = [...scheduleNotes(job, plan.today, app.calendar, config, mode), ...plan.notes];
+  const calendar = await app.calendars.calendarFor(tenant.id);
+  const plan = await planJob(db, tenant.id, job, at, calendar, config);
+  const notes = [...scheduleNotes(job, plan.today, calendar, config, mode), ...plan.notes];
   const existing = await existingKeys(db, plan.messages.map((m) => m.dedupeKey));
   const messages = plan.messages.map((m) => ({ ...m, alreadyQueued: existing.has(m.dedupeKey) }));
   const report: JobRunReport = {

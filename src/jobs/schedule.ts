@@ -40,6 +40,7 @@ function ymd(year: number, month: number, day: number): IsoDate {
 function firingDayAround(s: Schedule, date: IsoDate, calendar: WorkingCalendar): IsoDate | null {
   switch (s.every) {
     case 'workingDay':
+      if (s.months && !s.months.includes(Number(date.slice(5, 7)))) return null;
       return calendar.isWorkingDay(date) ? date : null;
     case 'week': {
       // The weekday itself, else the next working day of the same (Monday–Sunday) week.
@@ -108,7 +109,7 @@ export function cronExpression(s: Schedule): string {
 export function describeSchedule(s: Schedule): string {
   switch (s.every) {
     case 'workingDay':
-      return `每个工作日 ${s.time}（含调休上班日）`;
+      return `${s.months ? `每年 ${s.months.join('、')} 月的` : ''}每个工作日 ${s.time}（含调休上班日）`;
     case 'week':
       return `每周${WEEKDAY_NAMES[s.weekday - 1]} ${s.time}（非工作日顺延至本周下一个工作日）`;
     case 'month': {
@@ -130,10 +131,24 @@ function halfYearContaining(date: IsoDate): Period {
 }
 
 /**
+ * Seven-day stretches of a month from its first day (1–7, 8–14, 15–21, 22–28, 29–end): a job
+ * checked every working day with this period runs on the first working day of each stretch.
+ * Key '2026-12-w1', label '2026-12-01 至 2026-12-07'.
+ */
+export function weekOfMonth(date: IsoDate): Period {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  const n = Math.floor((Number(date.slice(8, 10)) - 1) / 7);
+  const start = ymd(year, month, n * 7 + 1);
+  const end = ymd(year, month, Math.min(n * 7 + 7, daysInMonth(year, month)));
+  return { key: `${date.slice(0, 7)}-w${n + 1}`, label: `${start} 至 ${end}`, start, end };
+}
+
+/**
  * What a run of `job` on `date` is about; its key is the "period" in every dedupe key:
  * reminders/overdue the day; nudges the current reporting cycle; digest the ISO week; honour roll
  * the month just ended; quarterly the quarter just ended; half-year the half just ended; year-end
- * the year just ended.
+ * the year just ended; calendar the 7-day stretch of the month (weekOfMonth).
  */
 export function jobPeriod(job: JobName, date: IsoDate, cycle: ReportingCycle): Period {
   switch (job) {
@@ -154,5 +169,7 @@ export function jobPeriod(job: JobName, date: IsoDate, cycle: ReportingCycle): P
       return previous(halfYearContaining, date);
     case 'year-end':
       return yearPeriod(Number(date.slice(0, 4)) - 1);
+    case 'calendar':
+      return weekOfMonth(date);
   }
 }

@@ -78,13 +78,15 @@ export async function tickJobs(app: AppContext, opts: Pick<SchedulerOptions, 'se
       for (const job of opts.jobs ?? JOB_NAMES) outcomes.push({ tenantId, job, action: 'failed', occurrence: null, periodKey: null, error: (err as Error).message });
       continue;
     }
+    // The tenant's own calendar: the office's 调休 entries decide which days are working days.
+    const calendar = await app.calendars.calendarFor(tenantId);
     for (const job of opts.jobs ?? JOB_NAMES) {
       const cfg = config.jobs[job];
       if (!cfg.enabled) {
         outcomes.push({ tenantId, job, action: 'disabled', occurrence: null, periodKey: null });
         continue;
       }
-      const occ = latestOccurrence(cfg.schedule, now, app.calendar);
+      const occ = latestOccurrence(cfg.schedule, now, calendar);
       if (!occ) {
         outcomes.push({ tenantId, job, action: 'not-due', occurrence: null, periodKey: null });
         continue;

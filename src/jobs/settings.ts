@@ -13,7 +13,7 @@ import { parseHonourWeights, type HonourWeights } from '../core/honour.js';
 import { parseSupervisionThresholds, type SupervisionThresholds } from '../core/supervision.js';
 import { parseSettings } from '../core/validation.js';
 
-export const JOB_NAMES = ['reminders', 'overdue', 'nudges', 'digest', 'honour-roll', 'quarterly', 'half-year', 'year-end'] as const;
+export const JOB_NAMES = ['reminders', 'overdue', 'nudges', 'digest', 'honour-roll', 'quarterly', 'half-year', 'year-end', 'calendar'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export const JOB_LABELS: Record<JobName, string> = {
@@ -25,6 +25,7 @@ export const JOB_LABELS: Record<JobName, string> = {
   quarterly: '按季盘点',
   'half-year': '半年一通报',
   'year-end': '年终盘总账',
+  calendar: '放假安排载入提醒',
 };
 
 export function isJobName(name: string): name is JobName {
@@ -39,7 +40,8 @@ export function isJobName(name: string): name is JobName {
  * (weekly: within the same week; monthly: within the same month).
  */
 export type Schedule =
-  | { every: 'workingDay'; time: string }
+  /** `months`: only in these months (the December reminder to load next year's holiday schedule). */
+  | { every: 'workingDay'; months?: number[]; time: string }
   | { every: 'week'; weekday: number; time: string }
   | { every: 'month'; day: number | 'firstWorkingDay'; months?: number[]; time: string };
 
@@ -48,11 +50,14 @@ const timeSchema = z
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: (iss) => `时间应为 "HH:mm" 格式（00:00–23:59），实际为 ${JSON.stringify(iss.input)}` });
 
 const DAY_ERROR = 'day 应为 1–31 或 "firstWorkingDay"（每月第一个工作日）';
+const monthsSchema = z
+  .array(z.number().int().min(1, { error: '月份应为 1–12' }).max(12, { error: '月份应为 1–12' }), { error: 'months 应为月份数组，如 [1, 4, 7, 10]' })
+  .min(1, { error: 'months 不能为空' });
 
 export const scheduleSchema = z.discriminatedUnion(
   'every',
   [
-    z.strictObject({ every: z.literal('workingDay'), time: timeSchema }),
+    z.strictObject({ every: z.literal('workingDay'), months: monthsSchema.optional(), time: timeSchema }),
     z.strictObject({
       every: z.literal('week'),
       weekday: z.number({ error: 'weekday 应为 1（周一）到 7（周日）' }).int().min(1, { error: 'weekday 应为 1（周一）到 7（周日）' }).max(7, { error: 'weekday 应为 1（周一）到 7（周日）' }),
@@ -64,10 +69,7 @@ export const scheduleSchema = z.discriminatedUnion(
         [z.literal('firstWorkingDay'), z.number().int({ error: DAY_ERROR }).min(1, { error: DAY_ERROR }).max(31, { error: DAY_ERROR })],
         { error: DAY_ERROR },
       ),
-      months: z
-        .array(z.number().int().min(1, { error: '月份应为 1–12' }).max(12, { error: '月份应为 1–12' }), { error: 'months 应为月份数组，如 [1, 4, 7, 10]' })
-        .min(1, { error: 'months 不能为空' })
-        .optional(),
+      months: monthsSchema.optional(),
       time: timeSchema,
     }),
   ],
@@ -134,6 +136,7 @@ const jobsSettingSchema = z.strictObject(
     quarterly: z.strictObject({ ...base, to: kinds(BROADCAST_KINDS, '按季盘点接收人').optional(), show: listSize.optional() }).optional(),
     'half-year': z.strictObject({ ...base, to: kinds(BROADCAST_KINDS, '半年通报接收人').optional(), show: listSize.optional() }).optional(),
     'year-end': z.strictObject({ ...base, to: kinds(BROADCAST_KINDS, '年终盘点接收人').optional(), show: listSize.optional() }).optional(),
+    calendar: z.strictObject({ ...base, to: kinds(['office', 'leaders'] as const, '放假安排提醒接收人').optional() }).optional(),
   },
   { error: (iss) => (iss.code === 'unrecognized_keys' ? `无法识别的任务：${iss.keys.join('、')}（可用：${JOB_NAMES.join('、')}）` : '定时推送设置应为一个对象') },
 );
@@ -154,6 +157,7 @@ export interface JobsSettings {
   quarterly: JobBase & { to: RecipientKind[]; show: number };
   'half-year': JobBase & { to: RecipientKind[]; show: number };
   'year-end': JobBase & { to: RecipientKind[]; show: number };
+  calendar: JobBase & { to: RecipientKind[] };
 }
 
 export const DEFAULT_JOBS_SETTINGS: Readonly<JobsSettings> = Object.freeze({
@@ -173,6 +177,9 @@ export const DEFAULT_JOBS_SETTINGS: Readonly<JobsSettings> = Object.freeze({
   quarterly: { enabled: true, schedule: { every: 'month', day: 'firstWorkingDay', months: [1, 4, 7, 10], time: '10:30' }, catchUpHours: 72, to: ['office', 'leaders'], show: 15 },
   'half-year': { enabled: true, schedule: { every: 'month', day: 'firstWorkingDay', months: [7], time: '11:00' }, catchUpHours: 72, to: ['allHands', 'leaders'], show: 20 },
   'year-end': { enabled: true, schedule: { every: 'month', day: 'firstWorkingDay', months: [1], time: '11:00' }, catchUpHours: 72, to: ['allHands', 'leaders'], show: 20 },
+  // Checked on every working day of December; sends at most once per 7-day period (jobPeriod), and
+  // only while next year's schedule is neither in the library nor loaded (src/jobs/plans/calendar.ts).
+  calendar: { enabled: true, schedule: { every: 'workingDay', months: [12], time: '09:15' }, catchUpHours: 24, to: ['office'] },
 } satisfies JobsSettings);
 
 /** Validates the "jobs" setting and fills in defaults job by job (a given schedule replaces the default). */

@@ -37,6 +37,13 @@ describe('chat grammar', () => {
     expect(parseChatCommand(`问题 LY-1 ${'长'.repeat(2001)}`)).toMatchObject({ kind: 'malformed', problem: expect.stringContaining('内容过长') });
   });
 
+  it('reads 日历 with or without what follows (the handler reads the dates and words)', () => {
+    expect(parseChatCommand('日历')).toEqual({ kind: 'calendar', text: null });
+    expect(parseChatCommand('日历：２０２７')).toEqual({ kind: 'calendar', text: '2027' });
+    expect(parseChatCommand('日历 2027-02-06  上班 春节调休')).toEqual({ kind: 'calendar', text: '2027-02-06 上班 春节调休' });
+    expect(parseChatCommand('工作日历 2027')).toEqual({ kind: 'calendar', text: '2027' });
+  });
+
   it('marks anything else unknown, without crashing on control characters or emoji', () => {
     expect(parseChatCommand('你好')).toEqual({ kind: 'unknown', text: '你好' });
     expect(parseChatCommand('\u0000\u0007😀 DROP TABLE "Task";--')).toMatchObject({ kind: 'unknown' });

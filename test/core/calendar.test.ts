@@ -141,37 +141,87 @@ describe('New Year boundary 2025 → 2026', () => {
   });
 });
 
-describe('unknown year 2027 (chinese-days stops at 2026)', () => {
+describe('unknown year 2027 (chinese-days stops at 2026): statutory holidays computed', () => {
   it('reports coverage per year', () => {
     expect(cal.isKnownYear(2026)).toBe(true);
     expect(cal.isKnownYear(2004)).toBe(true);
     expect(cal.isKnownYear(2027)).toBe(false);
     expect(cal.coverage(2026)).toEqual({ year: 2026, known: true, source: 'library' });
-    expect(cal.coverage(2027)).toEqual({ year: 2027, known: false, source: 'weekday-fallback' });
+    expect(cal.coverage(2027)).toEqual({ year: 2027, known: false, source: 'statutory' });
+    // Beyond the lunar table (and before the first rules) nothing can be computed.
+    expect(cal.coverage(2100)).toEqual({ year: 2100, known: false, source: 'weekday-fallback' });
+    expect(cal.coverage(1999)).toEqual({ year: 1999, known: false, source: 'weekday-fallback' });
   });
 
-  it('warns in Chinese, naming the source and how to fix it', () => {
+  it('warns in Chinese: statutory days computed, 调休 unknown, how the office loads the schedule', () => {
     expect(cal.coverageWarning(2026)).toBeNull();
-    expect(cal.coverageWarning(2027)).toBe(
-      '2027 年的法定节假日安排尚未收录（chinese-days 仅含至 2026 年），暂按周一至周五工作日计算；请在 CALENDAR_OVERRIDES_FILE 中补充国务院公布的放假安排。',
-    );
-    expect(cal.coverageWarning(2003)).toContain('仅含 2004 年起');
+    const w = cal.coverageWarning(2027)!;
+    expect(w).toContain('2027 年的放假安排尚未载入（chinese-days 仅含至 2026 年）');
+    expect(w).toContain('法定节假日已按《全国年节及纪念日放假办法》推算');
+    expect(w).toContain('调休安排未知');
+    expect(w).toContain('在飞书中向机器人发送「日历 2027-MM-DD 放假」或「日历 2027-MM-DD 上班」');
+    // Officials read it too (the chat's 「日历」): no command line in it.
+    expect(w).not.toContain('taizhang');
+    expect(cal.coverageWarning(2100)).toContain('暂按周一至周五工作日计算');
     expect(cal.coverageWarningsFor('2026-12-01', '2027-01-31')).toHaveLength(1);
   });
 
-  it('falls back to Monday–Friday', () => {
-    expect(cal.isWorkingDay('2027-01-01')).toBe(true); // a Friday: no data, so a working day
+  it('New Year\'s Day 2027 (a Friday) is a holiday, so the first working day of 2027 is Monday 01-04', () => {
+    expect(cal.isWorkingDay('2027-01-01')).toBe(false);
+    expect(cal.holidayName('2027-01-01')).toBe('元旦');
+    expect(cal.describeDay('2027-01-01')).toMatchObject({ working: false, kind: 'holiday', label: '元旦', source: 'statutory', basis: 'statutory' });
     expect(cal.isWorkingDay('2027-01-02')).toBe(false); // Saturday
-    expect(cal.isWorkingDay('2027-01-03')).toBe(false); // Sunday
-    expect(cal.holidayName('2027-01-01')).toBeNull();
-    expect(cal.firstWorkingDayOfMonth(2027, 1)).toBe('2027-01-01');
-    expect(cal.firstWorkingDayOfMonth(2027, 5)).toBe('2027-05-03'); // 05-01 is a Saturday
+    expect(cal.describeDay('2027-01-02')).toMatchObject({ kind: 'weekend', source: null });
+    expect(cal.firstWorkingDayOfMonth(2027, 1)).toBe('2027-01-04');
+    expect(cal.isFirstWorkingDayOfQuarter('2027-01-04')).toBe(true);
+    expect(cal.isFirstWorkingDayOfQuarter('2027-01-01')).toBe(false);
   });
 
-  it('counts across the year boundary into the fallback', () => {
-    expect(cal.nextWorkingDay('2026-12-31')).toBe('2027-01-01');
-    expect(cal.workingDaysBetween('2026-12-30', '2027-01-04')).toBe(3); // 12-31, 01-01, 01-04
-    expect(cal.addWorkingDays('2026-12-31', 2)).toBe('2027-01-04');
+  it('every statutory day of 2027, and the estimated 补假 after the ones on a weekend', () => {
+    const off = cal.specialDays(2027).filter((d) => !d.working);
+    expect(off.map((d) => [d.date, d.name, d.basis])).toEqual([
+      ['2027-01-01', '元旦', 'statutory'],
+      ['2027-02-05', '春节', 'statutory'], // 除夕 = 腊月廿九 (lunar 2026's twelfth month has 29 days)
+      ['2027-02-06', '春节', 'statutory'],
+      ['2027-02-07', '春节', 'statutory'],
+      ['2027-02-08', '春节', 'statutory'],
+      ['2027-02-09', '春节', 'compensation'], // for Saturday 02-06
+      ['2027-02-10', '春节', 'compensation'], // for Sunday 02-07
+      ['2027-04-05', '清明', 'statutory'],
+      ['2027-05-01', '劳动节', 'statutory'],
+      ['2027-05-02', '劳动节', 'statutory'],
+      ['2027-05-03', '劳动节', 'compensation'],
+      ['2027-05-04', '劳动节', 'compensation'],
+      ['2027-06-09', '端午', 'statutory'],
+      ['2027-09-15', '中秋', 'statutory'],
+      ['2027-10-01', '国庆节', 'statutory'],
+      ['2027-10-02', '国庆节', 'statutory'],
+      ['2027-10-03', '国庆节', 'statutory'],
+      ['2027-10-04', '国庆节', 'compensation'],
+      ['2027-10-05', '国庆节', 'compensation'],
+    ]);
+    expect(off.every((d) => d.source === 'statutory')).toBe(true);
+    expect(cal.describeDay('2027-05-03')).toMatchObject({ working: false, label: '劳动节补假', basis: 'compensation' });
+    // No 调休 is invented: no weekend day of 2027 is a working day.
+    expect(cal.specialDays(2027).filter((d) => d.working)).toEqual([]);
+  });
+
+  it('counts across the year boundary and the holidays', () => {
+    expect(cal.nextWorkingDay('2026-12-31')).toBe('2027-01-04');
+    expect(cal.workingDaysBetween('2026-12-30', '2027-01-04')).toBe(2); // 12-31, 01-04
+    expect(cal.addWorkingDays('2026-12-31', 2)).toBe('2027-01-05');
+    expect(cal.nextWorkingDay('2027-02-04')).toBe('2027-02-11');
+    expect(cal.firstWorkingDayOfMonth(2027, 5)).toBe('2027-05-05');
+    expect(cal.firstWorkingDayOfQuarter(2027, 4)).toBe('2027-10-06');
+    expect(cal.workingDayOnOrAfter('2027-10-02')).toBe('2027-10-06');
+  });
+
+  it('without the statutory layer (statutory: false) an unknown year is plain Monday–Friday, as before', () => {
+    const plain = new WorkingCalendar(loadChineseDaysData(), {}, { statutory: false });
+    expect(plain.isWorkingDay('2027-01-01')).toBe(true);
+    expect(plain.coverage(2027)).toEqual({ year: 2027, known: false, source: 'weekday-fallback' });
+    expect(plain.coverageWarning(2027)).toContain('暂按周一至周五工作日计算');
+    expect(plain.isWorkingDay('2026-10-01')).toBe(false); // library years unchanged
   });
 
   it('lists unknown years in a range, in either order', () => {
@@ -181,7 +231,7 @@ describe('unknown year 2027 (chinese-days stops at 2026)', () => {
   });
 });
 
-describe('office overrides', () => {
+describe('overrides: the operator file and the office entries', () => {
   const data = loadChineseDaysData();
   const withOverrides = new WorkingCalendar(data, {
     '2027-01-01': { type: 'holiday', name: '元旦' },
@@ -191,26 +241,40 @@ describe('office overrides', () => {
     '2026-10-01': 'workday', // even a statutory holiday (e.g. a duty day)
   });
 
-  it('win over the library and the weekday rule', () => {
+  it('win over the library, the statutory estimate and the weekday rule', () => {
     expect(withOverrides.isWorkingDay('2026-10-09')).toBe(false);
     expect(withOverrides.isWorkingDay('2026-10-10')).toBe(false);
     expect(withOverrides.isWorkingDay('2026-10-01')).toBe(true);
     expect(withOverrides.isWorkingDay('2027-01-01')).toBe(false);
     expect(withOverrides.isWorkingDay('2027-02-06')).toBe(true);
+    expect(withOverrides.describeDay('2026-10-09')).toMatchObject({ source: 'file' });
   });
 
-  it('keep names: own name, else the library name, else a generic one', () => {
+  it('keep names: own name, else the name underneath (library or statutory), else a generic one', () => {
     expect(withOverrides.holidayName('2027-01-01')).toBe('元旦');
     expect(withOverrides.holidayName('2026-10-10')).toBe('国庆节');
     expect(withOverrides.holidayName('2026-10-09')).toBe('本地放假安排');
-    expect(withOverrides.describeDay('2027-02-06')).toMatchObject({ kind: 'makeup-workday', label: '调休上班' });
+    // 02-06 is 春节 (初一) by the statutory estimate; the file makes it a working day, named after it.
+    expect(withOverrides.describeDay('2027-02-06')).toMatchObject({ kind: 'makeup-workday', label: '春节调休上班', source: 'file' });
   });
 
-  it('make a year known (source: overrides) and move first working days', () => {
-    expect(withOverrides.coverage(2027)).toEqual({ year: 2027, known: true, source: 'overrides' });
+  it('make a year known (source: file) and move first working days', () => {
+    expect(withOverrides.coverage(2027)).toEqual({ year: 2027, known: true, source: 'file' });
     expect(withOverrides.coverageWarning(2027)).toBeNull();
     expect(withOverrides.firstWorkingDayOfMonth(2027, 1)).toBe('2027-01-04');
     expect(withOverrides.nextWorkingDay('2026-10-08')).toBe('2026-10-12');
+  });
+
+  it('office entries sit above the file; the statutory days they do not touch stay', () => {
+    const both = new WorkingCalendar(data, { '2027-02-11': 'holiday', '2027-02-20': 'workday' }, {
+      office: { '2027-02-11': 'workday', '2027-02-12': { type: 'holiday', name: '春节' }, '2027-02-13': { type: 'workday', name: '春节调休' } },
+    });
+    expect(both.describeDay('2027-02-11')).toMatchObject({ working: true, source: 'office' });
+    expect(both.describeDay('2027-02-12')).toMatchObject({ working: false, label: '春节', source: 'office' });
+    expect(both.describeDay('2027-02-13')).toMatchObject({ working: true, kind: 'makeup-workday', label: '春节调休上班', source: 'office' });
+    expect(both.describeDay('2027-02-20')).toMatchObject({ working: true, source: 'file' });
+    expect(both.describeDay('2027-02-08')).toMatchObject({ working: false, source: 'statutory' });
+    expect(both.coverage(2027)).toEqual({ year: 2027, known: true, source: 'office' });
   });
 
   it('are counted by workingDaysBetween', () => {
@@ -222,6 +286,7 @@ describe('office overrides', () => {
 
   it('reject malformed dates given directly', () => {
     expect(() => new WorkingCalendar(data, { '2027-13-01': 'holiday' })).toThrow(RangeError);
+    expect(() => new WorkingCalendar(data, {}, { office: { '2027-02-30': 'holiday' } })).toThrow(RangeError);
   });
 });
 

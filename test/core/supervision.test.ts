@@ -297,12 +297,16 @@ describe('reporting cycles (按月推进)', () => {
   });
 });
 
-describe('unknown year (2027): weekday fallback', () => {
-  it('counts working days Monday–Friday, and overrides change it', () => {
-    // 2027-01-01 is a Friday; without data it is a working day.
-    expect(sv(task('2027-01-04', { deadline: '2026-12-31' }), '2027-01-04').overdueWorkingDays).toBe(2);
-    const withNewYear = new WorkingCalendar(loadChineseDaysData(), { '2027-01-01': 'holiday' });
-    expect(computeSupervision(task('2027-01-04', { deadline: '2026-12-31' }), '2027-01-04', withNewYear).overdueWorkingDays).toBe(1);
+describe('unknown year (2027): statutory holidays computed', () => {
+  it('元旦 (a Friday the library does not know) is not counted as overdue; overrides still change the count', () => {
+    // 2027-01-01 is a Friday and a statutory holiday: 12-31 → 01-04 is 1 working day, not 2.
+    expect(sv(task('2027-01-04', { deadline: '2026-12-31' }), '2027-01-04').overdueWorkingDays).toBe(1);
+    // Monday–Friday only (the old fallback) would have said 2.
+    const weekdaysOnly = new WorkingCalendar(loadChineseDaysData(), {}, { statutory: false });
+    expect(computeSupervision(task('2027-01-04', { deadline: '2026-12-31' }), '2027-01-04', weekdaysOnly).overdueWorkingDays).toBe(2);
+    // The office makes 01-02 (a Saturday) a working day: 2 again.
+    const makeUp = new WorkingCalendar(loadChineseDaysData(), {}, { office: { '2027-01-02': 'workday' } });
+    expect(computeSupervision(task('2027-01-04', { deadline: '2026-12-31' }), '2027-01-04', makeUp).overdueWorkingDays).toBe(2);
   });
 });
 

@@ -162,8 +162,8 @@ describe('computeYearEndLedger (年终盘总账)', () => {
     expect(byCode.get('LY-2026-104')!.note).toBe('未设完成时限，结转下年');
     expect(byCode.get('LY-2026-202')!.note).toBe('暂缓，结转下年');
     expect(byCode.get('LY-2026-203')!.note).toBe('已报告完成，待审核销号');
-    // 12-31 → 2027-01-04: 01-01 (Friday, no 2027 data) and 01-04 = 2
-    expect(byCode.get('LY-2026-201')!).toMatchObject({ overdueWorkingDays: 2, note: '逾期 2 个工作日' });
+    // 12-31 → 2027-01-04: 01-01 is 元旦 (computed: the library has no 2027), so only 01-04 = 1
+    expect(byCode.get('LY-2026-201')!).toMatchObject({ overdueWorkingDays: 1, note: '逾期 1 个工作日' });
   });
 
   it('counts overall and per unit, rows by unit name then code', () => {

@@ -7,6 +7,7 @@ import type { AppContext } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createWorkingCalendar } from '../../src/core/calendar-data.js';
+import { createCalendarProvider } from '../../src/ledger/calendars.js';
 import { shanghaiInstant } from '../../src/core/dates.js';
 import type { Database, Db } from '../../src/db/client.js';
 import { putSetting } from '../../src/db/repos/settings.js';
@@ -48,7 +49,7 @@ export async function report(prisma: Db, tenantId: number, code: string, when: D
 
 export function testApp(db: Database, tenant: TenantRef, clock: Clock): AppContext {
   const config = loadConfig({ DATABASE_URL: db.target.url, DEFAULT_TENANT_KEY: tenant.key });
-  return { config, db, clock, calendar, logger: silentLogger, defaultTenant: tenant, close: async () => {} };
+  return { config, db, clock, calendars: createCalendarProvider(db.prisma), logger: silentLogger, defaultTenant: tenant, close: async () => {} };
 }
 
 /** A fake Feishu that knows every person with an open_id and every group of the tenant. */

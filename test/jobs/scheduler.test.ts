@@ -84,6 +84,7 @@ describeEachDatabase('job scheduler', (ctx) => {
     expect(actions(outcomes)).toEqual({
       reminders: 'ran', overdue: 'ran', digest: 'ran', // 09:00, 09:30, 08:30 today: within their windows
       nudges: 'skipped', 'honour-roll': 'skipped', quarterly: 'skipped', 'half-year': 'skipped', 'year-end': 'skipped',
+      calendar: 'skipped', // December's reminder: last checked 2025-12-31
     });
     const reminders = outcomes.find((o) => o.job === 'reminders')!;
     expect(shanghaiDateTime(reminders.report!.at)).toBe('2026-11-23 09:00');

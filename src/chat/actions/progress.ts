@@ -55,7 +55,7 @@ export const progressFormAction: ActionSpec = {
 export const submitProgressAction: ActionSpec = {
   needsTask: false,
   async handle(ctx) {
-    const { db, app, tenant, actor, action } = ctx;
+    const { db, app, tenant, actor, action, calendar } = ctx;
     const form = progressFormSchema.safeParse(action.formValue ?? {});
     if (!form.success) return { toast: { type: 'warning', content: form.error.issues[0]!.message } };
     const task: TaskRecord | null = await loadTask(db, tenant.id, form.data.task);
@@ -67,8 +67,8 @@ export const submitProgressAction: ActionSpec = {
     const out = await submitReport(db, app.clock, actor, task, {
       kind: '进展', text, percent, problems, nextSteps, source: 'card', sourceRef: `card:${clickKey(ctx)}`,
     }, async (tx, r) => {
-      await afterReport(app, tx, tenant.id, actor, r.task, '进展', text, r);
-      if (problems) await afterReport(app, tx, tenant.id, actor, r.task, '问题', problems, { ...r, previousPercent: r.task.lastPercent });
+      await afterReport(calendar, tx, tenant.id, actor, r.task, '进展', text, r);
+      if (problems) await afterReport(calendar, tx, tenant.id, actor, r.task, '问题', problems, { ...r, previousPercent: r.task.lastPercent });
     });
     if (!out.ok) return refused(out);
     const note = dropNote(out);

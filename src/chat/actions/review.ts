@@ -23,7 +23,7 @@ async function review(ctx: ActionContext, task: TaskRecord, verdict: 'approve' |
   const info = {
     text: completion?.text ?? '—', reporter: completion?.reporter?.name ?? '—',
     completedOn: completion ? shanghaiDate(completion.reportedAt) : '—',
-    onTime: onTimeJudge(app.calendar)({ deadline: task.deadline, completedOn: completion ? shanghaiDate(completion.reportedAt) : null, closedOn: null }),
+    onTime: onTimeJudge(ctx.calendar)({ deadline: task.deadline, completedOn: completion ? shanghaiDate(completion.reportedAt) : null, closedOn: null }),
   };
   const verb = verdict === 'approve' ? '同意销号' : '退回';
   const out = await transitionTask(db, app.clock, actor, task, verb, reason ? { reason } : {}, async (tx, r) => {

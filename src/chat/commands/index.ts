@@ -5,6 +5,7 @@ import type { CommandResult, MessageContext } from '../context.js';
 import { helpCommand, ledgerCommand, myTasksCommand } from './queries.js';
 import { reportCommand } from './report.js';
 import { urgeCommand } from './urge.js';
+import { calendarCommand } from './calendar.js';
 
 export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<CommandResult> } = {
   help: helpCommand,
@@ -14,4 +15,5 @@ export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageCont
   problem: reportCommand,
   complete: reportCommand,
   urge: urgeCommand,
+  calendar: calendarCommand,
 };

@@ -32,7 +32,7 @@ export const ledgerCommand: CommandHandler<'ledger'> = async (ctx, command) => {
     scope = unit.name;
   }
   const thresholds = await supervisionThresholds(db, tenant.id);
-  const summary = await ledgerSummary(db, tenant.id, { today, calendar: app.calendar, thresholds, ...(unitId !== undefined ? { unitId } : {}) });
+  const summary = await ledgerSummary(db, tenant.id, { today, calendar: ctx.calendar, thresholds, ...(unitId !== undefined ? { unitId } : {}) });
   const units = summary.stats.byUnit.map((u) => ({ name: summary.unitNames.get(u.unitId) ?? `单位${u.unitId}`, stats: u }));
   return { ok: true, reply: card(ledgerSummaryCard(scope, today, summary.stats.overall, unitId === undefined ? units : [])), summary: md`台账 ${scope}` };
 };
@@ -44,5 +44,5 @@ async function myTasks(ctx: ChatContext): Promise<Card> {
   const all = isLeaderOnly
     ? (await loadLedgerTasks(db, tenant.id, { openOnly: true })).filter((t) => t.leadLeaderIds.includes(actor.personId))
     : actor.unitId !== null ? await loadLedgerTasks(db, tenant.id, { unitId: actor.unitId, openOnly: true }) : [];
-  return myTasksCard(isLeaderOnly ? `${actor.name}领衔` : actor.unitName ?? actor.name, today, withSupervision(all, today, app.calendar, await supervisionThresholds(db, tenant.id)));
+  return myTasksCard(isLeaderOnly ? `${actor.name}领衔` : actor.unitName ?? actor.name, today, withSupervision(all, today, ctx.calendar, await supervisionThresholds(db, tenant.id)));
 }

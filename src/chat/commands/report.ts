@@ -9,7 +9,7 @@ import type { DbOrTx } from '../../db/client.js';
 import { findTaskByCode, submitReport, type LedgerActor, type ReportResult, type TaskRecord } from '../../ledger/actions.js';
 import { officeRecipients } from '../../ledger/recipients.js';
 import { md, txt } from '../../cards/markup.js';
-import type { AppContext } from '../../app.js';
+import type { WorkingCalendar } from '../../core/calendar.js';
 import { noticeCard, receiptCard, reviewCard, type ReportKindLabel } from '../cards.js';
 import type { CommandHandler, CommandResult } from '../context.js';
 import { card, sendTo, text } from '../say.js';
@@ -28,7 +28,7 @@ export const reportCommand: CommandHandler<'progress' | 'problem' | 'complete'> 
   if (!found.ok) return refusedCommand(kind, command.codeText, found.reason);
   const outcome = await submitReport(db, app.clock, actor, found.task, {
     kind, text: command.text, percent: command.percent, source: 'chat', sourceRef,
-  }, (tx, r) => afterReport(app, tx, tenant.id, actor, r.task, kind, command.text, r));
+  }, (tx, r) => afterReport(ctx.calendar, tx, tenant.id, actor, r.task, kind, command.text, r));
   if (!outcome.ok) return refusedCommand(kind, found.task.code, outcome.reason);
   const note = dropNote(outcome);
   return {
@@ -48,7 +48,7 @@ export function dropNote(r: Pick<ReportResult, 'previousPercent' | 'duplicate'> 
  * What a report causes besides the receipt, in its transaction: the office hears of problems,
  * reviews completions, and is told of a percent that fell sharply.
  */
-export async function afterReport(app: AppContext, tx: DbOrTx, tenantId: number, actor: LedgerActor, task: TaskRecord, kind: ReportKindLabel, body: string, r: Pick<ReportResult, 'reportId' | 'at' | 'previousPercent'>) {
+export async function afterReport(calendar: WorkingCalendar, tx: DbOrTx, tenantId: number, actor: LedgerActor, task: TaskRecord, kind: ReportKindLabel, body: string, r: Pick<ReportResult, 'reportId' | 'at' | 'previousPercent'>) {
   const office = () => officeRecipients(tx, tenantId);
   if (kind === '问题') {
     await sendTo(tx, tenantId, await office(), `problem:${r.reportId}`, card(noticeCard(`问题反映：${task.code}`,
@@ -56,7 +56,7 @@ export async function afterReport(app: AppContext, tx: DbOrTx, tenantId: number,
   }
   if (kind === '完成') {
     const completedOn = shanghaiDate(r.at);
-    const onTime = onTimeJudge(app.calendar)({ deadline: task.deadline, completedOn, closedOn: null });
+    const onTime = onTimeJudge(calendar)({ deadline: task.deadline, completedOn, closedOn: null });
     await sendTo(tx, tenantId, await office(), `review:${r.reportId}`,
       card(reviewCard(task, { text: body, reporter: `${actor.name}（${actor.unitName ?? '—'}）`, completedOn, onTime })));
   }
