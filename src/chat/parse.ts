@@ -122,7 +122,7 @@ function parseArgs(spec: CommandSpec, after: string): ChatCommand {
   if (spec.percent) {
     // Only a percent at the end is the progress ("…提高到85%，下步…" keeps its 85% in the text).
     // What stands before the % is read whole ("-5%", "1e2%", "0x10%" are refused, never 5, 2 or 10).
-    const pm = /(?:进度|完成度)?\s*([0-9A-Za-z.+-]+)\s*%[\s,，。;；!！]*$/.exec(body);
+    const pm = /(?:进度|完成度)?\s*([0-9A-Za-z.+\uFF0E\uFF0B-]+)\s*%[\s,，。;；!！]*$/.exec(body);
     if (pm) {
       const read = parsePercent(pm[1]!);
       if (!read.ok) return malformed(spec, read.reason);
@@ -167,19 +167,24 @@ function commandHead(line: string): { codeText: string } | null {
 }
 
 /**
- * On a line after the first command, a verb and a number may be ordinary text ("完成 3 项审批"):
- * such a line starts a command only when its code is written like one — with letters
- * ("QY-2026-018", "LY-012") or a leading zero ("018") — and names a task of the ledger.
+ * On a line after the first command, a verb and a word may be ordinary text ("完成 3 项审批",
+ * "完成 5G 基站建设"). Such a line starts a command when its code is written as a full code —
+ * letters, digits and a dash ("QY-2026-018", "LY-012"; a typo too, so it is answered, not
+ * swallowed into the text above) — or, written shorter ("018" with its leading zero, "5G"), when
+ * it names a task of the ledger.
  */
-function writtenLikeACode(codeText: string): boolean {
-  return /[A-Za-z]/.test(codeText) || /^0\d/.test(codeText);
+function laterLineStarts(codeText: string, isKnownCode: (codeText: string) => boolean): boolean {
+  if (fullCode(codeText)) return true;
+  return shortCode(codeText) && isKnownCode(codeText);
 }
+const fullCode = (c: string) => /[A-Za-z]/.test(c) && /\d/.test(c) && /[-_]/.test(c);
+const shortCode = (c: string) => (/[A-Za-z]/.test(c) && /\d/.test(c)) || /^0\d/.test(c);
 
 /** The codes of the lines after the first that could start a command (for the caller to look up). */
 export function laterCommandCodes(raw: string): string[] {
   const heads = raw.replace(/\r\n?/g, '\n').split('\n').map((line) => commandHead(normaliseChatText(stripListMarker(line))));
   const first = heads.findIndex((h) => h !== null);
-  return first < 0 ? [] : heads.slice(first + 1).flatMap((h) => (h && writtenLikeACode(h.codeText) ? [h.codeText] : []));
+  return first < 0 ? [] : heads.slice(first + 1).flatMap((h) => (h && !fullCode(h.codeText) && shortCode(h.codeText) ? [h.codeText] : []));
 }
 
 /**
@@ -188,7 +193,7 @@ export function laterCommandCodes(raw: string): string[] {
  * text. Lines before the first command (a post's title 「本周进展」, "各位领导：") are not commands.
  * A message without such a line is one command, parsed whole (so "我的任务", a one-line report, or
  * a report whose text starts on the next line read as before). `isKnownCode` says whether a code
- * names a task; it decides lines after the first (see writtenLikeACode) and keeps the grammar pure.
+ * names a task; it decides short codes on lines after the first (laterLineStarts) and keeps the grammar pure.
  * Returns at least one command; each carries the lines it was read from.
  */
 export function parseChatMessage(raw: string, isKnownCode: (codeText: string) => boolean = () => true): { command: ChatCommand; source: string }[] {
@@ -198,7 +203,7 @@ export function parseChatMessage(raw: string, isKnownCode: (codeText: string) =>
   stripped.forEach((line, i) => {
     const head = commandHead(line);
     if (!head) return;
-    if (starts.length === 0 || (writtenLikeACode(head.codeText) && isKnownCode(head.codeText))) starts.push(i);
+    if (starts.length === 0 || laterLineStarts(head.codeText, isKnownCode)) starts.push(i);
   });
   if (starts.length === 0) return [{ command: parseChatCommand(raw), source: raw }];
   return starts.map((start, k) => {
