@@ -12,6 +12,8 @@ import { md } from './cards/markup.js';
 /** A message Feishu refused for good (bot not in the group, user left…): the office hears of it once. */
 export async function reportSendFailure(app: AppContext, row: OutboxRow): Promise<void> {
   if (row.dedupeKey.startsWith('send-failed:')) return; // never report a failed report
+  // A reply to a message its sender recalled meanwhile (230011): nothing was lost, nobody to tell.
+  if (row.kind === 'reply' && row.errorCode === 230011) return;
   const db = app.db.prisma;
   const to = await officeRecipients(db, row.tenantId);
   for (const r of to) {

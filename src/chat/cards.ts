@@ -44,7 +44,9 @@ export function receiptCard(input: {
   /** The report was withdrawn (the message recalled): the card says so. */
   withdrawn?: Md | null;
 }): Card {
-  const heading = input.withdrawn ? `${input.kind === '完成' ? '完成报告' : input.kind === '问题' ? '问题反映' : '进展'}已撤回`
+  const what = input.kind === '完成' ? '完成报告' : input.kind === '问题' ? '问题反映' : '进展';
+  const heading = input.withdrawn ? `${what}已撤回`
+    : input.duplicate ? `${what}此前已记录`
     : input.kind === '完成' ? '完成情况已提交' : input.kind === '问题' ? '问题已记录' : '进展已记录';
   const footer = input.withdrawn ? input.withdrawn
     : input.duplicate ? md`这条报送此前已记录，未重复登记。`
@@ -56,7 +58,7 @@ export function receiptCard(input: {
     kindLabel: input.kind === '完成' ? '完成情况' : input.kind === '问题' ? '存在问题' : '工作进展', text: input.text,
     percentText: input.percent !== null && input.percent !== undefined ? `${input.percent}%` : '',
     problems: input.problems ?? '', nextSteps: input.nextSteps ?? '', note: input.note ?? '',
-    headerColor: input.withdrawn ? 'grey' : input.kind === '问题' ? 'orange' : 'green', footer,
+    headerColor: input.withdrawn || input.duplicate ? 'grey' : input.kind === '问题' ? 'orange' : 'green', footer,
   });
 }
 
