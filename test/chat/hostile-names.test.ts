@@ -161,6 +161,7 @@ describeEachDatabase('hostile names in every card and reply', (ctx) => {
     const all = seen.join('\n');
     // The names did reach the cards — shown as written.
     for (const name of [AT_ALL, LINK, FONT, `${LINK}袁媛`, `城关街道${AT_ALL}`, `周敏${AT_ALL}`, `${LINK}节点`]) expect(all).toContain(name);
+    expect(all).not.toMatch(/taizhang|npx |npm /);
     // …and the text messages show them with look-alike characters, never as tags or links.
     expect(all).toContain('＜at user_id="all"＞＜/at＞');
     expect(all).toContain('［点此重新登录］(https://example.invalid)');
@@ -185,5 +186,7 @@ describeEachDatabase('hostile names in every card and reply', (ctx) => {
     expect(cards).toBeGreaterThan(20);
     const all = shown.join('\n');
     for (const name of [AT_ALL, LINK, FONT, `${LINK}节点`]) expect(all).toContain(name);
+    // A card for officials never tells them to run a command line.
+    expect(all).not.toMatch(/taizhang|npx |npm /);
   });
 });
