@@ -49,15 +49,15 @@ export async function handleRecall(app: AppContext, tenant: TenantRef, event: Me
         const reporter = r.reporterId ? (await tx.person.findUnique({ where: { id: r.reporterId }, select: { name: true } }))?.name ?? '—' : '—';
         const completedOn = shanghaiDate(r.reportedAt);
         const onTime = onTimeJudge(calendar)({ deadline: r.task.deadline, completedOn, closedOn: null });
-        await patch(await cancelOrLocate(tx, tenant.id, [`review:${r.reportId}:`]), () =>
+        await patch(await cancelOrLocate(tx, tenant.id, { prefixes: [`review:${r.reportId}:`] }), () =>
           reviewCard(r.task, { text: r.text, reporter, completedOn, onTime }, { text: md`${withdrawnLine}，${r.note}。无需审核。`, colour: 'grey' }));
-        await patch(await cancelOrLocate(tx, tenant.id, [`problem:${r.reportId}:`, `percent-drop:${r.reportId}:`]), (row) =>
+        await patch(await cancelOrLocate(tx, tenant.id, { prefixes: [`problem:${r.reportId}:`, `percent-drop:${r.reportId}:`] }), (row) =>
           noticeCard(`${row.dedupeKey.startsWith('problem:') ? '问题反映' : '进度回落'}（已撤回）：${r.task.code}`, md`**${r.task.title}**\n${r.text}\n\n${withdrawnLine}，${r.note}。`, 'grey'));
       }
       await withdrawUrges(tx, tenant.id, event, when, patch);
       // The reply to the recalled message: a receipt becomes "已撤回"; one not sent yet never goes.
-      const reply = await cancelOrLocate(tx, tenant.id, [`reply:${event.messageId}`]);
-      await patch(reply.filter((row) => row.dedupeKey === `reply:${event.messageId}`), () => replyView(reports, when));
+      const reply = await cancelOrLocate(tx, tenant.id, { exact: [`reply:${event.messageId}`] });
+      await patch(reply, () => replyView(reports, when));
       await tellSender(tx, tenant.id, event, reports);
     });
   if (inFlight) throw new RecallRetryLater();
@@ -83,13 +83,14 @@ function replyView(reports: WithdrawnReport[], when: string): Card | null {
  * never sent; sent → the card says it was withdrawn. Audited on the task.
  */
 async function withdrawUrges(tx: Tx, tenantId: number, event: MessageRecalled, when: string, patch: (rows: QueuedMessage[], view: (row: QueuedMessage) => Card | null) => Promise<void>) {
-  const rows = await cancelOrLocate(tx, tenantId, [`urge:msg:${event.messageId}:`, `urge:msg:${event.messageId}#`]);
+  const rows = await cancelOrLocate(tx, tenantId, { prefixes: [`urge:msg:${event.messageId}:`, `urge:msg:${event.messageId}#`] });
   const taskIds = [...new Set(rows.map((r) => /:t(\d+):/.exec(r.dedupeKey)?.[1]).filter((id): id is string => !!id).map(Number))];
   for (const taskId of taskIds) {
     const task = await loadTask(tx, tenantId, taskId);
     if (!task) continue;
     const mine = rows.filter((r) => r.dedupeKey.includes(`:t${taskId}:`));
-    const already = await tx.auditLog.count({ where: { tenantId, entity: 'task', entityId: String(taskId), after: { contains: `"urgeWithdrawn":"${event.messageId}"` } } });
+    const marker = JSON.stringify({ urgeWithdrawn: event.messageId });
+    const already = (await tx.auditLog.findMany({ where: { tenantId, entity: 'task', entityId: String(taskId), after: { contains: 'urgeWithdrawn' } }, select: { after: true } })).some((a) => a.after === marker);
     if (!already) {
       await recordAudit(tx, [{ tenantId, actor: event.senderOpenId ? `recall:${event.senderOpenId}` : `recall:${event.recallType}`, entity: 'task', entityId: taskId, action: 'update', after: { urgeWithdrawn: event.messageId } }]);
     }

@@ -50,7 +50,9 @@ export async function withdrawMessageReports(
 ): Promise<WithdrawnReport[]> {
   const now = clock.now();
   return db.$transaction(async (tx) => {
-    const reports = await tx.progressReport.findMany({ where: { tenantId, ...messageSourceRefs(messageId) }, orderBy: { id: 'asc' } });
+    const reports = (await tx.progressReport.findMany({ where: { tenantId, ...messageSourceRefs(messageId) }, orderBy: { id: 'asc' } }))
+      // LIKE treats "_" as a wildcard (and SQLite ignores case): the database narrows, this decides.
+      .filter((r) => r.sourceRef === `msg:${messageId}` || r.sourceRef?.startsWith(`msg:${messageId}#`));
     const out: WithdrawnReport[] = [];
     for (const r of reports) {
       const base = {

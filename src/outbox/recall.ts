@@ -18,19 +18,23 @@ export interface QueuedMessage {
 }
 
 /**
- * Cancels the pending messages whose dedupe key starts with one of `prefixes` and describes the
- * rest. 'cancelled' rows are never claimed by a sender (claims take pending and sending rows
- * only); 'gone' = failed or cancelled before.
+ * Cancels the pending messages whose dedupe key is one of `keys.exact` or starts with one of
+ * `keys.prefixes` (end a prefix with a separator, "review:42:", so it cannot match "review:420:…"),
+ * and describes the rest. 'cancelled' rows are never claimed by a sender (claims take pending and
+ * sending rows only); 'gone' = failed or cancelled before.
  */
-export async function cancelOrLocate(db: DbOrTx, tenantId: number, prefixes: readonly string[]): Promise<QueuedMessage[]> {
-  if (prefixes.length === 0) return [];
+export async function cancelOrLocate(db: DbOrTx, tenantId: number, keys: { exact?: readonly string[]; prefixes?: readonly string[] }): Promise<QueuedMessage[]> {
+  const or = [...(keys.exact ?? []).map((k) => ({ dedupeKey: k })), ...(keys.prefixes ?? []).map((p) => ({ dedupeKey: { startsWith: p } }))];
+  if (or.length === 0) return [];
   const rows = await db.outboxMessage.findMany({
-    where: { tenantId, OR: prefixes.map((p) => ({ dedupeKey: { startsWith: p } })) },
+    where: { tenantId, OR: or },
     select: { id: true, dedupeKey: true, msgType: true, feishuMessageId: true, content: true, status: true, lockedBy: true },
     orderBy: { id: 'asc' },
   });
+  // LIKE treats "_" as a wildcard (and SQLite ignores case): the database narrows, this decides.
+  const wanted = (key: string) => (keys.exact ?? []).includes(key) || (keys.prefixes ?? []).some((p) => key.startsWith(p));
   const out: QueuedMessage[] = [];
-  for (const r of rows) {
+  for (const r of rows.filter((row) => wanted(row.dedupeKey))) {
     let state: QueuedState;
     if (r.status === 'sent') state = 'sent';
     else if (r.status === 'pending') {

@@ -139,6 +139,20 @@ describeEachDatabase('recalled messages', (ctx) => {
     expect(json(latest(both.reply))).toMatch(/这条消息已撤回[\s\S]*已撤销：进展 QY-2026-011（55%）[\s\S]*已撤销：进展 QY-2026-018（66%）/);
   });
 
+  it('a recall withdraws only its own message, whatever the ids look like to SQL LIKE ("_" is a wildcard there)', async () => {
+    const send = async (messageId: string, text: string) => {
+      await fake.deliverMessageEvent({ senderOpenId: SHIBAO, text, messageId, chatId: SHIBAO_GROUP });
+      return waitFor(() => fake.botMessages().find((m) => m.parentId === messageId), 8_000);
+    };
+    await send('om_like_a1', '进展 QY-2026-011 甲\n进展 QY-2026-018 乙');
+    await send('om_likeXa1', '进展 QY-2026-011 丙\n进展 QY-2026-018 丁');
+    await send('OM_LIKE_A1', '进展 QY-2026-011 戊');
+    await fake.recallMessage('om_like_a1');
+    await waitFor(async () => (await ctx().prisma.progressReport.count({ where: { withdrawnAt: { not: null }, text: { in: ['甲', '乙'] } } })) === 2, 8_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await ctx().prisma.progressReport.count({ where: { withdrawnAt: { not: null }, text: { in: ['丙', '丁', '戊'] } } })).toBe(0);
+  });
+
   it('recalled before its cards went out: they never go out as if it stood', async () => {
     // Feishu refuses sends for a while: the problem notice and the receipt wait in the outbox.
     // (A card caught in flight at the recall instead is sent, then updated: the first test.)
