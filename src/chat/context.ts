@@ -2,7 +2,7 @@
 // transport delivered the input (src/chat/types.ts holds the transport-agnostic input shapes).
 import { z } from 'zod';
 import type { AppContext } from '../app.js';
-import type { Db, DbOrTx } from '../db/client.js';
+import type { Db } from '../db/client.js';
 import type { TenantRef } from '../db/repos/tenants.js';
 import type { IsoDate } from '../core/types.js';
 import type { WorkingCalendar } from '../core/calendar.js';

@@ -17,7 +17,7 @@ export const myTasksCommand: CommandHandler<'myTasks'> = async (ctx) => ({
 });
 
 export const ledgerCommand: CommandHandler<'ledger'> = async (ctx, command) => {
-  const { db, app, tenant, today } = ctx;
+  const { db, tenant, today } = ctx;
   let unitId: number | undefined;
   let scope = '全县';
   if (command.unitName) {
@@ -39,7 +39,7 @@ export const ledgerCommand: CommandHandler<'ledger'> = async (ctx, command) => {
 
 /** A leader sees the items they lead; everyone else their unit's open items. */
 async function myTasks(ctx: ChatContext): Promise<Card> {
-  const { db, app, tenant, actor, today } = ctx;
+  const { db, tenant, actor, today } = ctx;
   const isLeaderOnly = actor.roles.includes('LEADER') && actor.unitId === null;
   const all = isLeaderOnly
     ? (await loadLedgerTasks(db, tenant.id, { openOnly: true })).filter((t) => t.leadLeaderIds.includes(actor.personId))
