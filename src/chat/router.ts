@@ -16,8 +16,8 @@ import { CARD_ACTIONS } from './actions/index.js';
 import { COMMAND_HANDLERS } from './commands/index.js';
 import { cardValueSchema, type ActionContext, type CommandHandler, type CommandResult, type MessageContext } from './context.js';
 import { exampleCode, withExampleCode } from './examples.js';
-import { laterCommandCodes, parseChatMessage, type ChatCommand, type ParsedCommand } from './parse.js';
-import { EXAMPLES } from './parse.js';
+import { EXAMPLES, laterCommandCodes, parseChatMessage, type ChatCommand, type ParsedCommand } from './parse.js';
+import { truncate } from '../core/text.js';
 import { handleRecall } from './recall.js';
 import { card, replyTo, sendTo, text } from './say.js';
 import type { BotAddedToChat, BotHandlers, CardAction, CardActionResponse, ChatMessage, MessageRecalled } from './types.js';
@@ -64,13 +64,13 @@ export function createBotHandlers(app: AppContext): BotHandlers {
   async function run(ctx: MessageContext, command: ChatCommand): Promise<CommandResult> {
     if (command.kind === 'unknown') {
       const examples = Object.values(EXAMPLES).slice(0, 3).join('\n');
-      const reply = withExampleCode(txt`没有看懂「${truncateQuote(command.text)}」。可以这样说：\n${examples}\n我的任务 ／ 台账 ／ 帮助`, await ctx.exampleCode());
-      return { ok: false, reply: text(reply), summary: md`✗ 没有看懂「${truncateQuote(command.text)}」` };
+      const reply = withExampleCode(txt`没有看懂「${truncate(command.text, 30)}」。可以这样说：\n${examples}\n我的任务 ／ 台账 ／ 帮助`, await ctx.exampleCode());
+      return { ok: false, reply: text(reply), summary: md`✗ 没有看懂「${truncate(command.text, 30)}」` };
     }
     if (command.kind === 'malformed') {
       const code = await ctx.exampleCode();
-      const reply = withExampleCode(txt`「${command.verb}」没能登记：${truncateQuote(command.problem, 80)}。\n示例：${command.example}`, code);
-      const summary: Md = withExampleCode(md`✗ ${command.verb}：${truncateQuote(command.problem, 80)}（示例：${command.example}）`, code);
+      const reply = withExampleCode(txt`「${command.verb}」没能登记：${truncate(command.problem, 80)}。\n示例：${command.example}`, code);
+      const summary: Md = withExampleCode(md`✗ ${command.verb}：${truncate(command.problem, 80)}（示例：${command.example}）`, code);
       return { ok: false, reply: text(reply), summary };
     }
     const handler = COMMAND_HANDLERS[command.kind] as CommandHandler<ParsedCommand['kind']>;
@@ -116,9 +116,4 @@ export function createBotHandlers(app: AppContext): BotHandlers {
   }
 
   return { onMessage, onCardAction, onBotAdded, onMessageRecalled };
-}
-
-/** What someone typed, quoted in a reply: at most `max` characters (escaped where it goes). */
-function truncateQuote(s: string, max = 30): string {
-  return Array.from(s).length <= max ? s : `${Array.from(s).slice(0, max).join('')}…`;
 }
