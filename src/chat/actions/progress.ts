@@ -34,7 +34,8 @@ async function showPrivately(ctx: ActionContext, view: Card, toast: CardActionRe
   if (await isPrivateCard(ctx.db, ctx.action)) return { ...(toast ? { toast } : {}), card: { type: 'raw', data: view } };
   if (!ctx.actor.openId) return refused({ reason: '您的人员信息中没有飞书账号，无法私信发送，请联系县委改革办补充' });
   await sendPrivately(ctx.db, ctx.tenant.id, ctx.actor.openId, `${keyPrefix}:${clickKey(ctx)}`, card(view));
-  return { toast: { type: toast?.type ?? 'info', content: `${toast ? `${toast.content}。` : ''}${keyPrefix === 'progress-form' ? '填报表单' : '回执'}已私信发给您，请在与台账机器人的私聊中查看` } };
+  const said = toast ? `${toast.content.replace(/。$/, '')}。` : '';
+  return { toast: { type: toast?.type ?? 'info', content: `${said}${keyPrefix === 'progress-form' ? '填报表单' : '回执'}已私信发给您，请在与台账机器人的私聊中查看` } };
 }
 
 export const progressFormAction: ActionSpec = {
@@ -73,7 +74,8 @@ export const submitProgressAction: ActionSpec = {
     if (!out.ok) return refused(out);
     const note = dropNote(out);
     const receipt = receiptCard({ kind: '进展', task: out.task, reporter: actor.name, at: out.at, text, percent, problems, nextSteps, duplicate: out.duplicate, note });
-    const toast = { type: out.duplicate ? 'info' as const : note ? 'warning' as const : 'success' as const, content: out.duplicate ? '这条进展此前已记录，未重复登记' : '进展已记录' };
+    // Recorded is a success, also when the percent fell (the note says so; the office was told).
+    const toast = { type: out.duplicate ? 'info' as const : 'success' as const, content: out.duplicate ? '这条进展此前已记录，未重复登记' : note ? `进展已记录。${note}` : '进展已记录' };
     return showPrivately(ctx, receipt, toast, 'progress-receipt');
   },
 };
