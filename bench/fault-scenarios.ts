@@ -65,11 +65,12 @@ export class EventFeed {
     const p = reporters[i % reporters.length]!;
     const task = demoTasks.find((t) => t.leadUnit === p.unit && t.status === '推进中')!;
     const messageId = `om_f${this.tag}_${i}`;
+    // Each feed's texts are its own: the same report by the same person moments later is one report.
     const e: FeedEvent = { i, messageId, sentAt: this.now(), deliveries: 0, answers: 0 };
     this.events.push(e);
     this.byMessage.set(messageId, e);
     this.pending.push(
-      this.fake.deliverMessageEvent({ senderOpenId: p.openId, text: `进展 ${task.code} 故障演练第${i}条`, messageId }).then(
+      this.fake.deliverMessageEvent({ senderOpenId: p.openId, text: `进展 ${task.code} 故障演练${this.tag}第${i}条`, messageId }).then(
         (r) => {
           e.acked = r.acked;
           e.deliveries = r.attempts.length;

@@ -17,7 +17,7 @@ import {
   resolveDeliveryProblems,
 } from './ledger/delivery-problems.js';
 import { noticeCard } from './chat/cards.js';
-import { mdEscape } from './cards/render.js';
+import { md } from './cards/markup.js';
 
 /** Dedupe-key prefix of the office's 「消息未能送达」 notices. */
 export const DELIVERY_NOTICE_PREFIX = 'delivery-problem:';
@@ -61,8 +61,8 @@ export function deliveryReporting(app: AppContext): DeliveryReporting {
       const code = row.errorCode !== null ? `（飞书错误码 ${row.errorCode}）` : '';
       const body =
         cause.scope === 'app'
-          ? `**原因**：${mdEscape(cause.label)}${code}\n**怎么办**：${mdEscape(cause.advice)}\n修复之前，机器人发出的消息都会失败；同一原因不再逐条通知。`
-          : `**接收人**：${mdEscape(who)}\n**原因**：${mdEscape(cause.label)}${code}\n**怎么办**：${mdEscape(cause.advice)}\n问题解决之前，发给${mdEscape(who)}的消息因同一原因失败时不再逐条通知；原因变化或问题再次出现时会再通知。`;
+          ? md`**原因**：${cause.label}${code}\n**怎么办**：${cause.advice}\n修复之前，机器人发出的消息都会失败；同一原因不再逐条通知。`
+          : md`**接收人**：${who}\n**原因**：${cause.label}${code}\n**怎么办**：${cause.advice}\n问题解决之前，发给${who}的消息因同一原因失败时不再逐条通知；原因变化或问题再次出现时会再通知。`;
       const title = cause.scope === 'app' ? '消息未能送达：飞书应用配置问题' : `消息未能送达：${who}`;
       for (const r of to) {
         await enqueueMessage(db, {

@@ -1,13 +1,18 @@
 // Renders the Feishu card templates kept in cards/*.json (card JSON 2.0). A template is plain card
 // JSON plus three small conventions, so the files stay readable for whoever edits the wording:
-//   "{{name}}" inside a string   → the value of `name` (text is inserted as is; see mdEscape);
-//                                  a string that is exactly "{{name}}" takes the raw value (number,
-//                                  object…), and an undefined one drops the property
-//   { "$slot": "name" }          → in an array: replaced by the elements in `name` (an array)
+//   "{{name}}" inside a string   → the value of `name`. In a markdown element's `content` the value
+//                                  is ESCAPED (markup.ts) unless it is an `Md` (markup built with
+//                                  md`…`/trustedMd): ledger text can never become markup, @all or a
+//                                  link. Elsewhere (plain_text, values) it is inserted as it is, and an
+//                                  `Md` there is an error. A string that is exactly "{{name}}" outside
+//                                  markdown takes the raw value (number, object…); undefined drops it.
+//   { "$slot": "name" }          → in an array: replaced by the elements in `name` (an array; build
+//                                  markdown elements with markdownElement(md`…`))
 //   { "$if": "name", ... }       → kept (without "$if") only when `name` is truthy; "$if": "!name" negates
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { escape, Md, trustedMd } from './markup.js';
 
 export type Card = Record<string, unknown>;
 export type CardVars = Record<string, unknown>;
@@ -55,21 +60,31 @@ export function renderCard(name: string, vars: CardVars): Card {
 function truthy(vars: CardVars, cond: string): boolean {
   const negate = cond.startsWith('!');
   const v = vars[negate ? cond.slice(1) : cond];
-  const t = Array.isArray(v) ? v.length > 0 : Boolean(v);
+  const t = Array.isArray(v) ? v.length > 0 : v instanceof Md ? v.source !== '' : Boolean(v);
   return negate ? !t : t;
 }
 
-function render(node: unknown, vars: CardVars, where: string): unknown {
+/** Element tags whose `content` is card markdown. */
+const MARKDOWN_TAGS = new Set(['markdown', 'lark_md']);
+
+function render(node: unknown, vars: CardVars, where: string, markdown = false): unknown {
   if (typeof node === 'string') {
+    const value = (key: string): unknown => {
+      if (!(key in vars)) throw new Error(`卡片模板 ${where} 缺少变量 ${key}`);
+      return vars[key];
+    };
     const whole = /^\{\{(\w+)\}\}$/.exec(node);
-    if (whole) {
-      if (!(whole[1]! in vars)) throw new Error(`卡片模板 ${where} 缺少变量 ${whole[1]}`);
-      return vars[whole[1]!];
+    if (whole && !markdown) {
+      const v = value(whole[1]!);
+      if (v instanceof Md) throw new Error(`卡片模板 ${where} 的 ${whole[1]} 是 markdown，不能用在纯文本处`);
+      return v;
     }
     return node.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
-      if (!(key in vars)) throw new Error(`卡片模板 ${where} 缺少变量 ${key}`);
-      const v = vars[key];
-      return v === null || v === undefined ? '' : String(v);
+      const v = value(key);
+      if (v === null || v === undefined) return '';
+      if (markdown) return v instanceof Md ? v.source : escape(String(v), 'md');
+      if (v instanceof Md) throw new Error(`卡片模板 ${where} 的 ${key} 是 markdown，不能用在纯文本处`);
+      return String(v);
     });
   }
   if (Array.isArray(node)) {
@@ -90,28 +105,17 @@ function render(node: unknown, vars: CardVars, where: string): unknown {
     return out;
   }
   if (node && typeof node === 'object') {
+    const obj = node as Record<string, unknown>;
+    const isMarkdown = typeof obj.tag === 'string' && MARKDOWN_TAGS.has(obj.tag);
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(node)) {
+    for (const [k, v] of Object.entries(obj)) {
       if (k === '$if') continue;
-      const value = render(v, vars, where);
+      const value = render(v, vars, where, isMarkdown && k === 'content');
       if (value !== undefined) out[k] = value;
     }
     return out;
   }
   return node;
-}
-
-const MD_ENTITIES: Record<string, string> = {
-  '&': '&amp;', '<': '&lt;', '>': '&gt;', '*': '&#42;', '_': '&#95;', '~': '&#126;', '`': '&#96;',
-  '[': '&#91;', ']': '&#93;', '#': '&#35;', '|': '&#124;',
-};
-
-/**
- * Escapes user text that goes into a markdown element (as HTML entities, which Feishu's card
- * markdown renders literally), so a typed "**" or "<at id=all></at>" stays text and cannot @all.
- */
-export function mdEscape(text: string): string {
-  return text.replace(/[&<>*_~`\[\]#|]/g, (ch) => MD_ENTITIES[ch]!).replace(/\n{3,}/g, '\n\n');
 }
 
 /** First `max` items, plus how many were left out ("等 N 项"), so a card never overflows. */
@@ -121,15 +125,15 @@ export function truncateList<T>(items: readonly T[], max: number): { shown: T[];
   return { shown, more, moreText: more > 0 ? `…等 ${items.length} 项（另有 ${more} 项未列出）` : '' };
 }
 
-// Small element builders for the lists templates slot in.
-export const md = (content: string): Card => ({ tag: 'markdown', content });
+// Small element builders for the lists templates slot in. A markdown element takes `Md` only.
+export const markdownElement = (content: Md): Card => ({ tag: 'markdown', content: content.source });
 export const hr = (): Card => ({ tag: 'hr' });
 
-export const LEVEL_TAG: Record<string, string> = {
-  red: "<text_tag color='red'>红色</text_tag>",
-  yellow: "<text_tag color='orange'>黄色</text_tag>",
-  blue: "<text_tag color='blue'>蓝色</text_tag>",
-  none: "<text_tag color='neutral'>正常</text_tag>",
+export const LEVEL_TAG: Record<string, Md> = {
+  red: trustedMd("<text_tag color='red'>红色</text_tag>"),
+  yellow: trustedMd("<text_tag color='orange'>黄色</text_tag>"),
+  blue: trustedMd("<text_tag color='blue'>蓝色</text_tag>"),
+  none: trustedMd("<text_tag color='neutral'>正常</text_tag>"),
 };
 /** Header colour (header.template) for a supervision level. */
 export const LEVEL_HEADER: Record<string, string> = { red: 'red', yellow: 'orange', blue: 'blue', none: 'green' };

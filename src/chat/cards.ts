@@ -1,5 +1,8 @@
 // Builds the chat cards from the templates in cards/ (what the bot shows; the handlers decide when).
-import { renderCard, md, mdEscape, truncateList, LEVEL_TAG, LEVEL_HEADER, type Card } from '../cards/render.js';
+// Ledger text goes into the templates as plain strings: the renderer escapes it in markdown
+// (src/cards/markup.ts); markup built here is `Md`, made with md`…`.
+import { renderCard, markdownElement, truncateList, LEVEL_TAG, LEVEL_HEADER, type Card } from '../cards/render.js';
+import { md, joinMd, type Md } from '../cards/markup.js';
 import { shanghaiShort } from '../core/dates.js';
 import { truncate } from '../core/text.js';
 import { formatPercent, type GroupStats } from '../core/stats.js';
@@ -7,56 +10,85 @@ import type { SupervisionLevel } from '../core/types.js';
 import type { TaskRecord } from '../ledger/actions.js';
 import type { TaskWithLevel } from '../ledger/overview.js';
 
-const dash = (v: string | null | undefined) => (v && v.trim() ? mdEscape(v) : '—');
+const dash = (v: string | null | undefined) => (v && v.trim() ? v : '—');
 
 /** "已签收 · 张三 · 11-21 09:30": what a card says after its button was used. */
-export function doneLine(what: string, who: string, at: Date, reason?: string | null): string {
-  return `${what} · ${who} · ${shanghaiShort(at)}${reason ? `\n理由：${mdEscape(reason)}` : ''}`;
+export function doneLine(what: string, who: string, at: Date, reason?: string | null): Md {
+  return md`${what} · ${who} · ${shanghaiShort(at)}${reason ? md`\n理由：${reason}` : ''}`;
 }
 
-export function dispatchCard(task: TaskRecord, milestones: { title: string; dueDate: string }[], done?: string): Card {
+/** What happened to a card's subject, and the header colour that says it. */
+export interface CardOutcome {
+  text: Md;
+  /** header.template: green = done as hoped, orange = sent back or disputed, grey = withdrawn or no longer current. */
+  colour: 'green' | 'orange' | 'red' | 'grey' | 'blue';
+}
+
+export function dispatchCard(task: TaskRecord, milestones: { title: string; dueDate: string }[], done?: CardOutcome): Card {
   return renderCard('task-dispatch', {
-    code: task.code, title: task.title, titleMd: mdEscape(task.title), leadUnit: task.leadUnitName,
+    code: task.code, title: task.title, leadUnit: task.leadUnitName,
     category: task.category, coUnits: dash(task.coUnitNames.join('、')), leaders: dash(task.leadLeaderNames.join('、')),
     owner: dash(task.ownerName), deadline: task.deadline ?? '—', deliverable: dash(task.deliverable), taskId: task.id,
-    milestones: milestones.length ? [md(`节点：\n${milestones.map((m) => `· ${mdEscape(m.title)}（${m.dueDate}）`).join('\n')}`)] : [],
-    headerColor: done ? 'green' : 'blue', done: Boolean(done), doneText: done ?? '',
+    milestones: milestones.length ? [markdownElement(md`节点：\n${joinMd(milestones.map((m) => md`· ${m.title}（${m.dueDate}）`))}`)] : [],
+    headerColor: done?.colour ?? 'blue', done: Boolean(done), doneText: done?.text ?? '',
   });
 }
+
+export type ReportKindLabel = '进展' | '问题' | '完成';
 
 export function receiptCard(input: {
-  kind: '进展' | '问题' | '完成'; task: TaskRecord; reporter: string; at: Date; text: string;
+  kind: ReportKindLabel; task: TaskRecord; reporter: string; at: Date; text: string;
   percent?: number | null; problems?: string | null; nextSteps?: string | null; duplicate?: boolean;
+  /** Said under the report (e.g. the percent fell sharply and the office was told). */
+  note?: string | null;
+  /** The report was withdrawn (the message recalled): the card says so. */
+  withdrawn?: Md | null;
 }): Card {
-  const heading = input.kind === '完成' ? '完成情况已提交' : input.kind === '问题' ? '问题已记录' : '进展已记录';
-  const footer = input.duplicate
-    ? '这条报送此前已记录，未重复登记。'
-    : input.kind === '完成' ? '已提交改革办销号审核，审核结果会通知您。'
-    : input.kind === '问题' ? '已转改革办，协调结果会通知您。'
-    : '感谢报送。发送「我的任务」查看本单位全部事项。';
+  const what = input.kind === '完成' ? '完成报告' : input.kind === '问题' ? '问题反映' : '进展';
+  const heading = input.withdrawn ? `${what}已撤回`
+    : input.duplicate ? `${what}此前已记录`
+    : input.kind === '完成' ? '完成情况已提交' : input.kind === '问题' ? '问题已记录' : '进展已记录';
+  const footer = input.withdrawn ? input.withdrawn
+    : input.duplicate ? md`这条报送此前已记录，未重复登记。`
+    : input.kind === '完成' ? md`已提交改革办销号审核，审核结果会通知您。`
+    : input.kind === '问题' ? md`已转改革办，协调结果会通知您。`
+    : md`感谢报送。发送「我的任务」查看本单位全部事项。`;
   return renderCard('receipt', {
-    heading, code: input.task.code, reporter: input.reporter, when: shanghaiShort(input.at), titleMd: mdEscape(input.task.title),
-    kindLabel: input.kind === '完成' ? '完成情况' : input.kind === '问题' ? '存在问题' : '工作进展', textMd: mdEscape(input.text),
+    heading, code: input.task.code, reporter: input.reporter, when: shanghaiShort(input.at), title: input.task.title,
+    kindLabel: input.kind === '完成' ? '完成情况' : input.kind === '问题' ? '存在问题' : '工作进展', text: input.text,
     percentText: input.percent !== null && input.percent !== undefined ? `${input.percent}%` : '',
-    problemsMd: input.problems ? mdEscape(input.problems) : '', nextStepsMd: input.nextSteps ? mdEscape(input.nextSteps) : '',
-    headerColor: input.kind === '问题' ? 'orange' : 'green', footer,
+    problems: input.problems ?? '', nextSteps: input.nextSteps ?? '', note: input.note ?? '',
+    headerColor: input.withdrawn || input.duplicate ? 'grey' : input.kind === '问题' ? 'orange' : 'green', footer,
   });
 }
 
-export function reviewCard(task: TaskRecord, c: { text: string; reporter: string; completedOn: string; onTime: boolean }, done?: string): Card {
+export interface CompletionInfo { text: string; reporter: string; completedOn: string; onTime: boolean }
+
+/**
+ * 销号审核. Open: orange, with 同意销号 / 退回. Decided: green when closed out, orange when sent
+ * back, grey when the completion was withdrawn or the task moved on — the colour says what happened.
+ */
+export function reviewCard(task: TaskRecord, c: CompletionInfo, done?: CardOutcome): Card {
   return renderCard('review', {
-    code: task.code, title: task.title, titleMd: mdEscape(task.title), leadUnit: task.leadUnitName, deadline: task.deadline ?? '—',
-    completedOn: c.completedOn, onTimeText: c.onTime ? '按时' : '超期', textMd: mdEscape(c.text), reporter: c.reporter, taskId: task.id,
-    headerColor: done ? 'green' : 'orange', done: Boolean(done), doneText: done ?? '',
+    code: task.code, title: task.title, leadUnit: task.leadUnitName, deadline: task.deadline ?? '—',
+    completedOn: c.completedOn, onTimeText: c.onTime ? '按时' : '超期', text: c.text, reporter: c.reporter, taskId: task.id,
+    headerTitle: done ? (done.colour === 'green' ? '销号审核 · 已销号' : done.colour === 'orange' ? '销号审核 · 已退回' : '销号审核 · 已撤回') : '销号审核',
+    headerColor: done?.colour ?? 'orange', done: Boolean(done), doneText: done?.text ?? '',
   });
 }
 
-export function noticeCard(title: string, bodyMd: string, color = 'blue', extra: Card[] = []): Card {
-  return renderCard('notice', { title, bodyMd, headerColor: color, extra });
+export function noticeCard(title: string, body: Md, color = 'blue', extra: Card[] = []): Card {
+  return renderCard('notice', { title, body, headerColor: color, extra });
 }
 
-export function helpCard(isOffice: boolean): Card {
-  return renderCard('help', { isOffice });
+export function helpCard(isOffice: boolean, code: string): Card {
+  return renderCard('help', { isOffice, code, shortCode: shortCodeOf(code) });
+}
+
+/** "QY-2026-012" → "012": the serial people may type alone. */
+export function shortCodeOf(code: string): string {
+  const last = code.split(/[-_－]/).filter(Boolean).pop();
+  return last && last !== code ? last : code;
 }
 
 const worst = (levels: SupervisionLevel[]): SupervisionLevel =>
@@ -69,12 +101,12 @@ export function myTasksCard(unit: string, today: string, tasks: TaskWithLevel[])
   const { shown, moreText } = truncateList(sorted, 15);
   const rows = shown.map((t) => {
     const next = t.supervision.nextDue ? `下一时限 ${t.supervision.nextDue.date}（${t.supervision.nextDue.title}）` : t.deadline ? `完成时限 ${t.deadline}` : '无时限';
-    const reason = t.supervision.reasons[0] ? `\n<font color='grey'>${mdEscape(t.supervision.reasons[0])}</font>` : '';
-    return md(`${LEVEL_TAG[t.supervision.level]} **${t.code}** ${mdEscape(t.title)}\n${t.status} · ${next}${reason}`);
+    const reason = t.supervision.reasons[0] ? md`\n<font color='grey'>${t.supervision.reasons[0]}</font>` : '';
+    return markdownElement(md`${LEVEL_TAG[t.supervision.level]} **${t.code}** ${t.title}\n${t.status} · ${next}${reason}`);
   });
   return renderCard('my-tasks', {
     unit, today, openCount: tasks.length, headerColor: LEVEL_HEADER[worst(tasks.map((t) => t.supervision.level))],
-    countsMd: `红色 **${count('red')}**　黄色 **${count('yellow')}**　蓝色 **${count('blue')}**　正常 **${count('none')}**`,
+    counts: md`红色 **${count('red')}**　黄色 **${count('yellow')}**　蓝色 **${count('blue')}**　正常 **${count('none')}**`,
     rows, moreText, empty: tasks.length === 0,
   });
 }

@@ -2,8 +2,10 @@
 // Tolerates full-width punctuation and digits, extra spaces, lower-case codes and codes without
 // their prefix (resolved later against the ledger). Anything not understood becomes a 'malformed'
 // or 'unknown' command that says what was understood, what is missing, and gives an example —
-// never silence.
+// never silence. A message of several lines may hold several commands (parseChatMessage): a title
+// line, list numbers and the line structure of a rich-text post do not hide them.
 
+import { parsePercent } from '../core/percent.js';
 import { charCount, truncate } from '../core/text.js';
 import {
   COMMANDS, type CodeKind, type CodeOptTextKind, type CodeTextKind, type CommandSpec, type OptTextKind,
@@ -119,11 +121,12 @@ function parseArgs(spec: CommandSpec, after: string): ChatCommand {
   let percent: number | null = null;
   if (spec.percent) {
     // Only a percent at the end is the progress ("…提高到85%，下步…" keeps its 85% in the text).
-    const pm = /(?:进度|完成度)?\s*(\d{1,3}(?:\.\d+)?)\s*%[\s,，。;；!！]*$/.exec(body);
+    // What stands before the % is read whole ("-5%", "1e2%", "0x10%" are refused, never 5, 2 or 10).
+    const pm = /(?:进度|完成度)?\s*([0-9A-Za-z.+\uFF0E\uFF0B-]+)\s*%[\s,，。;；!！]*$/.exec(body);
     if (pm) {
-      const value = Number(pm[1]);
-      if (value > 100) return malformed(spec, `进度 ${pm[1]}% 超过了 100%`);
-      percent = Math.round(value);
+      const read = parsePercent(pm[1]!);
+      if (!read.ok) return malformed(spec, read.reason);
+      percent = read.value;
       body = (body.slice(0, pm.index) + body.slice(pm.index + pm[0].length)).replace(/[\s,，;；。]+$/, '').trim();
     }
   }
@@ -135,4 +138,77 @@ function parseArgs(spec: CommandSpec, after: string): ChatCommand {
   if (tooLong) return malformed(spec, tooLong);
   if (spec.shape === 'report') return { kind: spec.kind, codeText, text: body, percent } as ChatCommand;
   return { kind: spec.kind, codeText, text: body } as ChatCommand;
+}
+
+// ---- several commands in one message
+
+/**
+ * List markers people and rich-text posts put before a line: "1." "1、" "(1)" "（一）" "一、" "①"
+ * "-" "•" "·". Not "1.5" (a number).
+ */
+const LIST_MARKER = /^\s*(?:[（(]\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[)）]|\d{1,3}\s*[.、．)）](?!\d)|[一二三四五六七八九十]{1,3}\s*[、.．]|[\u2460-\u2473]|[-*•·●▪◦‣]\s)\s*/;
+
+/** A line without its list marker. */
+export function stripListMarker(line: string): string {
+  return line.replace(LIST_MARKER, '');
+}
+
+const TASK_SHAPES = new Set(['report', 'code', 'codeText', 'codeOptText']);
+
+/** The verb and code a line starts with, when it starts like a task command ("进展 QY-2026-011 …"). */
+function commandHead(line: string): { codeText: string } | null {
+  const head = PREFIX_RE.exec(line);
+  if (!head) return null;
+  const spec = PREFIXES.find((p) => p.word === head[1])!.spec;
+  if (!TASK_SHAPES.has(spec.shape)) return null;
+  const m = /^[\s:,，、;；]*([^\s:,，、;；]+)/.exec(head[2]!);
+  const codeText = m?.[1]?.replace(/^[【\[(（]|[】\])）]$/g, '');
+  return codeText && CODE.test(codeText) ? { codeText } : null;
+}
+
+/**
+ * On a line after the first command, a verb and a word may be ordinary text ("完成 3 项审批",
+ * "完成 5G 基站建设"). Such a line starts a command when its code is written as a full code —
+ * letters, digits and a dash ("QY-2026-018", "LY-012"; a typo too, so it is answered, not
+ * swallowed into the text above) — or, written shorter ("018" with its leading zero, "5G"), when
+ * it names a task of the ledger.
+ */
+function laterLineStarts(codeText: string, isKnownCode: (codeText: string) => boolean): boolean {
+  if (fullCode(codeText)) return true;
+  return shortCode(codeText) && isKnownCode(codeText);
+}
+const fullCode = (c: string) => /[A-Za-z]/.test(c) && /\d/.test(c) && /[-_]/.test(c);
+const shortCode = (c: string) => (/[A-Za-z]/.test(c) && /\d/.test(c)) || /^0\d/.test(c);
+
+/** The codes of the lines after the first that could start a command (for the caller to look up). */
+export function laterCommandCodes(raw: string): string[] {
+  const heads = raw.replace(/\r\n?/g, '\n').split('\n').map((line) => commandHead(normaliseChatText(stripListMarker(line))));
+  const first = heads.findIndex((h) => h !== null);
+  return first < 0 ? [] : heads.slice(first + 1).flatMap((h) => (h && !fullCode(h.codeText) && shortCode(h.codeText) ? [h.codeText] : []));
+}
+
+/**
+ * Splits a message into its commands. Each line that starts a task command ("进展 <编号> …",
+ * after any list marker) begins a command; the lines after it, up to the next one, continue its
+ * text. Lines before the first command (a post's title 「本周进展」, "各位领导：") are not commands.
+ * A message without such a line is one command, parsed whole (so "我的任务", a one-line report, or
+ * a report whose text starts on the next line read as before). `isKnownCode` says whether a code
+ * names a task; it decides short codes on lines after the first (laterLineStarts) and keeps the grammar pure.
+ * Returns at least one command; each carries the lines it was read from.
+ */
+export function parseChatMessage(raw: string, isKnownCode: (codeText: string) => boolean = () => true): { command: ChatCommand; source: string }[] {
+  const lines = raw.replace(/\r\n?/g, '\n').split('\n');
+  const starts: number[] = [];
+  const stripped = lines.map((line) => normaliseChatText(stripListMarker(line)));
+  stripped.forEach((line, i) => {
+    const head = commandHead(line);
+    if (!head) return;
+    if (starts.length === 0 || laterLineStarts(head.codeText, isKnownCode)) starts.push(i);
+  });
+  if (starts.length === 0) return [{ command: parseChatCommand(raw), source: raw }];
+  return starts.map((start, k) => {
+    const end = starts[k + 1] ?? lines.length;
+    const source = [stripped[start]!, ...lines.slice(start + 1, end)].join('\n');
+    return { command: parseChatCommand(source), source };
+  });
 }

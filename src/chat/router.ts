@@ -1,22 +1,29 @@
-// The bot's handlers (BotHandlers): a text message is parsed (parse.ts) and run by its command's
-// handler (commands/); a card click is run by its action's handler (actions/). They never know
+// The bot's handlers (BotHandlers): a text message is split into its commands and parsed (parse.ts),
+// each run by its command's handler (commands/), and answered with ONE reply — the command's own
+// when there was one, a summary when there were several; a card click is run by its action's
+// handler (actions/); a recalled message withdraws what it recorded (recall.ts). They never know
 // which transport delivered the input; they answer through the outbox (src/outbox), and every
 // write and the messages it causes share one transaction (src/ledger/actions.ts).
 import type { AppContext } from '../app.js';
 import { shanghaiDate } from '../core/dates.js';
-import { findActorByOpenId, loadTask } from '../ledger/actions.js';
+import { findActorByOpenId, findTaskByCode, loadTask } from '../ledger/actions.js';
 import { officeRecipients } from '../ledger/recipients.js';
 import { resolveEventTenant } from '../ledger/tenancy.js';
 import type { TenantRef } from '../db/repos/tenants.js';
-import { mdEscape } from '../cards/render.js';
-import { quoteInText } from '../core/text.js';
+import { joinMd, md, txt, type Md } from '../cards/markup.js';
 import { helpCard, noticeCard } from './cards.js';
 import { CARD_ACTIONS } from './actions/index.js';
 import { COMMAND_HANDLERS } from './commands/index.js';
-import { cardValueSchema, type ActionContext, type CommandHandler, type MessageContext } from './context.js';
-import { parseChatCommand, type ParsedCommand } from './parse.js';
+import { cardValueSchema, type ActionContext, type CommandHandler, type CommandResult, type MessageContext } from './context.js';
+import { exampleCode, withExampleCode } from './examples.js';
+import { EXAMPLES, laterCommandCodes, parseChatMessage, type ChatCommand, type ParsedCommand } from './parse.js';
+import { truncate } from '../core/text.js';
+import { handleRecall } from './recall.js';
 import { card, replyTo, sendTo, text } from './say.js';
-import type { BotAddedToChat, BotHandlers, CardAction, CardActionResponse, ChatMessage } from './types.js';
+import type { BotAddedToChat, BotHandlers, CardAction, CardActionResponse, ChatMessage, MessageRecalled } from './types.js';
+
+/** The commands of one message answered in one reply; more than this are refused whole. */
+export const MAX_COMMANDS_PER_MESSAGE = 20;
 
 export function createBotHandlers(app: AppContext): BotHandlers {
   const db = app.db.prisma;
@@ -28,32 +35,59 @@ export function createBotHandlers(app: AppContext): BotHandlers {
     const tenant = await resolveEventTenant(app, msg.tenantKey);
     const actor = await findActorByOpenId(db, tenant.id, msg.sender.openId);
     if (!actor) return unregistered(tenant, msg);
-    const command = parseChatCommand(msg.text);
-    const ctx: MessageContext = {
-      app, db, tenant, actor, msg, today: shanghaiDate(app.clock.now()), calendar: await app.calendars.calendarFor(tenant.id),
-      reply: (content, tx) => replyTo(tx ?? db, tenant.id, msg, content),
-    };
+    let code: string | undefined;
+    const example = async () => (code ??= await exampleCode(db, tenant.id, actor));
+
+    // Lines after the first start a command only with a code of this ledger (parse.ts).
+    const known = new Set<string>();
+    for (const c of laterCommandCodes(msg.text)) if ((await findTaskByCode(db, tenant.id, c)).ok) known.add(c);
+    const commands = parseChatMessage(msg.text, (c) => known.has(c)).map((c) => c.command);
+    if (commands.length > MAX_COMMANDS_PER_MESSAGE) {
+      return void (await replyTo(db, tenant.id, msg, text(txt`一条消息最多登记 ${MAX_COMMANDS_PER_MESSAGE} 条，这条消息有 ${commands.length} 条，均未登记。请分几条消息发送。`)));
+    }
+    const calendar = await app.calendars.calendarFor(tenant.id);
+    const results: CommandResult[] = [];
+    for (const [i, command] of commands.entries()) {
+      const ctx: MessageContext = {
+        app, db, tenant, actor, msg, today: shanghaiDate(app.clock.now()), calendar,
+        sourceRef: i === 0 ? `msg:${msg.messageId}` : `msg:${msg.messageId}#${i}`, exampleCode: example,
+      };
+      results.push(await run(ctx, command));
+    }
+    if (results.length === 1) return void (await replyTo(db, tenant.id, msg, results[0]!.reply));
+    const failed = results.filter((r) => !r.ok).length;
+    const title = failed ? `这条消息共 ${results.length} 条：${results.length - failed} 条已办理，${failed} 条未办理` : `这条消息共 ${results.length} 条，均已办理`;
+    const body = joinMd([...results.map((r) => r.summary), ...(failed ? [md`\n未办理的请更正后重新发送；已办理的无需再发。`] : [])]);
+    await replyTo(db, tenant.id, msg, card(noticeCard(title, body, failed ? 'orange' : 'green')));
+  }
+
+  async function run(ctx: MessageContext, command: ChatCommand): Promise<CommandResult> {
     if (command.kind === 'unknown') {
-      return void (await ctx.reply(text(`没有看懂「${quoteInText(command.text)}」。可以这样说：\n进展 LY-012 完成方案起草，下步征求意见 60%\n问题 LY-012 用地指标不足\n完成 LY-012 已印发实施方案\n我的任务 ／ 台账 ／ 帮助`)));
+      const examples = Object.values(EXAMPLES).slice(0, 3).join('\n');
+      const reply = withExampleCode(txt`没有看懂「${truncate(command.text, 30)}」。可以这样说：\n${examples}\n我的任务 ／ 台账 ／ 帮助`, await ctx.exampleCode());
+      return { ok: false, reply: text(reply), summary: md`✗ 没有看懂「${truncate(command.text, 30)}」` };
     }
     if (command.kind === 'malformed') {
-      return void (await ctx.reply(text(`「${command.verb}」没能登记：${quoteInText(command.problem, 80)}。\n示例：${command.example}`)));
+      const code = await ctx.exampleCode();
+      const reply = withExampleCode(txt`「${command.verb}」没能登记：${truncate(command.problem, 80)}。\n示例：${command.example}`, code);
+      const summary: Md = withExampleCode(md`✗ ${command.verb}：${truncate(command.problem, 80)}（示例：${command.example}）`, code);
+      return { ok: false, reply: text(reply), summary };
     }
     const handler = COMMAND_HANDLERS[command.kind] as CommandHandler<ParsedCommand['kind']>;
-    await handler(ctx, command);
+    return handler(ctx, command);
   }
 
   async function unregistered(tenant: TenantRef, msg: ChatMessage): Promise<void> {
     // A tenant that just installed the store app has no ledger yet: say so, with the key the
     // operator needs to load it (nobody there could register this person yet).
     if (isv && (await db.person.count({ where: { tenantId: tenant.id } })) === 0) {
-      return void (await replyTo(db, tenant.id, msg, text(`台账机器人已在贵单位启用，但还没有导入改革台账（单位、人员、事项）。请改革办联系系统管理员导入台账后再使用；导入时请告知租户标识：${tenant.key}`)));
+      return void (await replyTo(db, tenant.id, msg, text(txt`台账机器人已在贵单位启用，但还没有导入改革台账（单位、人员、事项）。请改革办联系系统管理员导入台账后再使用；导入时请告知租户标识：${tenant.key}`)));
     }
-    await replyTo(db, tenant.id, msg, text('您还没有登记在台账人员名单中，暂时不能使用台账机器人。请联系本单位改革联络员或县委改革办，在台账「人员」表中登记您的姓名、单位和飞书账号后再试。'));
+    await replyTo(db, tenant.id, msg, text(txt`您还没有登记在台账人员名单中，暂时不能使用台账机器人。请联系本单位改革联络员或县委改革办，在台账「人员」表中登记您的姓名、单位和飞书账号后再试。`));
     // The office hears about each unknown sender once.
     const office = await officeRecipients(db, tenant.id);
     await sendTo(db, tenant.id, office, `unregistered:${msg.sender.openId}`, card(noticeCard('有未登记人员使用台账机器人',
-      `open_id：${mdEscape(msg.sender.openId)}\n所在会话：${msg.chatType === 'p2p' ? '私聊' : mdEscape(msg.chatId)}\n请在「人员」表中登记后重新导入，或在人员信息中补充飞书ID。`, 'orange')));
+      md`open_id：${msg.sender.openId}\n所在会话：${msg.chatType === 'p2p' ? '私聊' : msg.chatId}\n请在台账「人员」表中登记其姓名、单位和飞书账号（飞书ID），由系统管理员重新导入台账后即可使用。`, 'orange')));
   }
 
   async function onCardAction(action: CardAction): Promise<CardActionResponse> {
@@ -72,8 +106,14 @@ export function createBotHandlers(app: AppContext): BotHandlers {
 
   async function onBotAdded(event: BotAddedToChat): Promise<void> {
     const tenant = await resolveEventTenant(app, event.tenantKey);
-    await sendTo(db, tenant.id, [{ receiveIdType: 'chat_id', receiveId: event.chatId, label: '' }], 'bot-added', card(helpCard(false)));
+    const any = await db.task.findFirst({ where: { tenantId: tenant.id }, orderBy: { codeKey: 'asc' }, select: { code: true } });
+    await sendTo(db, tenant.id, [{ receiveIdType: 'chat_id', receiveId: event.chatId, label: '' }], 'bot-added', card(helpCard(false, any?.code ?? '编号')));
   }
 
-  return { onMessage, onCardAction, onBotAdded };
+  async function onMessageRecalled(event: MessageRecalled): Promise<void> {
+    const tenant = await resolveEventTenant(app, event.tenantKey);
+    await handleRecall(app, tenant, event);
+  }
+
+  return { onMessage, onCardAction, onBotAdded, onMessageRecalled };
 }

@@ -1,13 +1,15 @@
 // How chat handlers say things: through the durable outbox (src/outbox), keyed so that a handler
-// that runs twice for the same input (a re-delivered event, a retried click) says it once.
+// that runs twice for the same input (a re-delivered event, a retried click) says it once. A text
+// message takes SafeText only (src/cards/markup.ts: txt`…` escapes what it interpolates).
 import type { DbOrTx } from '../db/client.js';
 import type { Card } from '../cards/render.js';
+import type { SafeText } from '../cards/markup.js';
 import type { Recipient } from '../ledger/recipients.js';
 import { enqueueMessage, type OutgoingContent } from '../outbox/index.js';
 import type { ChatMessage } from './types.js';
 
 export const card = (content: Card): OutgoingContent => ({ msgType: 'interactive', content });
-export const text = (t: string): OutgoingContent => ({ msgType: 'text', content: { text: t } });
+export const text = (t: SafeText): OutgoingContent => ({ msgType: 'text', content: { text: t.source } });
 
 /**
  * The reply to a received message (one per message: key `reply:<message_id>`). The outbox runs on
@@ -25,4 +27,14 @@ export async function sendTo(db: DbOrTx, tenantId: number, recipients: Recipient
     if (res.created) queued++;
   }
   return queued;
+}
+
+/** A message to one person in their private chat with the bot (by open_id). */
+export function sendPrivately(db: DbOrTx, tenantId: number, openId: string, key: string, content: OutgoingContent) {
+  return enqueueMessage(db, { tenantId, dedupeKey: key, kind: 'send', receiveIdType: 'open_id', receiveId: openId, message: content });
+}
+
+/** Replaces a card the bot sent (im.v1.message.patch) — every viewer sees the new card. */
+export function patchCard(db: DbOrTx, tenantId: number, feishuMessageId: string, key: string, content: Card) {
+  return enqueueMessage(db, { tenantId, dedupeKey: key, kind: 'patch', receiveId: feishuMessageId, message: { msgType: 'interactive', content } });
 }

@@ -46,11 +46,27 @@ export interface BotAddedToChat {
   operatorOpenId?: string;
 }
 
+/** A message in a chat with the bot was recalled (im.message.recalled_v1). */
+export interface MessageRecalled {
+  tenantKey: string;
+  eventId: string;
+  /** The recalled message (the one a report's sourceRef names). */
+  messageId: string;
+  chatId: string;
+  recallTime: Date;
+  /** message_owner / group_owner / group_manager / enterprise_manager (Feishu's values). */
+  recallType: string;
+  /** Who sent the recalled message, when the transport still has it (the event does not say). */
+  senderOpenId?: string;
+  chatType?: 'p2p' | 'group';
+}
+
 /** The dispatcher's view of the application: one handler per kind of input. */
 export interface BotHandlers {
   onMessage(message: ChatMessage): Promise<void>;
   onCardAction(action: CardAction): Promise<CardActionResponse>;
   onBotAdded?(event: BotAddedToChat): Promise<void>;
+  onMessageRecalled?(event: MessageRecalled): Promise<void>;
 }
 
 /** A message to send (the outbox's type, src/outbox/message.ts). */

@@ -7,6 +7,7 @@ import type { WorkingCalendar } from './calendar.js';
 import { onTimeJudge, formatPercent } from './stats.js';
 import { OPEN_STATUSES, type IsoDate, type TaskStatus } from './types.js';
 import { parseSettings } from './validation.js';
+import { taskBeganOn } from './task-dates.js';
 
 export interface HonourWeights {
   /** Points per task closed out (已销号) in the period whose completion was reported on time. */
@@ -103,9 +104,10 @@ export interface CollectOptions {
  * - on-time completion: 已销号, closed in the period (closedOn, else completedOn), reported on time;
  * - early: of those, reported ≥ earlyMinWorkingDays working days before the (effective) deadline;
  * - overdue: still open (OPEN_STATUSES) and the effective deadline is before `asOf`;
- * - reporting: a task is expected to report when it was active from the period's first day, not
- *   completed before it, and neither paused (暂缓) nor disputed (有异议, waiting on the office); it
- *   reported on time when it has a report in the period or its completion was reported in it.
+ * - reporting: a task is expected to report when it had begun by the period's first day (by its own
+ *   dates, taskBeganOn: not the day the ledger was loaded), was not completed before it, and is
+ *   neither paused (暂缓) nor disputed (有异议, waiting on the office); it reported on time when it
+ *   has a report in the period or its completion was reported in it.
  */
 export function collectUnitOutcomes(
   units: readonly { unitId: number; unitName: string }[],
@@ -147,7 +149,7 @@ export function collectUnitOutcomes(
 
     if (open.has(task.status) && task.deadline && calendar.workingDayOnOrAfter(task.deadline) < asOf) o.overdueTasks++;
 
-    const activeFrom = [task.createdOn, task.startDate].reduce<IsoDate | null>((a, d) => (d && (!a || d > a) ? d : a), null);
+    const activeFrom = taskBeganOn(task);
     const expected =
       task.status !== '暂缓' &&
       task.status !== '有异议' &&
@@ -159,6 +161,11 @@ export function collectUnitOutcomes(
     }
   }
   return [...byUnit.values()];
+}
+
+/** True when the unit had something to be assessed on in the period (a close-out, an overdue task, a report due). */
+export function hasAssessableItems(o: UnitOutcomes): boolean {
+  return o.onTimeCompletions + o.overdueTasks + o.reportsExpected > 0;
 }
 
 export interface ScoreItem {
@@ -204,6 +211,29 @@ export function rankHonourRoll(outcomes: readonly UnitOutcomes[], weights: Honou
     entry.explanation = explain(entry);
   }
   return entries;
+}
+
+export interface PublishedHonourRoll {
+  /** Units with a positive score, ranked (1, 2, 2, 4): the roll honours, it never shows a negative score. */
+  honoured: HonourEntry[];
+  /** Units assessed whose score was 0 or below: counted, not named, on the published roll. */
+  notListed: number;
+  /** Units with nothing to be assessed in the period: 本期无考核事项 (not "tied first with 0 分"). */
+  unassessed: string[];
+  /** Every assessed unit, ranked, with its breakdown (for the office, never the all-hands group). */
+  ranked: HonourEntry[];
+}
+
+/**
+ * The honour roll as published to everyone: units with nothing to be assessed are set apart
+ * (本期无考核事项) instead of ranking them at 0 分, and only positive scores are listed.
+ */
+export function publishHonourRoll(outcomes: readonly UnitOutcomes[], weights: HonourWeights = DEFAULT_HONOUR_WEIGHTS): PublishedHonourRoll {
+  const assessed = outcomes.filter(hasAssessableItems);
+  const ranked = rankHonourRoll(assessed, weights);
+  const honoured = ranked.filter((e) => e.score > 0);
+  const unassessed = outcomes.filter((o) => !hasAssessableItems(o)).map((o) => o.unitName).sort((a, b) => collator.compare(a, b));
+  return { honoured, notListed: ranked.length - honoured.length, unassessed, ranked };
 }
 
 function scoreBreakdown(o: UnitOutcomes, w: HonourWeights): ScoreItem[] {

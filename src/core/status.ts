@@ -98,3 +98,33 @@ function refusal(current: TaskStatus, action: TaskAction): string {
       return `${now}，不能${action}。`;
   }
 }
+
+/**
+ * Requests that do not move a task but only make sense in some states. Each card button and
+ * command checks its task's state here or through applyTransition — a 延期申请 on a task already
+ * closed out must not reach the office.
+ */
+export type TaskRequest = '申请延期' | '催办' | '填报进展';
+
+const REQUEST_FROM: Record<TaskRequest, readonly TaskStatus[]> = {
+  申请延期: ['待签收', '推进中', '已调整'],
+  催办: ['待签收', '推进中', '有异议', '已调整'],
+  填报进展: ['待签收', '推进中', '有异议', '已调整', '待销号', '暂缓'],
+};
+
+export function checkRequest(current: TaskStatus, request: TaskRequest): { ok: true } | { ok: false; reason: string } {
+  if (REQUEST_FROM[request].includes(current)) return { ok: true };
+  const now = `该事项当前状态为"${current}"`;
+  switch (current) {
+    case '已销号':
+      return { ok: false, reason: request === '填报进展' ? `${now}，不再接收进展。如需补充，请联系改革办。` : `${now}，无需${request}。` };
+    case '待销号':
+      return { ok: false, reason: `${now}，已报告完成、正在等待改革办审核销号，无需${request}。` };
+    case '暂缓':
+      return { ok: false, reason: `${now}，改革办已暂缓推进，无需${request}；恢复推进后再办理。` };
+    case '有异议':
+      return { ok: false, reason: `${now}，交办异议正在等待改革办处理，处理后再${request}。` };
+    default:
+      return { ok: false, reason: `${now}，不能${request}。` };
+  }
+}

@@ -18,14 +18,6 @@ export function truncate(s: string, max: number, ellipsis = '…'): string {
 /** Length in characters as people count them (an emoji is one). */
 export const charCount = (s: string): number => Array.from(s).length;
 
-/**
- * User text quoted inside a plain text message: "<" would let '<at user_id="all">' @ everyone,
- * so it becomes a full-width "＜".
- */
-export function quoteInText(s: string, max = 30): string {
-  return truncate(s, max).replace(/</g, '＜').replace(/>/g, '＞');
-}
-
 /** Applies cleanText to every string inside a JSON-like value (card values, form values). */
 export function cleanDeep<T>(value: T, depth = 0): T {
   if (typeof value === 'string') return cleanText(value) as T;

@@ -1,7 +1,7 @@
 // The ONE event path shared by both transports. The webhook (after verifying and decrypting) and
 // the long connection (WSClient) both call the same `lark.EventDispatcher`, whose handlers:
-//   - im.message.receive_v1, im.chat.member.bot.added_v1 → durable inbox (deduplicated), then return
-//     at once; the InboxProcessor calls the BotHandlers afterwards;
+//   - im.message.receive_v1, im.chat.member.bot.added_v1, im.message.recalled_v1 → durable inbox
+//     (deduplicated), then return at once; the InboxProcessor calls the BotHandlers afterwards;
 //   - card.action.trigger → BotHandlers.onCardAction, synchronously, raced against the 3-s deadline;
 //   - app_ticket (store apps, a v1.0 event) → the SDK's own app_ticket handler, which puts the ticket
 //     in the OpenAPI client's cache where its token manager looks for it.
@@ -16,17 +16,19 @@ import { errorText, InboxWriter, storeEvent } from './inbox.js';
 import {
   EVENT_BOT_ADDED,
   EVENT_CARD_ACTION,
+  EVENT_MESSAGE_RECALLED,
   EVENT_MESSAGE_RECEIVE,
   FeishuPayloadError,
   envelopeFromDispatcherData,
   normalizeBotAdded,
   normalizeCardAction,
   normalizeMessage,
+  normalizeMessageRecalled,
   type FeishuEnvelope,
 } from './normalize.js';
 import { enqueueLateCardUpdate } from '../outbox/index.js';
 
-export const SUBSCRIBED_EVENTS = [EVENT_MESSAGE_RECEIVE, EVENT_BOT_ADDED, EVENT_CARD_ACTION] as const;
+export const SUBSCRIBED_EVENTS = [EVENT_MESSAGE_RECEIVE, EVENT_BOT_ADDED, EVENT_MESSAGE_RECALLED, EVENT_CARD_ACTION] as const;
 
 export const CARD_TOASTS = {
   slow: '处理中，请稍后刷新',
@@ -126,11 +128,13 @@ export class EventRouter {
         if (typeof id !== 'string' || id === '') throw new FeishuPayloadError('消息事件缺少 message_id');
         messageId = id;
       } else if (header.event_type === EVENT_BOT_ADDED) normalizeBotAdded(envelope);
+      // A recall is deduplicated by its event id only: its message_id is the recalled message's.
+      else if (header.event_type === EVENT_MESSAGE_RECALLED) normalizeMessageRecalled(envelope);
     } catch (err) {
       if (!(err instanceof FeishuPayloadError)) throw err;
       invalid = err.message;
       const raw = (envelope.event['message'] as { message_id?: unknown } | undefined)?.message_id;
-      if (typeof raw === 'string' && raw) messageId = raw;
+      if (typeof raw === 'string' && raw && header.event_type === EVENT_MESSAGE_RECEIVE) messageId = raw;
     }
     const result = await this.writer.store(
       {
@@ -243,6 +247,7 @@ export async function routeEnvelope(router: EventRouter, envelope: FeishuEnvelop
       return router.handleCardAction(envelope);
     case EVENT_MESSAGE_RECEIVE:
     case EVENT_BOT_ADDED:
+    case EVENT_MESSAGE_RECALLED:
       await router.ingestEvent(envelope);
       return {};
     default:
@@ -263,6 +268,7 @@ export function createEventDispatcher(router: EventRouter, logger?: Logger): lar
   dispatcher.register({
     [EVENT_MESSAGE_RECEIVE]: ingest,
     [EVENT_BOT_ADDED]: ingest,
+    [EVENT_MESSAGE_RECALLED]: ingest,
     [EVENT_CARD_ACTION]: (data: Record<string, unknown>) => router.handleCardAction(envelopeFromDispatcherData(data)),
   } as Parameters<lark.EventDispatcher['register']>[0]);
   return dispatcher;

@@ -13,11 +13,15 @@ import { HeldClaims } from '../db/held-claims.js';
 import { isConnectionError } from '../db/connection-errors.js';
 import {
   EVENT_BOT_ADDED,
+  EVENT_MESSAGE_RECALLED,
   EVENT_MESSAGE_RECEIVE,
   FeishuPayloadError,
   normalizeBotAdded,
   normalizeMessage,
+  normalizeMessageRecalled,
+  originOfMessage,
   parseEnvelope,
+  type RecalledMessageOrigin,
 } from './normalize.js';
 
 export type InboxStatus = 'pending' | 'done' | 'failed';
@@ -404,6 +408,9 @@ export class InboxProcessor {
         await this.handlers.onMessage(normalizeMessage(envelope, { botOpenId }));
       } else if (row.eventType === EVENT_BOT_ADDED) {
         await this.handlers.onBotAdded?.(normalizeBotAdded(envelope));
+      } else if (row.eventType === EVENT_MESSAGE_RECALLED) {
+        const recalled = normalizeMessageRecalled(envelope);
+        await this.handlers.onMessageRecalled?.({ ...recalled, ...(await this.recalledOrigin(recalled.messageId, row.id)) });
       } else {
         log.info('未订阅处理的事件类型，忽略');
       }
@@ -429,6 +436,29 @@ export class InboxProcessor {
         // Back in the queue; lockedUntil doubles as "not before".
         await this.finish(row, { error: errorText(err) }, new Date(this.clock.now().getTime() + delay));
       }
+    }
+  }
+
+  /**
+   * What the inbox knows of a recalled message: its sender (the recall event does not say). A
+   * recalled message not processed yet is not processed at all; one being processed right now by
+   * another instance makes the recall wait (retried), so the recall sees what the message recorded.
+   */
+  private async recalledOrigin(messageId: string, recallRowId: number): Promise<RecalledMessageOrigin> {
+    const prisma = this.db.prisma;
+    const original = await prisma.inboxEvent.findUnique({ where: { messageId }, select: { id: true, status: true, lockedBy: true, lockedUntil: true, payload: true } });
+    if (!original || original.id === recallRowId) return {};
+    if (original.status === 'pending') {
+      const skipped = await prisma.inboxEvent.updateMany({
+        where: { id: original.id, status: 'pending', OR: [{ lockedBy: null }, { lockedUntil: { lt: this.clock.now() } }] },
+        data: { status: 'done', processedAt: this.clock.now(), lockedBy: null, lockedUntil: null, error: '消息在处理前已被撤回，未处理' },
+      });
+      if (skipped.count === 0) throw new Error('被撤回的消息正在处理中，稍后再处理撤回');
+    }
+    try {
+      return originOfMessage(parseEnvelope(JSON.parse(original.payload)));
+    } catch {
+      return {};
     }
   }
 

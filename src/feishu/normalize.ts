@@ -2,11 +2,13 @@
 // Everything is validated with zod; a malformed payload becomes a FeishuPayloadError, never a crash.
 import { cleanDeep, cleanText } from '../core/text.js';
 import { z } from 'zod';
-import type { BotAddedToChat, CardAction, ChatMessage } from '../chat/types.js';
+import type { BotAddedToChat, CardAction, ChatMessage, MessageRecalled } from '../chat/types.js';
 
 export const EVENT_MESSAGE_RECEIVE = 'im.message.receive_v1';
 export const EVENT_BOT_ADDED = 'im.chat.member.bot.added_v1';
 export const EVENT_CARD_ACTION = 'card.action.trigger';
+/** https://open.feishu.cn/document/server-docs/im-v1/message/events/recalled */
+export const EVENT_MESSAGE_RECALLED = 'im.message.recalled_v1';
 
 export class FeishuPayloadError extends Error {
   constructor(
@@ -99,6 +101,16 @@ const botAddedEventSchema = z
     operator_id: idSchema.optional(),
     name: z.string().optional(),
     external: z.boolean().optional(),
+  })
+  .loose();
+
+/** im.message.recalled_v1's event: message_id, chat_id, recall_time (ms), recall_type. */
+const recalledEventSchema = z
+  .object({
+    message_id: z.string().min(1),
+    chat_id: z.string().optional().default(''),
+    recall_time: z.string().optional(),
+    recall_type: z.string().optional().default('message_owner'),
   })
   .loose();
 
@@ -283,4 +295,37 @@ export function normalizeBotAdded(envelope: FeishuEnvelope): BotAddedToChat {
     ...(e.name ? { chatName: e.name } : {}),
     ...(e.operator_id?.open_id ? { operatorOpenId: e.operator_id.open_id } : {}),
   };
+}
+
+/** What the transport still knows of the recalled message (its sender), added by the inbox. */
+export interface RecalledMessageOrigin {
+  senderOpenId?: string;
+  chatType?: 'p2p' | 'group';
+}
+
+export function normalizeMessageRecalled(envelope: FeishuEnvelope, origin: RecalledMessageOrigin = {}): MessageRecalled {
+  if (envelope.header.event_type !== EVENT_MESSAGE_RECALLED) {
+    throw new FeishuPayloadError(`事件类型应为 ${EVENT_MESSAGE_RECALLED}，实际为 ${envelope.header.event_type}`);
+  }
+  const parsed = recalledEventSchema.safeParse(envelope.event);
+  if (!parsed.success) throw new FeishuPayloadError('消息撤回事件格式不正确', issuesOf(parsed.error));
+  const e = parsed.data;
+  const fallback = parseMillis(envelope.header.create_time, new Date(0));
+  return {
+    tenantKey: envelope.header.tenant_key ?? '',
+    eventId: envelope.header.event_id,
+    messageId: e.message_id,
+    chatId: e.chat_id,
+    recallTime: parseMillis(e.recall_time, fallback),
+    recallType: e.recall_type,
+    ...(origin.senderOpenId ? { senderOpenId: origin.senderOpenId } : {}),
+    ...(origin.chatType ? { chatType: origin.chatType } : {}),
+  };
+}
+
+/** The sender and chat type of a received message's stored envelope (for a later recall). */
+export function originOfMessage(envelope: FeishuEnvelope): RecalledMessageOrigin {
+  const parsed = messageEventSchema.safeParse(envelope.event);
+  if (!parsed.success) return {};
+  return { senderOpenId: parsed.data.sender.sender_id.open_id, chatType: parsed.data.message.chat_type === 'p2p' ? 'p2p' : 'group' };
 }

@@ -1,17 +1,20 @@
 // Building blocks for the job cards (templates in cards/*.json, rendered by src/cards/render.ts):
 // lists that say "等 N 项" instead of overflowing, size-fitting under the 25-KB card budget, the
-// 填报进展 / 申请延期 buttons, tables and charts. Ledger text going into markdown is escaped here.
-import { button, CARD_MAX_BYTES, CardTooLargeError, LEVEL_HEADER, LEVEL_TAG, md, mdEscape, renderCard, truncateList, type Card, type CardVars } from '../cards/render.js';
+// 填报进展 / 申请延期 buttons, tables and charts. Markdown is `Md` (src/cards/markup.ts): ledger
+// text interpolated with md`…` is escaped there, and plain strings passed to a template are escaped
+// by the renderer.
+import { button, CARD_MAX_BYTES, CardTooLargeError, LEVEL_HEADER, LEVEL_TAG, markdownElement, renderCard, truncateList, type Card, type CardVars } from '../cards/render.js';
+import { joinMd, md, type Md, type MdPart } from '../cards/markup.js';
 import type { DueItem } from '../core/supervision.js';
 import type { IsoDate, SupervisionLevel } from '../core/types.js';
 
-export { md, mdEscape, LEVEL_HEADER, LEVEL_TAG, type Card };
+export { md, joinMd, markdownElement, LEVEL_HEADER, LEVEL_TAG, type Card, type Md };
 
 /** Lines joined for one markdown element; over `max`, cut with "…等 N 项（另有 M 项未列出）". */
-export function listText(lines: readonly string[], max: number, empty = '无'): string {
-  if (lines.length === 0) return empty;
+export function listText(lines: readonly Md[], max: number, empty = '无'): Md {
+  if (lines.length === 0) return md`${empty}`;
   const { shown, moreText } = truncateList(lines, max);
-  return moreText ? `${shown.join('\n')}\n${moreText}` : shown.join('\n');
+  return moreText ? md`${joinMd(shown)}\n${moreText}` : joinMd(shown);
 }
 
 /**
@@ -52,22 +55,22 @@ export function progressButton(taskId: number, label: string): Card {
   return button(label, { a: 'progress_form', t: taskId }, 'primary_text');
 }
 
-export const levelTag = (level: SupervisionLevel): string => LEVEL_TAG[level] ?? LEVEL_TAG.none!;
+export const levelTag = (level: SupervisionLevel): Md => LEVEL_TAG[level] ?? LEVEL_TAG.none!;
 export const headerColour = (level: SupervisionLevel): string => LEVEL_HEADER[level] ?? 'blue';
 
 /** "**QY-2026-008** 标题" with both parts escaped. */
-export function taskRef(t: { code: string; title: string }): string {
-  return `**${mdEscape(t.code)}** ${mdEscape(t.title)}`;
+export function taskRef(t: { code: string; title: string }): Md {
+  return md`**${t.code}** ${t.title}`;
 }
 
 /** "完成时限 2026-10-03（遇节假日顺延至 2026-10-08）" / "节点「…」 2026-11-24". */
-export function dueLabel(item: DueItem): string {
+export function dueLabel(item: DueItem): Md {
   const shifted = item.effectiveDate !== item.date ? `（遇节假日顺延至 ${item.effectiveDate}）` : '';
-  return item.kind === 'deadline' ? `完成时限 ${item.date}${shifted}` : `节点「${mdEscape(item.title)}」 ${item.date}${shifted}`;
+  return item.kind === 'deadline' ? md`完成时限 ${item.date}${shifted}` : md`节点「${item.title}」 ${item.date}${shifted}`;
 }
 
-export function dueIn(n: number): string {
-  return n === 0 ? '**今天到期**' : `还有 **${n}** 个工作日`;
+export function dueIn(n: number): Md {
+  return n === 0 ? md`**今天到期**` : md`还有 **${n}** 个工作日`;
 }
 
 export function lastReportText(t: { lastReportOn?: IsoDate | null; lastPercent?: number | null }): string {
@@ -75,8 +78,8 @@ export function lastReportText(t: { lastReportOn?: IsoDate | null; lastPercent?:
   return `${t.lastReportOn} 报送${t.lastPercent !== null && t.lastPercent !== undefined ? `，进度 ${t.lastPercent}%` : ''}`;
 }
 
-export function grey(text: string): string {
-  return `<font color='grey'>${text}</font>`;
+export function grey(text: MdPart): Md {
+  return md`<font color='grey'>${text}</font>`;
 }
 
 /** Card JSON 2.0 table (≤ 5 per card): columns of plain text, paged by Feishu 10 rows at a time. */
@@ -109,8 +112,12 @@ export function barChart(title: string, values: { name: string; value: number }[
   };
 }
 
-/** A pie of a few categories (VChart spec). */
-export function pieChart(title: string, values: { name: string; value: number }[]): Card {
+/**
+ * A pie of a few categories (VChart spec). Give each a `colour` when the colour means something
+ * (逾期 red, 已销号 green): it is bound to the category, so an empty one does not shift the rest.
+ */
+export function pieChart(title: string, values: { name: string; value: number; colour?: string }[]): Card {
+  const coloured = values.every((v) => v.colour);
   return {
     tag: 'chart',
     aspect_ratio: '4:3',
@@ -118,6 +125,7 @@ export function pieChart(title: string, values: { name: string; value: number }[
       type: 'pie',
       title: { text: title },
       data: { values: values.map((v) => ({ name: v.name, value: v.value })) },
+      ...(coloured ? { color: { type: 'ordinal', domain: values.map((v) => v.name), range: values.map((v) => v.colour!) } } : {}),
       categoryField: 'name',
       valueField: 'value',
       outerRadius: 0.8,

@@ -104,11 +104,11 @@ export async function loadTallyRows(db: DbOrTx, tenantId: number): Promise<Tally
 
 const TALLY_PAGE = 5_000;
 
-/** Progress reports per task dated within the period (Shanghai days). */
+/** Progress reports per task dated within the period (Shanghai days); withdrawn ones do not count. */
 export async function loadReportCounts(db: DbOrTx, tenantId: number, period: Pick<Period, 'start' | 'end'>): Promise<Map<number, number>> {
   const rows = await db.progressReport.groupBy({
     by: ['taskId'],
-    where: { tenantId, reportedAt: { gte: shanghaiInstant(period.start), lt: shanghaiInstant(addDays(period.end, 1)) } },
+    where: { tenantId, withdrawnAt: null, reportedAt: { gte: shanghaiInstant(period.start), lt: shanghaiInstant(addDays(period.end, 1)) } },
     _count: { _all: true },
   });
   return new Map(rows.map((r) => [r.taskId, r._count._all]));
@@ -140,7 +140,7 @@ export interface RecentChanges {
 export async function loadRecentChanges(db: DbOrTx, tenantId: number, from: Date, to: Date): Promise<RecentChanges> {
   const [reports, audits] = await Promise.all([
     db.progressReport.findMany({
-      where: { tenantId, reportedAt: { gte: from, lt: to } },
+      where: { tenantId, withdrawnAt: null, reportedAt: { gte: from, lt: to } },
       select: { taskId: true, reportedAt: true, kind: true, text: true, percent: true },
       orderBy: { reportedAt: 'asc' },
     }),

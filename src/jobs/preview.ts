@@ -2,14 +2,15 @@
 // says: header, markdown (tags stripped, escapes undone), table rows, chart titles, buttons.
 import type { Card } from './cards.js';
 
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&#42;': '*', '&#95;': '_', '&#126;': '~', '&#96;': '`', '&#91;': '[', '&#93;': ']', '&#35;': '#', '&#124;': '|' };
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', sim: '~' };
 
 export function plainMarkdown(text: string): string {
   return text
     .replace(/<text_tag[^>]*>(.*?)<\/text_tag>/g, '[$1]')
     .replace(/<\/?font[^>]*>/g, '')
     .replace(/\*\*/g, '')
-    .replace(/&(amp|lt|gt|#42|#95|#126|#96|#91|#93|#35|#124);/g, (m) => ENTITIES[m] ?? m);
+    // Escapes (src/cards/markup.ts writes numeric ones) undone last, so escaped text stays text.
+    .replace(/&(#\d{1,7}|[a-z]{2,5});/g, (m, e: string) => (e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1))) : NAMED[e] ?? m));
 }
 
 export function cardText(card: Card): string[] {

@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js';
 import { codeKey, resolveCode } from '../core/codes.js';
 import { shanghaiDate } from '../core/dates.js';
 import { checkPermission, type Actor, type TaskOperation, type TaskParties } from '../core/permissions.js';
-import { applyTransition, type TaskAction } from '../core/status.js';
+import { applyTransition, checkRequest, type TaskAction } from '../core/status.js';
 import type { ReportKind, Role, TaskStatus } from '../core/types.js';
 
 export interface LedgerActor extends Actor {
@@ -97,11 +97,20 @@ export interface ReportInput {
 export interface ReportResult {
   reportId: number;
   task: TaskRecord;
-  /** True when this input had already been recorded (a re-delivery). */
+  /**
+   * True when this input had already been recorded: a re-delivery (same sourceRef), or the same
+   * report by the same person on the same task within IDENTICAL_REPORT_WINDOW_MS (two clicks on
+   * 提交, a message sent twice). `at` is then when it was first recorded.
+   */
   duplicate: boolean;
   statusChanged: boolean;
   at: Date;
+  /** The task's percent before this report (a sharp fall is flagged to the office). */
+  previousPercent: number | null;
 }
+
+/** Two identical reports by one person on one task this close together are one report. */
+export const IDENTICAL_REPORT_WINDOW_MS = 10 * 60_000;
 
 /**
  * Role and party rules, after the tenant: callers look tasks up in the actor's tenant already;
@@ -124,9 +133,12 @@ export async function submitReport(
 ): Promise<Outcome<ReportResult>> {
   const allowed = permitted(actor, task, OPERATION[input.kind]);
   if (!allowed.ok) return allowed;
+  const duplicateOf = (existing: { id: number; reportedAt: Date }): Outcome<ReportResult> => ({
+    ok: true, reportId: existing.id, task, duplicate: true, statusChanged: false, at: existing.reportedAt, previousPercent: task.lastPercent,
+  });
   if (input.sourceRef) {
     const existing = await db.progressReport.findUnique({ where: { tenantId_sourceRef: { tenantId: task.tenantId, sourceRef: input.sourceRef } } });
-    if (existing) return { ok: true, reportId: existing.id, task, duplicate: true, statusChanged: false, at: existing.reportedAt };
+    if (existing) return duplicateOf(existing);
   }
   let nextStatus: TaskStatus | null = null;
   if (input.kind === '完成') {
@@ -138,16 +150,11 @@ export async function submitReport(
   }
   const now = clock.now();
   try {
-    return await db.$transaction(async (tx) => {
-      const report = await tx.progressReport.create({
-        data: {
-          tenantId: task.tenantId, taskId: task.id, reporterId: actor.personId, reportedAt: now, kind: input.kind, text: input.text,
-          percent: input.percent ?? null, problems: input.problems ?? null, nextSteps: input.nextSteps ?? null,
-          source: input.source, sourceRef: input.sourceRef ?? null,
-        },
-      });
-      await tx.task.update({
-        where: { id: task.id },
+    return await db.$transaction(async (tx): Promise<Outcome<ReportResult>> => {
+      // The task row first, guarded by the status we checked: two submissions racing queue on this
+      // row (PostgreSQL locks it; SQLite has one writer), so the second sees the first's report below.
+      const claimed = await tx.task.updateMany({
+        where: { id: task.id, status: task.status },
         data: {
           lastReportAt: now,
           ...(input.percent !== undefined && input.percent !== null ? { lastPercent: input.percent } : {}),
@@ -155,24 +162,51 @@ export async function submitReport(
           levelOn: null,
         },
       });
+      const same = await tx.progressReport.findFirst({
+        where: {
+          tenantId: task.tenantId, taskId: task.id, reporterId: actor.personId, kind: input.kind, text: input.text,
+          percent: input.percent ?? null, problems: input.problems ?? null, nextSteps: input.nextSteps ?? null,
+          withdrawnAt: null, reportedAt: { gte: new Date(now.getTime() - IDENTICAL_REPORT_WINDOW_MS) },
+        },
+        orderBy: { id: 'desc' },
+        select: { id: true, reportedAt: true },
+      });
+      if (same) throw new IdenticalReport(same);
+      if (claimed.count === 0) return { ok: false, reason: '该事项状态刚刚被他人更新，请稍后再试。', already: true };
+      const report = await tx.progressReport.create({
+        data: {
+          tenantId: task.tenantId, taskId: task.id, reporterId: actor.personId, reportedAt: now, kind: input.kind, text: input.text,
+          percent: input.percent ?? null, problems: input.problems ?? null, nextSteps: input.nextSteps ?? null,
+          source: input.source, sourceRef: input.sourceRef ?? null,
+        },
+      });
       await recordAudit(tx, [
         { tenantId: task.tenantId, actor: `person:${actor.personId}`, entity: 'report', entityId: report.id, action: 'create', after: { taskId: task.id, kind: input.kind, text: input.text, percent: input.percent ?? null }, at: now },
         ...(nextStatus ? [{ tenantId: task.tenantId, actor: `person:${actor.personId}`, entity: 'task' as const, entityId: task.id, action: 'update' as const, before: { status: task.status }, after: { status: nextStatus, completedOn: shanghaiDate(now) }, at: now }] : []),
       ]);
       const result: ReportResult = {
-        reportId: report.id, duplicate: false, statusChanged: nextStatus !== null, at: now,
+        reportId: report.id, duplicate: false, statusChanged: nextStatus !== null, at: now, previousPercent: task.lastPercent,
         task: { ...task, status: nextStatus ?? task.status, lastPercent: input.percent ?? task.lastPercent },
       };
       await effects?.(tx, result);
       return { ok: true as const, ...result };
     });
   } catch (err) {
+    // The same report moments ago: nothing written (the transaction rolled back), one report stands.
+    if (err instanceof IdenticalReport) return duplicateOf(err.existing);
     // Two deliveries of the same message racing: the unique sourceRef lets exactly one through.
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002' && input.sourceRef) {
       const existing = await db.progressReport.findUnique({ where: { tenantId_sourceRef: { tenantId: task.tenantId, sourceRef: input.sourceRef } } });
-      if (existing) return { ok: true, reportId: existing.id, task, duplicate: true, statusChanged: false, at: existing.reportedAt };
+      if (existing) return duplicateOf(existing);
     }
     throw err;
+  }
+}
+
+/** Thrown inside the report transaction to roll it back when an identical report exists. */
+class IdenticalReport extends Error {
+  constructor(readonly existing: { id: number; reportedAt: Date }) {
+    super('identical report');
   }
 }
 
@@ -240,10 +274,36 @@ export async function urgeTask(
 ): Promise<Outcome<{ task: TaskRecord; at: Date }>> {
   const allowed = permitted(actor, task, 'urge');
   if (!allowed.ok) return allowed;
-  if (task.status === '已销号') return { ok: false, reason: '该事项已销号，无需催办。' };
+  const state = checkRequest(task.status, '催办');
+  if (!state.ok) return state;
   const now = clock.now();
   return db.$transaction(async (tx) => {
     await recordAudit(tx, [{ tenantId: task.tenantId, actor: `person:${actor.personId}`, entity: 'task', entityId: task.id, action: 'update', at: now, after: { urged: text } }]);
+    const result = { task, at: now };
+    await effects?.(tx, result);
+    return { ok: true as const, ...result };
+  });
+}
+
+/**
+ * 申请延期 from a reminder card: the lead unit (or the office) asks the office for more time. Only
+ * while the task is still running (checkRequest); recorded in the audit log; the office's notice
+ * goes out in `effects`.
+ */
+export async function requestExtension(
+  db: Db,
+  clock: Clock,
+  actor: LedgerActor,
+  task: TaskRecord,
+  effects?: Effects<{ task: TaskRecord; at: Date }>,
+): Promise<Outcome<{ task: TaskRecord; at: Date }>> {
+  if (actor.tenantId !== task.tenantId) return { ok: false, reason: '该事项不存在或已删除。' };
+  if (task.leadUnitId !== actor.unitId && !actor.roles.includes('ADMIN')) return { ok: false, reason: `只有牵头单位（${task.leadUnitName}）可以申请延期` };
+  const state = checkRequest(task.status, '申请延期');
+  if (!state.ok) return state;
+  const now = clock.now();
+  return db.$transaction(async (tx) => {
+    await recordAudit(tx, [{ tenantId: task.tenantId, actor: `person:${actor.personId}`, entity: 'task', entityId: task.id, action: 'update', at: now, after: { extensionRequested: true, deadline: task.deadline } }]);
     const result = { task, at: now };
     await effects?.(tx, result);
     return { ok: true as const, ...result };

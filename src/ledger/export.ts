@@ -92,7 +92,7 @@ async function latestReports(db: Db, tasks: { id: number; at: Date }[]) {
   for (let i = 0; i < tasks.length; i += 200) {
     const chunk = tasks.slice(i, i + 200);
     const rows = await db.progressReport.findMany({
-      where: { OR: chunk.map((c) => ({ taskId: c.id, reportedAt: c.at })) },
+      where: { withdrawnAt: null, OR: chunk.map((c) => ({ taskId: c.id, reportedAt: c.at })) },
       select: { taskId: true, text: true, reportedAt: true, id: true },
       orderBy: { id: 'asc' },
     });

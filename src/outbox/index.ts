@@ -3,3 +3,4 @@
 export * from './message.js';
 export { CARD_UPDATE_AFTER_ANSWER_MS, enqueueMessage, enqueueLateCardUpdate, outboxSignal, outboxUuid } from './enqueue.js';
 export { OutboxStore, type OutboxRow, type OutboxScope, type OutboxUpdate, type OutboxStoreOptions } from './store.js';
+export { cancelOrLocate, type QueuedMessage, type QueuedState } from './recall.js';

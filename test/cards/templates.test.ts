@@ -2,6 +2,7 @@
 // validator (src/sandbox/fake-feishu/card-schema.ts) — the way Feishu validates them: unknown
 // properties rejected, input max_length 1–1,000, at most 200 elements. A broken template fails
 // here, not in front of an office. The validator itself is tested first, rule by rule.
+import { trustedMd } from '../../src/cards/markup.js';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -105,15 +106,15 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     const at = shanghaiInstant(today, '09:30');
     // Chat cards.
     add('task-dispatch', dispatchCard(task, [{ title: '形成初稿', dueDate: '2026-12-15' }]));
-    add('task-dispatch', dispatchCard(task, [], '已签收 · 袁媛 · 11-23 09:30'));
+    add('task-dispatch', dispatchCard(task, [], { text: trustedMd('已签收 · 袁媛 · 11-23 09:30'), colour: 'green' }));
     for (const kind of ['进展', '问题', '完成'] as const) {
       add('receipt', receiptCard({ kind, task, reporter: '程功', at, text: '召开推进会，形成初稿\n下一步征求意见', percent: 60, problems: '用地指标不足', nextSteps: '报县政府审定' }));
     }
     add('review', reviewCard(task, { text: '已印发实施方案', reporter: '程功', completedOn: today, onTime: true }));
-    add('review', reviewCard(task, { text: '已印发实施方案', reporter: '程功', completedOn: today, onTime: false }, '已销号 · 周敏 · 11-23 10:00'));
-    add('notice', noticeCard('消息未能送达：程功（石堡镇 · 改革联络员）', '**原因**：此人不在机器人的可用范围内', 'red'));
-    add('help', helpCard(true));
-    add('help', helpCard(false));
+    add('review', reviewCard(task, { text: '已印发实施方案', reporter: '程功', completedOn: today, onTime: false }, { text: trustedMd('已销号 · 周敏 · 11-23 10:00'), colour: 'green' }));
+    add('notice', noticeCard('消息未能送达：程功（石堡镇 · 改革联络员）', trustedMd('**原因**：此人不在机器人的可用范围内'), 'red'));
+    add('help', helpCard(true, task.code));
+    add('help', helpCard(false, task.code));
     const thresholds = DEFAULT_THRESHOLDS;
     const unitId = tasks[0]!.leadUnitId;
     add('my-tasks', myTasksCard('石堡镇', today, withSupervision(await loadLedgerTasks(db, tenant.id, { unitId, openOnly: true }), today, calendar, thresholds)));

@@ -121,7 +121,10 @@ describeEachDatabase('chat flow', (ctx) => {
   });
 
   it('answers malformed input, unknown codes, forbidden actions and unknown people in Chinese', async () => {
-    expect(cardText((await say(LIAISON, '进展')).reply)).toMatch(/缺少事项编号和内容.*示例：进展 LY-012/);
+    // The example uses a real code of the caller's own unit, never a placeholder no ledger has.
+    const example = /缺少事项编号和内容.*示例：进展 (QY-2026-\d{3}) /.exec(cardText((await say(LIAISON, '进展')).reply));
+    expect(example).not.toBeNull();
+    expect((await ctx().prisma.task.findFirstOrThrow({ where: { tenantId, code: example![1]! }, include: { leadUnit: true } })).leadUnit.name).toBe('城关街道');
     expect(cardText((await say(LIAISON, '进展 QY-2026-999 推进中')).reply)).toContain('没有找到编号为「QY-2026-999」的事项');
     expect(cardText((await say(LIAISON, '你好')).reply)).toContain('没有看懂');
     // 石堡镇's task, reported by 城关街道's liaison: refused, nothing recorded.
@@ -154,19 +157,28 @@ describeEachDatabase('chat flow', (ctx) => {
     expect(headerOf((await say(LIAISON, '帮助')).reply)).toBe('台账机器人 · 使用说明');
   });
 
-  it('takes progress from the card form, once per click', async () => {
+  it('takes progress from the card form, once per click; in a group the form comes privately and the shared card stays', async () => {
     const mine = await say(OTHER_LIAISON, '我的任务', 'oc_demo_shibao');
-    const form = await fake.clickCard({ messageId: mine.reply!.messageId, operatorOpenId: OTHER_LIAISON, value: { a: 'progress_form' } });
-    expect(JSON.stringify(form.card)).toContain('"select_static"');
+    const shared = cardText(fake.getMessage(mine.reply!.messageId));
+    // 填报进展 on a card the whole group sees: a toast, the form in the clicker's private chat.
+    const click = await fake.clickCard({ messageId: mine.reply!.messageId, operatorOpenId: OTHER_LIAISON, value: { a: 'progress_form' } });
+    expect(click.card).toBeUndefined();
+    expect(click.toast).toMatchObject({ content: expect.stringContaining('私信') });
+    const form = await waitFor(() => fake.botMessages({ openId: OTHER_LIAISON }).find((m) => headerOf(m) === '进展填报'), 8_000);
+    expect(cardText(form)).toContain('"select_static"');
+    expect(cardText(fake.getMessage(mine.reply!.messageId))).toBe(shared);
     const t = await task('QY-2026-018');
-    const bad = await fake.clickCard({ messageId: mine.reply!.messageId, operatorOpenId: OTHER_LIAISON, value: { a: 'submit_progress' }, formValue: { task: String(t.id), text: '', percent: '50' } });
+    const bad = await fake.clickCard({ messageId: form!.messageId, operatorOpenId: OTHER_LIAISON, value: { a: 'submit_progress' }, formValue: { task: String(t.id), text: '', percent: '50' } });
     expect(bad.toast).toMatchObject({ type: 'warning', content: '请填写工作进展' });
-    const ok = await fake.clickCard({ messageId: mine.reply!.messageId, operatorOpenId: OTHER_LIAISON, value: { a: 'submit_progress' }, formValue: { task: String(t.id), text: '目录初稿已完成', percent: '80', problems: '', next: '征求司法局意见' } });
+    // The private form turns into the receipt in place.
+    const ok = await fake.clickCard({ messageId: form!.messageId, operatorOpenId: OTHER_LIAISON, value: { a: 'submit_progress' }, formValue: { task: String(t.id), text: '目录初稿已完成', percent: '80', problems: '', next: '征求司法局意见' } });
     expect(ok.toast).toMatchObject({ type: 'success', content: '进展已记录' });
+    expect(JSON.stringify(ok.card)).toContain('进展已记录');
     expect((await task('QY-2026-018')).lastPercent).toBe(80);
     const forged = await fake.clickCard({ messageId: mine.reply!.messageId, operatorOpenId: LIAISON, value: { a: 'submit_progress' }, formValue: { task: String(t.id), text: '冒名报送' } });
     expect(forged.toast).toMatchObject({ type: 'error' });
     const junk = await fake.clickCard({ messageId: mine.reply!.messageId, operatorOpenId: LIAISON, value: { a: 'drop_table', t: "1; DROP TABLE \"Task\"" } });
     expect(junk.toast).toMatchObject({ type: 'error', content: expect.stringContaining('无法识别') });
+    expect(cardText(fake.getMessage(mine.reply!.messageId))).toBe(shared);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseChatCommand } from '../../src/chat/parse.js';
+import { laterCommandCodes, parseChatCommand, parseChatMessage, stripListMarker } from '../../src/chat/parse.js';
 
 describe('chat grammar', () => {
   it.each([
@@ -48,5 +48,72 @@ describe('chat grammar', () => {
     expect(parseChatCommand('你好')).toEqual({ kind: 'unknown', text: '你好' });
     expect(parseChatCommand('\u0000\u0007😀 DROP TABLE "Task";--')).toMatchObject({ kind: 'unknown' });
     expect(parseChatCommand('进展 LY-1 <at id=all></at> **粗体** 😀')).toMatchObject({ kind: 'progress', text: '<at id=all></at> **粗体** 😀' });
+  });
+});
+
+describe('percent: only 0–100 written in digits', () => {
+  it.each([
+    ['进展 LY-012 推进 -5%', '进度不能为负数'],
+    ['进展 LY-012 推进 1e2%', '不是数字'],
+    ['进展 LY-012 推进 0x10%', '不是数字'],
+    ['进展 LY-012 推进 ６０．５．１%', '不是数字'],
+    ['进展 LY-012 推进 1000%', '超过了 100%'],
+  ])('%s is refused with a reason', (input, reason) => {
+    expect(parseChatCommand(input)).toMatchObject({ kind: 'malformed', verb: '进展', problem: expect.stringContaining(reason) });
+  });
+
+  it('full-width digits and a decimal are read as written', () => {
+    expect(parseChatCommand('进展 LY-012 推进 ７５％')).toMatchObject({ kind: 'progress', percent: 75 });
+    expect(parseChatCommand('进展 LY-012 推进 60.5%')).toMatchObject({ kind: 'progress', percent: 61 });
+    expect(parseChatCommand('进展 LY-012 推进 0%')).toMatchObject({ kind: 'progress', percent: 0, text: '推进' });
+  });
+});
+
+describe('several commands in one message', () => {
+  const commands = (raw: string, known: string[] = []) => parseChatMessage(raw, (c) => known.includes(c)).map((c) => c.command);
+
+  it('each line that starts a task command is its own command (the issue: 011 at 60%, 018 at 75%)', () => {
+    expect(commands('进展 QY-2026-011 召开推进会 60%\n进展 QY-2026-018 目录已报审 75%')).toEqual([
+      { kind: 'progress', codeText: 'QY-2026-011', text: '召开推进会', percent: 60 },
+      { kind: 'progress', codeText: 'QY-2026-018', text: '目录已报审', percent: 75 },
+    ]);
+  });
+
+  it('lines that are not commands continue the command above them; its percent may end the last one', () => {
+    expect(commands('进展 QY-2026-011 召开推进会\n下步：征求意见 60%\n完成 QY-2026-018 已印发\n（附件另报）')).toEqual([
+      { kind: 'progress', codeText: 'QY-2026-011', text: '召开推进会\n下步:征求意见', percent: 60 },
+      { kind: 'complete', codeText: 'QY-2026-018', text: '已印发\n（附件另报）', percent: null },
+    ]);
+  });
+
+  it('a title and list numbers (a rich-text post) do not hide the commands', () => {
+    const post = '本周进展\n1. 进展 QY-2026-011 召开推进会 60%\n2. 进展 QY-2026-018 目录已报审 75%';
+    expect(commands(post)).toEqual([
+      { kind: 'progress', codeText: 'QY-2026-011', text: '召开推进会', percent: 60 },
+      { kind: 'progress', codeText: 'QY-2026-018', text: '目录已报审', percent: 75 },
+    ]);
+    for (const marker of ['1、', '（1）', '(一)', '一、', '①', '- ', '• ', '· ']) {
+      expect(commands(`各位领导：\n${marker}进展 QY-2026-011 推进中`)).toEqual([{ kind: 'progress', codeText: 'QY-2026-011', text: '推进中', percent: null }]);
+    }
+  });
+
+  it('a verb and a number inside a report is text, unless the number is a code of the ledger', () => {
+    expect(commands('进展 QY-2026-011 本周\n完成 3 项审批事项\n完成 5G 基站建设')).toHaveLength(1);
+    expect(commands('进展 QY-2026-011 本周\n完成 018 已印发', [])).toHaveLength(1);
+    expect(commands('进展 QY-2026-011 本周\n完成 018 已印发', ['018'])).toHaveLength(2);
+    // A full code on a later line is a command even when mistyped: answered, not swallowed.
+    expect(commands('进展 QY-2026-011 本周\n进展 QY-2026-099 推进')[1]).toMatchObject({ kind: 'progress', codeText: 'QY-2026-099' });
+  });
+
+  it('a message without a task-command line is one command, as before', () => {
+    expect(commands('我的任务')).toEqual([{ kind: 'myTasks' }]);
+    expect(commands('进展 QY-2026-011\n已召开推进会')).toEqual([{ kind: 'progress', codeText: 'QY-2026-011', text: '已召开推进会', percent: null }]);
+    expect(commands('你好\n谢谢')).toMatchObject([{ kind: 'unknown' }]);
+  });
+
+  it('stripListMarker leaves numbers that are not list markers', () => {
+    expect(stripListMarker('1.5 万亩')).toBe('1.5 万亩');
+    expect(stripListMarker('12. 进展')).toBe('进展');
+    expect(laterCommandCodes('进展 QY-1 a\n完成 018 b\n进展 QY-2026-2 c\n完成 5G d\n完成 3 e')).toEqual(['018', '5G']);
   });
 });

@@ -5,6 +5,7 @@ import {
   DEFAULT_HONOUR_WEIGHTS,
   describeScoringRules,
   parseHonourWeights,
+  publishHonourRoll,
   rankHonourRoll,
   type HonourTask,
   type UnitOutcomes,
@@ -241,5 +242,30 @@ describe('describeScoringRules', () => {
     const text = describeScoringRules({ ...DEFAULT_HONOUR_WEIGHTS, onTimeCompletion: 12, earlyCompletion: 0 });
     expect(text).toContain('每项得 12 分');
     expect(text).toContain('2. 提前完成：不计分；');
+  });
+});
+
+describe('publishHonourRoll: the roll everyone sees honours', () => {
+  it('lists positive scores only, counts the rest, and sets apart units with nothing to assess', () => {
+    const roll = publishHonourRoll([
+      outcome(1, '城关街道', { onTimeCompletions: 1, reportsExpected: 2, reportsTimely: 1 }), // 20
+      outcome(2, '石堡镇', { overdueTasks: 2, reportsExpected: 2, reportsTimely: 0 }), // −10
+      outcome(3, '三岔乡'), // nothing due
+      outcome(4, '白马滩镇', { reportsExpected: 1, reportsTimely: 0 }), // 0
+      outcome(5, '县教育局'), // nothing due
+    ]);
+    expect(roll.honoured.map((e) => [e.unitName, e.score, e.rank])).toEqual([['城关街道', 20, 1]]);
+    expect(roll.honoured.every((e) => e.score > 0)).toBe(true);
+    expect(roll.notListed).toBe(2);
+    expect(roll.unassessed).toEqual(['三岔乡', '县教育局']);
+    // Nobody is "tied first with 0 分" for having nothing due.
+    expect(roll.ranked.map((e) => e.unitName)).not.toContain('三岔乡');
+  });
+
+  it('the first month after a load: tasks begun long before by their own dates are expected to report', () => {
+    const period = { start: '2026-11-01', end: '2026-11-30' };
+    const loadedMidMonth: HonourTask = { taskId: 1, leadUnitId: 1, status: '推进中', deadline: '2026-12-31', startDate: '2026-01-01', createdOn: '2026-11-20', reportsInPeriod: 1 };
+    const [o] = collectUnitOutcomes([{ unitId: 1, unitName: '城关街道' }], [loadedMidMonth], { period, calendar: cal });
+    expect(o).toMatchObject({ reportsExpected: 1, reportsTimely: 1 });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ACTIONS_REQUIRING_REASON,
   applyTransition,
+  checkRequest,
   availableActions,
   isTaskAction,
   TASK_ACTIONS,
@@ -158,5 +159,20 @@ describe('isTaskAction', () => {
   it('an unknown action is refused, not thrown', () => {
     const r = applyTransition('推进中', '删除' as TaskAction);
     expect(r).toEqual({ ok: false, reason: '无法识别的操作"删除"。' });
+  });
+});
+
+describe('checkRequest: requests that do not move a task still check its state', () => {
+  it('延期申请 only while the task runs', () => {
+    for (const s of ['待签收', '推进中', '已调整'] as const) expect(checkRequest(s, '申请延期')).toEqual({ ok: true });
+    expect(checkRequest('已销号', '申请延期')).toMatchObject({ ok: false, reason: expect.stringContaining('已销号') });
+    expect(checkRequest('待销号', '申请延期')).toMatchObject({ ok: false, reason: expect.stringContaining('等待改革办审核销号') });
+    expect(checkRequest('暂缓', '申请延期')).toMatchObject({ ok: false, reason: expect.stringContaining('暂缓') });
+  });
+  it('催办 not on a task closed out, waiting for review or paused; 填报进展 not on one closed out', () => {
+    for (const s of ['已销号', '待销号', '暂缓'] as const) expect(checkRequest(s, '催办').ok).toBe(false);
+    expect(checkRequest('有异议', '催办').ok).toBe(true);
+    expect(checkRequest('已销号', '填报进展')).toMatchObject({ ok: false, reason: expect.stringContaining('不再接收进展') });
+    expect(checkRequest('待销号', '填报进展').ok).toBe(true);
   });
 });

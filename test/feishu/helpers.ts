@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { WebhookApp } from '../../src/feishu/webhook.js';
 import { pino, type Logger } from 'pino';
-import type { BotAddedToChat, BotHandlers, CardAction, CardActionResponse, ChatMessage } from '../../src/chat/types.js';
+import type { BotAddedToChat, BotHandlers, CardAction, CardActionResponse, ChatMessage, MessageRecalled } from '../../src/chat/types.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import { startFeishuRuntime, type FeishuRuntime, type FeishuRuntimeOptions } from '../../src/feishu/runtime.js';
@@ -16,6 +16,7 @@ export interface RecordingHandlers extends BotHandlers {
   messages: ChatMessage[];
   cardActions: CardAction[];
   botAdded: BotAddedToChat[];
+  recalled: MessageRecalled[];
   /** What onCardAction answers (default: a toast). */
   cardResponse: (a: CardAction) => CardActionResponse | Promise<CardActionResponse>;
   /** Throw from onMessage this many times first. */
@@ -27,6 +28,7 @@ export function recordingHandlers(): RecordingHandlers {
     messages: [],
     cardActions: [],
     botAdded: [],
+    recalled: [],
     failMessagesTimes: 0,
     cardResponse: () => ({ toast: { type: 'success', content: '已收到' } }),
     async onMessage(m) {
@@ -42,6 +44,9 @@ export function recordingHandlers(): RecordingHandlers {
     },
     async onBotAdded(e) {
       h.botAdded.push(e);
+    },
+    async onMessageRecalled(e) {
+      h.recalled.push(e);
     },
   };
   return h;

@@ -78,6 +78,10 @@ describeEachDatabase('feishu long connection', (ctx) => {
     await waitFor(() => handlers.messages.length >= 1);
     expect(handlers.messages[0]).toMatchObject({ text: '催办 LY-012 请本周内报送', mentionsBot: true, chatId: GROUP, eventId: r.eventId });
     expect(await ctx().prisma.inboxEvent.count()).toBe(1);
+    // The sender recalls it: im.message.recalled_v1 comes the same way, with the sender the inbox kept.
+    expect((await fake.recallMessage(r.messageId)).acked).toBe(true);
+    await waitFor(() => handlers.recalled.length >= 1);
+    expect(handlers.recalled[0]).toMatchObject({ messageId: r.messageId, chatId: GROUP, recallType: 'message_owner', senderOpenId: USER.openId, chatType: 'group' });
 
     // Card callback over WS: the handler's card goes back in the ack frame and is applied.
     const client = createFeishuClient({ appId: fake.appId, appSecret: fake.appSecret, domain: fake.url });

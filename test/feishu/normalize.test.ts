@@ -5,9 +5,12 @@ import {
   normalizeBotAdded,
   normalizeCardAction,
   normalizeMessage,
+  normalizeMessageRecalled,
+  originOfMessage,
   parseEnvelope,
   stripMentions,
 } from '../../src/feishu/normalize.js';
+import { SUBSCRIBED_EVENTS } from '../../src/feishu/dispatch.js';
 import { botAddedEvent, cardActionEvent, envelope, messageEvent, postContent, textContent } from '../../src/sandbox/fake-feishu-payloads.js';
 
 const BOT = { openId: 'ou_bot', name: '台账助手' };
@@ -120,5 +123,22 @@ describe('normalizeCardAction / normalizeBotAdded', () => {
     const m = envelope(header('im.message.receive_v1'), messageEvent({ messageId: 'om_2', chatId: 'oc_1', chatType: 'group', sender: ZHANG, tenantKey: 'tk', createTimeMs: 1, messageType: 'text', content: textContent('x', []), mentions: [] }));
     const flatMsg = { schema: '2.0', ...(m['header'] as object), ...(m['event'] as object) } as Record<string, unknown>;
     expect(envelopeFromDispatcherData(flatMsg)).toEqual(parseEnvelope(m));
+  });
+});
+
+describe('normalizeMessageRecalled (im.message.recalled_v1)', () => {
+  it('reads the doc page\'s example; the sender comes from what the inbox kept of the message', () => {
+    // https://open.feishu.cn/document/server-docs/im-v1/message/events/recalled (事件体示例)
+    const env = parseEnvelope({
+      schema: '2.0',
+      header: { event_id: '5e3702a84e847582be8db7fb73283c02', event_type: 'im.message.recalled_v1', create_time: '1608725989000', token: 'rvaYgkND1GOiu5MM0E1rncYC6PLtF7JV', app_id: 'cli_9f5343c580712544', tenant_key: '2ca1d211f64f6438' },
+      event: { message_id: 'om_dc13264520392913993dd051dba21dcf', chat_id: 'oc_5ad11d72b830411d72b836c20', recall_time: '1615380573411', recall_type: 'message_owner' },
+    });
+    expect(normalizeMessageRecalled(env, originOfMessage(msg(textContent('进展 LY-012 推进', []), [], 'p2p')))).toEqual({
+      tenantKey: '2ca1d211f64f6438', eventId: '5e3702a84e847582be8db7fb73283c02', messageId: 'om_dc13264520392913993dd051dba21dcf',
+      chatId: 'oc_5ad11d72b830411d72b836c20', recallTime: new Date(1615380573411), recallType: 'message_owner', senderOpenId: 'ou_zhang', chatType: 'p2p',
+    });
+    expect(() => normalizeMessageRecalled(parseEnvelope({ schema: '2.0', header: { event_id: 'e', event_type: 'im.message.recalled_v1' }, event: {} }))).toThrow(FeishuPayloadError);
+    expect(SUBSCRIBED_EVENTS).toContain('im.message.recalled_v1');
   });
 });

@@ -105,7 +105,7 @@ describeEachDatabase('fuzz: chat messages', (ctx) => {
     const shown = messageText(reply);
     expect(shown).toMatch(CHINESE);
     // No stack trace or internals — unless the person typed them and the reply quotes them.
-    for (const leak of [/\n\s+at .+:\d+:\d+/, /prisma/i, /TypeError/, /undefined/, /\[object Object\]/, /\bNaN\b/, /invocation/]) {
+    for (const leak of [/\n[ \t]+at .+:\d+:\d+/, /prisma/i, /TypeError/, /undefined/, /\[object Object\]/, /\bNaN\b/, /invocation/]) {
       if (!leak.test(input)) expect(shown, `the reply leaks internals: ${shown.slice(0, 300)}`).not.toMatch(leak);
     }
     if (!byOpenId.has(sender)) expect(shown).toContain('还没有登记');

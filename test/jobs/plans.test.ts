@@ -132,7 +132,7 @@ describeEachDatabase('job plans on the demo ledger', (ctx) => {
     expect(all.indexOf('[红色]')).toBeLessThan(all.indexOf('[正常]'));
   });
 
-  it('honour roll: two cards to the all-hands group; units ranked on outcomes with the score explained, ties said', async () => {
+  it('honour roll: two cards to the all-hands group; units ranked on outcomes with the score explained, only positive scores listed', async () => {
     const other = await demoTenant(prisma, 'plans-honour');
     // 城关街道 closed QY-006 early in November (deadline 12-31).
     await prisma.task.updateMany({ where: { tenantId: other.id, codeKey: 'QY-2026-006' }, data: { status: '已销号', completedOn: '2026-11-10', closedOn: '2026-11-12' } });
@@ -142,7 +142,11 @@ describeEachDatabase('job plans on the demo ledger', (ctx) => {
     const roll = text(plan.messages[0]!);
     expect(roll).toContain('光荣榜 · 2026年11月');
     expect(roll).toMatch(/第 1 名　城关街道　25 分\n按时销号 1 项，得 10 分；提前完成 1 项，加 5 分；无逾期未完成事项；按时报送进展 1\/2 项（50%），得 10 分；合计 25 分，排第1名。/);
-    expect(roll).toMatch(/并列第\d+名/);
+    // Published to everyone: only positive scores are listed; units that scored 0 are counted, not
+    // named or "tied"; a unit with nothing to be assessed is said to have none.
+    expect(roll).not.toMatch(/（并列）|　0 分|　-\d/);
+    expect(roll).toContain('另有 7 个单位本期得分未上榜。');
+    expect(roll).toContain('本期无考核事项（1 个单位）：三岔乡');
     expect(roll).toContain('光荣榜只看工作实绩，不看发消息多少');
     const table = text(plan.messages[1]!);
     expect(table).toContain('2026年11月县级领导领衔事项进展表');

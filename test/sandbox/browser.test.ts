@@ -127,10 +127,17 @@ describe.skipIf(Boolean(reason))('sandbox page in Chromium', () => {
     await page.click('#send');
     const list = page.locator('.msg.from-bot', { has: page.locator('.card-title', { hasText: '在办事项' }) }).last();
     await list.waitFor();
-    const id = await list.getAttribute('data-message-id');
+    const listId = await list.getAttribute('data-message-id');
     await list.locator('button.card-btn', { hasText: '填报进展' }).click();
+    // The group's card is everyone's: the form comes to the clicker privately, the list stays.
+    await page.locator('#toast.show', { hasText: '私信' }).waitFor();
+    expect(await page.locator(`.msg[data-message-id="${listId}"]`).getAttribute('data-version')).toBe('0');
+    await page.click('.chat-item[data-chat-type="p2p"]');
+    const formCard = page.locator('.msg.from-bot', { has: page.locator('.card-title', { hasText: '进展填报' }) }).last();
+    await formCard.waitFor();
+    const id = await formCard.getAttribute('data-message-id');
     const form = page.locator(`.msg[data-message-id="${id}"] .card-form`);
-    await form.waitFor(); // the list card became the 进展填报 form in place
+    await form.waitFor();
     // Required fields are checked before anything is sent.
     await form.locator('button', { hasText: '提交' }).click();
     await page.locator('#toast.show', { hasText: '请填写' }).waitFor();
@@ -141,6 +148,7 @@ describe.skipIf(Boolean(reason))('sandbox page in Chromium', () => {
     await form.locator('button', { hasText: '提交' }).click();
     await page.locator(`.msg[data-message-id="${id}"] .card-title`, { hasText: '进展已记录' }).waitFor();
     expect(await page.locator(`.msg[data-message-id="${id}"] .card-body`).textContent()).toContain('进度：30%');
+    await becomeIn(CG_LIAISON, CHENGGUAN);
   });
 
   it('the office jumps to 2026-07-01 10:00, runs the half-year tally, and it arrives in the all-hands group', async () => {

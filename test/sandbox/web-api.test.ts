@@ -231,4 +231,18 @@ describe('sandbox web API', () => {
     expect((await raw('POST', '/api/clock', { host: `localhost:${port}`, origin: `http://localhost:${port}`, ...json }, JSON.stringify({ at: 'now' }))).status).toBe(200);
     expect(isLocalHost(undefined)).toBe(false);
   });
+
+  it('a person recalls their own message: the bot withdraws what it recorded and the receipt says so', async () => {
+    const sent = await post('/api/messages', { asOpenId: LIAISON, chatId: SHIBAO, text: '进展 QY-2026-011 发错了的进展 95%', mentionBot: true });
+    const messageId = sent.body['messageId'] as string;
+    const receipt = await waitFor(async () => (await messages(SHIBAO)).find((m) => m.parentId === messageId), 10_000, '回执卡片');
+    expect(title(receipt)).toBe('进展已记录');
+    expect((await post(`/api/messages/${messageId}/recall`, { asOpenId: CG_LIAISON })).status).toBe(403);
+    const recalled = await post(`/api/messages/${messageId}/recall`, { asOpenId: LIAISON });
+    expect(recalled.status).toBe(202);
+    expect(recalled.body['message']).toMatchObject({ recalled: true });
+    const updated = await waitFor(async () => (await messages(SHIBAO)).find((m) => m.messageId === receipt.messageId && m.version > 0), 10_000, '撤回后的回执');
+    expect(title(updated)).toBe('进展已撤回');
+    expect((await post(`/api/messages/${messageId}/recall`, { asOpenId: LIAISON })).status).toBe(409);
+  });
 });

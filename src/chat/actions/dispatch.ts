@@ -4,7 +4,8 @@ import type { CardActionResponse } from '../types.js';
 import type { Db } from '../../db/client.js';
 import { transitionTask, type TaskRecord } from '../../ledger/actions.js';
 import { officeRecipients, unitPeople } from '../../ledger/recipients.js';
-import { button, mdEscape } from '../../cards/render.js';
+import { button } from '../../cards/render.js';
+import { md } from '../../cards/markup.js';
 import { dispatchCard, doneLine, noticeCard } from '../cards.js';
 import { refused, warn, type ActionSpec } from '../context.js';
 import { card, sendTo } from '../say.js';
@@ -18,8 +19,9 @@ export async function openMilestones(db: Db, taskId: number) {
 async function alreadyDispatch(db: Db, tenantId: number, task: TaskRecord, toast: string): Promise<CardActionResponse> {
   const last = await db.auditLog.findFirst({ where: { tenantId, entity: 'task', entityId: String(task.id), action: 'update' }, orderBy: { id: 'desc' } });
   const who = last?.actor.startsWith('person:') ? (await db.person.findUnique({ where: { id: Number(last.actor.slice(7)) } }))?.name ?? '—' : '—';
-  const line = last ? doneLine(`当前状态：${task.status}`, who, last.at) : `当前状态：${task.status}`;
-  return { toast: { type: 'info', content: toast }, card: { type: 'raw', data: dispatchCard(task, await openMilestones(db, task.id), line) } };
+  const line = last ? doneLine(`当前状态：${task.status}`, who, last.at) : md`当前状态：${task.status}`;
+  const colour = task.status === '有异议' ? 'orange' : task.status === '待签收' ? 'blue' : 'green';
+  return { toast: { type: 'info', content: toast }, card: { type: 'raw', data: dispatchCard(task, await openMilestones(db, task.id), { text: line, colour }) } };
 }
 
 export const signAction: ActionSpec = {
@@ -27,7 +29,7 @@ export const signAction: ActionSpec = {
   async handle({ db, app, tenant, actor }, task) {
     const out = await transitionTask(db, app.clock, actor, task, '签收');
     if (!out.ok) return out.already ? await alreadyDispatch(db, tenant.id, task, '该事项已签收，无需重复操作') : refused(out);
-    return { toast: { type: 'success', content: '已签收' }, card: { type: 'raw', data: dispatchCard(out.task, await openMilestones(db, task.id), doneLine('已签收', actor.name, out.at)) } };
+    return { toast: { type: 'success', content: '已签收' }, card: { type: 'raw', data: dispatchCard(out.task, await openMilestones(db, task.id), { text: doneLine('已签收', actor.name, out.at), colour: 'green' }) } };
   },
 };
 
@@ -38,13 +40,13 @@ export const disputeAction: ActionSpec = {
     if (!reason.success) return warn(reason.error.issues[0]!.message);
     const out = await transitionTask(db, app.clock, actor, task, '提出异议', { reason: reason.data.reason }, async (tx, r) => {
       await sendTo(tx, tenant.id, await officeRecipients(tx, tenant.id), `dispute:${task.id}:${r.at.getTime()}`, card(noticeCard(`交办异议：${task.code}`,
-        `**${mdEscape(task.title)}**\n${task.leadUnitName} · ${actor.name} 提出异议\n理由：${mdEscape(reason.data.reason)}`, 'orange', [
+        md`**${task.title}**\n${task.leadUnitName} · ${actor.name} 提出异议\n理由：${reason.data.reason}`, 'orange', [
           button('维持交办（重新交办）', { a: 'resolve', t: task.id, to: '待签收' }, 'primary'),
           button('按推进中处理', { a: 'resolve', t: task.id, to: '推进中' }),
         ])));
     });
     if (!out.ok) return out.already ? await alreadyDispatch(db, tenant.id, task, '该事项已提出异议，等待改革办处理') : refused(out);
-    return { toast: { type: 'success', content: '异议已提交改革办' }, card: { type: 'raw', data: dispatchCard(out.task, await openMilestones(db, task.id), doneLine('已提出异议', actor.name, out.at, reason.data.reason)) } };
+    return { toast: { type: 'success', content: '异议已提交改革办' }, card: { type: 'raw', data: dispatchCard(out.task, await openMilestones(db, task.id), { text: doneLine('已提出异议', actor.name, out.at, reason.data.reason), colour: 'orange' }) } };
   },
 };
 
@@ -56,10 +58,10 @@ export const resolveAction: ActionSpec = {
       if (r.to === '待签收') {
         await sendTo(tx, tenant.id, to, `dispatch:${task.id}:${r.at.getTime()}`, card(dispatchCard(r.task, await openMilestones(db, task.id))));
       } else {
-        await sendTo(tx, tenant.id, to, `resolved:${task.id}:${r.at.getTime()}`, card(noticeCard(`异议已处理：${task.code}`, `**${mdEscape(task.title)}**\n改革办已按「${r.to}」处理，请按计划推进并按时报送进展。`, 'blue')));
+        await sendTo(tx, tenant.id, to, `resolved:${task.id}:${r.at.getTime()}`, card(noticeCard(`异议已处理：${task.code}`, md`**${task.title}**\n改革办已按「${r.to}」处理，请按计划推进并按时报送进展。`, 'blue')));
       }
     });
     if (!out.ok) return refused(out);
-    return { toast: { type: 'success', content: `已处理：${out.to}` }, card: { type: 'raw', data: noticeCard(`交办异议：${task.code}`, `**${mdEscape(task.title)}**\n${doneLine(`已处理为「${out.to}」`, actor.name, out.at)}`, 'green') } };
+    return { toast: { type: 'success', content: `已处理：${out.to}` }, card: { type: 'raw', data: noticeCard(`交办异议：${task.code}`, md`**${task.title}**\n${doneLine(`已处理为「${out.to}」`, actor.name, out.at)}`, 'green') } };
   },
 };

@@ -4,7 +4,7 @@ import { shanghaiDate } from '../../core/dates.js';
 import { onTimeJudge } from '../../core/stats.js';
 import { transitionTask, type TaskRecord } from '../../ledger/actions.js';
 import { unitPeople } from '../../ledger/recipients.js';
-import { mdEscape } from '../../cards/render.js';
+import { md } from '../../cards/markup.js';
 import { doneLine, noticeCard, reviewCard } from '../cards.js';
 import { refused, warn, type ActionContext, type ActionSpec } from '../context.js';
 import type { CardActionResponse } from '../types.js';
@@ -19,7 +19,7 @@ async function review(ctx: ActionContext, task: TaskRecord, verdict: 'approve' |
     if (!r.success) return warn(r.error.issues[0]!.message);
     reason = r.data.reason;
   }
-  const completion = await db.progressReport.findFirst({ where: { taskId: task.id, kind: '完成' }, orderBy: { id: 'desc' }, include: { reporter: true } });
+  const completion = await db.progressReport.findFirst({ where: { taskId: task.id, kind: '完成', withdrawnAt: null }, orderBy: { id: 'desc' }, include: { reporter: true } });
   const info = {
     text: completion?.text ?? '—', reporter: completion?.reporter?.name ?? '—',
     completedOn: completion ? shanghaiDate(completion.reportedAt) : '—',
@@ -30,14 +30,17 @@ async function review(ctx: ActionContext, task: TaskRecord, verdict: 'approve' |
     const to = await unitPeople(tx, tenant.id, task.leadUnitId, ['LIAISON', 'UNIT_HEAD']);
     await sendTo(tx, tenant.id, to, `${verdict}:${task.id}:${r.at.getTime()}`, card(noticeCard(
       verdict === 'approve' ? `已销号：${task.code}` : `销号被退回：${task.code}`,
-      `**${mdEscape(task.title)}**\n${verdict === 'approve' ? '改革办已审核同意销号。' : `改革办退回了完成申请，请补充后重新报送。\n理由：${mdEscape(reason ?? '')}`}`,
+      md`**${task.title}**\n${verdict === 'approve' ? '改革办已审核同意销号。' : md`改革办退回了完成申请，请补充后重新报送。\n理由：${reason ?? ''}`}`,
       verdict === 'approve' ? 'green' : 'orange')));
   });
   if (!out.ok) {
-    if (out.already) return { toast: { type: 'info', content: `该事项当前为「${task.status}」，无需重复审核` }, card: { type: 'raw', data: reviewCard(task, info, `已处理 · 当前状态：${task.status}`) } };
+    if (out.already) {
+      const colour = task.status === '已销号' ? 'green' : task.status === '推进中' || task.status === '已调整' ? 'orange' : 'grey';
+      return { toast: { type: 'info', content: `该事项当前为「${task.status}」，无需重复审核` }, card: { type: 'raw', data: reviewCard(task, info, { text: md`已处理 · 当前状态：${task.status}`, colour }) } };
+    }
     return refused(out);
   }
-  return { toast: { type: 'success', content: verb === '同意销号' ? '已销号' : '已退回' }, card: { type: 'raw', data: reviewCard(out.task, info, doneLine(verb === '同意销号' ? '已同意销号' : '已退回', actor.name, out.at, reason)) } };
+  return { toast: { type: 'success', content: verb === '同意销号' ? '已销号' : '已退回' }, card: { type: 'raw', data: reviewCard(out.task, info, { text: doneLine(verb === '同意销号' ? '已同意销号' : '已退回', actor.name, out.at, reason), colour: verdict === 'approve' ? 'green' : 'orange' }) } };
 }
 
 export const approveAction: ActionSpec = { needsTask: true, handle: (ctx, task) => review(ctx, task, 'approve') };

@@ -10,11 +10,12 @@
 import { CALENDAR_ENTRY_EXAMPLES, entriesFor, parseEntryDates, type DatesResult } from '../../core/calendar-entry.js';
 import { coverageLine, dayLine, yearLines } from '../../core/calendar-report.js';
 import type { WorkingCalendar } from '../../core/calendar.js';
-import { quoteInText } from '../../core/text.js';
 import { setCalendarDays, unsetCalendarDays, type CalendarChange } from '../../ledger/calendars.js';
-import { mdEscape } from '../../cards/render.js';
+import { joinMd, joinText, md, txt, type SafeText } from '../../cards/markup.js';
+import { truncate } from '../../core/text.js';
+import type { OutgoingContent } from '../../outbox/index.js';
 import { noticeCard } from '../cards.js';
-import type { CommandHandler } from '../context.js';
+import type { CommandHandler, CommandResult } from '../context.js';
 import { card, text } from '../say.js';
 
 const REMOVE_WORDS = ['删除', '删掉', '取消', '撤销', '恢复', 'unset', 'delete'];
@@ -22,37 +23,42 @@ const USAGE =
   `可以这样说：\n${CALENDAR_ENTRY_EXAMPLES.view}　查看全年放假安排\n日历 2027-02-06　查看某天\n` +
   `（改革办）${CALENDAR_ENTRY_EXAMPLES.holiday}\n（改革办）${CALENDAR_ENTRY_EXAMPLES.workday}\n（改革办）${CALENDAR_ENTRY_EXAMPLES.remove}`;
 
+/** The answer to a 日历 command (it is only ever a message's one command: its line is a pointer). */
+const answer = (content: OutgoingContent, ok = true): CommandResult => ({ ok, reply: content, summary: md`${ok ? '' : '✗ '}日历：见单独回复` });
+/** Text from the calendar's own sentences, cut at 200 characters and escaped. */
+const say = (s: string): SafeText => txt`${truncate(s, 200)}`;
+
 export const calendarCommand: CommandHandler<'calendar'> = async (ctx, command) => {
   const words = (command.text ?? '').split(/\s+/).filter(Boolean);
   if (words.length === 0) {
     const year = Number(ctx.today.slice(0, 4));
-    return void (await ctx.reply(card(yearCard(ctx.calendar, year, ctx.calendar.isKnownYear(year + 1) ? [] : [coverageLine(ctx.calendar, year + 1)]))));
+    return answer(card(yearCard(ctx.calendar, year, ctx.calendar.isKnownYear(year + 1) ? [] : [coverageLine(ctx.calendar, year + 1)])));
   }
   if (words.length === 1 && /^\d{4}年?$/.test(words[0]!)) {
     const year = Number(words[0]!.slice(0, 4));
-    if (year < 2000 || year > 2099) return void (await ctx.reply(text(`只能查看 2000–2099 年的日历。示例：${CALENDAR_ENTRY_EXAMPLES.view}`)));
-    return void (await ctx.reply(card(yearCard(ctx.calendar, year))));
+    if (year < 2000 || year > 2099) return answer(text(txt`只能查看 2000–2099 年的日历。示例：${CALENDAR_ENTRY_EXAMPLES.view}`), false);
+    return answer(card(yearCard(ctx.calendar, year)));
   }
   // The date or range may have been typed with spaces ("2027-02-05 至 2027-02-13").
   const { dates, used } = leadingDates(words);
-  if (!dates.ok) return void (await ctx.reply(text(`${quoteInText(dates.problem, 200)}\n${USAGE}`)));
+  if (!dates.ok) return answer(text(txt`${truncate(dates.problem, 200)}\n${USAGE}`), false);
   const [kindWord, ...nameWords] = words.slice(used);
   if (kindWord === undefined) {
-    if (dates.dates.length > 1) return void (await ctx.reply(text(`请说明这几天是「上班」还是「放假」，如：${CALENDAR_ENTRY_EXAMPLES.holiday}`)));
-    return void (await ctx.reply(text(dayText(ctx.calendar, dates.dates[0]!))));
+    if (dates.dates.length > 1) return answer(text(txt`请说明这几天是「上班」还是「放假」，如：${CALENDAR_ENTRY_EXAMPLES.holiday}`), false);
+    return answer(text(dayText(ctx.calendar, dates.dates[0]!)));
   }
   if (!ctx.actor.roles.includes('ADMIN')) {
-    return void (await ctx.reply(text(`只有县委改革办可以修改工作日历。您可以发送「${CALENDAR_ENTRY_EXAMPLES.view}」或「日历 ${dates.dates[0]}」查看。`)));
+    return answer(text(txt`只有县委改革办可以修改工作日历。您可以发送「${CALENDAR_ENTRY_EXAMPLES.view}」或「日历 ${dates.dates[0]}」查看。`), false);
   }
   const actor = `person:${ctx.actor.personId}`;
   if (REMOVE_WORDS.includes(kindWord.toLowerCase())) {
     const changes = await unsetCalendarDays(ctx.db, ctx.app.calendars, ctx.tenant.id, dates.dates, actor);
-    return void (await ctx.reply(text(changesText(changes, 'unset'))));
+    return answer(text(changesText(changes, 'unset')));
   }
   const parsed = entriesFor(dates.dates, kindWord, nameWords.length ? nameWords.join(' ') : undefined);
-  if (!parsed.ok) return void (await ctx.reply(text(quoteInText(parsed.problem, 200))));
+  if (!parsed.ok) return answer(text(say(parsed.problem)), false);
   const changes = await setCalendarDays(ctx.db, ctx.app.calendars, ctx.tenant.id, parsed.entries, actor);
-  await ctx.reply(text(changesText(changes, 'set')));
+  return answer(text(changesText(changes, 'set')));
 };
 
 /** The dates at the start of the words: the longest run of up to three words that reads as a date or a range. */
@@ -64,18 +70,18 @@ function leadingDates(words: string[]): { dates: DatesResult; used: number } {
   return { dates: parseEntryDates(words[0]!), used: 1 };
 }
 
-function dayText(calendar: WorkingCalendar, date: string): string {
+function dayText(calendar: WorkingCalendar, date: string): SafeText {
   const warning = calendar.coverageWarning(Number(date.slice(0, 4)));
-  return quoteInText(dayLine(calendar.describeDay(date)), 200) + (warning ? `\n注意：${warning}` : '');
+  return txt`${truncate(dayLine(calendar.describeDay(date)), 200)}${warning ? `\n注意：${warning}` : ''}`;
 }
 
 function yearCard(calendar: WorkingCalendar, year: number, extra: string[] = []) {
   const lines = [...yearLines(calendar, year), ...extra];
   const known = calendar.isKnownYear(year);
-  return noticeCard(`${year} 年工作日历`, lines.map((l) => mdEscape(l)).join('\n'), known ? 'blue' : 'orange');
+  return noticeCard(`${year} 年工作日历`, joinMd(lines), known ? 'blue' : 'orange');
 }
 
-function changesText(changes: CalendarChange[], what: 'set' | 'unset'): string {
+function changesText(changes: CalendarChange[], what: 'set' | 'unset'): SafeText {
   const lines: string[] = [];
   for (const c of changes) {
     if (!c.changed) lines.push(what === 'set' ? `${c.date}：已是这样设置的，未改动` : `${c.date}：没有改革办的设置，未改动`);
@@ -83,6 +89,6 @@ function changesText(changes: CalendarChange[], what: 'set' | 'unset'): string {
   }
   const n = changes.filter((c) => c.changed).length;
   if (n) lines.push(`共改动 ${n} 天，已记入审计日志；提醒和督办颜色即按新日历计算。`);
-  return lines.map((l) => quoteInText(l, 200)).join('\n');
+  return joinText(lines.map((l) => truncate(l, 200)));
 }
 

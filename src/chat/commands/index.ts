@@ -1,13 +1,13 @@
 // Every text command's handler, by the kind the grammar (parse.ts, verbs.ts) gives it. The type
 // makes a kind without a handler a compile error.
 import type { ParsedCommand } from '../parse.js';
-import type { MessageContext } from '../context.js';
+import type { CommandResult, MessageContext } from '../context.js';
 import { helpCommand, ledgerCommand, myTasksCommand } from './queries.js';
 import { reportCommand } from './report.js';
 import { urgeCommand } from './urge.js';
 import { calendarCommand } from './calendar.js';
 
-export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<void> } = {
+export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<CommandResult> } = {
   help: helpCommand,
   myTasks: myTasksCommand,
   ledger: ledgerCommand,

@@ -1,42 +1,45 @@
 // 我的任务 / 台账 [单位] / 帮助: cards that show the ledger; they change nothing.
 import type { Card } from '../../cards/render.js';
+import { md, txt } from '../../cards/markup.js';
 import { loadLedgerTasks, withSupervision } from '../../ledger/overview.js';
 import { ledgerSummary } from '../../ledger/summary.js';
 import { supervisionThresholds } from '../../ledger/settings.js';
-import { quoteInText } from '../../core/text.js';
 import { helpCard, ledgerSummaryCard, myTasksCard } from '../cards.js';
 import type { ChatContext, CommandHandler } from '../context.js';
 import { card, text } from '../say.js';
 
-export const helpCommand: CommandHandler<'help'> = async (ctx) => {
-  await ctx.reply(card(helpCard(ctx.actor.roles.includes('ADMIN'))));
-};
+export const helpCommand: CommandHandler<'help'> = async (ctx) => ({
+  ok: true, reply: card(helpCard(ctx.actor.roles.includes('ADMIN'), await ctx.exampleCode())), summary: md`帮助：见使用说明`,
+});
 
-export const myTasksCommand: CommandHandler<'myTasks'> = async (ctx) => {
-  await ctx.reply(card(await myTasks(ctx)));
-};
+export const myTasksCommand: CommandHandler<'myTasks'> = async (ctx) => ({
+  ok: true, reply: card(await myTasks(ctx)), summary: md`我的任务`,
+});
 
 export const ledgerCommand: CommandHandler<'ledger'> = async (ctx, command) => {
-  const { db, app, tenant, today } = ctx;
+  const { db, tenant, today } = ctx;
   let unitId: number | undefined;
   let scope = '全县';
   if (command.unitName) {
     // Matched in code, not with SQL LIKE: "%" and "_" are just characters here.
     const units = await db.unit.findMany({ where: { tenantId: tenant.id }, select: { id: true, name: true }, orderBy: { name: 'asc' } });
     const unit = units.find((u) => u.name === command.unitName) ?? units.find((u) => u.name.includes(command.unitName!));
-    if (!unit) return void (await ctx.reply(text(`没有找到名称含「${quoteInText(command.unitName)}」的单位。示例：台账 石堡镇`)));
+    if (!unit) {
+      const reason = `没有找到名称含「${command.unitName}」的单位。`;
+      return { ok: false, reply: text(txt`${reason}示例：台账 石堡镇`), summary: md`✗ 台账：${reason}` };
+    }
     unitId = unit.id;
     scope = unit.name;
   }
   const thresholds = await supervisionThresholds(db, tenant.id);
   const summary = await ledgerSummary(db, tenant.id, { today, calendar: ctx.calendar, thresholds, ...(unitId !== undefined ? { unitId } : {}) });
   const units = summary.stats.byUnit.map((u) => ({ name: summary.unitNames.get(u.unitId) ?? `单位${u.unitId}`, stats: u }));
-  await ctx.reply(card(ledgerSummaryCard(scope, today, summary.stats.overall, unitId === undefined ? units : [])));
+  return { ok: true, reply: card(ledgerSummaryCard(scope, today, summary.stats.overall, unitId === undefined ? units : [])), summary: md`台账 ${scope}` };
 };
 
 /** A leader sees the items they lead; everyone else their unit's open items. */
 async function myTasks(ctx: ChatContext): Promise<Card> {
-  const { db, app, tenant, actor, today } = ctx;
+  const { db, tenant, actor, today } = ctx;
   const isLeaderOnly = actor.roles.includes('LEADER') && actor.unitId === null;
   const all = isLeaderOnly
     ? (await loadLedgerTasks(db, tenant.id, { openOnly: true })).filter((t) => t.leadLeaderIds.includes(actor.personId))

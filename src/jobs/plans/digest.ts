@@ -3,9 +3,11 @@
 // the full list with colours and next time limits.
 import { computeSupervision, compareLevels, type SupervisionResult } from '../../core/supervision.js';
 import { shanghaiDate, shanghaiShort } from '../../core/dates.js';
+import { truncate } from '../../core/text.js';
+import { beganWithin } from '../../core/task-dates.js';
 import { LEVEL_LABELS, LEVELS, TASK_STATUSES, type SupervisionLevel } from '../../core/types.js';
 import type { LedgerTask } from '../../ledger/overview.js';
-import { grey, headerColour, levelTag, listText, mdEscape, renderFitting, taskRef } from '../cards.js';
+import { grey, headerColour, levelTag, listText, md, renderFitting, taskRef, type Md } from '../cards.js';
 import { Directory, personRecipient, type JobLedger, type RecentChanges, type RecentReport } from '../data.js';
 import { countsText, fanOut, todayOf, type JobPlan, type PlanContext, type PlannedMessage } from '../plan.js';
 import { describeSchedule, jobPeriod } from '../schedule.js';
@@ -61,15 +63,16 @@ export function planDigest(ledger: JobLedger, changes: RecentChanges, ctx: PlanC
     const levelCounts = countsText([['红色', levels.red], ['黄色', levels.yellow], ['蓝色', levels.blue], ['正常', levels.none]]);
     const reds = led.filter((t) => supNow(t).level === 'red');
 
-    const changeLines: string[] = [];
+    const changeLines: Md[] = [];
     for (const t of led) {
-      if (created.has(t.id)) changeLines.push(`· 新交办 ${taskRef(t)}`);
-      for (const c of statusBy.get(t.id) ?? []) changeLines.push(`· ${taskRef(t)}：${mdEscape(c.from)} → **${mdEscape(c.to)}**（${shanghaiShort(c.at)}）`);
+      // 新交办 by the task's own dates: a ledger loaded this week is not news (taskBeganOn).
+      if (created.has(t.id) && beganWithin(t, sinceDay, today)) changeLines.push(md`· 新交办 ${taskRef(t)}`);
+      for (const c of statusBy.get(t.id) ?? []) changeLines.push(md`· ${taskRef(t)}：${c.from} → **${c.to}**（${shanghaiShort(c.at)}）`);
       const reports = reportsBy.get(t.id) ?? [];
-      if (reports.length) changeLines.push(`· ${taskRef(t)}：报送${reports.length > 1 ? ` ${reports.length} 次` : ''}${describeReport(reports[reports.length - 1]!)}`);
+      if (reports.length) changeLines.push(md`· ${taskRef(t)}：报送${reports.length > 1 ? ` ${reports.length} 次` : ''}${describeReport(reports[reports.length - 1]!)}`);
       const was = levelBefore(t);
       const is = supNow(t).level;
-      if (was !== is) changeLines.push(`· ${taskRef(t)}：督办等级 ${LEVEL_LABELS[was]} → ${levelTag(is)}`);
+      if (was !== is) changeLines.push(md`· ${taskRef(t)}：督办等级 ${LEVEL_LABELS[was]} → ${levelTag(is)}`);
     }
 
     const title = `领导周报：${leader.name}同志领衔事项（${today.slice(5).replace('-', '月')}日）`;
@@ -84,10 +87,10 @@ export function planDigest(ledger: JobLedger, changes: RecentChanges, ctx: PlanC
         statusCounts,
         levelCounts,
         redCount: reds.length,
-        redLines: listText(reds.map((t) => `· ${taskRef(t)}　${grey(mdEscape(supNow(t).reasons[0] ?? ''))}`), max),
+        redLines: listText(reds.map((t) => md`· ${taskRef(t)}　${grey(supNow(t).reasons[0] ?? '')}`), max),
         changeCount: changeLines.length,
         changeLines: listText(changeLines, max, '本周没有新的进展报送或状态变化'),
-        taskLines: listText(led.map((t) => `· ${levelTag(supNow(t).level)} ${taskRef(t)}　${grey(taskState(t, supNow(t), dir))}`), Math.min(max, cfg.show)),
+        taskLines: listText(led.map((t) => md`· ${levelTag(supNow(t).level)} ${taskRef(t)}　${grey(taskState(t, supNow(t), dir))}`), Math.min(max, cfg.show)),
         footer: `定时推送：${describeSchedule(cfg.schedule)} · 动态统计 ${sinceDay} 以来`,
       }),
       30,
@@ -98,10 +101,9 @@ export function planDigest(ledger: JobLedger, changes: RecentChanges, ctx: PlanC
   return { job: 'digest', tenantId: ctx.tenantId, at: ctx.at, today, period, messages, notes };
 }
 
-function describeReport(r: RecentReport): string {
-  const text = r.text.length > 60 ? `${r.text.slice(0, 60)}…` : r.text;
-  const kind = r.kind === '进展' ? '进展' : r.kind;
-  return `${kind}（${shanghaiShort(r.reportedAt)}${r.percent !== null ? `，${r.percent}%` : ''}）：${mdEscape(text)}`;
+function describeReport(r: RecentReport): Md {
+  const text = truncate(r.text, 60);
+  return md`${r.kind}（${shanghaiShort(r.reportedAt)}${r.percent !== null ? `，${r.percent}%` : ''}）：${text}`;
 }
 
 function taskState(t: LedgerTask, sup: SupervisionResult, dir: Directory): string {
@@ -109,7 +111,7 @@ function taskState(t: LedgerTask, sup: SupervisionResult, dir: Directory): strin
   if (t.lastPercent !== null && t.lastPercent !== undefined) parts.push(`${t.lastPercent}%`);
   if (sup.overdue) parts.push(`逾期 ${sup.overdueWorkingDays} 个工作日`);
   else if (sup.nextDue) parts.push(`${sup.nextDue.kind === 'deadline' ? '完成时限' : '下一节点'} ${sup.nextDue.date}`);
-  return mdEscape(parts.join(' · '));
+  return parts.join(' · ');
 }
 
 function groupBy<T>(items: T[], key: (t: T) => number): Map<number, T[]> {

@@ -3,7 +3,7 @@
 // Tasks that also missed the previous cycle (yellow/red by 三色督办) escalate to the unit head.
 import { computeSupervision } from '../../core/supervision.js';
 import type { TaskStatus } from '../../core/types.js';
-import { type Card, grey, listText, mdEscape, progressButton, renderFitting, taskRef } from '../cards.js';
+import { type Card, grey, listText, md, progressButton, renderFitting, taskRef } from '../cards.js';
 import { Directory, type JobLedger } from '../data.js';
 import { fanOut, todayOf, type JobPlan, type PlanContext, type PlannedMessage } from '../plan.js';
 import { describeSchedule, jobPeriod } from '../schedule.js';
@@ -56,10 +56,10 @@ export function planNudges(ledger: JobLedger, ctx: PlanContext): JobPlan {
         title,
         subtitle: `${unitName} · 本${cycleWord}截止 ${period.end}`,
         colour: escalate ? 'red' : 'orange',
-        intro: `${mdEscape(unitName)}：以下事项本${cycleWord}（${period.start} 起）还没有报送进展，请于 **${period.end}** 前报送。也可以在群里直接发送「进展 编号 内容」。`,
+        intro: md`${unitName}：以下事项本${cycleWord}（${period.start} 起）还没有报送进展，请于 **${period.end}** 前报送。也可以在群里直接发送「进展 编号 内容」。`,
         count: tasks.length,
         taskLines: listText(
-          tasks.map((t) => `· ${taskRef(t)}　${grey(t.lastReportOn ? `上次报送 ${t.lastReportOn}` : '从未报送')}${missedBefore.includes(t) ? ' <font color=\'red\'>连续未报</font>' : ''}`),
+          tasks.map((t) => md`· ${taskRef(t)}　${grey(t.lastReportOn ? `上次报送 ${t.lastReportOn}` : '从未报送')}${missedBefore.includes(t) ? md` <font color='red'>连续未报</font>` : ''}`),
           max,
         ),
         escalated: escalate

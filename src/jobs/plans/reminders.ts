@@ -4,7 +4,7 @@
 // is reminded on National Day and the reminder on the shifted day says why.
 import { computeSupervision, dueItems } from '../../core/supervision.js';
 import { LEVEL_LABELS, type TaskStatus } from '../../core/types.js';
-import { dueIn, dueLabel, headerColour, lastReportText, levelTag, listText, mdEscape, renderFitting, taskActions, taskRef } from '../cards.js';
+import { dueIn, dueLabel, headerColour, lastReportText, levelTag, listText, md, renderFitting, taskActions, taskRef } from '../cards.js';
 import { Directory, type JobLedger } from '../data.js';
 import { fanOut, todayOf, type JobPlan, type PlanContext, type PlannedMessage } from '../plan.js';
 import { describeSchedule, jobPeriod } from '../schedule.js';
@@ -33,7 +33,13 @@ export function planReminders(ledger: JobLedger, ctx: PlanContext): JobPlan {
     if (due.length === 0) continue;
     const sup = computeSupervision(task, today, calendar, ctx.config.thresholds);
     const soonest = Math.min(...due.map((d) => d.n));
-    const title = soonest === 0 ? `今日到期提醒：${task.code}` : `临期提醒：${task.code} 还有 ${soonest} 个工作日到期`;
+    // The title names what is due: the task's own time limit, or only a milestone of it.
+    const first = due.find((d) => d.n === soonest)!.item;
+    const deadlineDue = due.some((d) => d.n === soonest && d.item.kind === 'deadline');
+    const what = deadlineDue ? task.code : `${task.code} 节点「${first.title}」`;
+    const title = soonest === 0
+      ? `${deadlineDue ? '今日到期提醒' : '节点今日到期提醒'}：${what}`
+      : `${deadlineDue ? '临期提醒' : '节点临期提醒'}：${what} 还有 ${soonest} 个工作日到期`;
     const unitName = dir.unitName(task.leadUnitId);
     const card = renderFitting(
       'reminder',
@@ -43,12 +49,12 @@ export function planReminders(ledger: JobLedger, ctx: PlanContext): JobPlan {
         subtitle: `${unitName} · ${today}`,
         colour: headerColour(sup.level === 'none' ? 'blue' : sup.level),
         taskRef: taskRef(task),
-        levelTag: `${levelTag(sup.level)} ${mdEscape(sup.reasons[0] ?? '')}`,
+        levelTag: md`${levelTag(sup.level)} ${sup.reasons[0] ?? ''}`,
         dueCount: due.length,
-        dueLines: listText(due.map((d) => `· ${dueLabel(d.item)}：${dueIn(d.n)}`), max),
-        unitName: mdEscape(unitName),
-        owner: mdEscape(task.ownerName ?? '未填写'),
-        leaders: mdEscape(dir.personNames(task.leadLeaderIds).join('、') || '无'),
+        dueLines: listText(due.map((d) => md`· ${dueLabel(d.item)}：${dueIn(d.n)}`), max),
+        unitName,
+        owner: task.ownerName ?? '未填写',
+        leaders: dir.personNames(task.leadLeaderIds).join('、') || '无',
         lastReport: lastReportText(task),
         actions: taskActions(task.id),
         footer: `定时推送：${describeSchedule(cfg.schedule)} · 到期前 ${cfg.daysBefore.filter((n) => n > 0).join('、')} 个工作日${cfg.daysBefore.includes(0) ? '及当天' : ''}提醒`,
@@ -87,7 +93,16 @@ export function planOverdue(ledger: JobLedger, ctx: PlanContext): JobPlan {
 
     const recipients = [...(unitDue ? dir.forTask(task, cfg.to) : []), ...(redDue ? dir.forTask(task, cfg.redAlsoTo) : [])];
     const unitName = dir.unitName(task.leadUnitId);
-    const title = `逾期预警（${LEVEL_LABELS[sup.level]}）：${task.code} 已逾期 ${days} 个工作日`;
+    // Say what is late: the task itself, or only milestones while its own time limit is ahead.
+    const deadlineLate = sup.overdueItems.find((i) => i.kind === 'deadline');
+    const lateMilestones = sup.overdueItems.filter((i) => i.kind === 'milestone');
+    const worstMilestone = [...lateMilestones].sort((a, b) => b.overdueWorkingDays - a.overdueWorkingDays)[0];
+    const title = deadlineLate
+      ? `逾期预警（${LEVEL_LABELS[sup.level]}）：${task.code} 已逾期 ${deadlineLate.overdueWorkingDays} 个工作日`
+      : lateMilestones.length === 1
+        ? `节点逾期预警（${LEVEL_LABELS[sup.level]}）：${task.code} 节点「${worstMilestone!.title}」已逾期 ${worstMilestone!.overdueWorkingDays} 个工作日`
+        : `节点逾期预警（${LEVEL_LABELS[sup.level]}）：${task.code} 有 ${lateMilestones.length} 个节点逾期，最长 ${worstMilestone?.overdueWorkingDays ?? days} 个工作日`;
+    const deadlineAhead = !deadlineLate && task.deadline ? md`\n完成时限 ${task.deadline} 尚未到期，请按节点计划推进。` : md``;
     const card = renderFitting(
       'reminder-overdue',
       (max) => ({
@@ -98,14 +113,15 @@ export function planOverdue(ledger: JobLedger, ctx: PlanContext): JobPlan {
         taskRef: taskRef(task),
         levelTag: levelTag(sup.level),
         overdueCount: sup.overdueItems.length,
-        overdueLines: listText(
-          sup.overdueItems.map((i) => `· ${dueLabel(i)}：已逾期 **${i.overdueWorkingDays}** 个工作日`),
+        overdueTitle: deadlineLate ? '逾期事项' : '逾期节点',
+        overdueLines: md`${listText(
+          sup.overdueItems.map((i) => md`· ${dueLabel(i)}：已逾期 **${i.overdueWorkingDays}** 个工作日`),
           max,
-        ),
-        reasons: listText(sup.reasons.map((r) => `· ${mdEscape(r)}`), max),
-        unitName: mdEscape(unitName),
-        owner: mdEscape(task.ownerName ?? '未填写'),
-        leaders: mdEscape(dir.personNames(task.leadLeaderIds).join('、') || '无'),
+        )}${deadlineAhead}`,
+        reasons: listText(sup.reasons.map((r) => md`· ${r}`), max),
+        unitName,
+        owner: task.ownerName ?? '未填写',
+        leaders: dir.personNames(task.leadLeaderIds).join('、') || '无',
         lastReport: lastReportText(task),
         escalated: redDue ? `红色督办：已同时告知${cfg.redAlsoTo.map((k) => RECIPIENT_KIND_LABELS[k]).join('、')}。请尽快报送进展或申请延期。` : '',
         actions: taskActions(task.id),

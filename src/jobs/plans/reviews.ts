@@ -2,13 +2,14 @@
 // honour roll (光荣榜), the quarterly review (按季盘点), the half-year tally (半年一通报) and the
 // year-end ledger (年终盘总账). Each is one card per recipient group; counts come before lists and
 // every list is cut with "等 N 项" so the card stays within the 25-KB budget at any ledger size.
-import { collectUnitOutcomes, describeScoringRules, rankHonourRoll, type HonourTask } from '../../core/honour.js';
+import { collectUnitOutcomes, describeScoringRules, publishHonourRoll, type HonourTask } from '../../core/honour.js';
 import { onTimeJudge, formatPercent } from '../../core/stats.js';
 import { computeSupervision, compareLevels, type SupervisionResult } from '../../core/supervision.js';
 import { computeTally, computeYearEndLedger } from '../../core/tally.js';
 import { LEVELS, OPEN_STATUSES, TASK_STATUSES, type IsoDate, type SupervisionLevel, type TaskStatus } from '../../core/types.js';
 import type { LedgerTask } from '../../ledger/overview.js';
-import { barChart, grey, levelTag, listText, md, mdEscape, pieChart, renderFitting, table, taskRef } from '../cards.js';
+import { barChart, grey, levelTag, listText, markdownElement, md, pieChart, renderFitting, table, taskRef } from '../cards.js';
+import { beganWithin, taskBeganOn } from '../../core/task-dates.js';
 import { Directory, type JobDirectoryData, type JobLedger, type TallyRow } from '../data.js';
 import { countsText, fanOut, todayOf, type JobPlan, type PlanContext, type PlannedMessage } from '../plan.js';
 import { describeSchedule, jobPeriod } from '../schedule.js';
@@ -46,29 +47,37 @@ export function planHonourRoll(ledger: JobLedger, reportCounts: Map<number, numb
     reportsInPeriod: reportCounts.get(t.id) ?? 0,
   }));
   const units = ledger.units.map((u) => ({ unitId: u.id, unitName: u.name }));
-  const entries = rankHonourRoll(collectUnitOutcomes(units, honourTasks, { period, calendar, weights: ctx.config.weights }), ctx.config.weights);
+  const outcomes = collectUnitOutcomes(units, honourTasks, { period, calendar, weights: ctx.config.weights });
+  // Published to everyone, so it honours: positive scores only; nothing to assess is not "0 分".
+  const roll = publishHonourRoll(outcomes, ctx.config.weights);
+  const entries = roll.honoured;
   const rollTitle = `光荣榜 · ${period.label}`;
-  const roll = renderFitting(
+  const rollCard = renderFitting(
     'honour-roll',
     (max) => {
       const shown = entries.slice(0, Math.min(max, cfg.show));
       const more = entries.length - shown.length;
+      const unassessed = roll.unassessed.slice(0, max * 3);
       return {
         summary: entries[0] ? `${rollTitle}：${entries[0].unitName}居首` : rollTitle,
         title: rollTitle,
         subtitle: `按 ${period.start} 至 ${period.end} 的工作实绩排名`,
-        unitCount: entries.length,
-        shownText: entries.length ? `前 ${shown.length} 名如下：` : '本期没有可排名的单位。',
+        unitCount: roll.ranked.length,
+        shownText: entries.length ? `上榜 ${entries.length} 个，${more > 0 ? `前 ${shown.length} 名` : '名单'}如下：` : '本期没有得分为正的单位，暂无上榜单位。',
         entries: shown.map((e) =>
-          md(`**第 ${e.rank} 名　${mdEscape(e.unitName)}**　${e.score} 分${e.tiedWith.length ? '（并列）' : ''}\n${grey(mdEscape(e.explanation))}`),
+          markdownElement(md`**第 ${e.rank} 名　${e.unitName}**　${e.score} 分${e.tiedWith.length ? '（并列）' : ''}\n${grey(e.explanation)}`),
         ),
-        moreText: more > 0 ? `…等 ${entries.length} 个单位（另有 ${more} 个未列出）` : '',
-        rules: mdEscape(describeScoringRules(ctx.config.weights)),
+        moreText: more > 0 ? `…等 ${entries.length} 个上榜单位（另有 ${more} 个未列出）` : '',
+        notListedText: roll.notListed > 0 ? `另有 ${roll.notListed} 个单位本期得分未上榜。` : '',
+        unassessedText: roll.unassessed.length
+          ? `本期无考核事项（${roll.unassessed.length} 个单位）：${unassessed.join('、')}${roll.unassessed.length > unassessed.length ? ` 等` : ''}`
+          : '',
+        rules: describeScoringRules(ctx.config.weights),
       };
     },
     cfg.show,
   );
-  messages.push(...fanOut('honour-roll', `tenant${ctx.tenantId}.roll`, period.key, recipients, roll, rollTitle));
+  messages.push(...fanOut('honour-roll', `tenant${ctx.tenantId}.roll`, period.key, recipients, rollCard, rollTitle));
 
   // The progress table of leader-led items (closed before the month are left out).
   const led = ledger.tasks.filter((t) => t.leadLeaderIds.length > 0 && !(t.status === '已销号' && (t.closedOn ?? t.completedOn ?? '') < period.start));
@@ -99,9 +108,9 @@ export function planHonourRoll(ledger: JobLedger, reportCounts: Map<number, numb
             const state = [dir.unitName(t.leadUnitId), t.status, t.lastPercent !== null && t.lastPercent !== undefined ? `${t.lastPercent}%` : null, n ? `本月报送 ${n} 次` : '本月未报送']
               .filter(Boolean)
               .join(' · ');
-            return `· ${levelTag(sup.get(t.id)!.level)} ${taskRef(t)}　${grey(mdEscape(state))}`;
+            return md`· ${levelTag(sup.get(t.id)!.level)} ${taskRef(t)}　${grey(state)}`;
           });
-          return md(`**${mdEscape(name)}**（${tasks.length} 项）\n${listText(lines, max)}`);
+          return markdownElement(md`**${name}**（${tasks.length} 项）\n${listText(lines, max)}`);
         }),
         moreText: leaderIds.length > shownLeaders.length ? `…等 ${leaderIds.length} 位领导（另有 ${leaderIds.length - shownLeaders.length} 位未列出）` : '',
         footer: `定时推送：${describeSchedule(cfg.schedule)}`,
@@ -154,7 +163,8 @@ export function planQuarterly(ledger: JobLedger, ctx: PlanContext): JobPlan {
       title,
       subtitle: `${period.start} 至 ${period.end} · 截至 ${today}`,
       colour: levels.red ? 'red' : levels.yellow ? 'orange' : 'green',
-      created: ledger.tasks.filter((t) => within(t.createdOn)).length,
+      // By the tasks' own dates: a ledger loaded this quarter is not "新交办" in it.
+      created: ledger.tasks.filter((t) => beganWithin(t, period.start, period.end)).length,
       reported: ledger.tasks.filter((t) => within(t.completedOn)).length,
       closed: closedInQuarter.length,
       closedOnTime: closedInQuarter.filter((t) => onTime(t)).length,
@@ -180,7 +190,7 @@ export function planQuarterly(ledger: JobLedger, ctx: PlanContext): JobPlan {
         ),
       ],
       redCount: reds.length,
-      redLines: listText(reds.map((t) => `· ${taskRef(t)}　${grey(mdEscape(`${dir.unitName(t.leadUnitId)} · ${sup.get(t.id)!.reasons[0] ?? ''}`))}`), Math.min(max, cfg.show)),
+      redLines: listText(reds.map((t) => md`· ${taskRef(t)}　${grey(`${dir.unitName(t.leadUnitId)} · ${sup.get(t.id)!.reasons[0] ?? ''}`)}`), Math.min(max, cfg.show)),
       footer: `定时推送：${describeSchedule(cfg.schedule)}`,
     }),
     cfg.show,
@@ -190,12 +200,12 @@ export function planQuarterly(ledger: JobLedger, ctx: PlanContext): JobPlan {
 
 // ---- 半年一通报 ----
 
-/** Tasks that belong to a year: started (or created) by the period's end, not closed before the year. */
+/** Tasks that belong to a year: begun (by their own dates, taskBeganOn) by the period's end, not closed before the year. */
 export function tasksOfYear(rows: readonly TallyRow[], year: number, until: IsoDate): TallyRow[] {
   const yearStart = `${year}-01-01`;
   return rows.filter((r) => {
-    const from = r.startDate ?? r.createdOn;
-    if (from > until) return false;
+    const from = taskBeganOn(r);
+    if (from !== null && from > until) return false;
     const doneOn = r.closedOn ?? r.completedOn ?? null;
     return !(r.status === '已销号' && doneOn !== null && doneOn < yearStart);
   });
@@ -254,7 +264,7 @@ export function planHalfYear(rows: readonly TallyRow[], directory: JobDirectoryD
         ),
       ],
       overdueLines: listText(
-        tally.overdue.map((o) => `· ${taskRef(o)}　${grey(mdEscape(`${o.unitName} · 逾期 ${o.overdueWorkingDays} 个工作日（完成时限 ${o.deadline}）`))}`),
+        tally.overdue.map((o) => md`· ${taskRef(o)}　${grey(`${o.unitName} · 逾期 ${o.overdueWorkingDays} 个工作日（完成时限 ${o.deadline}）`)}`),
         Math.min(max, cfg.show),
       ),
       footer: `定时推送：${describeSchedule(cfg.schedule)} · 完成率 = 已销号 ÷（总数 − 暂缓）`,
@@ -285,7 +295,7 @@ export function planYearEnd(rows: readonly TallyRow[], directory: JobDirectoryDa
   const of = (cls: string) => ledger.rows.filter((r) => r.class === cls);
   const overdue = of('逾期').sort((a, b) => b.overdueWorkingDays - a.overdueWorkingDays);
   const title = `年终盘总账 · ${year}年改革台账对账`;
-  const line = (r: (typeof ledger.rows)[number]) => `· ${taskRef(r)}　${grey(mdEscape(`${r.unitName} · ${r.note}`))}`;
+  const line = (r: (typeof ledger.rows)[number]) => md`· ${taskRef(r)}　${grey(`${r.unitName} · ${r.note}`)}`;
   const card = renderFitting(
     'year-end',
     (max) => ({
@@ -299,7 +309,8 @@ export function planYearEnd(rows: readonly TallyRow[], directory: JobDirectoryDa
       pending: c['待销号'],
       carried: c['结转'],
       overdue: c['逾期'],
-      chart: c.total ? [pieChart(`${year} 年台账构成`, (['已销号', '待销号', '结转', '逾期'] as const).map((k) => ({ name: k === '结转' ? '结转下年' : k, value: c[k] })))] : [],
+      // Each category in the colour of its tag above: 已销号 green, 待销号 blue, 结转 grey, 逾期 red.
+      chart: c.total ? [pieChart(`${year} 年台账构成`, YEAR_END_CLASSES.map((k) => ({ name: k.label, value: c[k.key], colour: k.colour })))] : [],
       unitCount: ledger.byUnit.length,
       unitTable: [
         table(
@@ -319,7 +330,7 @@ export function planYearEnd(rows: readonly TallyRow[], directory: JobDirectoryDa
       overdueLines: listText(overdue.map(line), Math.min(max, cfg.show)),
       pendingLines: listText(of('待销号').map(line), Math.min(max, cfg.show)),
       carriedLines: listText(of('结转').map(line), Math.min(max, cfg.show)),
-      footer: `定时推送：${describeSchedule(cfg.schedule)} · 逐项清单可用 taizhang export 导出`,
+      footer: `定时推送：${describeSchedule(cfg.schedule)} · 如需逐项清单，请联系县委改革办`,
     }),
     cfg.show,
   );
@@ -331,6 +342,13 @@ export function planYearEnd(rows: readonly TallyRow[], directory: JobDirectoryDa
 }
 
 // ---- helpers ----
+
+const YEAR_END_CLASSES = [
+  { key: '已销号', label: '已销号', colour: '#34c724' },
+  { key: '待销号', label: '待销号', colour: '#3370ff' },
+  { key: '结转', label: '结转下年', colour: '#8f959e' },
+  { key: '逾期', label: '逾期', colour: '#f54a45' },
+] as const;
 
 function tallyTask(t: LedgerTask, dir: Directory) {
   return {

@@ -7,7 +7,7 @@
 //    their exact error shapes (HTTP 429 + 99991400 + x-ogw-ratelimit-reset for the per-app API
 //    limit; 230020 for > 5/s into one group or to one user), 230002 when the bot is not in the
 //    group, 230013/230053/230034 for unreachable users, and injectable faults (429 storms, 500s).
-//  - Events (what Feishu pushes): message, bot-added and card-click payloads built exactly like
+//  - Events (what Feishu pushes): message, recall, bot-added and card-click payloads built exactly like
 //    Feishu's (schema 2.0 envelope, content as a JSON string with @_user_N placeholders and a
 //    mentions array), POSTed to the bot's webhook signed and AES-encrypted, re-delivered on
 //    Feishu's schedule (15 s, 5 min, 1 h, 6 h — compressible) when not acknowledged with 200
@@ -166,6 +166,11 @@ export class FakeFeishu extends FakeState {
   /** A user sends a message (group: mentioning the bot by default; p2p when chatId is omitted). */
   deliverMessageEvent(opts: messages.UserMessageOptions): Promise<events.DeliveryResult & { messageId: string }> {
     return messages.deliverMessageEvent(this, opts);
+  }
+
+  /** A message is recalled (by its sender unless said otherwise): im.message.recalled_v1 is pushed (messages.ts). */
+  recallMessage(messageId: string, opts: { recallType?: messages.RecallType; eventId?: string } = {}): Promise<events.DeliveryResult> {
+    return messages.recallMessage(this, messageId, opts);
   }
 
   /** The bot is added to a group (the chat is created if unknown). */

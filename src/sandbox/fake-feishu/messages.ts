@@ -15,6 +15,10 @@
 //  - Content shapes (text with @_user_N placeholders, post with `at` elements):
 //    https://open.feishu.cn/document/server-docs/im-v1/message-content-description/message_content
 //  - The receive event: https://open.feishu.cn/document/server-docs/im-v1/message/events/receive
+//  - The recall event (message_id, chat_id, recall_time in ms, recall_type message_owner /
+//    group_owner / group_manager / enterprise_manager; only for chats the bot is in):
+//    https://open.feishu.cn/document/server-docs/im-v1/message/events/recalled ; a reply to or a
+//    patch of a recalled message: 230011 "The message is recalled." (reply and patch pages above).
 import { cardProblem, isShared, schemaChangeProblem } from './cards.js';
 import { eventHeader, eventIdOf, pushEvent, type DeliveryResult } from './events.js';
 import { fail } from './http.js';
@@ -79,6 +83,7 @@ export function replyMessage(f: FakeState, req: RouteRequest): Record<string, un
   if (typeof msgType !== 'string') fail(400, 99992402, 'field validation failed: msg_type is required');
   const parent = f.getMessage(parentId);
   if (!parent || f.foreign(parent.tenantKey ?? f.tenantKey, tenant)) fail(400, 230001, 'Your request contains an invalid request parameter: message not found.');
+  if (parent!.recalledAt) fail(400, 230011, 'The message is recalled.');
   const content = checkContent(f, msgType as string, body['content']);
   const dup = dedupeUuid(f, body['uuid']);
   if (dup) return dup;
@@ -111,6 +116,7 @@ export function patchMessage(f: FakeState, req: RouteRequest): Record<string, un
   const msg = f.getMessage(messageId);
   if (!msg || f.foreign(msg.tenantKey ?? f.tenantKey, req.tenant)) fail(400, 230001, 'Your request contains an invalid request parameter: message not found.');
   if (msg!.sender.type !== 'bot') fail(400, 230027, 'Lack of necessary permissions.');
+  if (msg!.recalledAt) fail(400, 230011, 'The message is recalled.');
   if (msg!.msgType !== 'interactive') fail(400, 230001, 'Only card messages can be updated.');
   if (f.clock.now().getTime() - msg!.createdAt.getTime() > 14 * 24 * HOUR) {
     fail(400, 230031, 'Message can only be modified within 14 days after sending.');
@@ -332,4 +338,32 @@ export async function deliverMessageEvent(f: FakeState, opts: UserMessageOptions
   if (opts.push === false) return { eventId: eventIdOf(env), acked: false, attempts: [], messageId };
   const result = await pushEvent(f, env);
   return { ...result, messageId };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The recall event
+
+export type RecallType = 'message_owner' | 'group_owner' | 'group_manager' | 'enterprise_manager';
+
+/**
+ * A message in a chat with the bot is recalled (撤回) — by its sender (message_owner, the default)
+ * or a group owner/manager or enterprise admin: it is marked recalled (replies to it and patches of
+ * it then fail with 230011) and im.message.recalled_v1 is pushed, as the recalled-event page shows:
+ * {message_id, chat_id, recall_time, recall_type}. Feishu sends it only for chats the bot is in.
+ */
+export async function recallMessage(f: FakeState, messageId: string, opts: { recallType?: RecallType; eventId?: string } = {}): Promise<DeliveryResult> {
+  const msg = f.getMessage(messageId);
+  if (!msg) throw new Error(`unknown message ${messageId}`);
+  if (msg.chatType === 'group' && !f.chats.get(msg.chatId)?.botIsMember) throw new Error('the bot is not in that chat: Feishu sends no recall event');
+  const now = f.clock.now();
+  msg.recalledAt ??= now;
+  f.emit('recall', msg);
+  const tenantKey = msg.tenantKey ?? f.tenantKey;
+  const env = envelope(eventHeader(f, opts.eventId ?? randomId('', 16), 'im.message.recalled_v1', now, tenantKey), {
+    message_id: msg.messageId,
+    chat_id: msg.chatId,
+    recall_time: String(msg.recalledAt.getTime()),
+    recall_type: opts.recallType ?? 'message_owner',
+  });
+  return pushEvent(f, env);
 }

@@ -106,6 +106,8 @@ export interface FakeMessage {
   updates: FakeMessageUpdate[];
   /** Store app: the tenant the message belongs to (the bot's: the tenant whose token sent it). */
   tenantKey?: string;
+  /** When the message was recalled (撤回): replies to it and updates of it fail with 230011. */
+  recalledAt?: Date;
 }
 
 export interface FakeRequestLog {

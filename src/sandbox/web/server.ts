@@ -78,6 +78,8 @@ export interface MessageView {
   version: number;
   parentId?: string;
   replyTo?: { senderName: string; snippet: string };
+  /** The sender recalled it (撤回): shown as 「此消息已撤回」. */
+  recalled?: boolean;
 }
 
 const CLIENT_ERRORS: Record<number, string> = {
@@ -123,6 +125,7 @@ const clickBody = z.object({
 });
 
 const clockBody = z.object({ at: str('时间（at）') });
+const recallBody = z.object({ asOpenId: str('撤回人（asOpenId）') });
 
 const jobBody = z.object({ dryRun: z.boolean({ error: 'dryRun 应为 true 或 false' }).optional() });
 
@@ -268,6 +271,7 @@ export function createSandboxWebApp(opts: SandboxWebOptions): { app: express.Exp
       version: m.updates.length,
       ...(m.parentId ? { parentId: m.parentId } : {}),
       ...(parent ? { replyTo: { senderName: parent.sender.type === 'bot' ? fake.bot.name : nameOf(parent.sender.openId), snippet: snippet(parent) } } : {}),
+      ...(m.recalledAt ? { recalled: true } : {}),
     };
   }
 
@@ -383,6 +387,19 @@ export function createSandboxWebApp(opts: SandboxWebOptions): { app: express.Exp
     // The fake stored (and announced) the user's message synchronously, before its first await.
     const stored = fake.getMessage(messageId);
     res.status(202).json({ messageId, eventId, chatId: where.chatId, ...(stored ? { message: view(stored) } : {}) });
+  });
+
+  // A person recalls (撤回) a message they sent: Feishu pushes im.message.recalled_v1 (fake-feishu/messages.ts).
+  app.post('/api/messages/:messageId/recall', (req, res) => {
+    const body = parse(recallBody, req.body);
+    const person = requirePerson(body.asOpenId);
+    const msg = fake.getMessage(String(req.params['messageId']));
+    if (!msg || msg.sender.type !== 'user') throw new HttpError(404, '没有这条消息');
+    if (msg.sender.openId !== person.openId) throw new HttpError(403, '只能撤回自己发送的消息');
+    if (msg.recalledAt) throw new HttpError(409, '这条消息已经撤回');
+    void fake.recallMessage(msg.messageId).catch((err: unknown) => logger.warn({ err: String(err) }, '沙箱撤回事件投递失败'));
+    broadcast('update', view(msg));
+    res.status(202).json({ message: view(msg) });
   });
 
   app.post('/api/cards/click', async (req, res) => {

@@ -160,12 +160,13 @@ function messageHtml(m) {
   const updated = m.version > 0 ? `<span class="updated" title="${esc(m.updatedVia ?? '')}">已更新 ${fmtTime(m.updatedAt)}</span>` : '';
   const reply = m.replyTo ? `<div class="reply-to">回复 ${esc(m.replyTo.senderName)}：${esc(m.replyTo.snippet)}</div>` : '';
   let body;
-  if (m.msgType === 'interactive') body = `<div class="card-host">${renderCard(m.content, { nameOf })}</div>`;
+  if (m.recalled) body = `<div class="bubble recalled">${mine ? '你' : esc(m.sender.name)}撤回了一条消息</div>`;
+  else if (m.msgType === 'interactive') body = `<div class="card-host">${renderCard(m.content, { nameOf })}</div>`;
   else if (m.text !== undefined) body = `<div class="bubble">${esc(m.text).replace(/(^|\s)(@\S+)/g, '$1<span class="md-at">$2</span>').replace(/\n/g, '<br>')}</div>`;
   else body = `<div class="bubble">[${esc(m.msgType)} 消息]</div>`;
   return `<div class="msg${mine ? ' mine' : ''}${m.sender.type === 'bot' ? ' from-bot' : ''}" data-message-id="${esc(m.messageId)}" data-msg-type="${esc(m.msgType)}" data-version="${m.version}">
     ${avatar(m.sender)}
-    <div class="msg-main"><div class="msg-meta">${who}<span class="time">${fmtTime(m.createdAt, true)}</span>${updated}</div>${reply}${body}</div></div>`;
+    <div class="msg-main"><div class="msg-meta">${who}<span class="time">${fmtTime(m.createdAt, true)}</span>${updated}${mine && !m.recalled ? '<button class="recall-btn" type="button" title="撤回这条消息（飞书推送 im.message.recalled_v1）">撤回</button>' : ''}</div>${reply}${body}</div></div>`;
 }
 
 function renderMessages() {
@@ -215,6 +216,15 @@ function belongsToMe(chatId) {
 }
 
 // --- sending ---------------------------------------------------------------------------------
+
+async function recallMessage(messageId) {
+  try {
+    const r = await api('POST', `/api/messages/${encodeURIComponent(messageId)}/recall`, { asOpenId: state.me.openId });
+    upsertMessage(r.message);
+  } catch (err) {
+    toast(String(err.message ?? err), 'error');
+  }
+}
 
 async function send() {
   const input = $('#input');
@@ -408,6 +418,8 @@ async function main() {
   $('#messages').addEventListener('click', (e) => {
     const btn = e.target.closest('button.card-btn');
     if (btn && !btn.disabled) onCardClick(btn);
+    const recall = e.target.closest('button.recall-btn');
+    if (recall) recallMessage(recall.closest('.msg').dataset.messageId);
   });
   $('#clock-jump').addEventListener('click', () => {
     const v = $('#clock-input').value;
