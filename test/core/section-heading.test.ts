@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { classifyRow, cleanField, cleanTitle, enterSection, sectionLabel, sectionLeaders, stripTaskNumber, type SectionHeading } from '../../src/core/section-heading.js';
+import { classifyRow, cleanField, cleanTitle, enterSection, sectionLabel, sectionLeaders, stripTaskNumber, type RowContext, type SectionHeading } from '../../src/core/section-heading.js';
 
 // 序号 | 改革任务 | 牵头单位 | 配合单位 | 完成时限
 const ctx = { titleColumn: 1, numberColumn: 0 };
 const merged = (text: string) => [text, text, text, text, text];
-const headingOf = (cells: unknown[], c = ctx) => {
+const headingOf = (cells: unknown[], c: RowContext = ctx) => {
   const r = classifyRow(cells, c);
   if (r.kind !== 'heading') throw new Error(`not a heading: ${JSON.stringify(r)}`);
   return r.heading;
