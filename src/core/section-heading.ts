@@ -32,6 +32,8 @@ export interface RowContext {
   numberColumn?: number;
   /** The caller knows the row's text cell is merged across several columns (exceljs cell.isMerged). */
   merged?: boolean;
+  /** 0-based column of 领衔领导 (its synonyms): a heading row may name its leaders there. */
+  leaderColumn?: number;
 }
 
 const FOOTNOTE = /^(?:注|备注|说明|填表说明|注释|附注|填报说明)\s*\d*\s*[:：]|^注\s*\d+\s*[.、．]|^(?:填报单位|填报人|填表人|联系人|审核人|制表人|制表单位|填报日期|联系电话)\s*[:：]/;
@@ -47,7 +49,8 @@ const LEADERS_NOTE = /[（(]\s*(?:[^（）()：:]{0,8}领导|牵头)\s*[:：]\s*
  * Classifies one row (cells in column order, strings or exceljs values). A heading is a row with a
  * single text: numbered (一、 （一） (一) 第一部分), or unnumbered but merged across the table (the
  * same text in several cells, or ctx.merged), or standing alone left of the title column; or a row
- * whose 序号 holds a heading number (一, （一）) and whose only other text is the heading. A
+ * whose 序号 holds a heading number (一, （一）) and whose only other text is the heading (and,
+ * with ctx.leaderColumn, the leaders of the section in that column). A
  * footnote is a lone text starting 注：/备注：/说明：/填报单位：…. Anything else with content is a task.
  */
 export function classifyRow(cells: readonly unknown[], ctx: RowContext): RowClass {
@@ -70,12 +73,24 @@ export function classifyRow(cells: readonly unknown[], ctx: RowContext): RowClas
     return { kind: 'task' };
   }
   const numberColumn = ctx.numberColumn ?? (ctx.titleColumn > 0 ? 0 : undefined);
-  if (distinct.length === 2 && numberColumn !== undefined) {
-    const numberCell = filled.find((f) => f.column === numberColumn);
+  const leaderCell = ctx.leaderColumn === undefined ? undefined : filled.find((f) => f.column === ctx.leaderColumn);
+  const rest = leaderCell ? filled.filter((f) => f !== leaderCell) : filled;
+  const restDistinct = [...new Set(rest.map((f) => f.text))];
+  if (leaderCell && restDistinct.length === 1 && (H1.test(restDistinct[0]!) || H2.test(restDistinct[0]!) || rest.length >= 2)) {
+    const h = heading(restDistinct[0]!);
+    if (h.kind === 'heading' && h.heading.leaders.length === 0) h.heading.leaders = parseLeaderCell(leaderCell.text);
+    return h;
+  }
+  if (numberColumn !== undefined && restDistinct.length === 2) {
+    const numberCell = rest.find((f) => f.column === numberColumn);
     if (numberCell && HEADING_NUMBER.test(numberCell.text.replace(/\s+/g, ''))) {
-      const other = distinct.find((t) => t !== numberCell.text)!;
-      const others = filled.filter((f) => f.text === other);
-      if (others.every((f) => f.column > numberColumn)) return heading(other, numberCell.text.replace(/\s+/g, ''));
+      const other = restDistinct.find((t) => t !== numberCell.text)!;
+      const others = rest.filter((f) => f.text === other);
+      if (others.every((f) => f.column > numberColumn)) {
+        const h = heading(other, numberCell.text.replace(/\s+/g, ''));
+        if (leaderCell && h.kind === 'heading' && h.heading.leaders.length === 0) h.heading.leaders = parseLeaderCell(leaderCell.text);
+        return h;
+      }
     }
   }
   return { kind: 'task' };

@@ -60,7 +60,7 @@ describe('parseDeadline: every phrasing of issue 12', () => {
     expect(parseDeadline('年底前', { importYear: 2030 })).toMatchObject({ due: '2030-12-31', yearSource: 'import' });
   });
 
-  it.each(['长期坚持', '持续推进', '常态化推进', '长期', '常态化', '每月25日前报送']) ('%s is 长期事项 (no due date)', (written) => {
+  it.each(['长期坚持', '持续推进', '常态化推进', '长期', '常态化', '每月25日前报送', '长期坚持，每年12月底前报送', '每季度末', '每半年']) ('%s is 长期事项 (no due date)', (written) => {
     expect(parseDeadline(written, ctx)).toEqual({ due: null, asWritten: written, kind: 'longTerm', yearSource: 'cell' });
   });
 

@@ -43,6 +43,15 @@ describe('classifyRow', () => {
     expect(headingOf(['（二）', '社会事业改革', '社会事业改革', '社会事业改革'])).toMatchObject({ level: 2, number: '（二）', label: '（二）社会事业改革' });
   });
 
+  it('a heading row may name its leaders in the leader column', () => {
+    const c = { titleColumn: 1, numberColumn: 0, leaderColumn: 4 };
+    expect(headingOf(['一', '深化经济体制改革', null, null, '俞 悦\n陆明'], c)).toMatchObject({ level: 1, number: '一', title: '深化经济体制改革', leaders: ['俞悦', '陆明'] });
+    expect(headingOf([null, '（一）优化营商环境', null, null, '陆明'], c)).toMatchObject({ level: 2, leaders: ['陆明'] });
+    expect(headingOf(['营商环境类', '营商环境类', '营商环境类', '营商环境类', '陆明'], c)).toMatchObject({ level: 3, leaders: ['陆明'] });
+    expect(classifyRow(['1', '推进审批改革', null, null, '陆明'], c)).toEqual({ kind: 'task' });
+    expect(classifyRow([null, '推进审批改革', null, null, '陆明'], c)).toEqual({ kind: 'task' });
+  });
+
   it('task rows: numbered or not, with units; a lone title is a task', () => {
     expect(classifyRow(['1', '推进项目审批改革', '区政务服务局', '区发改局', '2026年6月底前'], ctx)).toEqual({ kind: 'task' });
     expect(classifyRow(['一', '推进项目审批改革', '区政务服务局'], ctx)).toEqual({ kind: 'task' });
