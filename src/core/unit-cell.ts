@@ -68,7 +68,7 @@ const LEAD_SUFFIX = /(?:共同牵头|联合牵头|牵头负责|牵头落实|牵�
 const PAREN_ROLE = /[（(]\s*(牵头|配合|协同|参与|协助)(?:单位)?\s*[）)]$/;
 const ETC = /(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等)$/;
 
-/** Splits on separators outside brackets (各县（市、区）政府 stays whole). */
+/** Splits on separators outside brackets (各县（市、区）政府 stays whole); unbalanced brackets are ignored. */
 function splitOutsideBrackets(text: string): string[] {
   const parts: string[] = [];
   let depth = 0;
@@ -82,7 +82,8 @@ function splitOutsideBrackets(text: string): string[] {
     } else cur += ch;
   }
   parts.push(cur);
-  return parts;
+  // An unclosed bracket would swallow every separator after it: split as if there were none.
+  return depth === 0 ? parts : text.split(SEPARATOR);
 }
 
 /** Spaces between full unit names separate them (区财政局 区税务局); spaces inside a name do not. */
@@ -140,7 +141,7 @@ export function parseUnitCell(text: string | null | undefined, defaultRole: 'lea
   for (const a of assigned) {
     let name = normaliseUnitName(a.raw);
     if (ETC.test(name) && name.replace(ETC, '')) { name = name.replace(ETC, ''); note('etc-stripped'); }
-    if (!name) continue;
+    if (!name || !name.replace(/（[^（）]*）/g, '')) continue;
     const collective = collectiveOf(name);
     if (collective) {
       if (!out.collectives.some((c) => c.name === collective.name)) out.collectives.push({ kind: 'collective', ...collective, role: a.role });
