@@ -2,9 +2,9 @@
 // data (src/core/tables/deadline-phrases.ts). Pure.
 import { ZERO_WIDTH } from './cell-value.js';
 import { isIsoDate } from './dates.js';
-import { DEADLINE_PHRASES, LONG_TERM_WORDS, type PhraseEnd } from './tables/deadline-phrases.js';
+import { DEADLINE_PHRASES, LONG_TERM_PATTERNS, LONG_TERM_WORDS, type PhraseEnd } from './tables/deadline-phrases.js';
 
-export { DEADLINE_PHRASES, LONG_TERM_WORDS } from './tables/deadline-phrases.js';
+export { DEADLINE_PHRASES, LONG_TERM_PATTERNS, LONG_TERM_WORDS } from './tables/deadline-phrases.js';
 
 export interface DeadlineContext {
   /** The year in the sheet's title (titleYearOf), used when the cell names none. */
@@ -121,7 +121,7 @@ function fromSerial(n: number): string | null {
  * cell, whatever the time of day. A number is an Excel serial (fraction = time of day, dropped) or,
  * 1900–2099, a year (→ 12-31). Text: every phrase in DEADLINE_PHRASES is found; the latest date
  * wins (a range or staged deadline ends last). Text with no date but a LONG_TERM_WORDS word is
- * longTerm. Anything else is 'unparsed', kept as written. Never throws.
+ * longTerm, as is a start with no end (LONG_TERM_PATTERNS: 2026年起). Anything else is 'unparsed', kept as written. Never throws.
  */
 export function parseDeadline(value: unknown, ctx: DeadlineContext): DeadlineParse | null {
   if (value === null || value === undefined) return null;
@@ -152,7 +152,7 @@ export function parseDeadline(value: unknown, ctx: DeadlineContext): DeadlinePar
     const latest = dates.reduce((a, b) => (b.due > a.due ? b : a));
     return { due: latest.due, asWritten, kind: 'date', yearSource: latest.explicit ? 'cell' : ctx.titleYear !== undefined ? 'title' : 'import' };
   }
-  if (LONG_TERM_WORDS.some((w) => text.includes(w))) return { due: null, asWritten, kind: 'longTerm', yearSource: 'cell' };
+  if (LONG_TERM_WORDS.some((w) => text.includes(w)) || LONG_TERM_PATTERNS.some((p) => p.test(text))) return { due: null, asWritten, kind: 'longTerm', yearSource: 'cell' };
   return { due: null, asWritten, kind: 'unparsed', yearSource: 'cell' };
 }
 

@@ -60,7 +60,7 @@ describe('parseDeadline: every phrasing of issue 12', () => {
     expect(parseDeadline('年底前', { importYear: 2030 })).toMatchObject({ due: '2030-12-31', yearSource: 'import' });
   });
 
-  it.each(['长期坚持', '持续推进', '常态化推进', '长期', '常态化', '每月25日前报送', '长期坚持，每年12月底前报送', '每季度末', '每半年']) ('%s is 长期事项 (no due date)', (written) => {
+  it.each(['长期坚持', '持续推进', '常态化推进', '长期', '常态化', '每月25日前报送', '长期坚持，每年12月底前报送', '每季度末', '每半年', '2026年起', '自3月开始']) ('%s is 长期事项 (no due date)', (written) => {
     expect(parseDeadline(written, ctx)).toEqual({ due: null, asWritten: written, kind: 'longTerm', yearSource: 'cell' });
   });
 
@@ -69,7 +69,7 @@ describe('parseDeadline: every phrasing of issue 12', () => {
     expect(parseDeadline('2026年起长期坚持', ctx)).toMatchObject({ due: null, kind: 'longTerm' });
   });
 
-  it.each(['待定', '另行通知', '根据上级要求', '13月底', '2026年2月30日', '0月'])('%s is unparsed and kept as written', (written) => {
+  it.each(['待定', '另行通知', '根据上级要求', '起草方案', '即时', '13月底', '2026年2月30日', '0月'])('%s is unparsed and kept as written', (written) => {
     expect(parseDeadline(written, ctx)).toEqual({ due: null, asWritten: written, kind: 'unparsed', yearSource: 'cell' });
   });
 

@@ -70,3 +70,6 @@ export const DEADLINE_PHRASES: readonly DeadlinePhrase[] = [
 
 /** No due date, never overdue, kept in the reporting cycle (长期事项); checked when no date is found. */
 export const LONG_TERM_WORDS: readonly string[] = ['长期', '持续', '常态化', '久久为功', '长效', '每月', '每季', '每年', '每半年', '每周', '定期', '按月', '按季', '逐年', '动态推进', '滚动推进'];
+
+/** Also 长期事项 when no date is found: a start with no end (2026年起, 自3月开始). */
+export const LONG_TERM_PATTERNS: readonly RegExp[] = [/(?:\d{4}年|\d{1,2}月)(?:\d{1,2}月)?(?:\d{1,2}日)?(?:起|开始)(?!草)/];
