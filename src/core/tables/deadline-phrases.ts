@@ -27,7 +27,7 @@ const y = (s: string | undefined) => (s ? Number(s) : undefined);
 export const DEADLINE_PHRASES: readonly DeadlinePhrase[] = [
   // A recurring date (每月25日前报送, 每年12月底前) is a reporting rhythm, not a deadline.
   { id: 'recurring', pattern: /每(?:年|半年|季度?|月|周|旬)(?:度)?(?:第?[一二三四1-4]季度)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:上旬|中旬|下旬|底|末)?/g, end: () => null, examples: [] },
-  { id: 'from-year', pattern: /(\d{4})年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:起|开始|以来)/g, end: () => null, examples: ['2026年起长期坚持'] },
+  { id: 'from', pattern: /(?:\d{4}年(?:\d{1,2}月)?|\d{1,2}月)(?:\d{1,2}日)?(?:起|开始|以来)(?!草)/g, end: () => null, examples: ['2026年起长期坚持', '9月起实施'] },
   {
     id: 'full-date',
     pattern: /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)日?/g,
