@@ -64,12 +64,15 @@ interface Found {
   end: PhraseEnd;
 }
 
+/** The phrase patterns, each as a global regex (scan resets lastIndex; the module is synchronous). */
+const COMPILED = DEADLINE_PHRASES.map((p) => [p, new RegExp(p.pattern.source, p.pattern.flags.includes('g') ? p.pattern.flags : `${p.pattern.flags}g`)] as const);
+
 /** Every phrase in a text, in order of position; earlier table rows win overlaps. */
 function scan(text: string): Found[] {
   const taken: [number, number][] = [];
   const found: Found[] = [];
-  for (const phrase of DEADLINE_PHRASES) {
-    const re = new RegExp(phrase.pattern.source, phrase.pattern.flags.includes('g') ? phrase.pattern.flags : `${phrase.pattern.flags}g`);
+  for (const [phrase, re] of COMPILED) {
+    re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       if (m[0].length === 0) { re.lastIndex++; continue; }
       const a = m.index;

@@ -143,19 +143,20 @@ export function sectionLeaders(open: readonly SectionHeading[]): string[] {
 /** Characters after a number like 1.5 that make it a quantity, not a task number (1.5万亩). */
 const QUANTITY_AFTER = /^[万亿千百十个家项亩元吨%％米公倍人户件座所条次天年月日]/;
 
+const NUMBER_PATTERNS: readonly RegExp[] = [
+  new RegExp(`^[（(]\\s*(?:[${CN_NUM}]+|\\d{1,3})\\s*[）)]`),
+  new RegExp(`^[${CN_NUM}]+\\s*[、.．]`),
+  /^[\u2460-\u2473\u3251-\u325F]/,
+  /^\d{1,3}(?:[.．﹒]\d{1,3})*\s*(?:[.．﹒](?!\d)|[、)）])/,
+];
+
 /**
  * Splits a task number off the start of a text: `1.` `1、` `1﹒` `1．` `1.1` `1.1.` `（一）` `(1)`
  * `一、` `①`. A decimal followed by a quantity (`1.5万亩`) is not a number.
  */
 export function stripTaskNumber(text: string): { number: string | null; text: string } {
   const s = text.replace(/^\s+/, '');
-  const patterns = [
-    new RegExp(`^[（(]\\s*(?:[${CN_NUM}]+|\\d{1,3})\\s*[）)]`),
-    new RegExp(`^[${CN_NUM}]+\\s*[、.．]`),
-    /^[\u2460-\u2473\u3251-\u325F]/,
-    /^\d{1,3}(?:[.．﹒]\d{1,3})*\s*(?:[.．﹒](?!\d)|[、)）])/,
-  ];
-  for (const p of patterns) {
+  for (const p of NUMBER_PATTERNS) {
     const m = p.exec(s);
     if (m) return { number: m[0].replace(/\s+/g, '').replace(/^(\d.*?)[、.．﹒)）]$/, '$1').replace(/([^\d)）])[、.．﹒]$/, '$1'), text: s.slice(m[0].length).trim() };
   }

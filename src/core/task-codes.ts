@@ -63,28 +63,39 @@ export function normaliseTitle(title: string | null | undefined): string {
 /** Titles at least this similar (titleSimilarity) are the same task "retitled slightly". */
 export const TITLE_SIMILARITY_THRESHOLD = 0.75;
 
+/** A title prepared for repeated similarity checks: its normalised key and bigram counts. */
+export interface TitleKey {
+  key: string;
+  length: number;
+  /** Bigram (two code points as one number) → count. */
+  bigrams: Map<number, number>;
+}
+
+export function titleKey(title: string): TitleKey {
+  const key = normaliseTitle(title);
+  const cps = Array.from(key, (c) => c.codePointAt(0)!);
+  const bigrams = new Map<number, number>();
+  for (let i = 0; i < cps.length - 1; i++) {
+    const g = cps[i]! * 0x110000 + cps[i + 1]!;
+    bigrams.set(g, (bigrams.get(g) ?? 0) + 1);
+  }
+  return { key, length: cps.length, bigrams };
+}
+
+/** titleSimilarity over prepared titles. */
+export function keySimilarity(a: TitleKey, b: TitleKey): number {
+  if (a.key === b.key) return a.length === 0 ? 0 : 1;
+  if (a.length < 2 || b.length < 2) return 0;
+  let shared = 0;
+  const [small, large] = a.bigrams.size <= b.bigrams.size ? [a.bigrams, b.bigrams] : [b.bigrams, a.bigrams];
+  for (const [g, n] of small) shared += Math.min(n, large.get(g) ?? 0);
+  return (2 * shared) / (a.length - 1 + b.length - 1);
+}
+
 /**
  * Dice coefficient of the character bigrams of the normalised titles, 0–1 (1 = same normalised
  * title). Titles of one character compare by equality.
  */
 export function titleSimilarity(a: string, b: string): number {
-  const x = Array.from(normaliseTitle(a));
-  const y = Array.from(normaliseTitle(b));
-  if (x.join('') === y.join('')) return x.length === 0 ? 0 : 1;
-  if (x.length < 2 || y.length < 2) return 0;
-  const counts = new Map<string, number>();
-  for (let i = 0; i < x.length - 1; i++) {
-    const g = x[i]! + x[i + 1]!;
-    counts.set(g, (counts.get(g) ?? 0) + 1);
-  }
-  let shared = 0;
-  for (let i = 0; i < y.length - 1; i++) {
-    const g = y[i]! + y[i + 1]!;
-    const n = counts.get(g) ?? 0;
-    if (n > 0) {
-      shared++;
-      counts.set(g, n - 1);
-    }
-  }
-  return (2 * shared) / (x.length - 1 + y.length - 1);
+  return keySimilarity(titleKey(a), titleKey(b));
 }

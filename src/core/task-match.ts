@@ -2,7 +2,7 @@
 // retitled slightly) finds the same tasks: by code when the row has one, else by the normalised
 // title within its lead unit, else by a similar title. Pure; the caller audits what changes.
 import { codeKey } from './codes.js';
-import { normaliseTitle, titleSimilarity, TITLE_SIMILARITY_THRESHOLD } from './task-codes.js';
+import { keySimilarity, titleKey, TITLE_SIMILARITY_THRESHOLD } from './task-codes.js';
 
 export interface ExistingTask {
   code: string;
@@ -32,6 +32,12 @@ export const AMBIGUITY_MARGIN = 0.05;
 /** Code key with numeric segments compared as numbers (QY-2026-2 = QY-2026-002). */
 const codeMatchKey = (c: string) => codeKey(c).split('-').map((seg) => (/^\d+$/.test(seg) ? String(Number(seg)) : seg)).join('-');
 
+const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+};
+
 const sharesLead = (a: readonly string[], b: readonly string[]) => a.some((u) => b.includes(u));
 
 /**
@@ -44,7 +50,14 @@ export function matchTasks(existing: readonly ExistingTask[], rows: readonly Inc
   const result: (RowMatch | undefined)[] = rows.map(() => undefined);
   const claimed = new Set<number>();
   const byCode = new Map(existing.map((t, i) => [codeMatchKey(t.code), i]));
-  const titles = existing.map((t) => normaliseTitle(t.title));
+  const keys = existing.map((t) => titleKey(t.title));
+  const rowKeys = rows.map((r) => titleKey(r.title));
+  const byTitle = new Map<string, number[]>();
+  const byLead = new Map<string, number[]>();
+  keys.forEach((k, i) => {
+    push(byTitle, k.key, i);
+    for (const u of new Set(existing[i]!.leadUnits)) push(byLead, u, i);
+  });
   const take = (r: number, i: number, how: 'code' | 'title' | 'similar-title', similarity: number) => {
     claimed.add(i);
     result[r] = { how, code: existing[i]!.code, similarity, leadChanged: !sharesLead(existing[i]!.leadUnits, rows[r]!.leadUnits) };
@@ -52,26 +65,26 @@ export function matchTasks(existing: readonly ExistingTask[], rows: readonly Inc
 
   rows.forEach((row, r) => {
     const i = row.code ? byCode.get(codeMatchKey(row.code)) : undefined;
-    if (i !== undefined && !claimed.has(i)) take(r, i, 'code', titleSimilarity(row.title, existing[i]!.title));
+    if (i !== undefined && !claimed.has(i)) take(r, i, 'code', keySimilarity(rowKeys[r]!, keys[i]!));
   });
   for (const sameLead of [true, false]) {
     rows.forEach((row, r) => {
-      if (result[r]) return;
-      const key = normaliseTitle(row.title);
-      if (!key) return;
-      const hits = existing.map((_, i) => i).filter((i) => !claimed.has(i) && titles[i] === key && sharesLead(existing[i]!.leadUnits, row.leadUnits) === sameLead);
+      if (result[r] || !rowKeys[r]!.key) return;
+      const hits = (byTitle.get(rowKeys[r]!.key) ?? []).filter((i) => !claimed.has(i) && sharesLead(existing[i]!.leadUnits, row.leadUnits) === sameLead);
       if (hits.length === 1) take(r, hits[0]!, 'title', 1);
       else if (hits.length > 1) result[r] = { how: 'ambiguous', candidates: hits.map((i) => existing[i]!.code) };
     });
   }
-  // Similar titles: best pairs first, so a row never takes a task another row fits better.
+  // Similar titles under a shared lead unit: best pairs first, so a row never takes a task another row fits better.
   const pairs: { r: number; i: number; s: number }[] = [];
   rows.forEach((row, r) => {
     if (result[r]) return;
-    const scored = existing
-      .map((t, i) => ({ r, i, s: claimed.has(i) || !sharesLead(t.leadUnits, row.leadUnits) ? 0 : titleSimilarity(row.title, t.title) }))
+    const candidates = new Set(row.leadUnits.flatMap((u) => byLead.get(u) ?? []));
+    const scored = [...candidates]
+      .filter((i) => !claimed.has(i))
+      .map((i) => ({ r, i, s: keySimilarity(rowKeys[r]!, keys[i]!) }))
       .filter((x) => x.s >= TITLE_SIMILARITY_THRESHOLD)
-      .sort((a, b) => b.s - a.s);
+      .sort((a, b) => b.s - a.s || a.i - b.i);
     const close = scored.filter((x) => scored[0]!.s - x.s < AMBIGUITY_MARGIN);
     if (close.length > 1) result[r] = { how: 'ambiguous', candidates: close.map((x) => existing[x.i]!.code) };
     else pairs.push(...scored);
