@@ -2,6 +2,7 @@
 // data (src/core/tables/deadline-phrases.ts). Pure.
 import { ZERO_WIDTH } from './cell-value.js';
 import { isIsoDate } from './dates.js';
+import { stripTaskNumber } from './section-heading.js';
 import { DEADLINE_PHRASES, LONG_TERM_PATTERNS, LONG_TERM_WORDS, type PhraseEnd } from './tables/deadline-phrases.js';
 
 export { DEADLINE_PHRASES, LONG_TERM_PATTERNS, LONG_TERM_WORDS } from './tables/deadline-phrases.js';
@@ -174,7 +175,7 @@ const DEADLINE_TAIL = /^(?:前|以前|之前|底前|完成|内|为止|截止|止
  */
 export function deadlineInText(taskText: string | null | undefined, year: number): DeadlineSuggestion | null {
   if (!taskText) return null;
-  const text = normalise(taskText);
+  const text = normalise(stripTaskNumber(taskText).text); // 1.1完成… is numbered, not due on 1 January
   let best: DeadlineSuggestion | null = null;
   for (const r of resolve(text, scan(text), year)) {
     const phrase = text.slice(r.index, r.index + r.length);

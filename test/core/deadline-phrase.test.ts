@@ -51,6 +51,8 @@ describe('parseDeadline: every phrasing of issue 12', () => {
     ['6月底前完成，9月起实施', '2026-06-30', 'import'],
     ['3月起草方案，6月底前印发', '2026-06-30', 'import'],
     ['46203', '2026-06-30', 'cell'],
+    ['6.30前', '2026-06-30', 'import'],
+    ['12/31', '2026-12-31', 'import'],
     ['2026', '2026-12-31', 'cell'],
   ])('%s → %s (year from %s)', (written, due, yearSource) => {
     expect(parseDeadline(written, ctx)).toEqual({ due, asWritten: written.replace(/\s+/g, ' ').trim(), kind: 'date', yearSource });
@@ -71,7 +73,7 @@ describe('parseDeadline: every phrasing of issue 12', () => {
     expect(parseDeadline('2026年起长期坚持', ctx)).toMatchObject({ due: null, kind: 'longTerm' });
   });
 
-  it.each(['待定', '另行通知', '根据上级要求', '起草方案', '即时', '13月底', '2026年2月30日', '0月'])('%s is unparsed and kept as written', (written) => {
+  it.each(['待定', '另行通知', '根据上级要求', '起草方案', '即时', '6.31', '完成1.5万亩', '13月底', '2026年2月30日', '0月'])('%s is unparsed and kept as written', (written) => {
     expect(parseDeadline(written, ctx)).toEqual({ due: null, asWritten: written, kind: 'unparsed', yearSource: 'cell' });
   });
 
@@ -156,7 +158,7 @@ describe('deadlineInText and titleYearOf', () => {
   ])('%s → %j', (text, want) => {
     expect(deadlineInText(text, 2026)).toEqual(want);
   });
-  it.each(['推进12个月份的数据归集', '完成率达到90%', '深化5G应用', '', '打造3月花海节品牌'])('%s has none', (text) => {
+  it.each(['1.1完成全县清产核资', '推进12个月份的数据归集', '完成率达到90%', '深化5G应用', '', '打造3月花海节品牌'])('%s has none', (text) => {
     expect(deadlineInText(text, 2026)).toBeNull();
   });
   it('titleYearOf', () => {

@@ -55,6 +55,7 @@ export const DEADLINE_PHRASES: readonly DeadlinePhrase[] = [
   },
   { id: 'year-q', pattern: /(\d{4})年?Q([1-4])/gi, end: (m) => ({ year: y(m[1]), month: Number(m[2]) * 3, day: 'end' }), examples: ['2026Q3'] },
   { id: 'year', pattern: /(\d{4})年(?:年底|年末|底|末|内|全年|度)?/g, end: (m) => ({ year: y(m[1]), month: 12, day: 'end' }), examples: ['2026年底', '2026年', '2026年内', '2026年度'] },
+  { id: 'month-dot-day', pattern: /(?<![\d.\/-])(\d{1,2})[./](\d{1,2})(?![\d.\/%万亿千百个倍])/g, end: (m) => ({ month: Number(m[1]), day: Number(m[2]) }), examples: ['6.30前', '12/31'] },
   { id: 'month-day', pattern: /(\d{1,2})月(\d{1,2})日/g, end: (m) => ({ month: Number(m[1]), day: Number(m[2]) }), examples: ['6月30日前'] },
   {
     id: 'month',
