@@ -65,6 +65,13 @@ describe('parseUnitCell', () => {
     expect(r.collectives).toEqual([{ kind: 'collective', name: '市级各有关部门', unitKind: '部门', role: 'co' }]);
   });
 
+  it('共同负责 / 分别负责 are leads; 按职责分工 is co', () => {
+    expect(names(parseUnitCell('区财政局、区税务局共同负责', 'co').leads)).toEqual(['区财政局', '区税务局']);
+    expect(names(parseUnitCell('区财政局、区税务局分别负责', 'co').leads)).toEqual(['区财政局', '区税务局']);
+    const r = parseUnitCell('区财政局牵头，区税务局、区审计局按职责分工');
+    expect(names(r.cos)).toEqual(['区税务局', '区审计局']);
+  });
+
   it('units after a named lead without a role word are co-units', () => {
     const r = parseUnitCell('由区委编办牵头，区司法局、区财政局');
     expect(names(r.leads)).toEqual(['区委编办']);
