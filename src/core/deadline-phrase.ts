@@ -24,6 +24,13 @@ export interface DeadlineParse {
   yearSource: 'cell' | 'title' | 'import';
 }
 
+/** How the report names where a deadline's year came from. */
+export const YEAR_SOURCE_LABELS: Record<DeadlineParse['yearSource'], string> = {
+  cell: '单元格中写明的年份',
+  title: '表格标题中的年份',
+  import: '导入当年的年份',
+};
+
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 /** Excel serials accepted as dates: 1970-01-01 … 2099-12-31. */
 const SERIAL_MIN = 25569;

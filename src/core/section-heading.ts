@@ -3,6 +3,7 @@
 // clean-up of task fields (numbering 1. 1﹒ 1.1 （一）, ★ marks, trailing 。).
 import { cellText } from './cell-value.js';
 import { parseLeaderCell } from './leader-cell.js';
+import { mapHeaders, TITLE_FIELDS } from './header-synonyms.js';
 
 const CN_NUM = '一二三四五六七八九十百零〇两';
 
@@ -21,6 +22,8 @@ export interface SectionHeading {
 
 export type RowClass =
   | { kind: 'blank' }
+  /** The header row repeated below (a table printed over several pages and rebuilt): not a task. */
+  | { kind: 'header' }
   | { kind: 'footnote'; text: string }
   | { kind: 'heading'; heading: SectionHeading }
   | { kind: 'task' };
@@ -36,7 +39,7 @@ export interface RowContext {
   leaderColumn?: number;
 }
 
-const FOOTNOTE = /^(?:注|备注|说明|填表说明|注释|附注|填报说明)\s*\d*\s*[:：]|^注\s*\d+\s*[.、．]|^(?:填报单位|填报人|填表人|联系人|审核人|制表人|制表单位|填报日期|联系电话)\s*[:：]/;
+const FOOTNOTE = /^(?:注|备注|说明|填表说明|注释|附注|填报说明|填报要求)\s*\d*\s*[:：]|^[（(]?注\s*\d+\s*[.、．:：）)]|^(?:填报单位|填报人|填表人|联系人|审核人|制表人|制表单位|填报日期|联系电话)\s*[:：]|^(?:本表|此表|以上|上述)|^[※*＊]/;
 const H1 = new RegExp(`^(?:第[${CN_NUM}]+(?:部分|章|篇|方面|板块|项)|[${CN_NUM}]+\\s*[、.．])`);
 const H2 = new RegExp(`^[（(]\\s*[${CN_NUM}]+\\s*[）)]`);
 const ARABIC = /^\d{1,3}(?:[.．﹒]\d{1,3})*\s*[.．﹒、]/;
@@ -51,7 +54,8 @@ const LEADERS_NOTE = /[（(]\s*(?:[^（）()：:]{0,8}领导|牵头)\s*[:：]\s*
  * same text in several cells, or ctx.merged), or standing alone left of the title column; or a row
  * whose 序号 holds a heading number (一, （一）) and whose only other text is the heading (and,
  * with ctx.leaderColumn, the leaders of the section in that column). A
- * footnote is a lone text starting 注：/备注：/说明：/填报单位：…. Anything else with content is a task.
+ * footnote is a lone text starting 注：/备注：/说明：/填报单位：/本表…/※. A row that reads as the header
+ * again (≥ 3 known fields incl. the title) is 'header'. Anything else with content is a task.
  */
 export function classifyRow(cells: readonly unknown[], ctx: RowContext): RowClass {
   const filled: { column: number; text: string }[] = [];
@@ -61,6 +65,7 @@ export function classifyRow(cells: readonly unknown[], ctx: RowContext): RowClas
   });
   if (filled.length === 0) return { kind: 'blank' };
   const distinct = [...new Set(filled.map((f) => f.text))];
+  if (distinct.length >= 2 && isHeaderRow(cells)) return { kind: 'header' };
   if (distinct.length === 1) {
     const text = distinct[0]!;
     const columns = filled.map((f) => f.column);
@@ -94,6 +99,12 @@ export function classifyRow(cells: readonly unknown[], ctx: RowContext): RowClas
     }
   }
   return { kind: 'task' };
+}
+
+/** A row that maps a title field and at least two others: the header again. */
+function isHeaderRow(cells: readonly unknown[]): boolean {
+  const fields = new Set(mapHeaders(cells).mapping.map((m) => m.field));
+  return fields.size >= 3 && TITLE_FIELDS.some((f) => fields.has(f));
 }
 
 function heading(written: string, numberCell?: string): RowClass {

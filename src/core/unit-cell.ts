@@ -38,6 +38,16 @@ export interface UnitCell {
 /** The most lead units one task may have (联合牵头); more is reported as 'too-many-leads'. */
 export const MAX_JOINT_LEADS = 3;
 
+/** What each note tells the office in the import report. */
+export const UNIT_NOTE_MESSAGES: Record<UnitCellNote, string> = {
+  'lead-and-co-split': '同一单元格写了牵头和配合单位，已分别记为牵头单位和配合单位',
+  'joint-lead': '写了多个牵头单位，按联合牵头处理',
+  'too-many-leads': `牵头单位超过 ${MAX_JOINT_LEADS} 个，请确认（联合牵头最多 ${MAX_JOINT_LEADS} 个，其余可改为配合单位）`,
+  alias: '括号中的名称记为该单位的别名',
+  'etc-stripped': '已去掉末尾的「等」「等有关部门」',
+  collective: '「各镇人民政府」「县直各有关单位」等泛称：单位类型已知时展开为具体单位，否则保留为泛称（显示但不催办）',
+};
+
 /**
  * A unit name as stored and compared: no whitespace of any kind or zero-width characters, letters
  * and digits half-width, brackets full-width （）, no ★, no trailing 。，、；.

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEADLINE_PHRASES, deadlineInText, endOfMonth, parseDeadline, titleYearOf } from '../../src/core/deadline-phrase.js';
+import { DEADLINE_PHRASES, deadlineInText, endOfMonth, parseDeadline, titleYearOf, YEAR_SOURCE_LABELS } from '../../src/core/deadline-phrase.js';
 
 const ctx = { importYear: 2026 };
 
@@ -62,6 +62,7 @@ describe('parseDeadline: every phrasing of issue 12', () => {
     expect(parseDeadline('6月底前', { titleYear: 2025, importYear: 2026 })).toMatchObject({ due: '2025-06-30', yearSource: 'title' });
     expect(parseDeadline('2027年6月底前', { titleYear: 2025, importYear: 2026 })).toMatchObject({ due: '2027-06-30', yearSource: 'cell' });
     expect(parseDeadline('年底前', { importYear: 2030 })).toMatchObject({ due: '2030-12-31', yearSource: 'import' });
+    expect(Object.keys(YEAR_SOURCE_LABELS).sort()).toEqual(['cell', 'import', 'title']);
   });
 
   it.each(['长期坚持', '持续推进', '常态化推进', '长期', '常态化', '每月25日前报送', '长期坚持，每年12月底前报送', '每季度末', '每半年', '2026年起', '自3月开始']) ('%s is 长期事项 (no due date)', (written) => {

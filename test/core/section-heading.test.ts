@@ -64,6 +64,15 @@ describe('classifyRow', () => {
     expect(classifyRow(['备注:各单位每月25日前报送进展'], ctx).kind).toBe('footnote');
     expect(classifyRow(['注1．带★为省考核事项'], ctx).kind).toBe('footnote');
     expect(classifyRow(['填报单位：区委改革办'], ctx).kind).toBe('footnote');
+    expect(classifyRow([null, '本表由区委改革办负责解释'], ctx).kind).toBe('footnote');
+    expect(classifyRow(['※ 带★为省考核事项', null], ctx).kind).toBe('footnote');
+    expect(classifyRow(['（注1）完成时限为2026年'], ctx).kind).toBe('footnote');
+  });
+
+  it('the header repeated mid-table (a table printed over pages) is a header row, not a task', () => {
+    expect(classifyRow(['序号', '改革任务', '牵头单位', '配合单位', '完成时限'], ctx)).toEqual({ kind: 'header' });
+    expect(classifyRow(['序 号', '重点任务', '牵头\n部门', null, null], ctx)).toEqual({ kind: 'header' });
+    expect(classifyRow(['1', '推进改革任务', '牵头单位', null, null], ctx)).toEqual({ kind: 'task' });
   });
 });
 

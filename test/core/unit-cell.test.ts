@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COLLECTIVE_PATTERNS, collectiveOf, MAX_JOINT_LEADS, normaliseUnitName, parseUnitCell } from '../../src/core/unit-cell.js';
+import { COLLECTIVE_PATTERNS, collectiveOf, MAX_JOINT_LEADS, normaliseUnitName, parseUnitCell, UNIT_NOTE_MESSAGES } from '../../src/core/unit-cell.js';
 
 const names = (refs: { name: string }[]) => refs.map((r) => r.name);
 
@@ -43,6 +43,7 @@ describe('parseUnitCell', () => {
     expect(r.notes).not.toContain('too-many-leads');
     expect(parseUnitCell('甲局、乙局、丙局、丁局').notes).toContain('too-many-leads');
     expect(MAX_JOINT_LEADS).toBe(3);
+    expect(UNIT_NOTE_MESSAGES['too-many-leads']).toContain('最多 3 个');
   });
 
   it('X牵头，Y、Z配合 splits lead and co-units', () => {
