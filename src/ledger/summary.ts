@@ -1,6 +1,8 @@
 // The ledger summary behind the 台账 card and `taizhang summary`: counts by status and colour,
 // completion and on-time rates, per unit and per leader, for one day. Stale colours are
-// recomputed first (src/ledger/levels.ts); the counting itself is a GROUP BY in the database.
+// recomputed first (src/ledger/levels.ts) — at most SUMMARY_REFRESH_ROWS of them, so a person never waits for a
+// whole ledger's recompute (the scheduled pass does that ahead of the day); the counting itself
+// is a GROUP BY in the database.
 import type { DbOrTx } from '../db/client.js';
 import type { WorkingCalendar } from '../core/calendar.js';
 import { summarizeGroups, type LedgerStats, type StatsGroup } from '../core/stats.js';
@@ -15,16 +17,24 @@ export interface LedgerSummary {
   leaderNames: Map<number, string>;
   /** Tasks whose colour had to be recomputed first (0 when the colours were current). */
   refreshed: number;
+  /** Tasks still counted with an earlier day's colour: the refresh limit was reached before them. */
+  stale: number;
 }
+
+/**
+ * At most this many colours are recomputed while a person waits for a summary (about 0.2 s): a
+ * working day's edits, or the whole of a ledger of that size; the rest is the scheduled pass's.
+ */
+export const SUMMARY_REFRESH_ROWS = 10_000;
 
 interface GroupRow { status: string; level: string; onTime: boolean | number | null; n: bigint | number }
 
 export async function ledgerSummary(
   db: DbOrTx,
   tenantId: number,
-  opts: { today: IsoDate; calendar: WorkingCalendar; thresholds?: SupervisionThresholds; unitId?: number },
+  opts: { today: IsoDate; calendar: WorkingCalendar; thresholds?: SupervisionThresholds; unitId?: number; refreshLimit?: number },
 ): Promise<LedgerSummary> {
-  const { refreshed } = await refreshLevels(db, tenantId, opts);
+  const { refreshed, stale } = await refreshLevels(db, tenantId, { ...opts, maxRows: opts.refreshLimit ?? SUMMARY_REFRESH_ROWS });
   const unitFilter = opts.unitId === undefined ? {} : { OR: [{ leadUnitId: opts.unitId }, { coUnits: { some: { unitId: opts.unitId } } }] };
   const where = { tenantId, ...unitFilter };
   const [byUnit, byLeader, units, leaders] = await Promise.all([
@@ -50,7 +60,7 @@ export async function ledgerSummary(
     byLeader.map((r) => ({ ...group(r, Number(r.n)), leaderId: Number(r.personId) })),
   );
   return {
-    today: opts.today, stats, refreshed,
+    today: opts.today, stats, refreshed, stale,
     unitNames: new Map(units.map((u) => [u.id, u.name])),
     leaderNames: new Map(leaders.map((l) => [l.id, l.name])),
   };
