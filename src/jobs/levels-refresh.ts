@@ -1,8 +1,9 @@
 // The day's 三色督办 colours, computed ahead of the people who ask. A new day (Asia/Shanghai) makes
 // every task's stored colour stale (src/ledger/levels.ts); recomputing 100,000 of them takes
 // seconds, which the first 台账 of the day used to spend while a person waited. This pass does it
-// at start and shortly after midnight, per tenant with the tenant's calendar and thresholds; the
-// query path only refreshes a bounded number of rows (src/ledger/summary.ts) and never waits for it.
+// at start, at 00:00:30 and every minute after (only stale rows: usually none), per tenant with the
+// tenant's calendar and thresholds; the query path recomputes only a few stale rows
+// (src/ledger/summary.ts) and never waits for it.
 // One pass at a time in a process; with several instances each runs it (the writes are
 // idempotent: a row refreshed by one is no longer stale for the other).
 import cron, { type ScheduledTask } from 'node-cron';
@@ -12,8 +13,12 @@ import { shanghaiDate, TIME_ZONE } from '../core/dates.js';
 import { refreshLevels } from '../ledger/levels.js';
 import { supervisionThresholds } from '../ledger/settings.js';
 
-/** 00:00:30 every day, Asia/Shanghai (node-cron with seconds). */
-export const LEVELS_REFRESH_CRON = '30 0 0 * * *';
+/**
+ * Second 30 of every minute, Asia/Shanghai (node-cron with seconds): 00:00:30 for the new day, and
+ * within a minute after anything else made many colours stale (an import, a threshold or calendar
+ * change). When nothing is stale a pass is one COUNT per tenant.
+ */
+export const LEVELS_REFRESH_CRON = '30 * * * * *';
 
 export interface LevelsPass {
   tenantId: number;

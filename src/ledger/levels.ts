@@ -5,8 +5,9 @@
 //
 // A new day makes every row stale. That pass runs ahead of the people who ask — shortly after
 // midnight (Asia/Shanghai) and at start, from the scheduler (src/jobs/levels-refresh.ts) — and
-// the query path (summary.ts) only refreshes a bounded number of rows, so it never waits for a full
-// recompute; what it leaves stale keeps yesterday's colour for the minute the pass needs.
+// the query path (summary.ts) refreshes only when few rows are stale (a working day's edits, or a
+// small ledger), so it never waits for a full recompute; otherwise it counts yesterday's colours
+// and says so, for the seconds the pass needs.
 //
 // Memory does not grow with the ledger, and the pass is linear: when many rows are stale they are
 // read in windows of the primary key (WINDOW ids; a keyset page over the levelOn index re-sorted
@@ -38,9 +39,9 @@ export interface RefreshOptions {
   calendar: WorkingCalendar;
   thresholds?: SupervisionThresholds;
   /**
-   * Stop after the window in which this many rows were recomputed (the query path: a person is
-   * waiting). The rows left stale keep their earlier colour and are counted in `stale`; the
-   * scheduled pass (src/jobs/levels-refresh.ts) brings them up to date. Default: no limit.
+   * The query path (a person is waiting): when more rows than this are stale, recompute none —
+   * they keep their earlier colour, are counted in `stale`, and the scheduled pass
+   * (src/jobs/levels-refresh.ts) brings them up to date within the minute. Default: no limit.
    */
   maxRows?: number;
 }
@@ -48,7 +49,7 @@ export interface RefreshOptions {
 export interface RefreshResult {
   /** Rows recomputed by this call. */
   refreshed: number;
-  /** Rows still stale for `today` when the limit was reached (0 when everything is current). */
+  /** Rows still stale for `today`: more than maxRows were (0 when everything is current). */
   stale: number;
 }
 
@@ -65,6 +66,7 @@ export async function refreshLevels(db: DbOrTx, tenantId: number, opts: RefreshO
   const thresholds = opts.thresholds ?? DEFAULT_THRESHOLDS;
   const stale = await staleLevels(db, tenantId, opts.today);
   if (stale.count === 0) return { refreshed: 0, stale: 0 };
+  if (opts.maxRows !== undefined && stale.count > opts.maxRows) return { refreshed: 0, stale: stale.count };
   const staleWhere = { OR: [{ levelOn: null }, { levelOn: { not: opts.today } }] };
   let refreshed = 0;
   // Few stale rows (a working day's edits): found through the (tenantId, levelOn) index at once.
@@ -88,7 +90,6 @@ export async function refreshLevels(db: DbOrTx, tenantId: number, opts: RefreshO
     }
     from = lastId + 1;
     if (!windowed && rows.length < PAGE) break;
-    if (opts.maxRows !== undefined && refreshed >= opts.maxRows) break;
   }
   const left = refreshed >= stale.count ? 0 : (await staleLevels(db, tenantId, opts.today)).count;
   return { refreshed, stale: left };

@@ -1,6 +1,6 @@
 // The ledger summary behind the 台账 card and `taizhang summary`: counts by status and colour,
 // completion and on-time rates, per unit and per leader, for one day. Stale colours are
-// recomputed first (src/ledger/levels.ts) — at most SUMMARY_REFRESH_ROWS of them, so a person never waits for a
+// recomputed first (src/ledger/levels.ts) — when at most SUMMARY_REFRESH_ROWS are, so a person never waits for a
 // whole ledger's recompute (the scheduled pass does that ahead of the day); the counting itself
 // is a GROUP BY in the database.
 import type { DbOrTx } from '../db/client.js';
@@ -17,15 +17,17 @@ export interface LedgerSummary {
   leaderNames: Map<number, string>;
   /** Tasks whose colour had to be recomputed first (0 when the colours were current). */
   refreshed: number;
-  /** Tasks still counted with an earlier day's colour: the refresh limit was reached before them. */
+  /** Tasks counted with an earlier day's colour: too many were stale to recompute while a person waits. */
   stale: number;
 }
 
 /**
- * At most this many colours are recomputed while a person waits for a summary (about 0.2 s): a
- * working day's edits, or the whole of a ledger of that size; the rest is the scheduled pass's.
+ * Up to this many stale colours are recomputed while a person waits for a summary (0.1–0.5 s): a
+ * working day's edits, or the whole of a ledger of that size on a new day. More (a new day on a
+ * big ledger, before the pass ahead of the day has run): none; the summary counts the earlier
+ * colours and says how many (LedgerSummary.stale).
  */
-export const SUMMARY_REFRESH_ROWS = 10_000;
+export const SUMMARY_REFRESH_ROWS = 6_000;
 
 interface GroupRow { status: string; level: string; onTime: boolean | number | null; n: bigint | number }
 

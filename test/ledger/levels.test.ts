@@ -1,7 +1,7 @@
 // The colours of a whole ledger on a new day: the windowed, set-based refresh gives exactly what the
 // rules compute task by task (with another tenant's rows interleaved in the id range); a summary
-// over its limit answers at once, counts what is not yet recomputed with its earlier colour
-// and says how many; the pass ahead of the day (src/jobs/levels-refresh.ts) leaves nothing stale.
+// with more stale rows than its limit answers at once, counts the earlier colours and says how
+// many; the pass ahead of the day (src/jobs/levels-refresh.ts) leaves nothing stale.
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../helpers/db.js';
 import { testApp } from '../helpers/app.js';
@@ -98,18 +98,22 @@ describeEachDatabase('supervision colours of a whole ledger', (ctx) => {
     await seed(db, [tenant.id], 3_000);
     await refreshLevels(db.prisma, tenant.id, { today: '2026-11-20', calendar });
 
-    // A new day, no pass yet, and a limit of one row: the summary recomputes one window and says how many it left.
-    const hurried = await ledgerSummary(db.prisma, tenant.id, { today: '2026-11-23', calendar, refreshLimit: 1 });
-    expect(hurried.refreshed).toBeGreaterThan(0);
-    expect(hurried.refreshed).toBeLessThan(3_000);
-    expect(hurried.stale).toBe(3_000 - hurried.refreshed);
-    expect(hurried.stats.overall.total).toBe(3_000);
+    // A new day, no pass yet, more stale rows than the limit: the summary recomputes none, counts
+    // the earlier colours and says how many.
+    const before = await ledgerSummary(db.prisma, tenant.id, { today: '2026-11-20', calendar });
+    const hurried = await ledgerSummary(db.prisma, tenant.id, { today: '2026-11-23', calendar, refreshLimit: 2_999 });
+    expect(hurried).toMatchObject({ refreshed: 0, stale: 3_000 });
+    expect(hurried.stats).toEqual(before.stats);
+    expect(await db.prisma.task.count({ where: { tenantId: tenant.id, levelOn: '2026-11-20' } })).toBe(3_000);
+    // At or under the limit (a working day's edits, a small ledger): all of them, at once.
+    expect(await ledgerSummary(db.prisma, tenant.id, { today: '2026-11-21', calendar, refreshLimit: 3_000 })).toMatchObject({ refreshed: 3_000, stale: 0 });
+    await db.prisma.task.updateMany({ where: { tenantId: tenant.id }, data: { levelOn: '2026-11-20' } });
 
     // The pass (at start and after midnight) uses the tenant's calendar and today in Shanghai.
     const app = await testApp(db, { tenantKey: 'levels-day', clock: new FixedClock(new Date('2026-11-22T16:00:30Z')) });
     const passes = await refreshAllLevels(app, [tenant.id]);
     expect(passes).toEqual([expect.objectContaining({ tenantId: tenant.id, today: '2026-11-23', refreshed: hurried.stale })]);
-    const later = await ledgerSummary(db.prisma, tenant.id, { today: '2026-11-23', calendar, refreshLimit: 1 });
+    const later = await ledgerSummary(db.prisma, tenant.id, { today: '2026-11-23', calendar, refreshLimit: 0 });
     expect(later).toMatchObject({ refreshed: 0, stale: 0 });
     await expectColoursAsTheRulesSay(db, tenant.id, '2026-11-23');
     // The same counts as a summary that recomputed everything itself.
