@@ -6,6 +6,7 @@ import { openApp } from './app.js';
 import { OffsetClock, systemClock } from './clock.js';
 import { createBotHandlers, dispatchTasks } from './chat/handlers.js';
 import { startBot } from './bot.js';
+import { startLevelsRefresh } from './jobs/levels-refresh.js';
 import { startScheduler, runJob } from './jobs/index.js';
 import { isJobName } from './jobs/settings.js';
 // The sandbox (a fake Feishu, its web page) and the demo loader (the xlsx importer, exceljs) are
@@ -48,7 +49,13 @@ async function main(): Promise<void> {
   }
   const scheduler = startScheduler(app, sender ? { sender } : {});
   stops.unshift(() => scheduler.stop());
-  if (clock instanceof OffsetClock) clock.onJump(() => void scheduler.tick().catch((err) => app.logger.error({ err }, '跳转后检查定时任务失败')));
+  // Today's 三色督办 colours, computed at start and shortly after midnight, not while someone waits.
+  const levels = startLevelsRefresh(app);
+  stops.unshift(() => levels.stop());
+  if (clock instanceof OffsetClock) {
+    clock.onJump(() => void scheduler.tick().catch((err) => app.logger.error({ err }, '跳转后检查定时任务失败')));
+    clock.onJump(() => void levels.runNow().catch((err) => app.logger.error({ err }, '跳转后计算督办颜色失败')));
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

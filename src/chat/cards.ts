@@ -111,7 +111,8 @@ export function myTasksCard(unit: string, today: string, tasks: TaskWithLevel[])
   });
 }
 
-export function ledgerSummaryCard(scope: string, today: string, overall: GroupStats, units: { name: string; stats: GroupStats }[]): Card {
+/** `stale`: tasks still counted with an earlier day's colour (the day's recompute is under way). */
+export function ledgerSummaryCard(scope: string, today: string, overall: GroupStats, units: { name: string; stats: GroupStats }[], stale = 0): Card {
   const chart = overall.total > 0 ? {
     type: 'pie', innerRadius: 0.5, outerRadius: 0.9, valueField: 'value', categoryField: 'type',
     data: { values: [
@@ -142,6 +143,7 @@ export function ledgerSummaryCard(scope: string, today: string, overall: GroupSt
     completionRate: formatPercent(overall.completionRate), onTimeRate: formatPercent(overall.onTimeRate),
     red: overall.byLevel.red, yellow: overall.byLevel.yellow, blue: overall.byLevel.blue, none: overall.byLevel.none,
     headerColor: overall.byLevel.red ? 'red' : overall.byLevel.yellow ? 'orange' : 'blue', chart, table, moreText,
+    staleNote: stale > 0 ? `其中 ${stale} 项的督办颜色正在按今日重新计算，暂按上次结果统计，请稍后再查看。` : undefined,
   });
 }
 

@@ -3,7 +3,6 @@
 // InboxProcessor then hands it to the BotHandlers. Rows survive restarts, and claims
 // (lockedBy/lockedUntil) keep several instances from processing the same row.
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { Prisma } from '../generated/prisma-sqlite/client.js';
 import type { Logger } from 'pino';
 import type { BotHandlers } from '../chat/types.js';
@@ -115,24 +114,7 @@ export class InboxWriter {
     private readonly maxBatch = 50,
   ) {}
 
-  private lastStoreAt = 0;
-
-  /**
-   * Resolves once no event has arrived for `quietMs` (a burst is over), or after `maxWaitMs`
-   * (sustained load still gets processed).
-   */
-  async whenQuiet(quietMs: number, maxWaitMs: number): Promise<void> {
-    const deadline = performance.now() + maxWaitMs;
-    for (;;) {
-      const now = performance.now();
-      const quietFor = now - this.lastStoreAt;
-      if (quietFor >= quietMs || now >= deadline) return;
-      await new Promise((r) => setTimeout(r, Math.min(quietMs - quietFor, deadline - now) + 1));
-    }
-  }
-
   store(input: StoreEventInput): Promise<StoreResult> {
-    this.lastStoreAt = performance.now();
     return new Promise((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
       if (!this.writing) void this.drain();
@@ -185,12 +167,20 @@ export interface InboxProcessorOptions {
   maxAttempts?: number;
   /** Retry delay after the n-th failure: retryBaseMs · 2^(n-1). */
   retryBaseMs?: number;
-  /** Poll interval when idle (wake() short-cuts it). */
+  /** Poll interval when idle (wake() short-cuts it; other instances' rows are found by it). */
   pollIntervalMs?: number;
-  /** After a wake, wait until ingest has paused this long (at most 20×) so a burst is acked first. */
-  wakeDelayMs?: number;
-  /** The transport's writer: before each row, processing waits until no ack is waiting on it. */
+  /**
+   * The transport's writer: after a wake and before each row, processing waits until no ack is
+   * waiting on it (acks first, Feishu's 3-s deadline) — but never for a fixed time: an idle bot
+   * starts on an event the moment it is stored.
+   */
   ingest?: InboxWriter;
+  /**
+   * Called after each row was handled, i.e. after the handler's transactions committed: the
+   * runtime wakes the sender here, so a reply enqueued inside a transaction goes out at once
+   * instead of at the sender's next poll.
+   */
+  onProcessed?: () => void;
 }
 
 export class InboxProcessor {
@@ -204,7 +194,7 @@ export class InboxProcessor {
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
   private readonly pollIntervalMs: number;
-  private readonly wakeDelayMs: number;
+  private readonly onProcessed: (() => void) | undefined;
   private readonly ingest: InboxWriter | undefined;
   private readonly botOpenIdSource: InboxProcessorOptions['botOpenId'];
   private readonly errorRetryMs: number;
@@ -232,7 +222,7 @@ export class InboxProcessor {
     this.maxAttempts = opts.maxAttempts ?? 5;
     this.retryBaseMs = opts.retryBaseMs ?? 2_000;
     this.pollIntervalMs = opts.pollIntervalMs ?? 5_000;
-    this.wakeDelayMs = opts.wakeDelayMs ?? 50;
+    this.onProcessed = opts.onProcessed;
     this.ingest = opts.ingest;
     this.botOpenIdSource = opts.botOpenId;
   }
@@ -277,6 +267,7 @@ export class InboxProcessor {
       await this.ingest?.whenIdle();
       if (!botOpenIds.has(row.tenantKey)) botOpenIds.set(row.tenantKey, await this.resolveBotOpenId(row.tenantKey));
       await this.process(row, botOpenIds.get(row.tenantKey));
+      this.onProcessed?.();
       // SQLite queries run synchronously under their promises: return to the event loop between
       // rows so webhook requests waiting for their ack are served (Feishu's 3-s deadline).
       await new Promise((r) => setImmediate(r));
@@ -306,11 +297,10 @@ export class InboxProcessor {
         };
       });
       this.wakeSleeper = undefined;
-      if (this.running && this.wakeRequested && this.wakeDelayMs > 0) {
-        // Let a burst be acknowledged first: start when ingest pauses (Feishu's deadline is on acks).
-        if (this.ingest) await this.ingest.whenQuiet(this.wakeDelayMs, 20 * this.wakeDelayMs);
-        else await new Promise((r) => setTimeout(r, this.wakeDelayMs));
-      }
+      // Acks waiting on the writer go first (runOnce also yields to them before each row); no
+      // fixed delay here — a wait for a quiet moment cost every idle reply 50 ms and, under a
+      // steady stream, up to a second.
+      if (this.running && this.wakeRequested) await this.ingest?.whenIdle();
     }
   }
 

@@ -145,13 +145,19 @@ export class Sender {
     this.loopDone = this.loop();
   }
 
-  /** Enqueued inside a transaction? The row may not be visible yet: look again shortly after. */
-  private readonly onEnqueued = () => {
+  /**
+   * A row was enqueued in this process: look now. A row enqueued inside a transaction is not
+   * visible before its commit; whoever committed wakes the sender again right after (the runtime
+   * after each handled event and card action, jobs after their run) — no fixed lull. A row due
+   * later (a delayed card update) gets a wake-up at its time.
+   */
+  private readonly onEnqueued = (notBefore?: Date) => {
     this.wake();
-    this.scheduleWake(50);
+    const later = notBefore ? notBefore.getTime() - this.clock.now().getTime() : 0;
+    if (later > 0 && later < this.pollIntervalMs) this.scheduleWake(later);
   };
 
-  /** Send without waiting for the poll interval (enqueueMessage in this process already does this). */
+  /** Send without waiting for the poll interval: call it after a commit that enqueued. */
   wake(): void {
     this.wakeRequested = true;
     this.wakeSleeper?.();

@@ -1,6 +1,8 @@
 // The ledger summary behind the 台账 card and `taizhang summary`: counts by status and colour,
 // completion and on-time rates, per unit and per leader, for one day. Stale colours are
-// recomputed first (src/ledger/levels.ts); the counting itself is a GROUP BY in the database.
+// recomputed first (src/ledger/levels.ts) — when at most SUMMARY_REFRESH_ROWS are, so a person never waits for a
+// whole ledger's recompute (the scheduled pass does that ahead of the day); the counting itself
+// is a GROUP BY in the database.
 import type { DbOrTx } from '../db/client.js';
 import type { WorkingCalendar } from '../core/calendar.js';
 import { summarizeGroups, type LedgerStats, type StatsGroup } from '../core/stats.js';
@@ -15,16 +17,26 @@ export interface LedgerSummary {
   leaderNames: Map<number, string>;
   /** Tasks whose colour had to be recomputed first (0 when the colours were current). */
   refreshed: number;
+  /** Tasks counted with an earlier day's colour: too many were stale to recompute while a person waits. */
+  stale: number;
 }
+
+/**
+ * Up to this many stale colours are recomputed while a person waits for a summary (0.1–0.5 s): a
+ * working day's edits, or the whole of a ledger of that size on a new day. More (a new day on a
+ * big ledger, before the pass ahead of the day has run): none; the summary counts the earlier
+ * colours and says how many (LedgerSummary.stale).
+ */
+export const SUMMARY_REFRESH_ROWS = 6_000;
 
 interface GroupRow { status: string; level: string; onTime: boolean | number | null; n: bigint | number }
 
 export async function ledgerSummary(
   db: DbOrTx,
   tenantId: number,
-  opts: { today: IsoDate; calendar: WorkingCalendar; thresholds?: SupervisionThresholds; unitId?: number },
+  opts: { today: IsoDate; calendar: WorkingCalendar; thresholds?: SupervisionThresholds; unitId?: number; refreshLimit?: number },
 ): Promise<LedgerSummary> {
-  const { refreshed } = await refreshLevels(db, tenantId, opts);
+  const { refreshed, stale } = await refreshLevels(db, tenantId, { ...opts, maxRows: opts.refreshLimit ?? SUMMARY_REFRESH_ROWS });
   const unitFilter = opts.unitId === undefined ? {} : { OR: [{ leadUnitId: opts.unitId }, { coUnits: { some: { unitId: opts.unitId } } }] };
   const where = { tenantId, ...unitFilter };
   const [byUnit, byLeader, units, leaders] = await Promise.all([
@@ -50,7 +62,7 @@ export async function ledgerSummary(
     byLeader.map((r) => ({ ...group(r, Number(r.n)), leaderId: Number(r.personId) })),
   );
   return {
-    today: opts.today, stats, refreshed,
+    today: opts.today, stats, refreshed, stale,
     unitNames: new Map(units.map((u) => [u.id, u.name])),
     leaderNames: new Map(leaders.map((l) => [l.id, l.name])),
   };

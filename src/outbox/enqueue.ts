@@ -9,8 +9,10 @@ import type { DbOrTx } from '../db/client.js';
 import type { EnqueueInput, EnqueueResult } from './message.js';
 
 /**
- * In-process signal: enqueueMessage() emits 'enqueued' so running senders wake at once instead of
- * waiting for their poll interval (other instances still find the row by polling).
+ * In-process signal: enqueueMessage() emits 'enqueued' (with the row's notBefore, if any) so
+ * running senders wake at once instead of waiting for their poll interval (other instances still
+ * find the row by polling). Inside a transaction the row is visible only after the commit: the
+ * committer wakes the sender then (src/feishu/runtime.ts, src/jobs/run.ts).
  */
 export const outboxSignal = new EventEmitter();
 outboxSignal.setMaxListeners(50);
@@ -42,7 +44,7 @@ export async function enqueueMessage(db: DbOrTx, input: EnqueueInput, clock: Clo
     RETURNING "id"`;
   const id = rows[0]?.id;
   if (id === undefined) return { created: false, uuid };
-  outboxSignal.emit('enqueued');
+  outboxSignal.emit('enqueued', input.notBefore);
   return { created: true, uuid, id: Number(id) };
 }
 

@@ -89,4 +89,42 @@ describeEachDatabase('feishu runtime', (ctx) => {
       }
     });
   }
+
+  it('a reply enqueued inside a transaction goes out when the handler returns, not at the next poll', async () => {
+    const config = loadConfig({
+      FEISHU_APP_ID: fake.appId,
+      FEISHU_APP_SECRET: fake.appSecret,
+      FEISHU_ENCRYPT_KEY: fake.encryptKey,
+      FEISHU_VERIFICATION_TOKEN: fake.verificationToken,
+      FEISHU_DOMAIN: fake.url,
+      FEISHU_EVENT_MODE: 'webhook',
+    });
+    const handlers: BotHandlers = {
+      async onMessage(m) {
+        // The ledger writes and its reply share one transaction that commits well after the
+        // enqueue signal: the row is invisible to a sender that looks at the signal (or shortly after).
+        await ctx().prisma.$transaction(async (tx) => {
+          await enqueueMessage(tx, { tenantId, dedupeKey: `reply:${m.messageId}`, kind: 'reply', receiveId: m.messageId, message: { msgType: 'text', content: { text: '已登记' } } });
+          await new Promise((r) => setTimeout(r, 300));
+        }, { timeout: 10_000 });
+      },
+      async onCardAction() {
+        return {};
+      },
+    };
+    const rt = await startFeishuRuntime({
+      config, db: ctx(), handlers, logger: silentLogger, listen: { port: 0, host: '127.0.0.1' },
+      // Neither loop may rely on polling: an hour would fail the wait below.
+      sender: { pollIntervalMs: 3_600_000 }, processor: { pollIntervalMs: 3_600_000 },
+    });
+    try {
+      fake.eventTransport = 'webhook';
+      fake.eventUrl = `http://127.0.0.1:${(rt.server!.address() as { port: number }).port}/feishu/events`;
+      const r = await fake.deliverMessageEvent({ senderOpenId: USER.openId, text: '我的任务' });
+      const reply = await waitFor(() => fake.botMessages().find((m) => m.parentId === r.messageId), 10_000);
+      expect(reply.content).toEqual({ text: '已登记' });
+    } finally {
+      await rt.stop();
+    }
+  });
 });

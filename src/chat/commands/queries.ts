@@ -34,7 +34,7 @@ export const ledgerCommand: CommandHandler<'ledger'> = async (ctx, command) => {
   const thresholds = await supervisionThresholds(db, tenant.id);
   const summary = await ledgerSummary(db, tenant.id, { today, calendar: ctx.calendar, thresholds, ...(unitId !== undefined ? { unitId } : {}) });
   const units = summary.stats.byUnit.map((u) => ({ name: summary.unitNames.get(u.unitId) ?? `单位${u.unitId}`, stats: u }));
-  return { ok: true, reply: card(ledgerSummaryCard(scope, today, summary.stats.overall, unitId === undefined ? units : [])), summary: md`台账 ${scope}` };
+  return { ok: true, reply: card(ledgerSummaryCard(scope, today, summary.stats.overall, unitId === undefined ? units : [], summary.stale)), summary: md`台账 ${scope}` };
 };
 
 /** A leader sees the items they lead; everyone else their unit's open items. */
