@@ -61,7 +61,8 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
     }
     const key = program.opts<{ tenant: string }>().tenant;
     if (!key.trim()) throw new CliError('--tenant 不能为空');
-    if (key === app.defaultTenant.key) return app.defaultTenant;
+    // A self-built app has one tenant: the default (DEFAULT_TENANT_KEY, or the tenant_key it was bound to).
+    if (!tenantGiven() || key === app.defaultTenant.key || (config.feishu.appType !== 'isv' && key === config.defaultTenant.key)) return app.defaultTenant;
     // Only `taizhang tenant --create` makes a tenant: a misspelt key must not start an empty ledger.
     const found = await findTenant(app.db.prisma, key);
     if (!found) throw new CliError(await unknownTenantText(app, key));
