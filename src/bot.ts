@@ -18,6 +18,7 @@ import {
 } from './ledger/delivery-problems.js';
 import { noticeCard } from './chat/cards.js';
 import { md } from './cards/markup.js';
+import { startReachLoop } from './jobs/reach.js';
 
 /** Dedupe-key prefix of the office's 「消息未能送达」 notices. */
 export const DELIVERY_NOTICE_PREFIX = 'delivery-problem:';
@@ -135,7 +136,7 @@ export async function startBot(
   parts: Pick<FeishuRuntimeOptions, 'sender'> = {},
 ): Promise<FeishuRuntime> {
   const reporting = deliveryReporting(app);
-  return startFeishuRuntime({
+  const rt = await startFeishuRuntime({
     config,
     db: app.db,
     handlers,
@@ -147,4 +148,8 @@ export async function startBot(
     ...parts,
     sender: { onSent: (row) => reporting.onSent(row), ...parts.sender },
   });
+  // People without an open_id are looked up by mobile/email now and daily (jobs/reach.ts).
+  const stopReach = startReachLoop(app, rt.client);
+  const stop = rt.stop.bind(rt);
+  return Object.assign(rt, { stop: async () => (stopReach(), stop()) });
 }

@@ -117,6 +117,18 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
         const line = (label: string, c: { created: number; updated: number; deleted: number; unchanged: number }) =>
           `${label}：新增 ${c.created}，更新 ${c.updated}${c.deleted ? `，删除 ${c.deleted}` : ''}，未变 ${c.unchanged}`;
         io.out(['导入完成。', line('单位', r.units), line('人员', r.people), line('事项', r.tasks), line('节点', r.milestones)].join('\n'));
+        // People without a 飞书ID: their open_ids from 手机/邮箱 (batch_get_id) before anything is dispatched.
+        const { configuredLookup, reachPeople } = await import('../jobs/reach.js');
+        const lookup = configuredLookup(app, tenant.key);
+        if (lookup) {
+          const { reachReportLines } = await import('../ledger/reach.js');
+          const reach = await reachPeople(app, tenant, lookup);
+          for (const l of reachReportLines(reach)) io.out(l);
+          if (reach.noticed) io.out('已通知改革办：无法联系的人员及修改办法。');
+        } else {
+          const missing = await app.db.prisma.person.count({ where: { tenantId: tenant.id, active: true, openId: null } });
+          if (missing) io.out(`飞书账号：${missing} 人没有飞书ID；未配置飞书凭证，机器人连接飞书后会按手机号/邮箱查找。`);
+        }
         if (r.createdTaskIds.length > 0) {
           // New tasks waiting to be signed for: their 任务交办单 wait in the outbox for the running bot.
           const { dispatchTasks } = await import('../chat/handlers.js');
