@@ -172,6 +172,27 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
     });
 
   program
+    .command('groups')
+    .description('列出机器人所在的飞书群及其绑定的单位（群里 @机器人 发送「绑定 单位名称」绑定）')
+    .action(async () => {
+      await withApp(config, undefined, async (app) => {
+        const tenant = await tenantOf(app);
+        const { listGroups, groupLines } = await import('../ledger/groups.js');
+        const rows = await listGroups(app.db.prisma, tenant.id);
+        // Names Feishu did not send (a group bound by id in the sheet): asked from the chat API.
+        if (app.config.feishu.hasCredentials && rows.some((r) => !r.name && r.present)) {
+          const { createFeishuClient } = await import('../feishu/client.js');
+          const { chatName } = await import('../feishu/contact.js');
+          const client = createFeishuClient(app.config.feishu, app.logger);
+          for (const r of rows) if (!r.name && r.present) r.name = (await chatName(client, r.chatId, app.config.feishu.appType === 'isv' ? tenant.key : undefined)) ?? '';
+        }
+        for (const l of groupLines(rows)) io.out(l);
+        const unbound = await app.db.prisma.unit.count({ where: { tenantId: tenant.id, active: true, chatId: null } });
+        if (unbound && rows.length) io.out(`另有 ${unbound} 个单位尚未绑定工作群。`);
+      });
+    });
+
+  program
     .command('tenants')
     .description('列出租户（飞书 tenant_key）及各自的单位、人员、事项数')
     .action(async () => {

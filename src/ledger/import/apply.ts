@@ -40,7 +40,7 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
   const newUnits = draft.units.filter((u) => !unitByName.has(u.name));
   for (const part of chunks(newUnits)) {
     const created = await tx.unit.createManyAndReturn({
-      data: part.map((u) => ({ tenantId, name: u.name, kind: u.kind, chatId: u.chatId })),
+      data: part.map((u) => ({ tenantId, name: u.name, kind: u.kind, chatId: u.chatId, chatName: u.chatName ?? null })),
     });
     for (const u of created) unitByName.set(u.name, u);
   }
@@ -48,15 +48,16 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
   const unitNameById = new Map([...unitByName.values()].map((u) => [u.id, u.name]));
   for (const d of draft.units) {
     const u = unitByName.get(d.name)!;
-    const want = { kind: d.kind, parent: d.parentName, chatId: d.chatId };
+    // A group bound in the chat (「绑定 单位」) is kept when the sheet leaves 工作群ID empty.
+    const want = { kind: d.kind, parent: d.parentName, chatId: d.chatId ?? u.chatId, chatName: d.chatName ?? null };
     const isNew = newUnits.includes(d);
-    const have = isNew ? null : { kind: u.kind, parent: u.parentId ? unitNameById.get(u.parentId)! : null, chatId: u.chatId };
+    const have = isNew ? null : { kind: u.kind, parent: u.parentId ? unitNameById.get(u.parentId)! : null, chatId: u.chatId, chatName: u.chatName };
     if (isNew) {
       if (d.parentName) await tx.unit.update({ where: { id: u.id }, data: { parentId: unitId(d.parentName) } });
       log('unit', u.id, 'create', undefined, { name: d.name, ...want });
       result.units.created++;
     } else if (!same(have, want)) {
-      await tx.unit.update({ where: { id: u.id }, data: { kind: d.kind, chatId: d.chatId, parentId: d.parentName ? unitId(d.parentName) : null } });
+      await tx.unit.update({ where: { id: u.id }, data: { kind: d.kind, chatId: want.chatId, chatName: want.chatName, parentId: d.parentName ? unitId(d.parentName) : null } });
       log('unit', u.id, 'update', { name: d.name, ...have }, { name: d.name, ...want });
       result.units.updated++;
     } else result.units.unchanged++;

@@ -19,7 +19,7 @@ export function formatProblem(p: ImportProblem): string {
   return `「${p.sheet}」第 ${p.row} 行${p.column ? `「${p.column}」列` : ''}：${p.message}`;
 }
 
-export interface UnitDraft { name: string; kind: string; parentName: string | null; chatId: string | null }
+export interface UnitDraft { name: string; kind: string; parentName: string | null; chatId: string | null; chatName?: string | null }
 export interface PersonDraft {
   name: string; unitName: string | null; matchKey: string; roles: Role[];
   mobile: string | null; email: string | null; openId: string | null;
@@ -51,7 +51,7 @@ export interface KnownLedger {
 }
 
 export const SHEET_COLUMNS = {
-  单位: { required: ['单位名称'], optional: ['类型', '上级单位', '工作群ID'] },
+  单位: { required: ['单位名称'], optional: ['类型', '上级单位', '工作群ID', '工作群'] },
   人员: { required: ['姓名', '角色'], optional: ['单位', '手机', '邮箱', '飞书ID'] },
   台账: {
     required: ['编号', '改革事项', '牵头单位'],
@@ -103,6 +103,7 @@ const unitRow = z.object({
     return v;
   }),
   上级单位: optionalText(100),
+  工作群: optionalText(100),
   工作群ID: z.string().nullable().refine((v) => v === null || /^oc_[A-Za-z0-9_-]+$/.test(v), '工作群ID 应以 oc_ 开头'),
 });
 
@@ -232,7 +233,7 @@ export function validateSheets(sheets: RawSheet[], known: KnownLedger): { draft:
   parseRows('单位', unitRow, [], (v, row) => {
     if (unitRows.has(v.单位名称)) return add('单位', row.rowNumber, '单位名称', `单位「${q(v.单位名称)}」重复（第 ${unitRows.get(v.单位名称)} 行已有）`);
     unitRows.set(v.单位名称, row.rowNumber);
-    draft.units.push({ name: v.单位名称, kind: v.类型, parentName: v.上级单位, chatId: v.工作群ID });
+    draft.units.push({ name: v.单位名称, kind: v.类型, parentName: v.上级单位, chatId: v.工作群ID, chatName: v.工作群 ?? null });
   });
   const unitExists = (name: string) => unitRows.has(name) || known.unitNames.has(name) || invalidNames.units.has(name);
   for (const u of draft.units) {
