@@ -20,6 +20,7 @@ import { noticeCard } from './chat/cards.js';
 import { md } from './cards/markup.js';
 import { startReachLoop } from './jobs/reach.js';
 import { markGroupLeft } from './chat/group-events.js';
+import { deactivateDeparted, departureText } from './ledger/departures.js';
 
 /** Dedupe-key prefix of the office's 「消息未能送达」 notices. */
 export const DELIVERY_NOTICE_PREFIX = 'delivery-problem:';
@@ -64,6 +65,10 @@ export function deliveryReporting(app: AppContext): DeliveryReporting {
         return;
       }
       const recipient = cause.scope === 'app' ? EVERY_RECIPIENT : await recipientOf(app, row);
+      // A user who left (or is outside the availability scope): inactive now, the office hears who remains.
+      const departure = (key === 'user_resigned' || key === 'user_out_of_scope') && recipient.startsWith('open_id:')
+        ? await deactivateDeparted(db, row.tenantId, recipient.slice('open_id:'.length), row.errorCode)
+        : undefined;
       const now = app.clock.now();
       const problem = await recordDeliveryProblem(db, { tenantId: row.tenantId, recipient, cause: key, errorCode: row.errorCode, at: now, notify: true });
       open.add(row.tenantId, recipient);
@@ -77,7 +82,7 @@ export function deliveryReporting(app: AppContext): DeliveryReporting {
       const body =
         cause.scope === 'app'
           ? md`**原因**：${cause.label}${code}\n**怎么办**：${cause.advice}\n修复之前，机器人发出的消息都会失败；同一原因不再逐条通知。`
-          : md`**接收人**：${who}\n**原因**：${cause.label}${code}\n**怎么办**：${cause.advice}${unbound.length ? md`\n已解除该群与「${unbound.join('、')}」的绑定，重新加入后请在群里 @机器人 发送「绑定 ${unbound[0]!}」。` : ''}\n问题解决之前，发给${who}的消息因同一原因失败时不再逐条通知；原因变化或问题再次出现时会再通知。`;
+          : md`**接收人**：${who}\n**原因**：${cause.label}${code}\n**怎么办**：${cause.advice}${departure ? md`\n${departureText(departure)}` : ''}${unbound.length ? md`\n已解除该群与「${unbound.join('、')}」的绑定，重新加入后请在群里 @机器人 发送「绑定 ${unbound[0]!}」。` : ''}\n问题解决之前，发给${who}的消息因同一原因失败时不再逐条通知；原因变化或问题再次出现时会再通知。`;
       const title = cause.scope === 'app' ? '消息未能送达：飞书应用配置问题' : `消息未能送达：${who}`;
       for (const r of to) {
         await enqueueMessage(db, {

@@ -67,8 +67,8 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
   // ---- 人员
   const people = await tx.person.findMany({ where: { tenantId } });
   const personByKey = new Map(people.map((p) => [p.matchKey, p]));
-  const personView = (p: { name: string; unitId: number | null; roles: string; mobile: string | null; email: string | null; openId: string | null }) => ({
-    name: p.name, unit: p.unitId ? unitNameById.get(p.unitId) ?? null : null, roles: p.roles, mobile: p.mobile, email: p.email, openId: p.openId,
+  const personView = (p: { name: string; unitId: number | null; roles: string; mobile: string | null; email: string | null; openId: string | null; active: boolean }) => ({
+    name: p.name, unit: p.unitId ? unitNameById.get(p.unitId) ?? null : null, roles: p.roles, mobile: p.mobile, email: p.email, openId: p.openId, active: p.active,
   });
   const newPeople = draft.people.filter((p) => !personByKey.has(p.matchKey));
   // Feishu ids that move between people in this file (a swap, a transfer, an account given to a
@@ -81,7 +81,7 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
     const created = await tx.person.createManyAndReturn({
       data: part.map((p) => ({
         tenantId, name: p.name, matchKey: p.matchKey, unitId: p.unitName ? unitId(p.unitName) : null,
-        roles: [...p.roles].sort().join(','), mobile: p.mobile, email: p.email, openId: p.openId,
+        roles: [...p.roles].sort().join(','), mobile: p.mobile, email: p.email, openId: p.openId, active: p.active ?? true,
       })),
     });
     for (const p of created) {
@@ -97,13 +97,23 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
     const p = personByKey.get(d.matchKey)!;
     // An open_id bound on first contact is kept when the workbook leaves 飞书ID empty.
     const keptOpenId = p.openId && !freed.includes(p.openId) ? p.openId : null;
-    const next = { name: d.name, unitId: d.unitName ? unitId(d.unitName) : null, roles: [...d.roles].sort().join(','), mobile: d.mobile, email: d.email, openId: d.openId ?? keptOpenId };
+    const next = { name: d.name, unitId: d.unitName ? unitId(d.unitName) : null, roles: [...d.roles].sort().join(','), mobile: d.mobile, email: d.email, openId: d.openId ?? keptOpenId, active: d.active ?? true };
     const before = personView(p);
     const after = personView(next);
     if (same(before, after)) result.people.unchanged++;
     else {
       await tx.person.update({ where: { id: p.id }, data: next });
       log('person', p.id, 'update', before, after);
+      result.people.updated++;
+    }
+  }
+  // Someone no longer in a re-imported 人员 sheet leaves: inactive (no more messages), history kept.
+  if (draft.present.people) {
+    const listed = new Set(draft.people.map((d) => d.matchKey));
+    for (const p of personByKey.values()) {
+      if (listed.has(p.matchKey) || !p.active) continue;
+      await tx.person.update({ where: { id: p.id }, data: { active: false } });
+      log('person', p.id, 'update', { active: true }, { active: false });
       result.people.updated++;
     }
   }
