@@ -2,7 +2,8 @@
 // calendar per tenant), one logger, shared by the bot (src/main.ts), the CLI and the tests.
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
-import { ensureTenant, type TenantRef } from './db/repos/tenants.js';
+import type { TenantRef } from './db/repos/tenants.js';
+import { resolveHomeTenant } from './ledger/tenancy.js';
 import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './log.js';
 import type { CalendarOverrides } from './core/calendar.js';
@@ -17,7 +18,7 @@ export interface AppContext {
   /** The working-day calendar of each tenant: calendars.calendarFor(tenantId). */
   calendars: CalendarProvider;
   logger: Logger;
-  /** The tenant of a single-tenant deployment (DEFAULT_TENANT_KEY). */
+  /** The tenant this process serves by default: a self-built app's one tenant (bound or not yet), a store app's DEFAULT_TENANT_KEY (ledger/tenancy.ts). */
   defaultTenant: TenantRef;
   close(): Promise<void>;
 }
@@ -35,7 +36,7 @@ export async function openApp(config: Config, opts: { clock?: Clock; logger?: Lo
     onConnectionError: (err) => logger.warn({ err: err.message, code: (err as Error & { code?: string }).code }, '数据库连接已断开，下次使用时自动重连'),
   });
   const calendars = createCalendarProvider(db.prisma, overrides);
-  const defaultTenant = await ensureTenant(db.prisma, config.defaultTenant.key, config.defaultTenant.name);
+  const defaultTenant = await resolveHomeTenant(db.prisma, config);
   // Say it loudly when this year or the next rests on the statutory computation (e.g. 2027 before
   // the library or the office has the State Council's schedule): per tenant, since an office may
   // have loaded it.

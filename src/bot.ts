@@ -18,6 +18,9 @@ import {
 } from './ledger/delivery-problems.js';
 import { noticeCard } from './chat/cards.js';
 import { md } from './cards/markup.js';
+import { startReachLoop } from './jobs/reach.js';
+import { markGroupLeft } from './chat/group-events.js';
+import { deactivateDeparted, departureText } from './ledger/departures.js';
 
 /** Dedupe-key prefix of the office's 「消息未能送达」 notices. */
 export const DELIVERY_NOTICE_PREFIX = 'delivery-problem:';
@@ -42,6 +45,19 @@ export function deliveryReporting(app: AppContext): DeliveryReporting {
   return {
     async onPermanentFailure(row) {
       const { key, cause } = deliveryCauseOf(row.errorCode, row.kind);
+      // A group the bot is no longer in: unbound, nothing more sent there. The office hears of it
+      // below (once per problem) — unless the removal event already told it.
+      let unbound: string[] = [];
+      let whoBefore: string | undefined;
+      if (key === 'bot_not_in_chat' && row.kind === 'send' && row.receiveIdType === 'chat_id' && row.receiveId) {
+        whoBefore = await describeRecipient(db, row.tenantId, recipientKey('chat_id', row.receiveId));
+        const gone = await markGroupLeft(app, row.tenantId, row.receiveId, 'send');
+        if (gone.toldByEvent) {
+          log.warn({ outboxId: row.id, chatId: row.receiveId }, '机器人已被移出该群（改革办已获通知），消息未发送');
+          return;
+        }
+        unbound = gone.units;
+      }
       // Never the row's receiveId or content in a log line either: a card_update row's receiveId is the callback token.
       const where = { outboxId: row.id, kind: row.kind, code: row.errorCode, cause: key };
       if (!cause.notify) {
@@ -49,6 +65,10 @@ export function deliveryReporting(app: AppContext): DeliveryReporting {
         return;
       }
       const recipient = cause.scope === 'app' ? EVERY_RECIPIENT : await recipientOf(app, row);
+      // A user who left (or is outside the availability scope): inactive now, the office hears who remains.
+      const departure = (key === 'user_resigned' || key === 'user_out_of_scope') && recipient.startsWith('open_id:')
+        ? await deactivateDeparted(db, row.tenantId, recipient.slice('open_id:'.length), row.errorCode)
+        : undefined;
       const now = app.clock.now();
       const problem = await recordDeliveryProblem(db, { tenantId: row.tenantId, recipient, cause: key, errorCode: row.errorCode, at: now, notify: true });
       open.add(row.tenantId, recipient);
@@ -56,13 +76,13 @@ export function deliveryReporting(app: AppContext): DeliveryReporting {
         log.warn(where, `消息发送失败（${cause.label}），改革办此前已获通知`);
         return;
       }
-      const who = await describeRecipient(db, row.tenantId, recipient);
+      const who = whoBefore ?? (await describeRecipient(db, row.tenantId, recipient));
       const to = await noticeRecipients(app, row.tenantId, recipient);
       const code = row.errorCode !== null ? `（飞书错误码 ${row.errorCode}）` : '';
       const body =
         cause.scope === 'app'
           ? md`**原因**：${cause.label}${code}\n**怎么办**：${cause.advice}\n修复之前，机器人发出的消息都会失败；同一原因不再逐条通知。`
-          : md`**接收人**：${who}\n**原因**：${cause.label}${code}\n**怎么办**：${cause.advice}\n问题解决之前，发给${who}的消息因同一原因失败时不再逐条通知；原因变化或问题再次出现时会再通知。`;
+          : md`**接收人**：${who}\n**原因**：${cause.label}${code}\n**怎么办**：${cause.advice}${departure ? md`\n${departureText(departure)}` : ''}${unbound.length ? md`\n已解除该群与「${unbound.join('、')}」的绑定，重新加入后请在群里 @机器人 发送「绑定 ${unbound[0]!}」。` : ''}\n问题解决之前，发给${who}的消息因同一原因失败时不再逐条通知；原因变化或问题再次出现时会再通知。`;
       const title = cause.scope === 'app' ? '消息未能送达：飞书应用配置问题' : `消息未能送达：${who}`;
       for (const r of to) {
         await enqueueMessage(db, {
@@ -80,6 +100,8 @@ export function deliveryReporting(app: AppContext): DeliveryReporting {
     async onSent(row) {
       if (row.kind !== 'send' || !row.receiveIdType || !row.receiveId) return;
       try {
+        // A message went into the group: the bot is there again.
+        if (row.receiveIdType === 'chat_id') await db.feishuChat.updateMany({ where: { tenantId: row.tenantId, chatId: row.receiveId, removedAt: { not: null } }, data: { removedAt: null } });
         const recipients = await open.openAmong(row.tenantId, [recipientKey(row.receiveIdType, row.receiveId)]);
         if (recipients.length === 0) return;
         const n = await resolveDeliveryProblems(db, row.tenantId, recipients, app.clock.now());
@@ -135,7 +157,7 @@ export async function startBot(
   parts: Pick<FeishuRuntimeOptions, 'sender'> = {},
 ): Promise<FeishuRuntime> {
   const reporting = deliveryReporting(app);
-  return startFeishuRuntime({
+  const rt = await startFeishuRuntime({
     config,
     db: app.db,
     handlers,
@@ -147,4 +169,8 @@ export async function startBot(
     ...parts,
     sender: { onSent: (row) => reporting.onSent(row), ...parts.sender },
   });
+  // People without an open_id are looked up by mobile/email now and daily (jobs/reach.ts).
+  const stopReach = startReachLoop(app, rt.client);
+  const stop = rt.stop.bind(rt);
+  return Object.assign(rt, { stop: async () => (stopReach(), stop()) });
 }

@@ -47,6 +47,7 @@ const envSchema = z.object({
   FEISHU_ENCRYPT_KEY: optionalString,
   FEISHU_VERIFICATION_TOKEN: optionalString,
   FEISHU_DOMAIN: optionalString,
+  FEISHU_EVENT_URL: optionalString,
   FEISHU_ALLOW_UNSIGNED_WEBHOOK: booleanFrom(false),
   FEISHU_HTTP_TIMEOUT_SECONDS: positiveIntFrom(10),
   MESSAGE_RETENTION_DAYS: positiveIntFrom(30),
@@ -82,6 +83,8 @@ export interface Config {
     encryptKey: string | undefined;
     verificationToken: string | undefined;
     domain: string | undefined;
+    /** The public 请求地址 configured in the console (FEISHU_EVENT_URL): `taizhang doctor` sends it a challenge. */
+    eventUrl?: string | undefined;
     /** Absent = 'self_build' (what loadConfig gives when FEISHU_APP_TYPE is unset). */
     appType?: FeishuAppType;
     eventMode: 'longconn' | 'webhook';
@@ -181,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       encryptKey: e.FEISHU_ENCRYPT_KEY,
       verificationToken: e.FEISHU_VERIFICATION_TOKEN,
       domain: e.FEISHU_DOMAIN,
+      eventUrl: e.FEISHU_EVENT_URL,
       appType,
       eventMode,
       hasCredentials,

@@ -19,6 +19,7 @@ import { exampleCode, withExampleCode } from './examples.js';
 import { EXAMPLES, laterCommandCodes, parseChatMessage, type ChatCommand, type ParsedCommand } from './parse.js';
 import { truncate } from '../core/text.js';
 import { handleRecall } from './recall.js';
+import { onBotAddedToGroup, onBotLeftGroup } from './group-events.js';
 import { card, replyTo, sendTo, text } from './say.js';
 import type { BotAddedToChat, BotHandlers, CardAction, CardActionResponse, ChatMessage, MessageRecalled } from './types.js';
 
@@ -106,8 +107,12 @@ export function createBotHandlers(app: AppContext): BotHandlers {
 
   async function onBotAdded(event: BotAddedToChat): Promise<void> {
     const tenant = await resolveEventTenant(app, event.tenantKey);
-    const any = await db.task.findFirst({ where: { tenantId: tenant.id }, orderBy: { codeKey: 'asc' }, select: { code: true } });
-    await sendTo(db, tenant.id, [{ receiveIdType: 'chat_id', receiveId: event.chatId, label: '' }], 'bot-added', card(helpCard(false, any?.code ?? '编号')));
+    await onBotAddedToGroup(app, tenant, event);
+  }
+
+  async function onBotRemoved(event: BotAddedToChat): Promise<void> {
+    const tenant = await resolveEventTenant(app, event.tenantKey);
+    await onBotLeftGroup(app, tenant.id, event.chatId, 'event');
   }
 
   async function onMessageRecalled(event: MessageRecalled): Promise<void> {
@@ -115,5 +120,5 @@ export function createBotHandlers(app: AppContext): BotHandlers {
     await handleRecall(app, tenant, event);
   }
 
-  return { onMessage, onCardAction, onBotAdded, onMessageRecalled };
+  return { onMessage, onCardAction, onBotAdded, onBotRemoved, onMessageRecalled };
 }

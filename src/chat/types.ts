@@ -66,6 +66,8 @@ export interface BotHandlers {
   onMessage(message: ChatMessage): Promise<void>;
   onCardAction(action: CardAction): Promise<CardActionResponse>;
   onBotAdded?(event: BotAddedToChat): Promise<void>;
+  /** The bot was removed from a group (im.chat.member.bot.deleted_v1). */
+  onBotRemoved?(event: BotAddedToChat): Promise<void>;
   onMessageRecalled?(event: MessageRecalled): Promise<void>;
 }
 

@@ -6,7 +6,7 @@
 /** Reported on a task: 编号 then text; progress also reads a trailing percent. */
 export type ReportKind = 'progress' | 'problem' | 'complete' | 'urge';
 /** The whole message is the command ("我的任务"). */
-export type ExactKind = 'help' | 'myTasks';
+export type ExactKind = 'help' | 'myTasks' | 'unbindGroup' | 'groupList';
 /** 编号 only ("签收 QY-2026-012"). */
 export type CodeKind = never;
 /** 编号 and a required text ("异议 QY-2026-012 应由某局牵头"). */
@@ -16,7 +16,7 @@ export type CodeOptTextKind = never;
 /** A required text ("建议 …"). */
 export type TextKind = never;
 /** An optional text ("导出台账 [单位]"). */
-export type OptTextKind = 'calendar';
+export type OptTextKind = 'calendar' | 'bindGroup';
 
 /**
  * How the words after the verb are read:
@@ -57,6 +57,9 @@ export const COMMANDS = [
   { kind: 'complete', shape: 'report', words: ['完成', '办结'], label: '完成', example: '完成 LY-012 已印发实施方案', textName: '完成情况' },
   { kind: 'urge', shape: 'report', words: ['催办'], label: '催办', example: '催办 LY-012 请本周内报送', textName: '催办要求' },
   { kind: 'calendar', shape: 'optText', words: ['日历', '工作日历'], label: '日历', example: '日历 2027' },
+  { kind: 'bindGroup', shape: 'optText', words: ['绑定', '绑定单位', '绑定本群'], label: '绑定', example: '绑定 石堡镇' },
+  { kind: 'unbindGroup', shape: 'exact', words: ['解绑', '解除绑定', '取消绑定'], label: '解绑', example: '解绑' },
+  { kind: 'groupList', shape: 'exact', words: ['群列表', '群组列表', '工作群列表'], label: '群列表', example: '群列表' },
 ] as const satisfies readonly CommandSpec[];
 
 /** The spec of a command kind. */

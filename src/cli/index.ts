@@ -19,6 +19,7 @@ import { CliError, parseAt } from './args.js';
 import { InvalidSettingsError } from '../core/validation.js';
 import { registerJobCommands } from './jobs.js';
 import { registerCalendarCommands } from './calendar.js';
+import { registerDoctorCommand } from './doctor.js';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -61,7 +62,8 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
     }
     const key = program.opts<{ tenant: string }>().tenant;
     if (!key.trim()) throw new CliError('--tenant 不能为空');
-    if (key === app.defaultTenant.key) return app.defaultTenant;
+    // A self-built app has one tenant: the default (DEFAULT_TENANT_KEY, or the tenant_key it was bound to).
+    if (!tenantGiven() || key === app.defaultTenant.key || (config.feishu.appType !== 'isv' && key === config.defaultTenant.key)) return app.defaultTenant;
     // Only `taizhang tenant --create` makes a tenant: a misspelt key must not start an empty ledger.
     const found = await findTenant(app.db.prisma, key);
     if (!found) throw new CliError(await unknownTenantText(app, key));
@@ -116,6 +118,18 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
         const line = (label: string, c: { created: number; updated: number; deleted: number; unchanged: number }) =>
           `${label}：新增 ${c.created}，更新 ${c.updated}${c.deleted ? `，删除 ${c.deleted}` : ''}，未变 ${c.unchanged}`;
         io.out(['导入完成。', line('单位', r.units), line('人员', r.people), line('事项', r.tasks), line('节点', r.milestones)].join('\n'));
+        // People without a 飞书ID: their open_ids from 手机/邮箱 (batch_get_id) before anything is dispatched.
+        const { configuredLookup, reachPeople } = await import('../jobs/reach.js');
+        const lookup = configuredLookup(app, tenant.key);
+        if (lookup) {
+          const { reachReportLines } = await import('../ledger/reach.js');
+          const reach = await reachPeople(app, tenant, lookup);
+          for (const l of reachReportLines(reach)) io.out(l);
+          if (reach.noticed) io.out('已通知改革办：无法联系的人员及修改办法。');
+        } else {
+          const missing = await app.db.prisma.person.count({ where: { tenantId: tenant.id, active: true, openId: null } });
+          if (missing) io.out(`飞书账号：${missing} 人没有飞书ID；未配置飞书凭证，机器人连接飞书后会按手机号/邮箱查找。`);
+        }
         if (r.createdTaskIds.length > 0) {
           // New tasks waiting to be signed for: their 任务交办单 wait in the outbox for the running bot.
           const { dispatchTasks } = await import('../chat/handlers.js');
@@ -155,6 +169,27 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
         const loaded = await loadDemoLedger(app, tenant);
         if (loaded) io.out(`已载入示范台账（租户 ${loaded.tenantKey}）`);
         else io.out(tenant ? `租户 ${tenant.key} 已有台账，未载入示范数据` : '数据库中已有台账，未载入示范数据');
+      });
+    });
+
+  program
+    .command('groups')
+    .description('列出机器人所在的飞书群及其绑定的单位（群里 @机器人 发送「绑定 单位名称」绑定）')
+    .action(async () => {
+      await withApp(config, undefined, async (app) => {
+        const tenant = await tenantOf(app);
+        const { listGroups, groupLines } = await import('../ledger/groups.js');
+        const rows = await listGroups(app.db.prisma, tenant.id);
+        // Names Feishu did not send (a group bound by id in the sheet): asked from the chat API.
+        if (app.config.feishu.hasCredentials && rows.some((r) => !r.name && r.present)) {
+          const { createFeishuClient } = await import('../feishu/client.js');
+          const { chatName } = await import('../feishu/contact.js');
+          const client = createFeishuClient(app.config.feishu, app.logger);
+          for (const r of rows) if (!r.name && r.present) r.name = (await chatName(client, r.chatId, app.config.feishu.appType === 'isv' ? tenant.key : undefined)) ?? '';
+        }
+        for (const l of groupLines(rows)) io.out(l);
+        const unbound = await app.db.prisma.unit.count({ where: { tenantId: tenant.id, active: true, chatId: null } });
+        if (unbound && rows.length) io.out(`另有 ${unbound} 个单位尚未绑定工作群。`);
       });
     });
 
@@ -248,6 +283,7 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
 
   registerCalendarCommands(program, config, io, tenantOf);
   registerJobCommands(program, config, io, tenantOf);
+  registerDoctorCommand(program, config, io, tenantOf);
 
   return program;
 }

@@ -15,6 +15,7 @@ import { quietSdkLogger } from './client.js';
 import { errorText, InboxWriter, storeEvent } from './inbox.js';
 import {
   EVENT_BOT_ADDED,
+  EVENT_BOT_DELETED,
   EVENT_CARD_ACTION,
   EVENT_MESSAGE_RECALLED,
   EVENT_MESSAGE_RECEIVE,
@@ -28,7 +29,7 @@ import {
 } from './normalize.js';
 import { enqueueLateCardUpdate } from '../outbox/index.js';
 
-export const SUBSCRIBED_EVENTS = [EVENT_MESSAGE_RECEIVE, EVENT_BOT_ADDED, EVENT_MESSAGE_RECALLED, EVENT_CARD_ACTION] as const;
+export const SUBSCRIBED_EVENTS = [EVENT_MESSAGE_RECEIVE, EVENT_BOT_ADDED, EVENT_BOT_DELETED, EVENT_MESSAGE_RECALLED, EVENT_CARD_ACTION] as const;
 
 export const CARD_TOASTS = {
   slow: '处理中，请稍后刷新',
@@ -127,7 +128,7 @@ export class EventRouter {
         const id = (envelope.event['message'] as { message_id?: unknown } | undefined)?.message_id;
         if (typeof id !== 'string' || id === '') throw new FeishuPayloadError('消息事件缺少 message_id');
         messageId = id;
-      } else if (header.event_type === EVENT_BOT_ADDED) normalizeBotAdded(envelope);
+      } else if (header.event_type === EVENT_BOT_ADDED || header.event_type === EVENT_BOT_DELETED) normalizeBotAdded(envelope);
       // A recall is deduplicated by its event id only: its message_id is the recalled message's.
       else if (header.event_type === EVENT_MESSAGE_RECALLED) normalizeMessageRecalled(envelope);
     } catch (err) {
@@ -247,6 +248,7 @@ export async function routeEnvelope(router: EventRouter, envelope: FeishuEnvelop
       return router.handleCardAction(envelope);
     case EVENT_MESSAGE_RECEIVE:
     case EVENT_BOT_ADDED:
+    case EVENT_BOT_DELETED:
     case EVENT_MESSAGE_RECALLED:
       await router.ingestEvent(envelope);
       return {};
@@ -268,6 +270,7 @@ export function createEventDispatcher(router: EventRouter, logger?: Logger): lar
   dispatcher.register({
     [EVENT_MESSAGE_RECEIVE]: ingest,
     [EVENT_BOT_ADDED]: ingest,
+    [EVENT_BOT_DELETED]: ingest,
     [EVENT_MESSAGE_RECALLED]: ingest,
     [EVENT_CARD_ACTION]: (data: Record<string, unknown>) => router.handleCardAction(envelopeFromDispatcherData(data)),
   } as Parameters<lark.EventDispatcher['register']>[0]);

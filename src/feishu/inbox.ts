@@ -12,6 +12,7 @@ import { HeldClaims } from '../db/held-claims.js';
 import { isConnectionError } from '../db/connection-errors.js';
 import {
   EVENT_BOT_ADDED,
+  EVENT_BOT_DELETED,
   EVENT_MESSAGE_RECALLED,
   EVENT_MESSAGE_RECEIVE,
   FeishuPayloadError,
@@ -398,6 +399,8 @@ export class InboxProcessor {
         await this.handlers.onMessage(normalizeMessage(envelope, { botOpenId }));
       } else if (row.eventType === EVENT_BOT_ADDED) {
         await this.handlers.onBotAdded?.(normalizeBotAdded(envelope));
+      } else if (row.eventType === EVENT_BOT_DELETED) {
+        await this.handlers.onBotRemoved?.(normalizeBotAdded(envelope));
       } else if (row.eventType === EVENT_MESSAGE_RECALLED) {
         const recalled = normalizeMessageRecalled(envelope);
         await this.handlers.onMessageRecalled?.({ ...recalled, ...(await this.recalledOrigin(recalled.messageId, row.id)) });

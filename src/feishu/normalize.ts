@@ -6,6 +6,8 @@ import type { BotAddedToChat, CardAction, ChatMessage, MessageRecalled } from '.
 
 export const EVENT_MESSAGE_RECEIVE = 'im.message.receive_v1';
 export const EVENT_BOT_ADDED = 'im.chat.member.bot.added_v1';
+/** The bot was removed from a group: same event body as added (https://open.feishu.cn/document/server-docs/group/chat-member/event/deleted-2). */
+export const EVENT_BOT_DELETED = 'im.chat.member.bot.deleted_v1';
 export const EVENT_CARD_ACTION = 'card.action.trigger';
 /** https://open.feishu.cn/document/server-docs/im-v1/message/events/recalled */
 export const EVENT_MESSAGE_RECALLED = 'im.message.recalled_v1';
@@ -283,8 +285,8 @@ export function normalizeCardAction(envelope: FeishuEnvelope): CardAction {
 }
 
 export function normalizeBotAdded(envelope: FeishuEnvelope): BotAddedToChat {
-  if (envelope.header.event_type !== EVENT_BOT_ADDED) {
-    throw new FeishuPayloadError(`事件类型应为 ${EVENT_BOT_ADDED}，实际为 ${envelope.header.event_type}`);
+  if (envelope.header.event_type !== EVENT_BOT_ADDED && envelope.header.event_type !== EVENT_BOT_DELETED) {
+    throw new FeishuPayloadError(`事件类型应为 ${EVENT_BOT_ADDED} 或 ${EVENT_BOT_DELETED}，实际为 ${envelope.header.event_type}`);
   }
   const parsed = botAddedEventSchema.safeParse(envelope.event);
   if (!parsed.success) throw new FeishuPayloadError('机器人入群事件格式不正确', issuesOf(parsed.error));

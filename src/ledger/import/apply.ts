@@ -40,7 +40,7 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
   const newUnits = draft.units.filter((u) => !unitByName.has(u.name));
   for (const part of chunks(newUnits)) {
     const created = await tx.unit.createManyAndReturn({
-      data: part.map((u) => ({ tenantId, name: u.name, kind: u.kind, chatId: u.chatId })),
+      data: part.map((u) => ({ tenantId, name: u.name, kind: u.kind, chatId: u.chatId, chatName: u.chatName ?? null })),
     });
     for (const u of created) unitByName.set(u.name, u);
   }
@@ -48,15 +48,16 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
   const unitNameById = new Map([...unitByName.values()].map((u) => [u.id, u.name]));
   for (const d of draft.units) {
     const u = unitByName.get(d.name)!;
-    const want = { kind: d.kind, parent: d.parentName, chatId: d.chatId };
+    // A group bound in the chat (「绑定 单位」) is kept when the sheet leaves 工作群ID empty.
+    const want = { kind: d.kind, parent: d.parentName, chatId: d.chatId ?? u.chatId, chatName: d.chatName ?? null };
     const isNew = newUnits.includes(d);
-    const have = isNew ? null : { kind: u.kind, parent: u.parentId ? unitNameById.get(u.parentId)! : null, chatId: u.chatId };
+    const have = isNew ? null : { kind: u.kind, parent: u.parentId ? unitNameById.get(u.parentId)! : null, chatId: u.chatId, chatName: u.chatName };
     if (isNew) {
       if (d.parentName) await tx.unit.update({ where: { id: u.id }, data: { parentId: unitId(d.parentName) } });
       log('unit', u.id, 'create', undefined, { name: d.name, ...want });
       result.units.created++;
     } else if (!same(have, want)) {
-      await tx.unit.update({ where: { id: u.id }, data: { kind: d.kind, chatId: d.chatId, parentId: d.parentName ? unitId(d.parentName) : null } });
+      await tx.unit.update({ where: { id: u.id }, data: { kind: d.kind, chatId: want.chatId, chatName: want.chatName, parentId: d.parentName ? unitId(d.parentName) : null } });
       log('unit', u.id, 'update', { name: d.name, ...have }, { name: d.name, ...want });
       result.units.updated++;
     } else result.units.unchanged++;
@@ -66,8 +67,8 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
   // ---- 人员
   const people = await tx.person.findMany({ where: { tenantId } });
   const personByKey = new Map(people.map((p) => [p.matchKey, p]));
-  const personView = (p: { name: string; unitId: number | null; roles: string; mobile: string | null; email: string | null; openId: string | null }) => ({
-    name: p.name, unit: p.unitId ? unitNameById.get(p.unitId) ?? null : null, roles: p.roles, mobile: p.mobile, email: p.email, openId: p.openId,
+  const personView = (p: { name: string; unitId: number | null; roles: string; mobile: string | null; email: string | null; openId: string | null; active: boolean }) => ({
+    name: p.name, unit: p.unitId ? unitNameById.get(p.unitId) ?? null : null, roles: p.roles, mobile: p.mobile, email: p.email, openId: p.openId, active: p.active,
   });
   const newPeople = draft.people.filter((p) => !personByKey.has(p.matchKey));
   // Feishu ids that move between people in this file (a swap, a transfer, an account given to a
@@ -80,7 +81,7 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
     const created = await tx.person.createManyAndReturn({
       data: part.map((p) => ({
         tenantId, name: p.name, matchKey: p.matchKey, unitId: p.unitName ? unitId(p.unitName) : null,
-        roles: [...p.roles].sort().join(','), mobile: p.mobile, email: p.email, openId: p.openId,
+        roles: [...p.roles].sort().join(','), mobile: p.mobile, email: p.email, openId: p.openId, active: p.active ?? true,
       })),
     });
     for (const p of created) {
@@ -96,13 +97,23 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
     const p = personByKey.get(d.matchKey)!;
     // An open_id bound on first contact is kept when the workbook leaves 飞书ID empty.
     const keptOpenId = p.openId && !freed.includes(p.openId) ? p.openId : null;
-    const next = { name: d.name, unitId: d.unitName ? unitId(d.unitName) : null, roles: [...d.roles].sort().join(','), mobile: d.mobile, email: d.email, openId: d.openId ?? keptOpenId };
+    const next = { name: d.name, unitId: d.unitName ? unitId(d.unitName) : null, roles: [...d.roles].sort().join(','), mobile: d.mobile, email: d.email, openId: d.openId ?? keptOpenId, active: d.active ?? true };
     const before = personView(p);
     const after = personView(next);
     if (same(before, after)) result.people.unchanged++;
     else {
       await tx.person.update({ where: { id: p.id }, data: next });
       log('person', p.id, 'update', before, after);
+      result.people.updated++;
+    }
+  }
+  // Someone no longer in a re-imported 人员 sheet leaves: inactive (no more messages), history kept.
+  if (draft.present.people) {
+    const listed = new Set(draft.people.map((d) => d.matchKey));
+    for (const p of personByKey.values()) {
+      if (listed.has(p.matchKey) || !p.active) continue;
+      await tx.person.update({ where: { id: p.id }, data: { active: false } });
+      log('person', p.id, 'update', { active: true }, { active: false });
       result.people.updated++;
     }
   }

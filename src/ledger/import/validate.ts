@@ -19,10 +19,12 @@ export function formatProblem(p: ImportProblem): string {
   return `「${p.sheet}」第 ${p.row} 行${p.column ? `「${p.column}」列` : ''}：${p.message}`;
 }
 
-export interface UnitDraft { name: string; kind: string; parentName: string | null; chatId: string | null }
+export interface UnitDraft { name: string; kind: string; parentName: string | null; chatId: string | null; chatName?: string | null }
 export interface PersonDraft {
   name: string; unitName: string | null; matchKey: string; roles: Role[];
   mobile: string | null; email: string | null; openId: string | null;
+  /** 状态 column: 离岗 → false (kept with its history, no more messages). Absent = true. */
+  active?: boolean;
 }
 export interface TaskDraft {
   code: string; codeKey: string; title: string; category: string; batch: string | null;
@@ -51,8 +53,8 @@ export interface KnownLedger {
 }
 
 export const SHEET_COLUMNS = {
-  单位: { required: ['单位名称'], optional: ['类型', '上级单位', '工作群ID'] },
-  人员: { required: ['姓名', '角色'], optional: ['单位', '手机', '邮箱', '飞书ID'] },
+  单位: { required: ['单位名称'], optional: ['类型', '上级单位', '工作群ID', '工作群'] },
+  人员: { required: ['姓名', '角色'], optional: ['单位', '手机', '邮箱', '飞书ID', '状态'] },
   台账: {
     required: ['编号', '改革事项', '牵头单位'],
     optional: ['类别', '批次', '领衔领导', '配合单位', '责任人', '成果形式', '实施路径', '开始时间', '完成时限', '状态', '完成日期', '销号日期'],
@@ -103,6 +105,7 @@ const unitRow = z.object({
     return v;
   }),
   上级单位: optionalText(100),
+  工作群: optionalText(100),
   工作群ID: z.string().nullable().refine((v) => v === null || /^oc_[A-Za-z0-9_-]+$/.test(v), '工作群ID 应以 oc_ 开头'),
 });
 
@@ -130,6 +133,7 @@ const personRow = z.object({
     .refine((v) => v === null || /^(\+\d{6,15}|1\d{10})$/.test(v), '手机号格式不对，应为 11 位手机号（境外号码加 + 和国家码）'),
   邮箱: z.string().nullable().refine((v) => v === null || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v), '邮箱格式不对'),
   飞书ID: z.string().nullable().refine((v) => v === null || /^ou_[A-Za-z0-9_-]+$/.test(v), '飞书ID 应为 ou_ 开头的 open_id'),
+  状态: z.string().nullable().refine((v) => v === null || ['在岗', '离岗', '停用', '离职'].includes(v.trim()), '状态应为 在岗 或 离岗（离岗的人保留历史记录，不再接收消息）'),
 });
 
 const taskRow = z.object({
@@ -232,7 +236,7 @@ export function validateSheets(sheets: RawSheet[], known: KnownLedger): { draft:
   parseRows('单位', unitRow, [], (v, row) => {
     if (unitRows.has(v.单位名称)) return add('单位', row.rowNumber, '单位名称', `单位「${q(v.单位名称)}」重复（第 ${unitRows.get(v.单位名称)} 行已有）`);
     unitRows.set(v.单位名称, row.rowNumber);
-    draft.units.push({ name: v.单位名称, kind: v.类型, parentName: v.上级单位, chatId: v.工作群ID });
+    draft.units.push({ name: v.单位名称, kind: v.类型, parentName: v.上级单位, chatId: v.工作群ID, chatName: v.工作群 ?? null });
   });
   const unitExists = (name: string) => unitRows.has(name) || known.unitNames.has(name) || invalidNames.units.has(name);
   for (const u of draft.units) {
@@ -248,7 +252,7 @@ export function validateSheets(sheets: RawSheet[], known: KnownLedger): { draft:
     const matchKey = personMatchKey(v.姓名, v.单位);
     if (personRows.has(matchKey)) return add('人员', row.rowNumber, '姓名', `${v.单位 ?? ''}${v.姓名}重复（第 ${personRows.get(matchKey)} 行已有）`);
     personRows.set(matchKey, row.rowNumber);
-    draft.people.push({ name: v.姓名, unitName: v.单位, matchKey, roles: v.角色, mobile: v.手机, email: v.邮箱, openId: v.飞书ID });
+    draft.people.push({ name: v.姓名, unitName: v.单位, matchKey, roles: v.角色, mobile: v.手机, email: v.邮箱, openId: v.飞书ID, active: v.状态 === null || v.状态.trim() === '在岗' });
   });
   const openIds = new Map<string, string>();
   for (const p of draft.people) {

@@ -62,8 +62,35 @@ export async function addBotToChat(f: FakeState, chatId: string, operatorOpenId:
   return pushEvent(f, env);
 }
 
-/** The bot leaves a group silently (no event yet); later sends there get 230002. */
+/**
+ * The bot leaves a group; later sends there get 230002. With an operator (someone removed it),
+ * im.chat.member.bot.deleted_v1 is pushed — same body as the added event:
+ * https://open.feishu.cn/document/server-docs/group/chat-member/event/deleted-2
+ */
 export function removeBotFromChat(f: FakeState, chatId: string): void {
   const chat = f.requireChat(chatId);
   chat.botIsMember = false;
+}
+
+export async function removeBotFromChatWithEvent(f: FakeState, chatId: string, operatorOpenId: string): Promise<DeliveryResult> {
+  const operator = f.requireUser(operatorOpenId);
+  const chat = f.requireChat(chatId);
+  chat.botIsMember = false;
+  const tenantKey = f.appType === 'isv' ? f.tenantOfChat(chatId) : f.tenantKey;
+  const env = envelope(
+    eventHeader(f, randomId('', 16), 'im.chat.member.bot.deleted_v1', f.clock.now(), tenantKey),
+    botAddedEvent({ chatId, chatName: chat.name, operator, tenantKey }),
+  );
+  return pushEvent(f, env);
+}
+
+/**
+ * GET /open-apis/im/v1/chats/:chat_id — the chat's info (name, description, owner…); the bot must
+ * be in the chat (232011 otherwise): https://open.feishu.cn/document/server-docs/group/chat/get-2
+ */
+export function chatInfo(f: FakeState, req: RouteRequest): Record<string, unknown> {
+  const chat = f.chats.get(req.params[0]!);
+  if (!chat || f.foreign(chat.tenantKey ?? f.tenantKey, req.tenant)) fail(400, 232001, 'Your request contains an invalid request parameter: chat not found.');
+  if (!chat!.botIsMember) fail(400, 232011, 'Operator can NOT be out of the chat.');
+  return { code: 0, msg: 'success', data: { name: chat!.name, description: '', chat_mode: 'group', chat_type: 'private', external: false, tenant_key: chat!.tenantKey ?? f.tenantKey, user_count: String(chat!.memberOpenIds.length), bot_count: '1' } };
 }

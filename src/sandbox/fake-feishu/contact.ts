@@ -18,6 +18,30 @@ export function botInfo(f: FakeState, req: RouteRequest): Record<string, unknown
   return { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: f.bot.name, avatar_url: '', ip_white_list: [], open_id: openId } };
 }
 
+/**
+ * GET /open-apis/contact/v3/users/:user_id?user_id_type=open_id — one user's info; mobile and email
+ * only with their field scopes (contact:user.phone:readonly, contact:user.email:readonly); an
+ * open_id of another app answers 99992361: https://open.feishu.cn/document/server-docs/contact-v3/user/get
+ */
+export function userInfo(f: FakeState, req: RouteRequest): Record<string, unknown> {
+  const id = req.params[0]!;
+  if (f.crossAppOpenIds.has(id)) fail(400, 99992361, 'open_id cross app');
+  const u = f.users.get(id);
+  if (!u || f.foreign(u.tenantKey ?? f.tenantKey, req.tenant)) fail(400, 41050, 'no user authority error');
+  return {
+    code: 0,
+    msg: 'success',
+    data: {
+      user: {
+        open_id: u!.openId, name: u!.name,
+        ...(u!.mobile && !f.lackScopes.has('contact:user.phone:readonly') ? { mobile: u!.mobile } : {}),
+        ...(u!.email && !f.lackScopes.has('contact:user.email:readonly') ? { email: u!.email } : {}),
+        status: { is_frozen: false, is_resigned: u!.status === 'resigned', is_activated: u!.status !== 'resigned', is_exited: false, is_unjoin: false },
+      },
+    },
+  };
+}
+
 /** POST /open-apis/contact/v3/users/batch_get_id?user_id_type=… */
 export function batchGetId(f: FakeState, req: RouteRequest): Record<string, unknown> {
   const idType = req.query.get('user_id_type') ?? 'open_id';

@@ -97,6 +97,11 @@ export class FakeFeishu extends FakeState {
     chats.removeBotFromChat(this, chatId);
   }
 
+  /** Someone removes the bot from a group: im.chat.member.bot.deleted_v1 is pushed; later sends get 230002. */
+  botRemovedFromChat(chatId: string, operatorOpenId: string): Promise<events.DeliveryResult> {
+    return chats.removeBotFromChatWithEvent(this, chatId, operatorOpenId);
+  }
+
   // -------------------------------------------------------------------------------------------
   // Test controls and queries
 

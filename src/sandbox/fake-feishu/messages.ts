@@ -186,6 +186,8 @@ function resolveRecipient(f: FakeState, type: string, id: string, tenant?: strin
     if (!chat!.botIsMember || f.foreign(chat!.tenantKey ?? f.tenantKey, tenant)) fail(400, 230002, 'The bot can not be outside the group.');
     return { chatId: id, chatType: 'group' };
   }
+  // An open_id another app issued: generic-error-code page, 99992361 open_id cross app.
+  if (type === 'open_id' && f.crossAppOpenIds.has(id)) fail(400, 99992361, 'open_id cross app');
   const user = [...f.users.values()].find((u) =>
     type === 'open_id' ? u.openId === id : type === 'user_id' ? u.userId === id : type === 'union_id' ? u.unionId === id : type === 'email' ? u.email === id : false,
   );

@@ -11,8 +11,8 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { appAccessToken, appTicketResend, authenticate, isvTenantAccessToken, tenantAccessTokenInternal, wsEndpoint } from './auth.js';
 import { cardUpdate } from './cards.js';
-import { chatMembers } from './chats.js';
-import { batchGetId, botInfo } from './contact.js';
+import { chatInfo, chatMembers } from './chats.js';
+import { batchGetId, botInfo, userInfo } from './contact.js';
 import { ApiFailure, parseJson, RawReply, readBody, safeJson, type ApiError } from './http.js';
 import { imageBytes, uploadImage } from './images.js';
 import { admit, StalledRequest, stallIfFaulted } from './limits.js';
@@ -47,6 +47,8 @@ export interface Route {
   storeAppOnly?: true;
   /** The Feishu doc page the API follows. */
   doc: string;
+  /** The permissions its doc page lists (any one suffices); all lacking → 99991672. */
+  scopes?: readonly string[];
   handler: RouteHandler;
 }
 
@@ -88,17 +90,26 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'POST', path: '/open-apis/contact/v3/users/batch_get_id', api: 'contact.user.batch_get_id', auth: 'tenant',
     doc: 'https://open.feishu.cn/document/server-docs/contact-v3/user/batch_get_id',
+    scopes: ['contact:user.id:readonly'],
     handler: batchGetId,
+  },
+  {
+    method: 'GET', path: /^\/open-apis\/contact\/v3\/users\/([^/]+)$/, api: 'contact.user.get', auth: 'tenant',
+    doc: 'https://open.feishu.cn/document/server-docs/contact-v3/user/get',
+    scopes: ['contact:contact.base:readonly', 'contact:contact:readonly_as_app', 'contact:contact:readonly'],
+    handler: userInfo,
   },
   // --- messages.ts ---
   {
     method: 'POST', path: '/open-apis/im/v1/messages', api: 'im.message.create', auth: 'tenant',
     doc: 'https://open.feishu.cn/document/server-docs/im-v1/message/create',
+    scopes: ['im:message', 'im:message:send_as_bot', 'im:message:send'],
     handler: createMessage,
   },
   {
     method: 'POST', path: /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/, api: 'im.message.reply', auth: 'tenant',
     doc: 'https://open.feishu.cn/document/server-docs/im-v1/message/reply',
+    scopes: ['im:message', 'im:message:send_as_bot', 'im:message:send'],
     handler: replyMessage,
   },
   {
@@ -122,7 +133,14 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'GET', path: /^\/open-apis\/im\/v1\/chats\/([^/]+)\/members$/, api: 'im.chat_members.get', auth: 'tenant',
     doc: 'https://open.feishu.cn/document/server-docs/group/chat-member/get',
+    scopes: ['im:chat', 'im:chat:readonly', 'im:chat.members:read'],
     handler: chatMembers,
+  },
+  {
+    method: 'GET', path: /^\/open-apis\/im\/v1\/chats\/([^/]+)$/, api: 'im.chat.get', auth: 'tenant',
+    doc: 'https://open.feishu.cn/document/server-docs/group/chat/get-2',
+    scopes: ['im:chat', 'im:chat:readonly'],
+    handler: chatInfo,
   },
 ];
 
@@ -179,6 +197,11 @@ export async function handleRequest(f: FakeState, req: IncomingMessage, res: Ser
       api = found.route.api;
       stallIfFaulted(f, api);
       admit(f, api);
+      // https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code (99991672)
+      const scopes = found.route.scopes;
+      if (scopes?.length && scopes.every((s) => f.lackScopes.has(s))) {
+        throw new ApiFailure({ status: 400, code: 99991672, msg: `Access denied. One of the following scopes is required: [${scopes.join(', ')}]. 应用尚未开通所需的应用身份权限` });
+      }
     }
     const reply = found.route.handler(f, {
       method,

@@ -144,6 +144,13 @@ export class FakeState extends EventEmitter {
   readonly messages: FakeMessage[] = [];
   readonly requests: FakeRequestLog[] = [];
   readonly images = new Map<string, { bytes: Buffer; imageType: string }>();
+  /**
+   * Permissions (scopes) the app has NOT been granted: an API whose every documented scope is here
+   * answers 99991672 naming them (generic-error-code page). Tests add to it (`doctor` shows ✗).
+   */
+  readonly lackScopes = new Set<string>();
+  /** open_ids issued by ANOTHER app (an open_id is per app): sends and lookups answer 99992361 open_id cross app. */
+  readonly crossAppOpenIds = new Set<string>();
   eventUrl: string | undefined;
   cardUrl: string | undefined;
   eventTransport: 'webhook' | 'ws';

@@ -1,0 +1,48 @@
+// `taizhang doctor`: a preflight against the configured Feishu and the database, printed as a
+// Chinese checklist (✓/✗ with how to fix); exit code 1 on any ✗.
+import type { Command } from 'commander';
+import type { Config } from '../config.js';
+import type { AppContext } from '../app.js';
+import type { TenantRef } from '../db/repos/tenants.js';
+import type { CliIo } from './index.js';
+import { withApp } from './index.js';
+import { parseAt } from './args.js';
+import { checkLines, type Check } from '../doctor/report.js';
+
+export function registerDoctorCommand(program: Command, config: Config, io: CliIo, tenantOf: (app: AppContext) => Promise<TenantRef>): void {
+  program
+    .command('doctor')
+    .description('部署自检：飞书凭证、机器人、权限、事件、工作群、人员、节假日、数据库、时钟（有 ✗ 时退出码为 1）')
+    .option('--at <time>', '按此时刻检查（北京时间，如 2026-12-01T09:00）')
+    .action(async (opts: { at?: string }) => {
+      await withApp(config, parseAt(opts.at), async (app) => {
+        const tenant = await tenantOf(app);
+        const { feishuChecks } = await import('../doctor/feishu-checks.js');
+        const { groupChecks, peopleChecks, calendarChecks, systemChecks } = await import('../doctor/ledger-checks.js');
+        const sections: [string, Check[]][] = [];
+        let client;
+        let serverDate: Date | undefined;
+        if (!config.feishu.hasCredentials) {
+          sections.push(['飞书', [{ ok: false, label: '未配置飞书应用凭证（FEISHU_APP_ID、FEISHU_APP_SECRET）', fix: '按 README「部署到飞书」一节创建企业自建应用，把凭证写入 .env' }]]);
+        } else {
+          const { createFeishuClient, resolveDomain } = await import('../feishu/client.js');
+          client = createFeishuClient(config.feishu, app.logger);
+          sections.push(['飞书', await feishuChecks(config, client, tenant.key)]);
+          const domain = resolveDomain(config.feishu.domain);
+          const base = typeof domain === 'string' ? domain : 'https://open.feishu.cn';
+          serverDate = await fetch(`${base.replace(/\/$/, '')}/open-apis/bot/v3/info`, { signal: AbortSignal.timeout(5_000) })
+            .then((r) => (r.headers.get('date') ? new Date(r.headers.get('date')!) : undefined))
+            .catch(() => undefined);
+        }
+        sections.push(['工作群', await groupChecks(app, tenant)]);
+        sections.push(['人员', await peopleChecks(app, tenant, client)]);
+        sections.push(['节假日', await calendarChecks(app, tenant)]);
+        sections.push(['系统', await systemChecks(app, serverDate)]);
+        const all = sections.flatMap(([, c]) => c);
+        for (const [name, checks] of sections) for (const l of checkLines(name, checks)) io.out(l);
+        const failed = all.filter((c) => !c.ok).length;
+        io.out(failed ? `共 ${all.length} 项，${failed} 项未通过（✗），请按「怎么办」处理后再运行 taizhang doctor。` : `共 ${all.length} 项，全部通过。`);
+        if (failed) process.exitCode = 1;
+      });
+    });
+}

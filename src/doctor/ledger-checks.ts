@@ -1,0 +1,100 @@
+// `taizhang doctor`, the local side: groups vs units, people the bot cannot reach (and typed
+// 飞书IDs of another app, 99992361), holiday data for this and next year, migrations, clock.
+import type * as lark from '@larksuiteoapi/node-sdk';
+import type { AppContext } from '../app.js';
+import type { TenantRef } from '../db/repos/tenants.js';
+import { readMigrations } from '../db/migrate.js';
+import { shanghaiDate } from '../core/dates.js';
+import { apiErrorOf } from '../feishu/contact.js';
+import { tenantOptions } from '../feishu/client.js';
+import type { Check } from './report.js';
+
+const CROSS_APP = 99992361;
+/** At most this many typed 飞书IDs are checked per run (one user-info call each). */
+const CROSS_APP_SAMPLE = 200;
+
+export async function groupChecks(app: AppContext, tenant: TenantRef): Promise<Check[]> {
+  const db = app.db.prisma;
+  const units = await db.unit.findMany({ where: { tenantId: tenant.id, active: true }, orderBy: { id: 'asc' }, select: { name: true, chatId: true } });
+  const gone = await db.feishuChat.findMany({ where: { tenantId: tenant.id, removedAt: { not: null } }, select: { chatId: true } });
+  const goneIds = new Set(gone.map((g) => g.chatId));
+  const inGone = units.filter((u) => u.chatId && goneIds.has(u.chatId));
+  const unbound = units.filter((u) => !u.chatId);
+  const present = await db.feishuChat.count({ where: { tenantId: tenant.id, removedAt: null } });
+  const checks: Check[] = [
+    unbound.length
+      ? { ok: true, label: `工作群：机器人在 ${present} 个群中，${units.length - unbound.length} 个单位已绑定工作群，${unbound.length} 个未绑定（消息只发给个人）`, details: [unbound.slice(0, 20).map((u) => u.name).join('、') + (unbound.length > 20 ? ' 等' : '')] }
+      : { ok: true, label: `工作群：机器人在 ${present} 个群中，${units.length} 个单位均已绑定工作群` },
+  ];
+  if (inGone.length) checks.push({ ok: false, label: `${inGone.length} 个单位绑定的群中已没有机器人：${inGone.map((u) => u.name).join('、')}`, fix: '把机器人重新加入这些群，并在群里 @机器人 发送「绑定 单位名称」' });
+  return checks;
+}
+
+export async function peopleChecks(app: AppContext, tenant: TenantRef, client: lark.Client | undefined): Promise<Check[]> {
+  const db = app.db.prisma;
+  const [unresolved, inactive, active] = await Promise.all([
+    db.person.findMany({ where: { tenantId: tenant.id, active: true, openId: null }, include: { unit: { select: { name: true } } }, orderBy: { id: 'asc' } }),
+    db.person.count({ where: { tenantId: tenant.id, active: false } }),
+    db.person.count({ where: { tenantId: tenant.id, active: true } }),
+  ]);
+  const checks: Check[] = [];
+  checks.push(unresolved.length
+    ? { ok: false, label: `人员：${unresolved.length} 人没有飞书账号，收不到消息`, details: unresolved.slice(0, 20).map((p) => `${p.name}（${p.unit?.name ?? '未填单位'}）${p.mobile || p.email ? '：手机号/邮箱在飞书中查不到' : '：未填手机、邮箱或飞书ID'}`), fix: '在「人员」表补全手机号或邮箱后重新导入（taizhang import 会按手机号/邮箱查找），并确认其在应用「可用范围」内' }
+    : { ok: true, label: `人员：${active} 人都有飞书账号${inactive ? `（另有 ${inactive} 人已停用）` : ''}` });
+  if (!client) return checks;
+  const typed = await db.person.findMany({ where: { tenantId: tenant.id, active: true, openId: { not: null } }, select: { name: true, openId: true, unit: { select: { name: true } } }, orderBy: { id: 'asc' }, take: CROSS_APP_SAMPLE });
+  const foreign: string[] = [];
+  const t = tenantOptions(client, app.config.feishu.appType === 'isv' ? tenant.key : undefined);
+  for (const p of typed) {
+    try {
+      await client.contact.v3.user.get({ path: { user_id: p.openId! }, params: { user_id_type: 'open_id' } }, t);
+    } catch (err) {
+      if (apiErrorOf(err).code === CROSS_APP) foreign.push(`${p.name}（${p.unit?.name ?? '未填单位'}）：${p.openId}`);
+    }
+  }
+  checks.push(foreign.length
+    ? { ok: false, label: `人员：${foreign.length} 人的飞书ID属于其他应用（飞书错误码 ${CROSS_APP} open_id cross app），消息发不出去`, details: foreign.slice(0, 20), fix: 'open_id 每个应用各不相同：清空「人员」表中这些人的飞书ID、填写手机号或邮箱后重新导入' }
+    : { ok: true, label: `人员：已核对 ${typed.length} 个飞书ID，均属于本应用` });
+  return checks;
+}
+
+export async function calendarChecks(app: AppContext, tenant: TenantRef): Promise<Check[]> {
+  const calendar = await app.calendars.calendarFor(tenant.id);
+  const today = shanghaiDate(app.clock.now());
+  const year = Number(today.slice(0, 4));
+  const month = Number(today.slice(5, 7));
+  const checks: Check[] = [];
+  for (const y of [year, year + 1]) {
+    const known = calendar.isKnownYear(y);
+    // Next year's schedule is usually published in November: missing it is only a fault from December.
+    const required = y === year || month === 12;
+    checks.push(known
+      ? { ok: true, label: `节假日：${y} 年放假安排已载入` }
+      : { ok: !required, label: `节假日：${y} 年放假安排尚未载入（法定节假日按放假办法推算，调休未知）`, fix: `国务院办公厅公布 ${y} 年安排后，用 taizhang calendar set 或在聊天中发送「日历 ${y}-…」载入` });
+  }
+  return checks;
+}
+
+export async function systemChecks(app: AppContext, serverDate: Date | undefined): Promise<Check[]> {
+  const checks: Check[] = [];
+  const files = readMigrations(app.config.database.provider).map((f) => f.name);
+  const rows = (await app.db.prisma.$queryRawUnsafe(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)) as { migration_name: string }[];
+  const applied = new Set(rows.map((r) => r.migration_name));
+  const missing = files.filter((f) => !applied.has(f));
+  checks.push(missing.length ? { ok: false, label: `数据库：${missing.length} 个迁移未应用`, fix: '运行 taizhang migrate' } : { ok: true, label: `数据库：迁移已是最新（${files.length} 个）` });
+  let zoneOk = true;
+  try {
+    new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai' }).format(app.clock.now());
+  } catch {
+    zoneOk = false;
+  }
+  const now = app.clock.now();
+  // The machine's own clock (not a --at moment) against the Date Feishu's server answered with.
+  const skew = serverDate ? Math.abs(Date.now() - serverDate.getTime()) : 0;
+  checks.push(!zoneOk
+    ? { ok: false, label: '时区：系统缺少 Asia/Shanghai 时区数据', fix: '安装完整的 ICU/时区数据（Node.js 官方发行版自带）' }
+    : skew > 5 * 60_000
+      ? { ok: false, label: `时钟：本机时间与飞书服务器相差 ${Math.round(skew / 1000)} 秒`, fix: '开启 NTP 时间同步（时间偏差会使事件签名校验失败、提醒时间不准）' }
+      : { ok: true, label: `时钟与时区：北京时间 ${shanghaiDate(now)}${serverDate ? `，与飞书服务器相差 ${Math.round(skew / 1000)} 秒` : ''}` });
+  return checks;
+}

@@ -1,0 +1,99 @@
+// Reaching people on a real tenant: open_ids come from the 手机/邮箱 columns through Feishu's
+// directory (batch_get_id), a 飞书ID typed in the sheet wins, and the office hears — in ONE card,
+// per unit, once per change of the list — who still cannot be reached and what to fix.
+import { createHash } from 'node:crypto';
+import type { DbOrTx } from '../db/client.js';
+import type { ContactLookup } from '../feishu/contact.js';
+import { recordAudit } from '../db/repos/audit.js';
+import { normalizeMobile, pickOpenId, UNREACHABLE_TEXT, type UnreachableReason } from '../core/reach.js';
+import { joinMd, md } from '../cards/markup.js';
+import { officeRecipients } from './recipients.js';
+import { enqueueMessage } from '../outbox/index.js';
+import { noticeCard } from '../chat/cards.js';
+
+export interface UnreachablePerson {
+  personId: number;
+  name: string;
+  unit: string | null;
+  reason: UnreachableReason;
+  /** id_taken: who holds the account. */
+  holder?: string;
+}
+
+export interface ReachReport {
+  /** People who got an open_id in this run. */
+  resolved: { personId: number; name: string; unitId: number | null }[];
+  unreachable: UnreachablePerson[];
+  /** The lookup failed as a whole (e.g. the scope is missing): the Chinese reason. */
+  error?: string;
+}
+
+/**
+ * Looks up every active person without an open_id by mobile and email and binds the open_id found
+ * (audited). People with no way to find them, or whom Feishu does not know, are listed with why.
+ */
+export async function resolvePeople(db: DbOrTx, tenantId: number, lookup: ContactLookup, actor = 'feishu-directory'): Promise<ReachReport> {
+  const people = await db.person.findMany({ where: { tenantId, active: true, openId: null }, include: { unit: { select: { name: true } } }, orderBy: { id: 'asc' } });
+  const report: ReachReport = { resolved: [], unreachable: [] };
+  const entry = (p: (typeof people)[number], reason: UnreachableReason, holder?: string): UnreachablePerson => ({
+    personId: p.id, name: p.name, unit: p.unit?.name ?? null, reason, ...(holder ? { holder } : {}),
+  });
+  if (people.length === 0) return report;
+  const mobiles = people.flatMap((p) => (p.mobile ? [normalizeMobile(p.mobile)] : []));
+  const emails = people.flatMap((p) => (p.email ? [p.email.toLowerCase()] : []));
+  let found: Awaited<ReturnType<ContactLookup['byMobileAndEmail']>>;
+  try {
+    found = mobiles.length || emails.length ? await lookup.byMobileAndEmail(mobiles, emails) : { mobiles: new Map(), emails: new Map() };
+  } catch (err) {
+    report.error = (err as Error).message;
+    report.unreachable = people.map((p) => entry(p, p.mobile || p.email ? 'lookup_failed' : 'no_contact'));
+    return report;
+  }
+  for (const p of people) {
+    const pick = pickOpenId(p, found.mobiles, found.emails);
+    if ('reason' in pick) {
+      report.unreachable.push(entry(p, pick.reason));
+      continue;
+    }
+    const holder = await db.person.findFirst({ where: { tenantId, openId: pick.openId }, include: { unit: { select: { name: true } } } });
+    if (holder) {
+      report.unreachable.push(entry(p, 'id_taken', `${holder.unit?.name ?? ''}${holder.name}`));
+      continue;
+    }
+    await db.person.update({ where: { id: p.id }, data: { openId: pick.openId } });
+    await recordAudit(db, [{ tenantId, actor, entity: 'person', entityId: p.id, action: 'update', before: { openId: null }, after: { openId: pick.openId, source: '按手机号/邮箱在飞书通讯录中找到' } }]);
+    report.resolved.push({ personId: p.id, name: p.name, unitId: p.unitId });
+  }
+  return report;
+}
+
+/** The CLI's lines: how many resolved, then each unresolved person (name, unit, why). */
+export function reachReportLines(report: ReachReport): string[] {
+  const lines = [`飞书账号：按手机号/邮箱找到 ${report.resolved.length} 人${report.unreachable.length ? `，仍有 ${report.unreachable.length} 人无法联系：` : ''}`];
+  if (report.error) lines.push(`  查找失败：${report.error}`);
+  for (const u of report.unreachable) lines.push(`  ${u.name}（${u.unit ?? '未填单位'}）：${UNREACHABLE_TEXT[u.reason].why}${u.holder ? `（${u.holder}）` : ''}`);
+  return lines;
+}
+
+/**
+ * ONE card to the office listing the people the bot cannot reach, per unit, with what to fix. Sent
+ * once per distinct list (the dedupe key is a hash of it): a daily run with the same list is silent.
+ * Returns how many messages were queued.
+ */
+export async function notifyUnreachable(db: DbOrTx, tenantId: number, report: ReachReport): Promise<number> {
+  if (report.unreachable.length === 0) return 0;
+  const byUnit = new Map<string, UnreachablePerson[]>();
+  for (const u of report.unreachable) byUnit.set(u.unit ?? '未填单位', [...(byUnit.get(u.unit ?? '未填单位') ?? []), u]);
+  const fingerprint = createHash('sha256').update(JSON.stringify(report.unreachable.map((u) => [u.personId, u.reason]))).digest('hex').slice(0, 16);
+  const sections = [...byUnit].map(([unit, list]) =>
+    joinMd([md`**${unit}**`, ...list.map((u) => md`· ${u.name}：${UNREACHABLE_TEXT[u.reason].why}${u.holder ? md`（${u.holder}）` : ''}。${UNREACHABLE_TEXT[u.reason].fix}`)]),
+  );
+  const body = joinMd([md`以下 ${report.unreachable.length} 人暂时收不到台账机器人的消息（交办、提醒、督办）：`, ...sections, md`改好「人员」表后重新导入即可；机器人每天也会按手机号和邮箱再查一次。`], '\n\n');
+  const content = { msgType: 'interactive' as const, content: noticeCard(`有 ${report.unreachable.length} 人无法联系`, body, 'orange') };
+  let queued = 0;
+  for (const r of await officeRecipients(db, tenantId)) {
+    const res = await enqueueMessage(db, { tenantId, dedupeKey: `unreachable:${fingerprint}:${r.receiveId}`, kind: 'send', receiveIdType: r.receiveIdType, receiveId: r.receiveId, message: content });
+    if (res.created) queued++;
+  }
+  return queued;
+}
