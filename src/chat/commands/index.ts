@@ -6,6 +6,8 @@ import { helpCommand, ledgerCommand, myTasksCommand } from './queries.js';
 import { reportCommand } from './report.js';
 import { urgeCommand } from './urge.js';
 import { calendarCommand } from './calendar.js';
+import { adoptCommand, declineCommand, mergeCommand, studyCommand, suggestCommand, suggestionsCommand } from './loop/suggest.js';
+import { launchCommand, reserveCommand, riskCommand, topicCommand, topicListCommand } from './loop/reserve.js';
 
 export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<CommandResult> } = {
   help: helpCommand,
@@ -16,4 +18,16 @@ export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageCont
   complete: reportCommand,
   urge: urgeCommand,
   calendar: calendarCommand,
+  // 改革闭环 (commands/loop/)
+  suggest: suggestCommand,
+  suggestions: suggestionsCommand,
+  adopt: adoptCommand,
+  decline: declineCommand,
+  study: studyCommand,
+  merge: mergeCommand,
+  reserve: reserveCommand,
+  topic: topicCommand,
+  topicList: topicListCommand,
+  risk: riskCommand,
+  launch: launchCommand,
 };

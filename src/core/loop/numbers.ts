@@ -23,3 +23,24 @@ export function readNumber(kind: NumberKind, typed: string): { year: number | nu
   if (serial <= 0) return null;
   return { year: m[2] ? Number(m[2]) : null, serial };
 }
+
+/**
+ * The code of a task made by 立项 or 挂帅: the ledger's own pattern for the year ("QY-2026-" + the next
+ * serial after the highest, 3 digits), the prefix most of the year's codes use; "GG-<year>-001" when
+ * the ledger has none.
+ */
+export function nextTaskCode(existingCodes: readonly string[], year: number): string {
+  const byPrefix = new Map<string, { count: number; max: number; width: number }>();
+  for (const code of existingCodes) {
+    const m = new RegExp(`^([A-Za-z]+)-${year}-(\\d+)$`).exec(code);
+    if (!m) continue;
+    const e = byPrefix.get(m[1]!) ?? { count: 0, max: 0, width: 3 };
+    e.count++;
+    e.max = Math.max(e.max, Number(m[2]));
+    e.width = Math.max(e.width, m[2]!.length);
+    byPrefix.set(m[1]!, e);
+  }
+  const best = [...byPrefix.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]))[0];
+  if (!best) return `GG-${year}-001`;
+  return `${best[0]}-${year}-${String(best[1].max + 1).padStart(best[1].width, '0')}`;
+}
