@@ -8,7 +8,7 @@ export type ReportKind = 'progress' | 'problem' | 'complete' | 'urge';
 /** The whole message is the command ("我的任务"). */
 export type ExactKind = 'help' | 'myTasks' | LoopExactKind;
 /** The reform loop's whole-message commands (储备库, 发榜…). */
-export type LoopExactKind = 'suggestions' | 'reserve';
+export type LoopExactKind = 'suggestions' | 'reserve' | 'publishCall' | 'calls';
 /** 编号 only ("签收 QY-2026-012"). */
 export type CodeKind = 'adopt' | 'risk' | 'launch';
 /** 编号 and a required text ("异议 QY-2026-012 应由某局牵头"). */
@@ -18,7 +18,7 @@ export type CodeOptTextKind = never;
 /** A required text ("建议 …"). */
 export type TextKind = never;
 /** An optional text ("导出台账 [单位]"). */
-export type OptTextKind = 'calendar' | 'suggest' | 'topicList';
+export type OptTextKind = 'calendar' | 'suggest' | 'topicList' | 'apply';
 
 /**
  * How the words after the verb are read:
@@ -71,6 +71,9 @@ export const COMMANDS = [
   { kind: 'topicList', shape: 'optText', words: ['议题清单'], label: '议题清单', example: '议题清单 第十次会议' },
   { kind: 'risk', shape: 'code', words: ['风控审查', '风控'], label: '风控', example: '风控 CB-2026-001' },
   { kind: 'launch', shape: 'code', words: ['立项'], label: '立项', example: '立项 CB-2026-001' },
+  { kind: 'publishCall', shape: 'exact', words: ['发榜', '发布榜单'], label: '发榜', example: '发榜' },
+  { kind: 'calls', shape: 'exact', words: ['榜单', '揭榜挂帅'], label: '榜单', example: '榜单' },
+  { kind: 'apply', shape: 'optText', words: ['揭榜'], label: '揭榜', example: '揭榜 JB-2026-01' },
 ] as const satisfies readonly CommandSpec[];
 
 /** The spec of a command kind. */

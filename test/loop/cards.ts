@@ -6,8 +6,10 @@ import type { Db } from '../../src/db/client.js';
 import { launchFormCard, riskFormCard, studyCard, suggestionCard, suggestionFormCard } from '../../src/chat/commands/loop/cards.js';
 import type { SuggestionRecord } from '../../src/loop/suggestions.js';
 import type { ReserveRecord } from '../../src/loop/reserve.js';
+import type { CallRecord } from '../../src/loop/calls.js';
+import { applyFormCard, callCard, callFormCard, callListCard, compareCard } from '../../src/chat/commands/loop/call-cards.js';
 
-export const LOOP_TEMPLATES = ['loop-suggestion-form', 'loop-suggestion', 'loop-study', 'loop-risk-form', 'loop-launch-form'];
+export const LOOP_TEMPLATES = ['loop-suggestion-form', 'loop-suggestion', 'loop-study', 'loop-risk-form', 'loop-launch-form', 'loop-call-form', 'loop-call', 'loop-apply-form', 'loop-call-compare'];
 
 export async function loopCards(db: Db, tenantId: number): Promise<[string, Card][]> {
   const units = await db.unit.findMany({ where: { tenantId }, select: { id: true, name: true } });
@@ -25,7 +27,23 @@ export async function loopCards(db: Db, tenantId: number): Promise<[string, Card
     tags: ['深改委议题'], meeting: '第十次会议', status: '有条件通过', taskId: null, taskCode: null, reviews: [review],
   };
   const done = { text: trustedMd('已采纳入库 · 周敏 · 11-23 09:30'), colour: 'green' as const };
+  const call: CallRecord = {
+    id: 1, tenantId, number: 'JB-2026-01', title: '破解“空壳村”难题', requirements: '一年内消除空壳村', support: '专项资金 50 万元', deadline: '2026-12-04',
+    audience: [1, 2], audienceNames: ['城关街道', '石堡镇'], status: '征集中', winnerId: null, taskId: null, taskCode: null,
+    applications: [1, 2].map((id) => ({ id, unitId: id, unitName: id === 1 ? '城关街道' : '石堡镇', applicantName: '袁媛', applicantOpenId: null, plan: '盘活闲置校舍 | *', teamLead: '袁媛', expected: '增收', status: '已揭榜', createdAt: new Date() })),
+  };
+  const today = '2026-11-23';
   return [
+    ['loop-call-form', callFormCard()],
+    ['loop-call', callCard(call, today)],
+    ['loop-call', callCard({ ...call, status: '已挂帅', winnerId: 2, taskCode: 'QY-2026-031' }, today)],
+    ['loop-apply-form', applyFormCard(call, '城关街道')],
+    ['loop-apply-form', applyFormCard(call, '城关街道', done)],
+    ['loop-call-compare', compareCard(call, today)],
+    ['loop-call-compare', compareCard({ ...call, applications: [] }, today)],
+    ['loop-call-compare', compareCard({ ...call, status: '已挂帅', winnerId: 2 }, today, done)],
+    ['notice', callListCard([call], today, true, null)],
+    ['notice', callListCard([call], today, false, 1)],
     ['loop-suggestion-form', suggestionFormCard('袁媛 · 城关街道')],
     ['loop-suggestion', suggestionCard(s, units)],
     ['loop-suggestion', suggestionCard({ ...s, status: '研究中' }, units)],

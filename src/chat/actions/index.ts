@@ -5,6 +5,7 @@ import { extensionAction } from './extension.js';
 import { progressFormAction, submitProgressAction } from './progress.js';
 import { approveAction, rejectAction } from './review.js';
 import { adoptAction, answerAction, declineAction, mergeAction, openSuggestionAction, studyAction, submitSuggestionAction } from './loop/suggestion.js';
+import { applyAction, applyFormAction, compareAction, pickAction, publishCallAction } from './loop/calls.js';
 import { launchFormAction, launchSubmitAction, riskFormAction, riskSubmitAction } from './loop/reserve.js';
 
 export const CARD_ACTIONS: Record<string, ActionSpec> = {
@@ -28,4 +29,9 @@ export const CARD_ACTIONS: Record<string, ActionSpec> = {
   risk_submit: riskSubmitAction,
   launch_form: launchFormAction,
   launch_submit: launchSubmitAction,
+  call_publish: publishCallAction,
+  call_apply_form: applyFormAction,
+  call_apply: applyAction,
+  call_compare: compareAction,
+  call_pick: pickAction,
 };

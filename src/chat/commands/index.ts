@@ -7,6 +7,7 @@ import { reportCommand } from './report.js';
 import { urgeCommand } from './urge.js';
 import { calendarCommand } from './calendar.js';
 import { adoptCommand, declineCommand, mergeCommand, studyCommand, suggestCommand, suggestionsCommand } from './loop/suggest.js';
+import { applyCommand, callsCommand, publishCallCommand } from './loop/calls.js';
 import { launchCommand, reserveCommand, riskCommand, topicCommand, topicListCommand } from './loop/reserve.js';
 
 export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<CommandResult> } = {
@@ -30,4 +31,7 @@ export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageCont
   topicList: topicListCommand,
   risk: riskCommand,
   launch: launchCommand,
+  publishCall: publishCallCommand,
+  calls: callsCommand,
+  apply: applyCommand,
 };
