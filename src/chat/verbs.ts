@@ -8,7 +8,7 @@ export type ReportKind = 'progress' | 'problem' | 'complete' | 'urge';
 /** The whole message is the command ("我的任务"). */
 export type ExactKind = 'help' | 'myTasks' | LoopExactKind;
 /** The reform loop's whole-message commands (储备库, 发榜…). */
-export type LoopExactKind = 'suggestions' | 'reserve' | 'publishCall' | 'calls';
+export type LoopExactKind = 'suggestions' | 'reserve' | 'publishCall' | 'calls' | 'lookbacks';
 /** 编号 only ("签收 QY-2026-012"). */
 export type CodeKind = 'adopt' | 'risk' | 'launch';
 /** 编号 and a required text ("异议 QY-2026-012 应由某局牵头"). */
@@ -74,6 +74,7 @@ export const COMMANDS = [
   { kind: 'publishCall', shape: 'exact', words: ['发榜', '发布榜单'], label: '发榜', example: '发榜' },
   { kind: 'calls', shape: 'exact', words: ['榜单', '揭榜挂帅'], label: '榜单', example: '榜单' },
   { kind: 'apply', shape: 'optText', words: ['揭榜'], label: '揭榜', example: '揭榜 JB-2026-01' },
+  { kind: 'lookbacks', shape: 'exact', words: ['回头看'], label: '回头看', example: '回头看' },
 ] as const satisfies readonly CommandSpec[];
 
 /** The spec of a command kind. */

@@ -3,15 +3,20 @@
 import type { Card } from '../../src/cards/render.js';
 import { trustedMd } from '../../src/cards/markup.js';
 import type { Db } from '../../src/db/client.js';
+import { loadLoopDemo } from '../../src/demo/loop.js';
+import { shanghaiInstant } from '../../src/core/dates.js';
 import { launchFormCard, riskFormCard, studyCard, suggestionCard, suggestionFormCard } from '../../src/chat/commands/loop/cards.js';
 import type { SuggestionRecord } from '../../src/loop/suggestions.js';
 import type { ReserveRecord } from '../../src/loop/reserve.js';
 import type { CallRecord } from '../../src/loop/calls.js';
+import { lookbackCard, lookbackListCard } from '../../src/chat/commands/loop/lookback.js';
 import { applyFormCard, callCard, callFormCard, callListCard, compareCard } from '../../src/chat/commands/loop/call-cards.js';
 
-export const LOOP_TEMPLATES = ['loop-suggestion-form', 'loop-suggestion', 'loop-study', 'loop-risk-form', 'loop-launch-form', 'loop-call-form', 'loop-call', 'loop-apply-form', 'loop-call-compare'];
+export const LOOP_TEMPLATES = ['loop-suggestion-form', 'loop-suggestion', 'loop-study', 'loop-risk-form', 'loop-launch-form', 'loop-call-form', 'loop-call', 'loop-apply-form', 'loop-call-compare', 'loop-lookback'];
 
 export async function loopCards(db: Db, tenantId: number): Promise<[string, Card][]> {
+  // The demo's loop data, so every loop job has something to plan at the test's moments.
+  await loadLoopDemo(db, tenantId, shanghaiInstant('2026-11-23', '08:00'));
   const units = await db.unit.findMany({ where: { tenantId }, select: { id: true, name: true } });
   const s: SuggestionRecord = {
     id: 1, tenantId, number: 'JY-2026-001', title: '推行村级事务积分制管理 <at id=all></at>', problem: '村民参与度低', proposal: '积分兑换', proposedLeadUnit: '城关街道',
@@ -33,7 +38,11 @@ export async function loopCards(db: Db, tenantId: number): Promise<[string, Card
     applications: [1, 2].map((id) => ({ id, unitId: id, unitName: id === 1 ? '城关街道' : '石堡镇', applicantName: '袁媛', applicantOpenId: null, plan: '盘活闲置校舍 | *', teamLead: '袁媛', expected: '增收', status: '已揭榜', createdAt: new Date() })),
   };
   const today = '2026-11-23';
+  const lb = { taskId: 1, code: 'QY-2026-007', title: '“五级联动”', category: '重点改革任务', leadUnitId: 1, leadUnitName: '三岔乡', closedOn: '2026-06-19', dueOn: '2026-11-19', lookbackId: null, answer: null, evidence: null, numbers: null, answeredAt: null, followUpTaskId: null };
   return [
+    ['loop-lookback', lookbackCard(lb)],
+    ['loop-lookback', lookbackCard({ ...lb, answer: '效果减弱', evidence: '参与率下降' })],
+    ['notice', lookbackListCard([lb, { ...lb, taskId: 2, answer: '已停止运行', lookbackId: 3 }], '回头看', true)],
     ['loop-call-form', callFormCard()],
     ['loop-call', callCard(call, today)],
     ['loop-call', callCard({ ...call, status: '已挂帅', winnerId: 2, taskCode: 'QY-2026-031' }, today)],

@@ -6,6 +6,7 @@ import { progressFormAction, submitProgressAction } from './progress.js';
 import { approveAction, rejectAction } from './review.js';
 import { adoptAction, answerAction, declineAction, mergeAction, openSuggestionAction, studyAction, submitSuggestionAction } from './loop/suggestion.js';
 import { applyAction, applyFormAction, compareAction, pickAction, publishCallAction } from './loop/calls.js';
+import { lookbackAnswerAction, lookbackFormAction, lookbackReopenAction } from './loop/lookback.js';
 import { launchFormAction, launchSubmitAction, riskFormAction, riskSubmitAction } from './loop/reserve.js';
 
 export const CARD_ACTIONS: Record<string, ActionSpec> = {
@@ -34,4 +35,7 @@ export const CARD_ACTIONS: Record<string, ActionSpec> = {
   call_apply: applyAction,
   call_compare: compareAction,
   call_pick: pickAction,
+  lb_form: lookbackFormAction,
+  lb_answer: lookbackAnswerAction,
+  lb_reopen: lookbackReopenAction,
 };

@@ -8,6 +8,7 @@ import { urgeCommand } from './urge.js';
 import { calendarCommand } from './calendar.js';
 import { adoptCommand, declineCommand, mergeCommand, studyCommand, suggestCommand, suggestionsCommand } from './loop/suggest.js';
 import { applyCommand, callsCommand, publishCallCommand } from './loop/calls.js';
+import { lookbacksCommand } from './loop/lookback.js';
 import { launchCommand, reserveCommand, riskCommand, topicCommand, topicListCommand } from './loop/reserve.js';
 
 export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<CommandResult> } = {
@@ -34,4 +35,5 @@ export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageCont
   publishCall: publishCallCommand,
   calls: callsCommand,
   apply: applyCommand,
+  lookbacks: lookbacksCommand,
 };
