@@ -44,7 +44,8 @@ export function planSuggestionDigest(dir: JobDirectoryData, data: { fresh: Sugge
   const b = base('suggestion-digest', ctx);
   if (data.fresh.length === 0) return { ...b, messages: [], notes: ['本周没有新的改革建议'] };
   const to = new Directory(dir).broadcast(ctx.config.jobs['suggestion-digest'].to);
-  const card = suggestionListCard(data.fresh, `改革建议周报：本周新收 ${data.fresh.length} 条`, '');
+  const waiting = data.fresh.filter((s) => s.status === '待处理').length;
+  const card = suggestionListCard(data.fresh, `改革建议周报：本周新收 ${data.fresh.length} 条`, '', md`本周新收 ${data.fresh.length} 条，其中待处理 ${waiting} 条；全部待处理 ${data.pending} 条（发送「建议处理」查看）。`);
   return { ...b, messages: fanOut('suggestion-digest', `tenant${ctx.tenantId}.suggestions`, b.period.key, to, card, `改革建议周报（${data.fresh.length} 条，待处理共 ${data.pending} 条）`), notes: [] };
 }
 

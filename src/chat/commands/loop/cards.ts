@@ -53,13 +53,13 @@ export function outcomeCard(s: SuggestionRecord, headline: string, body: Md, col
   return noticeCard(`${headline}（${s.number}）`, md`**${s.title}**\n${body}`, colour);
 }
 
-export function suggestionListCard(list: SuggestionRecord[], heading: string, empty: string): Card {
+export function suggestionListCard(list: SuggestionRecord[], heading: string, empty: string, intro?: Md): Card {
   const { shown, moreText } = truncateList(list, 15);
   const rows = shown.flatMap((s) => [
     markdownElement(md`**${s.number}** ${truncate(s.title, 40)}\n<font color='grey'>${s.suggesterName}${s.suggesterUnit ? ` · ${s.suggesterUnit}` : ''} · ${shanghaiShort(s.createdAt)}${s.studyAnswer ? ' · 单位已答复' : ''}</font>`),
     button('办理', { a: 'sg_open', id: s.id }),
   ]);
-  return noticeCard(heading, list.length ? md`共 ${list.length} 条待处理。${moreText ? md`\n${moreText}` : ''}` : md`${empty}`, list.length ? 'blue' : 'green', rows);
+  return noticeCard(heading, list.length ? md`${intro ?? md`共 ${list.length} 条待处理。`}${moreText ? md`\n${moreText}` : ''}` : md`${empty}`, list.length ? 'blue' : 'green', rows);
 }
 
 const VERDICT_COLOUR: Record<string, string> = { 通过: 'green', 有条件通过: 'orange', 不通过: 'red' };
