@@ -18,7 +18,7 @@ export type CodeOptTextKind = never;
 /** A required text ("建议 …"). */
 export type TextKind = never;
 /** An optional text ("导出台账 [单位]"). */
-export type OptTextKind = 'calendar' | 'suggest' | 'topicList' | 'apply';
+export type OptTextKind = 'calendar' | 'suggest' | 'topicList' | 'apply' | 'outpost' | 'assessment';
 
 /**
  * How the words after the verb are read:
@@ -75,6 +75,8 @@ export const COMMANDS = [
   { kind: 'calls', shape: 'exact', words: ['榜单', '揭榜挂帅'], label: '榜单', example: '榜单' },
   { kind: 'apply', shape: 'optText', words: ['揭榜'], label: '揭榜', example: '揭榜 JB-2026-01' },
   { kind: 'lookbacks', shape: 'exact', words: ['回头看'], label: '回头看', example: '回头看' },
+  { kind: 'outpost', shape: 'optText', words: ['前哨站'], label: '前哨站', example: '前哨站 石堡镇' },
+  { kind: 'assessment', shape: 'optText', words: ['年度考核', '考核'], label: '考核', example: '考核 2026' },
 ] as const satisfies readonly CommandSpec[];
 
 /** The spec of a command kind. */

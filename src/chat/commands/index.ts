@@ -9,6 +9,7 @@ import { calendarCommand } from './calendar.js';
 import { adoptCommand, declineCommand, mergeCommand, studyCommand, suggestCommand, suggestionsCommand } from './loop/suggest.js';
 import { applyCommand, callsCommand, publishCallCommand } from './loop/calls.js';
 import { lookbacksCommand } from './loop/lookback.js';
+import { assessmentCommand, outpostCommand } from './loop/outposts.js';
 import { launchCommand, reserveCommand, riskCommand, topicCommand, topicListCommand } from './loop/reserve.js';
 
 export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<CommandResult> } = {
@@ -36,4 +37,6 @@ export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageCont
   calls: callsCommand,
   apply: applyCommand,
   lookbacks: lookbacksCommand,
+  outpost: outpostCommand,
+  assessment: assessmentCommand,
 };
