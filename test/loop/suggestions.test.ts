@@ -1,7 +1,13 @@
 // 建议 → 采纳入库 / 转单位研究 / 合并 / 不予采纳 → 储备库 → 风控 → 立项 → 签收, through the real bot and
 // the fake Feishu: who may and who may not, what happens twice, what the suggester hears.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { describeEachDatabase } from '../helpers/db.js';
+import { exportLedger } from '../../src/ledger/export.js';
+import { createWorkingCalendar } from '../../src/core/calendar-data.js';
 import { cardText, GROUP, headerOf, LEADER, LIAISON, OFFICE, OFFICE_GROUP, OTHER_LIAISON, startLoopBot, waitFor, type LoopBot } from './helpers.js';
 
 describeEachDatabase('reform loop: suggestions, 储备库, 风控, 立项', (ctx) => {
@@ -151,6 +157,26 @@ describeEachDatabase('reform loop: suggestions, 储备库, 风控, 立项', (ctx
     expect((await db().task.findUniqueOrThrow({ where: { id: task.id } })).status).toBe('推进中');
     await privately(LIAISON, '您的改革建议已立项');
     expect(cardText((await bot.say(OFFICE, '风控 CB-2026-001')).reply)).toContain('已立项');
+
+    // A ledger task the office flags 需风控 is reviewed into its history.
+    const flagged = await db().task.findFirstOrThrow({ where: { tenantId: bot.tenantId, code: 'QY-2026-018' } });
+    const tform = await bot.say(OFFICE, '风控 QY-2026-018', undefined);
+    expect(headerOf(tform.reply)).toBe('风控审查：QY-2026-018');
+    const tr = await bot.fake.clickCard({ messageId: tform.reply.messageId, operatorOpenId: OFFICE, value: { a: 'risk_submit', t: flagged.id }, formValue: { feasibility: '通过', legality: '通过', social: '通过', opinion: '有条件通过', opinionNote: '做好政策解读' } });
+    expect(tr.toast).toMatchObject({ type: 'success', content: '审查结论：有条件通过' });
+    expect(await db().auditLog.count({ where: { tenantId: bot.tenantId, entity: 'task', entityId: String(flagged.id), after: { contains: 'riskReview' } } })).toBe(1);
+
+    // The export carries each task's origin and 风控审查.
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'loop-export-')), 'ledger.xlsx');
+    await exportLedger(db(), bot.tenantId, file, { today: '2026-11-23', calendar: createWorkingCalendar() });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    const ws = wb.getWorksheet('台账')!;
+    const headers = (ws.getRow(1).values as unknown[]).map(String);
+    const rowOf = (c: string) => { let r = 0; ws.eachRow((row, i) => { if (row.getCell(1).value === c) r = i; }); return ws.getRow(r); };
+    expect(String(rowOf(code).getCell(headers.indexOf('来源')).value)).toBe('改革建议（CB-2026-001、JY-2026-001）');
+    expect(String(rowOf(code).getCell(headers.indexOf('风控审查')).value)).toMatch(/^有条件通过（可行性通过；合法性通过；社会风险有条件通过：先在两个社区试行；舆情风险通过），共审查 2 次$/);
+    expect(String(rowOf('QY-2026-018').getCell(headers.indexOf('风控审查')).value)).toContain('舆情风险有条件通过：做好政策解读');
   });
 
   it('深改委议题 for a meeting and its 议题清单', async () => {
