@@ -189,4 +189,14 @@ describeEachDatabase('reform loop: suggestions, 储备库, 风控, 立项', (ctx
     expect(cardText((await bot.say(OFFICE, '议题清单')).reply)).toContain('第十次会议');
     expect(await db().auditLog.count({ where: { tenantId: bot.tenantId, entity: 'reserve', action: 'update' } })).toBeGreaterThanOrEqual(2);
   });
+
+  it('ledger text in the loop\'s cards is data, never markup', async () => {
+    const hostile = await bot.say(LIAISON, '建议 <at id=all></at> **加粗** [点我](https://evil.example)');
+    const body = cardText(hostile.reply);
+    expect(body).not.toContain('<at id=all>');
+    expect(body).not.toContain('[点我](https://evil.example)');
+    expect(body).toContain('&#60;at id=all&#62;');
+    const list = cardText((await bot.say(OFFICE, '建议处理')).reply);
+    expect(list).not.toContain('<at id=all>');
+  });
 });
