@@ -10,6 +10,8 @@ import { parseSettings } from './core/validation.js';
 import { recipientsSettingSchema } from './ledger/recipients.js';
 import { invalidateLevels } from './ledger/levels.js';
 import { parseJobsSettings } from './jobs/settings.js';
+import { parseAssessmentWeights } from './core/loop/assessment.js';
+import { parseLookbackSetting } from './core/loop/lookback.js';
 
 export interface SettingSpec {
   /** Chinese, for `taizhang setting`. */
@@ -26,6 +28,9 @@ export const SETTINGS: Record<string, SettingSpec> = {
   honour: { label: '光荣榜评分权重', parse: parseHonourWeights },
   jobs: { label: '定时推送（时间、接收人、补发时限）', parse: parseJobsSettings },
   recipients: { label: '接收群（改革办群 officeChatId、全体群 allHandsChatId）', parse: (j) => parseSettings(recipientsSettingSchema, j ?? {}, '接收群设置') },
+  // 改革闭环
+  lookback: { label: '回头看（销号后 months 个月，可按类别 byCategory）', parse: parseLookbackSetting },
+  assessment: { label: '年度考核权重（各项分值 components、类别系数 categories、目标数、战略任务标签）', parse: parseAssessmentWeights },
 };
 
 /**

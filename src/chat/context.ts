@@ -61,6 +61,8 @@ export const cardValueSchema = z.object({
   a: z.string().min(1).max(40),
   t: z.coerce.number().int().positive().max(MAX_ID).optional(),
   to: z.enum(TASK_STATUSES).optional(),
+  /** The reform loop's records (a suggestion, 储备库 item, 榜单, application, 回头看): their id. */
+  id: z.coerce.number().int().positive().max(MAX_ID).optional(),
 });
 export type CardValue = z.infer<typeof cardValueSchema>;
 

@@ -9,7 +9,7 @@ import { parsePercent } from '../core/percent.js';
 import { charCount, truncate } from '../core/text.js';
 import {
   COMMANDS, type CodeKind, type CodeOptTextKind, type CodeTextKind, type CommandSpec, type OptTextKind,
-  type ReportKind, type TextKind,
+  type ReportKind, type TextKind, type LoopExactKind,
 } from './verbs.js';
 
 export type ReportVerb = ReportKind;
@@ -24,6 +24,7 @@ export type ChatCommand =
   | { kind: 'unbindGroup' }
   | { kind: 'groupList' }
   | { kind: 'ledger'; unitName: string | null }
+  | Of<LoopExactKind, object>
   | Of<CodeKind, { codeText: string }>
   | Of<CodeTextKind, { codeText: string; text: string }>
   | Of<CodeOptTextKind, { codeText: string; text: string | null }>

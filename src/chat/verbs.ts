@@ -6,17 +6,19 @@
 /** Reported on a task: 编号 then text; progress also reads a trailing percent. */
 export type ReportKind = 'progress' | 'problem' | 'complete' | 'urge';
 /** The whole message is the command ("我的任务"). */
-export type ExactKind = 'help' | 'myTasks' | 'unbindGroup' | 'groupList';
+export type ExactKind = 'help' | 'myTasks' | 'unbindGroup' | 'groupList' | LoopExactKind;
+/** The reform loop's whole-message commands (储备库, 发榜…). */
+export type LoopExactKind = 'suggestions' | 'reserve' | 'publishCall' | 'calls' | 'lookbacks';
 /** 编号 only ("签收 QY-2026-012"). */
-export type CodeKind = never;
+export type CodeKind = 'adopt' | 'risk' | 'launch';
 /** 编号 and a required text ("异议 QY-2026-012 应由某局牵头"). */
-export type CodeTextKind = never;
+export type CodeTextKind = 'decline' | 'study' | 'merge' | 'topic';
 /** 编号 and an optional text. */
 export type CodeOptTextKind = never;
 /** A required text ("建议 …"). */
 export type TextKind = never;
 /** An optional text ("导出台账 [单位]"). */
-export type OptTextKind = 'calendar' | 'bindGroup';
+export type OptTextKind = 'calendar' | 'bindGroup' | 'suggest' | 'topicList' | 'apply' | 'outpost' | 'assessment';
 
 /**
  * How the words after the verb are read:
@@ -60,6 +62,24 @@ export const COMMANDS = [
   { kind: 'bindGroup', shape: 'optText', words: ['绑定', '绑定单位', '绑定本群'], label: '绑定', example: '绑定 石堡镇' },
   { kind: 'unbindGroup', shape: 'exact', words: ['解绑', '解除绑定', '取消绑定'], label: '解绑', example: '解绑' },
   { kind: 'groupList', shape: 'exact', words: ['群列表', '群组列表', '工作群列表'], label: '群列表', example: '群列表' },
+  // The reform loop (改革闭环, issue 15): handlers in commands/loop/.
+  { kind: 'suggestions', shape: 'exact', words: ['建议处理', '待处理建议', '建议列表'], label: '建议处理', example: '建议处理' },
+  { kind: 'suggest', shape: 'optText', words: ['建议', '改革建议'], label: '建议', example: '建议 推行村级事务积分制管理，激发村民参与乡村治理', textName: '建议内容' },
+  { kind: 'adopt', shape: 'code', words: ['采纳入库', '采纳'], label: '采纳入库', example: '采纳入库 JY-2026-001' },
+  { kind: 'decline', shape: 'codeText', words: ['不予采纳'], label: '不予采纳', example: '不予采纳 JY-2026-001 与现行政策重复', textName: '理由' },
+  { kind: 'study', shape: 'codeText', words: ['转单位研究', '转研究'], label: '转单位研究', example: '转单位研究 JY-2026-001 石堡镇 2026-12-15', textName: '研究单位和答复时限' },
+  { kind: 'merge', shape: 'codeText', words: ['合并建议', '合并'], label: '合并', example: '合并 JY-2026-002 JY-2026-001', textName: '合并到的建议编号' },
+  { kind: 'reserve', shape: 'exact', words: ['储备库', '议题储备库'], label: '储备库', example: '储备库' },
+  { kind: 'topic', shape: 'codeText', words: ['深改委议题', '议题'], label: '深改委议题', example: '深改委议题 CB-2026-001 第十次会议', textName: '会议' },
+  { kind: 'topicList', shape: 'optText', words: ['议题清单'], label: '议题清单', example: '议题清单 第十次会议' },
+  { kind: 'risk', shape: 'code', words: ['风控审查', '风控'], label: '风控', example: '风控 CB-2026-001' },
+  { kind: 'launch', shape: 'code', words: ['立项'], label: '立项', example: '立项 CB-2026-001' },
+  { kind: 'publishCall', shape: 'exact', words: ['发榜', '发布榜单'], label: '发榜', example: '发榜' },
+  { kind: 'calls', shape: 'exact', words: ['榜单', '揭榜挂帅'], label: '榜单', example: '榜单' },
+  { kind: 'apply', shape: 'optText', words: ['揭榜'], label: '揭榜', example: '揭榜 JB-2026-01' },
+  { kind: 'lookbacks', shape: 'exact', words: ['回头看'], label: '回头看', example: '回头看' },
+  { kind: 'outpost', shape: 'optText', words: ['前哨站'], label: '前哨站', example: '前哨站 石堡镇' },
+  { kind: 'assessment', shape: 'optText', words: ['年度考核', '考核'], label: '考核', example: '考核 2026' },
 ] as const satisfies readonly CommandSpec[];
 
 /** The spec of a command kind. */

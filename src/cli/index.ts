@@ -20,6 +20,7 @@ import { InvalidSettingsError } from '../core/validation.js';
 import { registerJobCommands } from './jobs.js';
 import { registerCalendarCommands } from './calendar.js';
 import { registerDoctorCommand } from './doctor.js';
+import { registerLoopCommands } from './loop.js';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -282,6 +283,7 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
     });
 
   registerCalendarCommands(program, config, io, tenantOf);
+  registerLoopCommands(program, config, io, tenantOf);
   registerJobCommands(program, config, io, tenantOf);
   registerDoctorCommand(program, config, io, tenantOf);
 

@@ -17,6 +17,8 @@ import { planNudges } from './plans/nudges.js';
 import { planOverdue, planReminders, REMINDED_STATUSES } from './plans/reminders.js';
 import { planHalfYear, planHonourRoll, planQuarterly, planYearEnd } from './plans/reviews.js';
 import { planCalendarReminder } from './plans/calendar.js';
+import { planAssessment, planCallReminders, planLookbackList, planLookbacks, planOutposts, planSuggestionDigest } from './plans/loop.js';
+import { loadAssessment, loadLookbacks, loadNewSuggestions, loadOpenCalls, loadOutposts } from './loop-data.js';
 import { describeSchedule, firesOn, jobPeriod } from './schedule.js';
 import { isJobName, JOB_LABELS, JOB_NAMES, loadTenantJobConfig, type JobName, type TenantJobConfig } from './settings.js';
 
@@ -60,6 +62,19 @@ export async function planJob(
     }
     case 'calendar':
       return planCalendarReminder(await loadDirectory(db, tenantId), ctx);
+    // 改革闭环 (plans/loop.ts, loop-data.ts)
+    case 'outposts':
+      return planOutposts(await loadDirectory(db, tenantId), await loadOutposts(db, tenantId), ctx);
+    case 'suggestion-digest':
+      return planSuggestionDigest(await loadDirectory(db, tenantId), await loadNewSuggestions(db, tenantId, new Date(at.getTime() - DIGEST_WINDOW_MS), at), ctx);
+    case 'call-reminders':
+      return planCallReminders(await loadDirectory(db, tenantId), await loadOpenCalls(db, tenantId), ctx);
+    case 'lookback':
+      return planLookbacks(await loadDirectory(db, tenantId), await loadLookbacks(db, tenantId, shanghaiDate(at)), ctx);
+    case 'lookback-list':
+      return planLookbackList(await loadDirectory(db, tenantId), await loadLookbacks(db, tenantId, shanghaiDate(at)), ctx);
+    case 'assessment':
+      return planAssessment(await loadDirectory(db, tenantId), await loadAssessment(db, tenantId, Number(shanghaiDate(at).slice(0, 4)) - 1), ctx);
   }
 }
 

@@ -171,5 +171,17 @@ export function jobPeriod(job: JobName, date: IsoDate, cycle: ReportingCycle): P
       return yearPeriod(Number(date.slice(0, 4)) - 1);
     case 'calendar':
       return weekOfMonth(date);
+    // 改革闭环
+    case 'outposts':
+      return monthContaining(date);
+    case 'suggestion-digest':
+      return jobPeriod('digest', date, cycle);
+    case 'call-reminders':
+    case 'lookback':
+      return { key: date, label: date, start: date, end: date };
+    case 'lookback-list':
+      return previous(quarterContaining, date);
+    case 'assessment':
+      return yearPeriod(Number(date.slice(0, 4)) - 1);
   }
 }

@@ -13,7 +13,9 @@ import { parseHonourWeights, type HonourWeights } from '../core/honour.js';
 import { parseSupervisionThresholds, type SupervisionThresholds } from '../core/supervision.js';
 import { parseSettings } from '../core/validation.js';
 
-export const JOB_NAMES = ['reminders', 'overdue', 'nudges', 'digest', 'honour-roll', 'quarterly', 'half-year', 'year-end', 'calendar'] as const;
+/** The reform loop's jobs (改革闭环, src/jobs/plans/loop*.ts). */
+export const LOOP_JOB_NAMES = ['outposts', 'suggestion-digest', 'call-reminders', 'lookback', 'lookback-list', 'assessment'] as const;
+export const JOB_NAMES = ['reminders', 'overdue', 'nudges', 'digest', 'honour-roll', 'quarterly', 'half-year', 'year-end', 'calendar', ...LOOP_JOB_NAMES] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export const JOB_LABELS: Record<JobName, string> = {
@@ -26,6 +28,12 @@ export const JOB_LABELS: Record<JobName, string> = {
   'half-year': '半年一通报',
   'year-end': '年终盘总账',
   calendar: '放假安排载入提醒',
+  outposts: '前哨站月度建议征集',
+  'suggestion-digest': '改革建议周报',
+  'call-reminders': '揭榜截止提醒',
+  lookback: '回头看',
+  'lookback-list': '回头看季度清单',
+  assessment: '年度考核',
 };
 
 export function isJobName(name: string): name is JobName {
@@ -137,6 +145,12 @@ const jobsSettingSchema = z.strictObject(
     'half-year': z.strictObject({ ...base, to: kinds(BROADCAST_KINDS, '半年通报接收人').optional(), show: listSize.optional() }).optional(),
     'year-end': z.strictObject({ ...base, to: kinds(BROADCAST_KINDS, '年终盘点接收人').optional(), show: listSize.optional() }).optional(),
     calendar: z.strictObject({ ...base, to: kinds(['office', 'leaders'] as const, '放假安排提醒接收人').optional() }).optional(),
+    outposts: z.strictObject({ ...base, to: kinds(UNIT_KINDS, '前哨站征集接收人').optional() }).optional(),
+    'suggestion-digest': z.strictObject({ ...base, to: kinds(['office'] as const, '改革建议周报接收人').optional() }).optional(),
+    'call-reminders': z.strictObject({ ...base, daysBefore: z.array(z.number().int().min(1).max(30)).min(1).optional(), to: kinds(UNIT_KINDS, '揭榜截止提醒接收人').optional() }).optional(),
+    lookback: z.strictObject({ ...base, to: kinds(UNIT_KINDS, '回头看接收人').optional() }).optional(),
+    'lookback-list': z.strictObject({ ...base, to: kinds(['office', 'leaders'] as const, '回头看清单接收人').optional() }).optional(),
+    assessment: z.strictObject({ ...base, to: kinds(['office', 'leaders'] as const, '年度考核接收人').optional() }).optional(),
   },
   { error: (iss) => (iss.code === 'unrecognized_keys' ? `无法识别的任务：${iss.keys.join('、')}（可用：${JOB_NAMES.join('、')}）` : '定时推送设置应为一个对象') },
 );
@@ -158,6 +172,12 @@ export interface JobsSettings {
   'half-year': JobBase & { to: RecipientKind[]; show: number };
   'year-end': JobBase & { to: RecipientKind[]; show: number };
   calendar: JobBase & { to: RecipientKind[] };
+  outposts: JobBase & { to: RecipientKind[] };
+  'suggestion-digest': JobBase & { to: RecipientKind[] };
+  'call-reminders': JobBase & { daysBefore: number[]; to: RecipientKind[] };
+  lookback: JobBase & { to: RecipientKind[] };
+  'lookback-list': JobBase & { to: RecipientKind[] };
+  assessment: JobBase & { to: RecipientKind[] };
 }
 
 export const DEFAULT_JOBS_SETTINGS: Readonly<JobsSettings> = Object.freeze({
@@ -180,6 +200,13 @@ export const DEFAULT_JOBS_SETTINGS: Readonly<JobsSettings> = Object.freeze({
   // Checked on every working day of December; sends at most once per 7-day period (jobPeriod), and
   // only while next year's schedule is neither in the library nor loaded (src/jobs/plans/calendar.ts).
   calendar: { enabled: true, schedule: { every: 'workingDay', months: [12], time: '09:15' }, catchUpHours: 24, to: ['office'] },
+  // 改革闭环. The assessment goes to the leaders and the office, never the all-hands group (not offered).
+  outposts: { enabled: true, schedule: { every: 'month', day: 'firstWorkingDay', time: '09:40' }, catchUpHours: 72, to: ['liaison'] },
+  'suggestion-digest': { enabled: true, schedule: { every: 'week', weekday: 1, time: '09:10' }, catchUpHours: 24, to: ['office'] },
+  'call-reminders': { enabled: true, schedule: { every: 'workingDay', time: '09:20' }, catchUpHours: 12, daysBefore: [3, 1], to: ['liaison'] },
+  lookback: { enabled: true, schedule: { every: 'workingDay', time: '09:50' }, catchUpHours: 24, to: ['liaison'] },
+  'lookback-list': { enabled: true, schedule: { every: 'month', day: 'firstWorkingDay', months: [1, 4, 7, 10], time: '10:40' }, catchUpHours: 72, to: ['office'] },
+  assessment: { enabled: true, schedule: { every: 'month', day: 'firstWorkingDay', months: [1], time: '11:30' }, catchUpHours: 72, to: ['leaders', 'office'] },
 } satisfies JobsSettings);
 
 /** Validates the "jobs" setting and fills in defaults job by job (a given schedule replaces the default). */

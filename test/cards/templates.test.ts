@@ -21,6 +21,7 @@ import { ledgerSummary } from '../../src/ledger/summary.js';
 import { validateCardV2 } from '../../src/sandbox/fake-feishu/card-schema.js';
 import { describeEachDatabase } from '../helpers/db.js';
 import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
+import { LOOP_TEMPLATES, loopCards } from '../loop/cards.js';
 
 const calendar = createWorkingCalendar();
 
@@ -127,6 +128,7 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     const unitTasks = tasks.filter((t) => t.leadUnitId === unitId);
     add('progress-form', progressFormCard('石堡镇', unitTasks, unitTasks[0]!.id));
     add('progress-form', progressFormCard('空单位', []));
+    for (const [name, card] of await loopCards(db, tenant.id)) add(name, card);
     // Every scheduled job at moments across the year (its cards come from the other templates).
     const config = undefined;
     for (const job of JOB_NAMES) {
@@ -146,7 +148,7 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     }
     // Which template files the renderings came from: each card's shape names it via its summary or title.
     const files = readdirSync(path.resolve(import.meta.dirname, '../../cards')).map((f) => f.replace(/\.json$/, '')).sort();
-    const chatTemplates = ['task-dispatch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form'];
+    const chatTemplates = ['task-dispatch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', ...LOOP_TEMPLATES];
     const jobTemplates = ['reminder', 'reminder-overdue', 'nudge', 'digest', 'honour-roll', 'honour-progress-table', 'quarterly', 'tally-half-year', 'year-end', 'calendar-reminder'];
     expect([...chatTemplates, ...jobTemplates].sort()).toEqual(files);
     for (const t of chatTemplates) expect(rendered.get(t)?.length, t).toBeGreaterThan(0);

@@ -85,6 +85,8 @@ describeEachDatabase('job scheduler', (ctx) => {
       reminders: 'ran', overdue: 'ran', digest: 'ran', // 09:00, 09:30, 08:30 today: within their windows
       nudges: 'skipped', 'honour-roll': 'skipped', quarterly: 'skipped', 'half-year': 'skipped', 'year-end': 'skipped',
       calendar: 'skipped', // December's reminder: last checked 2025-12-31
+      // 改革闭环: the weekly digest and the daily ones today; the monthly, quarterly and yearly ones long ago.
+      'suggestion-digest': 'ran', 'call-reminders': 'ran', lookback: 'ran', outposts: 'skipped', 'lookback-list': 'skipped', assessment: 'skipped',
     });
     const reminders = outcomes.find((o) => o.job === 'reminders')!;
     expect(shanghaiDateTime(reminders.report!.at)).toBe('2026-11-23 09:00');

@@ -4,6 +4,10 @@ import { disputeAction, resolveAction, signAction } from './dispatch.js';
 import { extensionAction } from './extension.js';
 import { progressFormAction, submitProgressAction } from './progress.js';
 import { approveAction, rejectAction } from './review.js';
+import { adoptAction, answerAction, declineAction, mergeAction, openSuggestionAction, studyAction, submitSuggestionAction } from './loop/suggestion.js';
+import { applyAction, applyFormAction, compareAction, pickAction, publishCallAction } from './loop/calls.js';
+import { lookbackAnswerAction, lookbackFormAction, lookbackReopenAction } from './loop/lookback.js';
+import { launchFormAction, launchSubmitAction, riskFormAction, riskSubmitAction } from './loop/reserve.js';
 
 export const CARD_ACTIONS: Record<string, ActionSpec> = {
   sign: signAction,
@@ -14,4 +18,24 @@ export const CARD_ACTIONS: Record<string, ActionSpec> = {
   extension: extensionAction,
   progress_form: progressFormAction,
   submit_progress: submitProgressAction,
+  // 改革闭环 (actions/loop/)
+  sg_submit: submitSuggestionAction,
+  sg_open: openSuggestionAction,
+  sg_adopt: adoptAction,
+  sg_study: studyAction,
+  sg_merge: mergeAction,
+  sg_decline: declineAction,
+  sg_answer: answerAction,
+  risk_form: riskFormAction,
+  risk_submit: riskSubmitAction,
+  launch_form: launchFormAction,
+  launch_submit: launchSubmitAction,
+  call_publish: publishCallAction,
+  call_apply_form: applyFormAction,
+  call_apply: applyAction,
+  call_compare: compareAction,
+  call_pick: pickAction,
+  lb_form: lookbackFormAction,
+  lb_answer: lookbackAnswerAction,
+  lb_reopen: lookbackReopenAction,
 };

@@ -7,6 +7,11 @@ import { reportCommand } from './report.js';
 import { urgeCommand } from './urge.js';
 import { calendarCommand } from './calendar.js';
 import { bindGroupCommand, groupListCommand, unbindGroupCommand } from './groups.js';
+import { adoptCommand, declineCommand, mergeCommand, studyCommand, suggestCommand, suggestionsCommand } from './loop/suggest.js';
+import { applyCommand, callsCommand, publishCallCommand } from './loop/calls.js';
+import { lookbacksCommand } from './loop/lookback.js';
+import { assessmentCommand, outpostCommand } from './loop/outposts.js';
+import { launchCommand, reserveCommand, riskCommand, topicCommand, topicListCommand } from './loop/reserve.js';
 
 export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<CommandResult> } = {
   help: helpCommand,
@@ -20,4 +25,22 @@ export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageCont
   bindGroup: bindGroupCommand,
   unbindGroup: unbindGroupCommand,
   groupList: groupListCommand,
+  // 改革闭环 (commands/loop/)
+  suggest: suggestCommand,
+  suggestions: suggestionsCommand,
+  adopt: adoptCommand,
+  decline: declineCommand,
+  study: studyCommand,
+  merge: mergeCommand,
+  reserve: reserveCommand,
+  topic: topicCommand,
+  topicList: topicListCommand,
+  risk: riskCommand,
+  launch: launchCommand,
+  publishCall: publishCallCommand,
+  calls: callsCommand,
+  apply: applyCommand,
+  lookbacks: lookbacksCommand,
+  outpost: outpostCommand,
+  assessment: assessmentCommand,
 };

@@ -3,7 +3,9 @@ import type { DbOrTx } from '../client.js';
 export interface AuditEntry {
   tenantId: number;
   actor: string;
-  entity: 'task' | 'person' | 'unit' | 'milestone' | 'setting' | 'report' | 'tenant' | 'calendar';
+  entity: 'task' | 'person' | 'unit' | 'milestone' | 'setting' | 'report' | 'tenant' | 'calendar'
+    // the reform loop (src/loop)
+    | 'suggestion' | 'reserve' | 'risk' | 'call' | 'application' | 'lookback' | 'outpost';
   entityId: string | number;
   action: 'create' | 'update' | 'delete';
   before?: unknown;
