@@ -38,7 +38,9 @@ export async function markGroupLeft(app: AppContext, tenantId: number, chatId: s
   const before = await db.feishuChat.findUnique({ where: { tenantId_chatId: { tenantId, chatId } }, select: { removedAt: true, addedBy: true } });
   const gone = await db.$transaction((tx) => recordBotRemoved(tx, tenantId, chatId, app.clock.now(), how === 'event' ? 'feishu:bot-removed' : 'feishu:230002'));
   app.logger.info({ chatId, units: gone.units, firstTime: gone.firstTime }, '机器人已不在群中，已解除绑定');
-  return { ...gone, toldByEvent: Boolean(before?.removedAt) };
+  // Marked gone before, with no open delivery problem for it: the removal event marked it (and told the office).
+  const open = before?.removedAt ? await db.deliveryProblem.findFirst({ where: { tenantId, recipient: `chat_id:${chatId}`, cause: 'bot_not_in_chat', resolvedAt: null }, select: { id: true } }) : null;
+  return { ...gone, toldByEvent: Boolean(before?.removedAt) && !open };
 }
 
 /** The removal event: unbound, marked, the office told once. */

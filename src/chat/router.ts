@@ -11,7 +11,7 @@ import { officeRecipients } from '../ledger/recipients.js';
 import { resolveEventTenant } from '../ledger/tenancy.js';
 import type { TenantRef } from '../db/repos/tenants.js';
 import { joinMd, md, txt, type Md } from '../cards/markup.js';
-import { helpCard, noticeCard } from './cards.js';
+import { noticeCard } from './cards.js';
 import { CARD_ACTIONS } from './actions/index.js';
 import { COMMAND_HANDLERS } from './commands/index.js';
 import { cardValueSchema, type ActionContext, type CommandHandler, type CommandResult, type MessageContext } from './context.js';

@@ -49,7 +49,9 @@ describeEachDatabase('undeliverable messages: one notice per recipient and cause
       await sender.stop();
     }
     const refused = await db.prisma.outboxMessage.findMany({ where: { tenantId: tenant.id, receiveId: group.receiveId } });
-    expect(refused.length).toBeGreaterThanOrEqual(daysReminded);
+    // The first refusal unbinds the group (issue 13): later reminders stop addressing it.
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(await db.prisma.unit.count({ where: { tenantId: tenant.id, chatId: groupId } })).toBe(0);
     expect(refused.every((r) => r.status === 'failed' && r.errorCode === 230002 && r.attempts === 1)).toBe(true);
 
     const notices = fake.botMessages({ chatId: OFFICE_GROUP }).filter((m) => JSON.stringify(m.content).includes('消息未能送达'));
