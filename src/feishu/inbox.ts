@@ -3,6 +3,7 @@
 // InboxProcessor then hands it to the BotHandlers. Rows survive restarts, and claims
 // (lockedBy/lockedUntil) keep several instances from processing the same row.
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { Prisma } from '../generated/prisma-sqlite/client.js';
 import type { Logger } from 'pino';
 import type { BotHandlers } from '../chat/types.js';
@@ -23,6 +24,9 @@ import {
   parseEnvelope,
   type RecalledMessageOrigin,
 } from './normalize.js';
+
+/** Events closer together than this are a burst, whose acks go before processing. */
+const BURST_GAP_MS = 10;
 
 export type InboxStatus = 'pending' | 'done' | 'failed';
 
@@ -108,6 +112,26 @@ export class InboxWriter {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** When the last few events were handed to store() (performance.now()), newest last. */
+  private readonly recent: number[] = [];
+
+  /**
+   * A burst is arriving (another event came within `gapMs` of the latest): resolves once none has
+   * come for `gapMs` (at most `maxWaitMs`), so the burst's acks go first. A lone event, or a
+   * steady stream slower than one per `gapMs`, resolves at once — no fixed wait on an idle bot.
+   */
+  async whenBurstOver(gapMs: number, maxWaitMs: number): Promise<void> {
+    const deadline = performance.now() + maxWaitMs;
+    const n = this.recent.length;
+    if (n < 2 || this.recent[n - 1]! - this.recent[n - 2]! >= gapMs) return;
+    for (;;) {
+      const now = performance.now();
+      const quietFor = now - this.recent[this.recent.length - 1]!;
+      if (quietFor >= gapMs || now >= deadline) return;
+      await new Promise((r) => setTimeout(r, Math.min(gapMs - quietFor, deadline - now) + 1));
+    }
+  }
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock = systemClock,
@@ -116,6 +140,8 @@ export class InboxWriter {
   ) {}
 
   store(input: StoreEventInput): Promise<StoreResult> {
+    this.recent.push(performance.now());
+    if (this.recent.length > 2) this.recent.shift();
     return new Promise((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
       if (!this.writing) void this.drain();
@@ -298,10 +324,14 @@ export class InboxProcessor {
         };
       });
       this.wakeSleeper = undefined;
-      // Acks waiting on the writer go first (runOnce also yields to them before each row); no
-      // fixed delay here — a wait for a quiet moment cost every idle reply 50 ms and, under a
-      // steady stream, up to a second.
-      if (this.running && this.wakeRequested) await this.ingest?.whenIdle();
+      // Acks first: during a burst (events closer than 10 ms) wait until it pauses (at most
+      // 200 ms); runOnce also yields to waiting writes before each row. No fixed delay otherwise —
+      // a wait for a 50-ms lull after every wake cost each idle reply 50 ms and, under a steady
+      // stream, up to a second.
+      if (this.running && this.wakeRequested && this.ingest) {
+        await this.ingest.whenBurstOver(BURST_GAP_MS, 20 * BURST_GAP_MS);
+        await this.ingest.whenIdle();
+      }
     }
   }
 

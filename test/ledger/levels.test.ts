@@ -12,7 +12,7 @@ import { computeSupervision, DEFAULT_THRESHOLDS } from '../../src/core/supervisi
 import { onTimeJudge } from '../../src/core/stats.js';
 import { shanghaiDate, addDays } from '../../src/core/dates.js';
 import { createWorkingCalendar } from '../../src/core/calendar-data.js';
-import { refreshAllLevels } from '../../src/jobs/levels-refresh.js';
+import { refreshAllLevels, startLevelsRefresh } from '../../src/jobs/levels-refresh.js';
 import { FixedClock } from '../../src/clock.js';
 import type { Database } from '../../src/db/client.js';
 import type { TaskStatus } from '../../src/core/types.js';
@@ -121,5 +121,22 @@ describeEachDatabase('supervision colours of a whole ledger', (ctx) => {
     const full = await ledgerSummary(db.prisma, tenant.id, { today: '2026-11-23', calendar, refreshLimit: 1_000_000 });
     expect(full.refreshed).toBe(3_000);
     expect(full.stats).toEqual(later.stats);
+  });
+
+  it('the bot starts the pass at start (without waiting for it) and one pass runs at a time', async () => {
+    const db = ctx();
+    const tenant = await ensureTenant(db.prisma, 'levels-start');
+    await seed(db, [tenant.id], 1_000);
+    const app = await testApp(db, { tenantKey: 'levels-start', clock: new FixedClock(new Date('2026-11-23T01:00:00Z')) });
+    const levels = startLevelsRefresh(app, { cron: false, tenantIds: [tenant.id] });
+    try {
+      expect(levels.runNow()).toBe(levels.runNow());
+      const passes = await levels.ready;
+      expect(passes).toEqual([expect.objectContaining({ tenantId: tenant.id, today: '2026-11-23', refreshed: 1_000 })]);
+      expect(await staleLevels(db.prisma, tenant.id, '2026-11-23')).toMatchObject({ count: 0 });
+      expect((await levels.runNow())[0]).toMatchObject({ refreshed: 0 });
+    } finally {
+      await levels.stop();
+    }
   });
 });
