@@ -10,6 +10,10 @@ import { tenantOptions } from '../feishu/client.js';
 import type { Check } from './report.js';
 
 const CROSS_APP = 99992361;
+/** 99991400 request trigger frequency limit (generic error codes): retried after a pause. */
+const FREQUENCY_LIMIT = 99991400;
+const FREQUENCY_RETRIES = 5;
+const FREQUENCY_WAIT_MS = 500;
 /** At most this many typed 飞书IDs are checked per run (one user-info call each). */
 const CROSS_APP_SAMPLE = 200;
 
@@ -45,16 +49,32 @@ export async function peopleChecks(app: AppContext, tenant: TenantRef, client: l
   const typed = await db.person.findMany({ where: { tenantId: tenant.id, active: true, openId: { not: null } }, select: { name: true, openId: true, unit: { select: { name: true } } }, orderBy: { id: 'asc' }, take: CROSS_APP_SAMPLE });
   const foreign: string[] = [];
   const t = tenantOptions(client, app.config.feishu.appType === 'isv' ? tenant.key : undefined);
+  const unchecked: string[] = [];
   for (const p of typed) {
-    try {
-      await client.contact.v3.user.get({ path: { user_id: p.openId! }, params: { user_id_type: 'open_id' } }, t);
-    } catch (err) {
-      if (apiErrorOf(err).code === CROSS_APP) foreign.push(`${p.name}（${p.unit?.name ?? '未填单位'}）：${p.openId}`);
+    // Frequency limit (99991400, generic error-code page): wait and ask again rather than take
+    // the refusal for "belongs to this app"; anything else unexplained is reported as unchecked.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.contact.v3.user.get({ path: { user_id: p.openId! }, params: { user_id_type: 'open_id' } }, t);
+        break;
+      } catch (err) {
+        const code = apiErrorOf(err).code;
+        if (code === FREQUENCY_LIMIT && attempt < FREQUENCY_RETRIES) {
+          await new Promise((r) => setTimeout(r, FREQUENCY_WAIT_MS * (attempt + 1)));
+          continue;
+        }
+        if (code === CROSS_APP) foreign.push(`${p.name}（${p.unit?.name ?? '未填单位'}）：${p.openId}`);
+        else unchecked.push(`${p.name}（${p.unit?.name ?? '未填单位'}）：飞书错误码 ${code ?? '未知'}`);
+        break;
+      }
     }
+  }
+  if (unchecked.length) {
+    checks.push({ ok: false, label: `人员：${unchecked.length} 个飞书ID未能核对`, details: unchecked.slice(0, 20), fix: '稍后再运行 taizhang doctor；仍不能核对时按错误码查飞书开放平台「通用错误码」' });
   }
   checks.push(foreign.length
     ? { ok: false, label: `人员：${foreign.length} 人的飞书ID属于其他应用（飞书错误码 ${CROSS_APP} open_id cross app），消息发不出去`, details: foreign.slice(0, 20), fix: 'open_id 每个应用各不相同：清空「人员」表中这些人的飞书ID、填写手机号或邮箱后重新导入' }
-    : { ok: true, label: `人员：已核对 ${typed.length} 个飞书ID，均属于本应用` });
+    : { ok: true, label: `人员：已核对 ${typed.length - unchecked.length} 个飞书ID，均属于本应用` });
   return checks;
 }
 
