@@ -120,7 +120,7 @@ async function loadPage(
     ? { task: { AND: [rangeWhere, { codeKey: { lte: lastCodeKey } }] } }
     : { taskId: { in: tasks.map((t) => t.id) } };
   const [leaders, coUnits, milestones] = await Promise.all([
-    db.taskLeadLeader.findMany({ where: relWhere, select: { taskId: true, personId: true } }),
+    db.taskLeadLeader.findMany({ where: relWhere, select: { taskId: true, personId: true }, orderBy: [{ taskId: 'asc' }, { position: 'asc' }] }),
     load.coUnits === false ? Promise.resolve([]) : db.taskCoUnit.findMany({ where: relWhere, select: { taskId: true, unitId: true } }),
     db.milestone.findMany({
       where: { ...relWhere, ...(load.doneMilestones === false ? { doneDate: null } : {}) },

@@ -19,17 +19,36 @@ export function formatProblem(p: ImportProblem): string {
   return `「${p.sheet}」第 ${p.row} 行${p.column ? `「${p.column}」列` : ''}：${p.message}`;
 }
 
-export interface UnitDraft { name: string; kind: string; parentName: string | null; chatId: string | null }
+export interface UnitDraft {
+  name: string; kind: string; parentName: string | null; chatId: string | null;
+  /** Named in a published ledger (no 单位 sheet): created when missing, an existing unit is left as it is. */
+  inferred?: boolean;
+}
 export interface PersonDraft {
   name: string; unitName: string | null; matchKey: string; roles: Role[];
   mobile: string | null; email: string | null; openId: string | null;
+  /** A leader named in a published ledger (no 人员 sheet): created when missing as 县级领导, otherwise left alone. */
+  inferred?: boolean;
 }
+/**
+ * A task as the file gives it. A field left undefined was not in the file (its column is absent):
+ * the stored value stays — a re-import without a recognised column never wipes what is stored.
+ */
 export interface TaskDraft {
-  code: string; codeKey: string; title: string; category: string; batch: string | null;
-  leadLeaderKeys: string[]; leadUnitName: string; coUnitNames: string[]; ownerName: string | null;
-  deliverable: string | null; implementationPath: string | null; startDate: string | null;
-  deadline: string | null; status: TaskStatus | null;
-  /** undefined when the sheet has no such column: the database keeps its value. */
+  code: string; codeKey: string; title: string;
+  /** Lead units in the order written; the first is the primary lead (联合牵头 when several). */
+  leadUnitNames: string[];
+  status: TaskStatus | null;
+  category?: string; batch?: string | null;
+  leadLeaderKeys?: string[]; coUnitNames?: string[];
+  /** Collectives kept by name (「各镇人民政府」) when they could not be expanded to units. */
+  collectiveNames?: string[];
+  ownerName?: string | null; deliverable?: string | null; implementationPath?: string | null;
+  startDate?: string | null; deadline?: string | null;
+  /** 完成时限 as written (「2026年6月底前」), and 长期事项 (no deadline, never overdue). */
+  dueAsWritten?: string | null; longTerm?: boolean;
+  /** 分组 (the heading above the row), 序号 as published, 备注. */
+  section?: string | null; serialNo?: string | null; remark?: string | null;
   completedOn?: string | null; closedOn?: string | null;
 }
 export interface MilestoneDraft { codeKey: string; title: string; dueDate: string; doneDate: string | null }
@@ -293,7 +312,7 @@ export function validateSheets(sheets: RawSheet[], known: KnownLedger): { draft:
     if (v.开始时间 && v.完成时限 && v.开始时间 > v.完成时限) add('台账', row.rowNumber, '完成时限', `完成时限 ${v.完成时限} 早于开始时间 ${v.开始时间}`);
     draft.tasks.push({
       code: toHalfWidth(v.编号).replace(/\s/g, ''), codeKey: key, title: v.改革事项, category: v.类别, batch: v.批次,
-      leadLeaderKeys, leadUnitName: v.牵头单位, coUnitNames: v.配合单位, ownerName: v.责任人,
+      leadLeaderKeys, leadUnitNames: [v.牵头单位], coUnitNames: v.配合单位, ownerName: v.责任人,
       deliverable: v.成果形式, implementationPath: v.实施路径, startDate: v.开始时间, deadline: v.完成时限, status: v.状态,
       ...(taskSheetHeaders.includes('完成日期') ? { completedOn: v.完成日期 } : {}),
       ...(taskSheetHeaders.includes('销号日期') ? { closedOn: v.销号日期 } : {}),
