@@ -26,10 +26,15 @@ export const chunks = <T>(items: T[], size = CHUNK): T[][] => {
 };
 
 export async function applyDraft(db: Db, tenantId: number, draft: LedgerDraft, actor: string, onProgress: ProgressFn = () => {}): Promise<ImportResult> {
-  return db.$transaction((tx) => applyInTransaction(tx, tenantId, draft, actor, onProgress), { timeout: 600_000, maxWait: 30_000 });
+  return db.$transaction(async (tx) => {
+    const { result, audit } = await writeDraft(tx, tenantId, draft, actor, onProgress);
+    await recordAudit(tx, audit);
+    return result;
+  }, { timeout: 600_000, maxWait: 30_000 });
 }
 
-async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, actor: string, onProgress: ProgressFn): Promise<ImportResult> {
+/** Writes the draft in the caller's transaction and returns what it did; the caller records the audit entries (or rolls back). */
+export async function writeDraft(tx: Tx, tenantId: number, draft: LedgerDraft, actor: string, onProgress: ProgressFn = () => {}): Promise<{ result: ImportResult; audit: AuditEntry[] }> {
   const result: ImportResult = { units: counts(), people: counts(), tasks: counts(), milestones: counts(), createdTaskIds: [] };
   const audit: AuditEntry[] = [];
   const log = (entity: AuditEntry['entity'], entityId: number | string, action: AuditEntry['action'], before?: unknown, after?: unknown) =>
@@ -166,6 +171,5 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
     onProgress('节点', draft.milestones.length, draft.milestones.length);
   }
 
-  await recordAudit(tx, audit);
-  return result;
+  return { result, audit };
 }
