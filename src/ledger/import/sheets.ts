@@ -82,6 +82,17 @@ export function classifySheets(grids: GridSheet[]): ClassifiedSource {
     }
     const found = findLedgerHeader(g);
     if (!found) {
+      // A header row that names ledger fields but not the task itself (or a sheet named 台账): say which columns are missing.
+      const near = g.rows.slice(0, HEADER_SEARCH_ROWS).map((r) => ({ r, map: mapHeaders(r.values.map((v) => text(v ?? null))) }))
+        .find(({ map }) => map.mapping.length >= 2) ?? (g.name === '台账' && g.rows[0] ? { r: g.rows[0], map: mapHeaders(g.rows[0].values.map((v) => text(v ?? null))) } : undefined);
+      if (near) {
+        const fields = new Set(near.map.mapping.map((m) => m.field));
+        for (const [field, also] of [['改革事项', '改革任务、重点任务、工作任务等'], ['牵头单位', '责任单位、牵头部门等']] as const) {
+          if (!fields.has(field)) out.problems.push({ sheet: g.name, row: near.r.rowNumber, column: field, message: `缺少必需的列「${field}」（也可写作${also}）`, blocking: true });
+        }
+        report('未读取', { headerRow: near.r.rowNumber, note: '表头缺少必需的列' });
+        continue;
+      }
       report('未读取', { note: g.rows.length === 0 ? '空工作表' : `前 ${HEADER_SEARCH_ROWS} 行中没有找到台账表头（应含「改革事项/改革任务/重点任务…」及「牵头单位」「完成时限」等列）` });
       continue;
     }

@@ -37,7 +37,7 @@ export interface TaskDraftContext {
   /** The file has a 单位 sheet: a unit it does not list is an error (as in the template). */
   strictUnits: boolean;
   /** Resolves a leader by name to a person key, or an error message, or null when unknown. */
-  resolveLeader: (name: string) => { key: string } | { error: string } | null;
+  resolveLeader: (name: string) => { key: string } | { error: string } | { skip: true } | null;
   /** The file has a 人员 sheet: an unknown leader is an error. */
   strictPeople: boolean;
   codePrefix: string;
@@ -168,6 +168,7 @@ export function draftTasks(tables: LedgerTable[], ctx: TaskDraftContext): TaskDr
       for (const name of leaderNames) {
         const found = ctx.resolveLeader(name);
         if (found && 'key' in found) leaderKeys.push(found.key);
+        else if (found && 'skip' in found) continue;
         else if (found) err('领衔领导', found.error);
         else if (ctx.strictPeople) err('领衔领导', `领衔领导「${q(name)}」不在人员名单中，请在「人员」表中列出（角色：县级领导）`);
         else {
@@ -188,7 +189,9 @@ export function draftTasks(tables: LedgerTable[], ctx: TaskDraftContext): TaskDr
         deadline = parsed?.date ?? null;
         longTerm = parsed?.longTerm ?? false;
         dueAsWritten = raw instanceof Date || typeof raw === 'number' || written === deadline ? null : written;
-        if (parsed?.unparsed) warn('完成时限', `完成时限「${q(written)}」无法识别为日期，已按原文保存、不计逾期。如需提醒，请写作 2026年6月30日 或 2026年6月底前`);
+        if (parsed?.unparsed && written && /^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?$/.test(toHalfWidth(written))) {
+          err('完成时限', `完成时限「${q(written)}」不是有效日期，应写作 2026-06-30、2026/6/30 或 2026年6月30日`);
+        } else if (parsed?.unparsed) warn('完成时限', `完成时限「${q(written)}」无法识别为日期，已按原文保存、不计逾期。如需提醒，请写作 2026年6月30日 或 2026年6月底前`);
         else if (parsed && parsed.date && parsed.yearFrom === 'import' && dueAsWritten) warn('完成时限', `完成时限「${q(written)}」没有写年份，按导入年份 ${ctx.importYear} 年计为 ${parsed.date}`);
       }
       if (!deadline && !longTerm) {

@@ -28,8 +28,8 @@ export interface ImportProblem {
 export const isError = (p: ImportProblem) => p.severity !== 'warning';
 
 export function formatProblem(p: ImportProblem): string {
-  const where = `「${p.sheet}」${p.row > 0 ? `第 ${p.row} 行` : ''}${p.column ? `「${p.column}」列` : ''}${p.cell ? `（${p.cell}）` : ''}`;
-  return `${p.severity === 'warning' ? '提示 ' : ''}${where}：${p.message}`;
+  const where = `「${p.sheet}」${p.row > 0 ? `第 ${p.row} 行` : ''}${p.column ? `「${p.column}」列` : ''}`;
+  return `${p.severity === 'warning' ? '提示 ' : ''}${where}：${p.message}${p.cell ? `（单元格 ${p.cell}）` : ''}`;
 }
 
 export interface UnitDraft {
@@ -243,7 +243,7 @@ export function validateSource(source: ClassifiedSource, known: KnownLedger, opt
     matches: [], inferredUnits: [], inferredLeaders: [], suggestions: [],
   };
   const dir = source.directory;
-  if (tables.length === 0 && !dir.单位 && !dir.人员 && !dir.节点) {
+  if (tables.length === 0 && !dir.单位 && !dir.人员 && !dir.节点 && !problems.some((p) => p.blocking)) {
     const seen = source.reports.map((r) => `「${r.sheet}」${r.note ? `（${r.note}）` : ''}`).join('；');
     block(source.reports[0]?.sheet ?? '（无）', 0, '', `没有找到台账：任何工作表的前几行都没有台账表头。表头应含任务名称列（改革事项/改革任务/重点任务/工作任务…）和牵头单位、完成时限等列。已查看：${seen || '（无工作表）'}`);
   }
@@ -334,7 +334,7 @@ export function validateSource(source: ClassifiedSource, known: KnownLedger, opt
     knownTasks: known.tasks, unitExists, unitsByKind, strictUnits: draft.present.units, strictPeople: draft.present.people,
     codePrefix: opts.codePrefix, importYear: opts.importYear,
     resolveLeader: (name) => {
-      if (invalidNames.people.some((p) => p.name === name) && !allPeople.some((p) => p.name === name)) return { error: `领衔领导「${q(name)}」在「人员」表中的行有误，请先改正该行` };
+      if (invalidNames.people.some((p) => p.name === name) && !allPeople.some((p) => p.name === name)) return { skip: true };
       const byNameAll = allPeople.filter((p) => p.name === name && !invalidPeopleKeys.has(p.matchKey));
       const leaders = byNameAll.filter((p) => p.roles.includes('LEADER'));
       const pick = leaders.length > 0 ? leaders : byNameAll;
