@@ -1,0 +1,162 @@
+// A units cell as published ledgers write it: several units separated by 、，,；; or line breaks;
+// lead and co-units packed in one cell (`区政务服务局牵头，区发改局、区住建局配合`,
+// `…牵头，市级各有关部门按职责分工负责`, `区财政局（牵头）、区税务局`); up to three joint leads;
+// aliases (`县发改局(粮食局)`); trailing 等/等有关部门; collectives (`各镇人民政府`) recognised by
+// the pattern table in src/core/tables/unit-collectives.ts.
+import { ZERO_WIDTH } from './cell-value.js';
+import { COLLECTIVE_PATTERNS, type CollectiveKind } from './tables/unit-collectives.js';
+
+export { COLLECTIVE_PATTERNS, COLLECTIVE_UNIT_KINDS, type CollectiveKind } from './tables/unit-collectives.js';
+
+export interface UnitRef {
+  /** Normalised name (normaliseUnitName). */
+  name: string;
+  /** A second name given in brackets: 县发改局(粮食局) → alias 粮食局. */
+  alias?: string;
+}
+
+export interface Collective {
+  kind: 'collective';
+  /** Normalised as written: 各乡镇（街道）. */
+  name: string;
+  /** The kind of unit it stands for, when the pattern table knows. */
+  unitKind?: CollectiveKind;
+  /** Whether it was named as lead (e.g. alone in a 牵头单位 column) or as co-units. */
+  role: 'lead' | 'co';
+}
+
+/** What the parser inferred, for the import report (said in Chinese by the caller). */
+export type UnitCellNote = 'lead-and-co-split' | 'joint-lead' | 'too-many-leads' | 'alias' | 'etc-stripped' | 'collective';
+
+export interface UnitCell {
+  leads: UnitRef[];
+  cos: UnitRef[];
+  collectives: Collective[];
+  notes: UnitCellNote[];
+}
+
+/** The most lead units one task may have (联合牵头); more is reported as 'too-many-leads'. */
+export const MAX_JOINT_LEADS = 3;
+
+/**
+ * A unit name as stored and compared: no whitespace of any kind or zero-width characters, letters
+ * and digits half-width, brackets full-width （）, no ★, no trailing 。，、；.
+ */
+export function normaliseUnitName(raw: string): string {
+  return raw
+    .replace(ZERO_WIDTH, '')
+    .normalize('NFKC')
+    .replace(/\s+/g, '')
+    .replace(/\(/g, '（')
+    .replace(/\)/g, '）')
+    .replace(/[★☆]/g, '')
+    .replace(/^[。，、；;,:：]+|[。，、；;,:：]+$/g, '');
+}
+
+/** The collective a name stands for, or null when it names a unit. */
+export function collectiveOf(name: string): { name: string; unitKind?: CollectiveKind } | null {
+  const n = normaliseUnitName(name);
+  for (const p of COLLECTIVE_PATTERNS) if (p.pattern.test(n)) return p.unitKind ? { name: n, unitKind: p.unitKind } : { name: n };
+  return null;
+}
+
+const SEPARATOR = /[\n\u2028\u2029、，,；;／/]/;
+const LEAD_PREFIX = /^(?:牵头单位|牵头部门|牵头责任单位|主责单位|牵头)[:：]/;
+const CO_PREFIX = /^(?:配合单位|配合部门|协同单位|参与单位|责任单位|配合|协同|参与)[:：]/;
+const CO_SUFFIX = /(?:按职责分工负责|按职能分工负责|按职责分工落实|按职责分工配合|按职责负责|按职责落实|按职责推进|分工负责|配合落实|配合实施|配合推进|协同配合|共同配合|协同推进|配合|参与|协同|协助|协办)$/;
+const LEAD_SUFFIX = /(?:共同牵头|联合牵头|牵头负责|牵头落实|牵头推进|牵头实施|牵头|为牵头单位|负责落实|负责推进|负责实施|负责)$/;
+const PAREN_ROLE = /[（(]\s*(牵头|配合|协同|参与|协助)(?:单位)?\s*[）)]$/;
+const ETC = /(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等)$/;
+
+/** Splits on separators outside brackets (各县（市、区）政府 stays whole). */
+function splitOutsideBrackets(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of text) {
+    if (ch === '（' || ch === '(') depth++;
+    else if ((ch === '）' || ch === ')') && depth > 0) depth--;
+    if (depth === 0 && SEPARATOR.test(ch)) {
+      parts.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  parts.push(cur);
+  return parts;
+}
+
+/** Spaces between full unit names separate them (区财政局 区税务局); spaces inside a name do not. */
+function splitSpaces(token: string): string[] {
+  const pieces = token.trim().split(/\s+/).filter(Boolean);
+  return pieces.length > 1 && pieces.every((p) => Array.from(p).length >= 3) ? pieces : [pieces.join('')];
+}
+
+/**
+ * Parses a units cell. `defaultRole` is what units without a role word are when the cell names no
+ * lead itself: 'lead' for a 牵头单位 column, 'co' for a 配合单位 column. Once a lead is named in the
+ * cell (X牵头 / X（牵头）), units without a role word are co-units. A unit named both as lead and as
+ * co-unit is a lead. Order is kept; repeats are dropped.
+ */
+export function parseUnitCell(text: string | null | undefined, defaultRole: 'lead' | 'co' = 'lead'): UnitCell {
+  const out: UnitCell = { leads: [], cos: [], collectives: [], notes: [] };
+  if (!text) return out;
+  const note = (n: UnitCellNote) => out.notes.includes(n) || out.notes.push(n);
+  const tokens = splitOutsideBrackets(text.replace(ZERO_WIDTH, '').replace(/\r\n?/g, '\n')).flatMap(splitSpaces).filter((t) => t.trim());
+  const assigned: { raw: string; role: 'lead' | 'co' }[] = [];
+  let pending: string[] = [];
+  let sticky: 'lead' | 'co' | null = null;
+  let leadNamed = false;
+  let coNamed = false;
+  for (let token of tokens) {
+    token = normaliseUnitName(token);
+    if (LEAD_PREFIX.test(token)) { sticky = 'lead'; token = token.replace(LEAD_PREFIX, ''); }
+    else if (CO_PREFIX.test(token)) { sticky = 'co'; token = token.replace(CO_PREFIX, ''); }
+    token = token.replace(/^由/, '');
+    const paren = PAREN_ROLE.exec(token);
+    if (paren) {
+      const role = paren[1] === '牵头' ? 'lead' : 'co';
+      assigned.push({ raw: token.slice(0, paren.index), role });
+      if (role === 'lead') leadNamed = true; else coNamed = true;
+      continue;
+    }
+    const co = CO_SUFFIX.exec(token);
+    const lead = co ? null : LEAD_SUFFIX.exec(token);
+    if (co || lead) {
+      const role = co ? 'co' : 'lead';
+      const rest = token.slice(0, (co ?? lead)!.index);
+      for (const p of [...pending, rest]) if (p) assigned.push({ raw: p, role });
+      pending = [];
+      if (role === 'lead') leadNamed = true; else coNamed = true;
+      continue;
+    }
+    if (sticky) assigned.push({ raw: token, role: sticky });
+    else pending.push(token);
+  }
+  const rest: 'lead' | 'co' = leadNamed ? 'co' : coNamed && defaultRole === 'co' ? 'co' : defaultRole;
+  for (const p of pending) assigned.push({ raw: p, role: rest });
+  if (leadNamed && assigned.some((a) => a.role === 'co')) note('lead-and-co-split');
+
+  const seen = new Map<string, 'lead' | 'co'>();
+  for (const a of assigned) {
+    let name = normaliseUnitName(a.raw);
+    if (ETC.test(name) && name.replace(ETC, '')) { name = name.replace(ETC, ''); note('etc-stripped'); }
+    if (!name) continue;
+    const collective = collectiveOf(name);
+    if (collective) {
+      if (!out.collectives.some((c) => c.name === collective.name)) out.collectives.push({ kind: 'collective', ...collective, role: a.role });
+      note('collective');
+      continue;
+    }
+    let ref: UnitRef = { name };
+    const alias = /^(.+?)（([^（）]+)）$/.exec(name);
+    if (alias) { ref = { name: alias[1]!, alias: alias[2]! }; note('alias'); }
+    const prev = seen.get(ref.name);
+    if (prev === 'lead' || prev === a.role) continue;
+    if (prev === 'co' && a.role === 'lead') out.cos = out.cos.filter((u) => u.name !== ref.name);
+    seen.set(ref.name, a.role);
+    (a.role === 'lead' ? out.leads : out.cos).push(ref);
+  }
+  if (out.leads.length > 1) note('joint-lead');
+  if (out.leads.length > MAX_JOINT_LEADS) note('too-many-leads');
+  return out;
+}
