@@ -1,19 +1,6 @@
 // The pure parsers of published ledgers (src/core, written on the import-core branch), seen through
 // the few shapes the importer needs. Interim versions stand in for the ones not merged yet.
 import { parseLedgerDate } from './dates.js';
-import { splitCellList } from '../../core/cell-value.js';
-
-export interface UnitCell {
-  /** Lead units named (several: 联合牵头), in order. */
-  leads: string[];
-  /** Co-units named (`X牵头，Y配合` puts Y here), in order. */
-  cos: string[];
-}
-
-export interface Collective {
-  /** Unit kind it stands for (乡镇, 街道, 部门) when known. */
-  kind: string | null;
-}
 
 export interface Deadline {
   date: string | null;
@@ -22,23 +9,6 @@ export interface Deadline {
   yearFrom: 'cell' | 'title' | 'import' | null;
   /** Not understood: kept as written, no date. */
   unparsed: boolean;
-}
-
-export function parseUnitCell(text: string | null): UnitCell {
-  const items = splitCellList(text);
-  return { leads: items, cos: [] };
-}
-
-export function collectiveOf(name: string): Collective | null {
-  if (/^(各|全县|县直|区直|市直|相关|有关)|有关(单位|部门)$|等$/.test(name)) {
-    const kind = /镇|乡/.test(name) ? '乡镇' : /街道/.test(name) ? '街道' : /部门|单位/.test(name) ? '部门' : null;
-    return { kind };
-  }
-  return null;
-}
-
-export function normaliseUnitName(name: string): string {
-  return name.replace(/\s+/g, '').replace(/[。，,；;]+$/, '');
 }
 
 export function parseDeadline(value: unknown, years: { title: number | null; import: number }): Deadline {

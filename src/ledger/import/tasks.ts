@@ -10,7 +10,11 @@ import { parseLeaderCell } from '../../core/leader-cell.js';
 import { TASK_CATEGORIES, TASK_STATUSES, type TaskStatus } from '../../core/types.js';
 import { truncate } from '../../core/text.js';
 import { parseLedgerDate } from './dates.js';
-import { collectiveOf, deadlineInText, normaliseTitle, normaliseUnitName, parseDeadline, parseUnitCell, titleSimilarity } from './parsers.js';
+import { deadlineInText, normaliseTitle, parseDeadline, titleSimilarity } from './parsers.js';
+import { MAX_JOINT_LEADS, parseUnitCell } from '../../core/unit-cell.js';
+
+/** Collectives that stand for every unit of a kind (各镇人民政府 → every 乡镇). 「有关部门」 means some, not all: kept by name. */
+const EXPANDABLE: Record<string, string[]> = { 乡镇: ['乡镇'], 街道: ['街道'], 乡镇街道: ['乡镇', '街道'] };
 import type { CellValue } from './read.js';
 import type { LedgerRow, LedgerTable } from './rows.js';
 import type { ImportProblem, PersonDraft, TaskDraft, UnitDraft } from './validate.js';
@@ -125,37 +129,43 @@ export function draftTasks(tables: LedgerTable[], ctx: TaskDraftContext): TaskDr
       if (title.length > 1000) err('改革事项', '改革事项过长（最多 1000 字），请精简');
 
       // 牵头单位 / 配合单位: several leads are a joint lead; `X牵头，Y配合` splits; collectives.
-      const leadCell = parseUnitCell(text(r.values.牵头单位));
-      const coCell = parseUnitCell(text(r.values.配合单位));
+      const leadCell = parseUnitCell(text(r.values.牵头单位), 'lead');
+      const coCell = parseUnitCell(text(r.values.配合单位), 'co');
       const leadNames: string[] = [];
       const coNames: string[] = [];
       const collectives: string[] = [];
-      const place = (raw: string, asLead: boolean) => {
-        const name = normaliseUnitName(raw);
+      const place = (ref: { name: string; alias?: string }, asLead: boolean) => {
+        const name = !ctx.unitExists(ref.name) && ref.alias && ctx.unitExists(ref.alias) ? ref.alias : ref.name;
         if (!name) return;
-        const coll = collectiveOf(name);
-        if (coll) {
-          const expanded = coll.kind ? ctx.unitsByKind.get(coll.kind) ?? [] : [];
-          if (expanded.length > 0) {
-            for (const u of expanded) (asLead ? leadNames : coNames).push(u);
-            return;
-          }
-          if (!asLead) {
-            collectives.push(name);
-            return;
-          }
-        }
         if (!ctx.unitExists(name) && !inferredUnits.has(name)) {
           if (ctx.strictUnits) {
             err(asLead ? '牵头单位' : '配合单位', `${asLead ? '牵头' : '配合'}单位「${q(name)}」不存在，请先在「单位」表中列出（或删去「单位」表，由台账自动建立单位）`);
             return;
           }
-          inferredUnits.set(name, { name, kind: coll ? '其他' : guessKind(name), parentName: null, chatId: null, inferred: true });
+          inferredUnits.set(name, { name, kind: guessKind(name), parentName: null, chatId: null, inferred: true });
         }
         (asLead ? leadNames : coNames).push(name);
       };
+      // A collective (各镇人民政府) expands to the units of its kind when the directory has them;
+      // otherwise it is kept by name as a co-unit (shown, not reminded) — or, named alone as the
+      // lead, becomes a unit of that name for the office to confirm.
+      const placeCollective = (c: { name: string; unitKind?: string; role: 'lead' | 'co' }, asLead: boolean) => {
+        const kinds = c.unitKind ? EXPANDABLE[c.unitKind] ?? [] : [];
+        const expanded = kinds.flatMap((k) => ctx.unitsByKind.get(k) ?? []);
+        if (expanded.length > 0) {
+          for (const u of expanded) (asLead ? leadNames : coNames).push(u);
+          warn(asLead ? '牵头单位' : '配合单位', `「${q(c.name)}」已展开为${asLead ? '联合牵头单位' : '配合单位'} ${expanded.length} 个（${kinds.join('、')}类单位）`);
+        } else if (!asLead) collectives.push(c.name);
+        else pendingLeadCollectives.push(c.name);
+      };
+      const pendingLeadCollectives: string[] = [];
       for (const u of leadCell.leads) place(u, true);
+      for (const c of leadCell.collectives) placeCollective(c, c.role === 'lead');
       for (const u of [...leadCell.cos, ...coCell.leads, ...coCell.cos]) place(u, false);
+      for (const c of coCell.collectives) placeCollective(c, false);
+      if (leadNames.length === 0) for (const name of pendingLeadCollectives) place({ name }, true);
+      else collectives.push(...pendingLeadCollectives);
+      if (leadCell.notes.includes('too-many-leads')) warn('牵头单位', `牵头单位超过 ${MAX_JOINT_LEADS} 个，均按联合牵头导入；请确认是否有配合单位写在了牵头单位列`);
       const leads = [...new Set(leadNames)];
       const cos = [...new Set(coNames)].filter((u) => !leads.includes(u));
       if (leads.length === 0 && rowProblems.length === 0) {
@@ -297,7 +307,7 @@ export function draftTasks(tables: LedgerTable[], ctx: TaskDraftContext): TaskDr
         ...(category !== undefined ? { category } : {}),
         ...(batch !== undefined ? { batch } : {}),
         ...(has('领衔领导') || r.sectionLeaders.length ? { leadLeaderKeys: leaderKeys } : {}),
-        ...(has('配合单位') || leadCell.cos.length ? { coUnitNames: cos, collectiveNames: collectives } : {}),
+        ...(has('配合单位') || leadCell.cos.length || collectives.length ? { coUnitNames: cos, collectiveNames: collectives } : {}),
         ...(ownerName !== undefined ? { ownerName } : {}),
         ...(deliverable !== undefined ? { deliverable } : {}),
         ...(implementationPath !== undefined ? { implementationPath } : {}),
