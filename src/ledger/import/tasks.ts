@@ -113,6 +113,7 @@ export function draftTasks(tables: LedgerTable[], ctx: TaskDraftContext): TaskDr
     const col = (f: string) => (table.columnOf as Record<string, string>)[f] ?? '';
     const has = (f: string) => (table.fields as Set<string>).has(f);
     const years = { title: table.titleYear, import: ctx.importYear };
+    const yearless: number[] = [];
     for (const r of table.rows) {
       const rowProblems: ImportProblem[] = [];
       const err = (column: string, message: string) => rowProblems.push({ sheet: r.sheet, row: r.rowNumber, column, message, ...(col(column) ? { cell: `${col(column)}${r.rowNumber}` } : {}) });
@@ -202,7 +203,7 @@ export function draftTasks(tables: LedgerTable[], ctx: TaskDraftContext): TaskDr
         if (parsed?.unparsed && written && /^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?$/.test(toHalfWidth(written))) {
           err('完成时限', `完成时限「${q(written)}」不是有效日期，应写作 2026-06-30、2026/6/30 或 2026年6月30日`);
         } else if (parsed?.unparsed) warn('完成时限', `完成时限「${q(written)}」无法识别为日期，已按原文保存、不计逾期。如需提醒，请写作 2026年6月30日 或 2026年6月底前`);
-        else if (parsed && parsed.date && parsed.yearFrom === 'import' && dueAsWritten) warn('完成时限', `完成时限「${q(written)}」没有写年份，按导入年份 ${ctx.importYear} 年计为 ${parsed.date}`);
+        else if (parsed && parsed.date && parsed.yearFrom !== 'cell' && dueAsWritten) yearless.push(r.rowNumber);
       }
       if (!deadline && !longTerm) {
         const found = deadlineInText(title, years);
@@ -319,6 +320,10 @@ export function draftTasks(tables: LedgerTable[], ctx: TaskDraftContext): TaskDr
         ...(has('序号') || serialNo ? { serialNo } : {}),
         ...(table.headings.length > 0 || has('类别') ? { section } : {}),
       });
+    }
+    if (yearless.length > 0) {
+      const source = table.titleYear ? `标题中的年份 ${table.titleYear}` : `导入年份 ${ctx.importYear}`;
+      out.problems.push({ sheet: table.sheet, row: 0, column: '完成时限', severity: 'warning', message: `${yearless.length} 行的完成时限没有写年份（第 ${yearless.slice(0, 10).join('、')}${yearless.length > 10 ? ' 等' : ''} 行），均按${source} 年计算；如不对，请在完成时限中写明年份` });
     }
   }
   out.inferredUnits = [...inferredUnits.values()];
