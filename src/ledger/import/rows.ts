@@ -3,7 +3,7 @@
 // （一）…, a text merged across the table) becomes the section (分组) of the rows under it — with
 // the leaders it names — and is never a task; footnotes and blank rows are skipped. What is left
 // are task rows, their cells keyed by ledger field.
-import type { HeaderMapping } from '../../core/header-synonyms.js';
+import { normaliseHeader, type HeaderMapping } from '../../core/header-synonyms.js';
 import type { LedgerField } from '../../core/tables/header-synonyms.js';
 import { classifyRow, enterSection, sectionLabel, sectionLeaders, type SectionHeading } from '../../core/section-heading.js';
 import type { CellValue } from './read.js';
@@ -16,7 +16,12 @@ export interface LedgerRow {
   /** Leaders named by the heading above the row: they apply when the row names none. */
   sectionLeaders: string[];
   values: Partial<Record<LedgerField, CellValue>>;
+  /** Columns the export writes besides the ledger fields: 分组 (section) and 时限原文 (完成时限 as written). */
+  extra: { section?: CellValue; dueText?: CellValue };
 }
+
+/** Headers (normalised) of the export's own extra columns. */
+const EXTRA_HEADERS: Record<string, keyof LedgerRow['extra']> = { 分组: 'section', 所属分组: 'section', 任务分组: 'section', 时限原文: 'dueText', 完成时限原文: 'dueText' };
 
 export interface LedgerTable {
   sheet: string;
@@ -34,6 +39,8 @@ export interface LedgerTable {
   duplicateColumns: { field: LedgerField; headers: string[] }[];
   /** A year named in the title lines above the header (「2026年…任务分工」), for deadlines without one. */
   titleYear: number | null;
+  /** The sheet has a 分组 / 时限原文 column. */
+  extraColumns: Set<keyof LedgerRow['extra']>;
 }
 
 export function ledgerTable(sheet: LedgerSheet): LedgerTable {
@@ -46,7 +53,17 @@ export function ledgerTable(sheet: LedgerSheet): LedgerTable {
     rows: [], headings: [], footnotes: 0,
     duplicateColumns: map.duplicates.map((d) => ({ field: d.field, headers: d.headers })),
     titleYear: null,
+    extraColumns: new Set(),
   };
+  const extraAt = new Map<number, keyof LedgerRow['extra']>();
+  for (const u of map.unrecognisedColumns) {
+    const key = EXTRA_HEADERS[normaliseHeader(u.header)];
+    if (key && !table.extraColumns.has(key)) {
+      extraAt.set(u.column, key);
+      table.extraColumns.add(key);
+    }
+  }
+  table.unrecognised = table.unrecognised.filter((u) => !EXTRA_HEADERS[normaliseHeader(u.header)]);
   for (const r of grid.rows) {
     if (r.rowNumber >= headerRow) break;
     const m = /((?:19|20)\d{2})\s*年/.exec(r.values.map((v) => (typeof v === 'string' ? v : '')).join(' '));
@@ -90,8 +107,9 @@ export function ledgerTable(sheet: LedgerSheet): LedgerTable {
       table.headings.push({ rowNumber: r.rowNumber, label: cls.heading.label, leaders: cls.heading.leaders });
       continue;
     }
-    const row: LedgerRow = { sheet: grid.name, rowNumber: r.rowNumber, section: sectionLabel(open), sectionLeaders: sectionLeaders(open), values: {} };
+    const row: LedgerRow = { sheet: grid.name, rowNumber: r.rowNumber, section: sectionLabel(open), sectionLeaders: sectionLeaders(open), values: {}, extra: {} };
     for (const m of map.mapping) row.values[m.field] = values[m.column] ?? null;
+    for (const [column, key] of extraAt) row.extra[key] = values[column] ?? null;
     table.rows.push(row);
   }
   return table;

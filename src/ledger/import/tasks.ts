@@ -199,7 +199,10 @@ export function draftTasks(tables: LedgerTable[], ctx: TaskDraftContext): TaskDr
         const parsed = written === null ? null : parseDeadline(raw, years);
         deadline = parsed?.date ?? null;
         longTerm = parsed?.longTerm ?? false;
-        dueAsWritten = raw instanceof Date || typeof raw === 'number' || written === deadline ? null : written;
+        // Kept as written unless it is a plain date; the export's 时限原文 column gives it back.
+        dueAsWritten = raw instanceof Date || typeof raw === 'number' || written === null || parseLedgerDate(written) ? null : written;
+        const dueText = table.extraColumns.has('dueText') ? flat(text(r.extra.dueText)) : null;
+        if (dueText && deadline) dueAsWritten = dueText;
         if (parsed?.unparsed && written && /^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?$/.test(toHalfWidth(written))) {
           err('完成时限', `完成时限「${q(written)}」不是有效日期，应写作 2026-06-30、2026/6/30 或 2026年6月30日`);
         } else if (parsed?.unparsed) warn('完成时限', `完成时限「${q(written)}」无法识别为日期，已按原文保存、不计逾期。如需提醒，请写作 2026年6月30日 或 2026年6月底前`);
@@ -231,7 +234,7 @@ export function draftTasks(tables: LedgerTable[], ctx: TaskDraftContext): TaskDr
       }
       // 类别: one of the ledger's categories; a published ledger's own grouping (经济体制改革…) becomes the section.
       let category: string | undefined;
-      let section = r.section;
+      let section = table.extraColumns.has('section') ? cleanField(flat(text(r.extra.section))) ?? r.section : r.section;
       if (has('类别')) {
         const c = cleanField(flat(text(r.values.类别)));
         if (!c) category = '其他';
@@ -318,7 +321,7 @@ export function draftTasks(tables: LedgerTable[], ctx: TaskDraftContext): TaskDr
         ...(completedOn !== undefined ? { completedOn } : {}),
         ...(closedOn !== undefined ? { closedOn } : {}),
         ...(has('序号') || serialNo ? { serialNo } : {}),
-        ...(table.headings.length > 0 || has('类别') ? { section } : {}),
+        ...(table.headings.length > 0 || has('类别') || table.extraColumns.has('section') ? { section } : {}),
       });
     }
     if (yearless.length > 0) {
