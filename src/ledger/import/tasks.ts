@@ -310,7 +310,9 @@ export function draftTasks(tables: LedgerTable[], ctx: TaskDraftContext): TaskDr
         code, codeKey: key, title, leadUnitNames: leads, status,
         ...(category !== undefined ? { category } : {}),
         ...(batch !== undefined ? { batch } : {}),
-        ...(has('领衔领导') || r.sectionLeaders.length ? { leadLeaderKeys: leaderKeys } : {}),
+        // Without a leaders column, a heading's leaders are given to new tasks only: a re-import never
+        // replaces leaders stored for a task by the heading's.
+        ...(has('领衔领导') || (r.sectionLeaders.length && !knownByKey.has(key)) ? { leadLeaderKeys: leaderKeys } : {}),
         ...(has('配合单位') || leadCell.cos.length || collectives.length ? { coUnitNames: cos, collectiveNames: collectives } : {}),
         ...(ownerName !== undefined ? { ownerName } : {}),
         ...(deliverable !== undefined ? { deliverable } : {}),
