@@ -84,7 +84,7 @@ export interface CompletionInfo { text: string; reporter: string; completedOn: s
  */
 export function reviewCard(task: TaskRecord, c: CompletionInfo, done?: CardOutcome): Card {
   return renderCard('review', {
-    code: task.code, title: task.title, leadUnit: task.leadUnitName, deadline: task.deadline ?? '—',
+    code: task.code, title: task.title, leadUnit: leadUnitsText(task), deadline: deadlineText(task),
     completedOn: c.completedOn, onTimeText: c.onTime ? '按时' : '超期', text: c.text, reporter: c.reporter, taskId: task.id,
     headerTitle: done ? (done.colour === 'green' ? '销号审核 · 已销号' : done.colour === 'orange' ? '销号审核 · 已退回' : '销号审核 · 已撤回') : '销号审核',
     headerColor: done?.colour ?? 'orange', done: Boolean(done), doneText: done?.text ?? '',

@@ -72,6 +72,15 @@ describeEachDatabase('import: published layouts', (ctx) => {
     expect(t.get('深化“最多跑一地”矛盾纠纷调处化解改革')).toMatchObject({ longTerm: true, deadline: null, dueAsWritten: '持续推进' });
     // A date-time cell at 17:30 is the date shown in the cell (issue 11).
     expect(t.get('推进公共法律服务体系建设')).toMatchObject({ deadline: '2026-12-15', dueAsWritten: null });
+    // 长期事项: no due date, never overdue, still in the reporting cycle (no report → 未报送 counts it).
+    const { loadLedgerTasks } = await import('../../src/ledger/overview.js');
+    const { computeSupervision, DEFAULT_THRESHOLDS } = await import('../../src/core/supervision.js');
+    const { createWorkingCalendar } = await import('../../src/core/calendar-data.js');
+    const longTerm = (await loadLedgerTasks(prisma, tenant.id)).find((x) => x.title === '深化农村集体产权制度改革')!;
+    const sup = computeSupervision(longTerm, '2028-12-29', createWorkingCalendar(), DEFAULT_THRESHOLDS);
+    expect(sup).toMatchObject({ overdueWorkingDays: 0, overdueItems: [], nextDue: null });
+    expect(sup.reasons.join('；')).toMatch(/没有报送进展/);
+    expect(sup.reasons.join('；')).not.toMatch(/逾期/);
     const leaders = await prisma.person.findMany({ where: { tenantId: tenant.id } });
     expect(leaders.map((p) => [p.name, p.roles, p.unitId]).sort()).toEqual([['俞悦', 'LEADER', null], ['陆明', 'LEADER', null]]);
     const fin = await prisma.unit.findFirstOrThrow({ where: { tenantId: tenant.id, name: '县财政局' } });
