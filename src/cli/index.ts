@@ -166,10 +166,12 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
   program
     .command('demo')
     .description('载入示范台账（清源县），数据库中已有台账时不做任何事；用 --tenant 时载入该租户（该租户已有台账时不做任何事）')
-    .action(async () => {
+    .option('--layout <layout>', 'template：本系统模板（单位、人员、台账、节点）；published：按公布格式排版的任务分工方案（标题行、序号、分组、联合牵头、文字时限，无单位/人员表）', 'template')
+    .action(async (opts: { layout: string }) => {
+      if (opts.layout !== 'template' && opts.layout !== 'published') throw new CliError('--layout 应为 template 或 published');
       await withApp(config, undefined, async (app) => {
         const tenant = tenantGiven() || config.feishu.appType === 'isv' ? await tenantOf(app) : undefined;
-        const loaded = await loadDemoLedger(app, tenant);
+        const loaded = await loadDemoLedger(app, tenant, opts.layout as 'template' | 'published');
         if (loaded) io.out(`已载入示范台账（租户 ${loaded.tenantKey}）`);
         else io.out(tenant ? `租户 ${tenant.key} 已有台账，未载入示范数据` : '数据库中已有台账，未载入示范数据');
       });
@@ -235,7 +237,7 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
 
   program
     .command('setting')
-    .description('查看或修改改革办设置：supervision（三色督办阈值）、honour（光荣榜权重）、jobs（定时推送）、recipients（接收群）')
+    .description('查看或修改改革办设置：supervision（三色督办阈值）、honour（光荣榜权重）、jobs（定时推送）、recipients（接收群）、codes（编号前缀）')
     .argument('[key]', '设置项')
     .argument('[json]', '新的值（JSON），不写则显示当前值')
     .action(async (key?: string, json?: string) => {
