@@ -2,9 +2,10 @@
 // data (src/core/tables/deadline-phrases.ts). Pure.
 import { ZERO_WIDTH } from './cell-value.js';
 import { isIsoDate } from './dates.js';
-import { DEADLINE_PHRASES, LONG_TERM_WORDS, type PhraseEnd } from './tables/deadline-phrases.js';
+import { stripTaskNumber } from './section-heading.js';
+import { DEADLINE_PHRASES, LONG_TERM_PATTERNS, LONG_TERM_WORDS, type PhraseEnd } from './tables/deadline-phrases.js';
 
-export { DEADLINE_PHRASES, LONG_TERM_WORDS } from './tables/deadline-phrases.js';
+export { DEADLINE_PHRASES, LONG_TERM_PATTERNS, LONG_TERM_WORDS } from './tables/deadline-phrases.js';
 
 export interface DeadlineContext {
   /** The year in the sheet's title (titleYearOf), used when the cell names none. */
@@ -22,6 +23,13 @@ export interface DeadlineParse {
   /** Where the year of `due` came from; 'cell' when nothing was inferred (also when due is null). */
   yearSource: 'cell' | 'title' | 'import';
 }
+
+/** How the report names where a deadline's year came from. */
+export const YEAR_SOURCE_LABELS: Record<DeadlineParse['yearSource'], string> = {
+  cell: '单元格中写明的年份',
+  title: '表格标题中的年份',
+  import: '导入当年的年份',
+};
 
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 /** Excel serials accepted as dates: 1970-01-01 … 2099-12-31. */
@@ -64,12 +72,15 @@ interface Found {
   end: PhraseEnd;
 }
 
+/** The phrase patterns, each as a global regex (scan resets lastIndex; the module is synchronous). */
+const COMPILED = DEADLINE_PHRASES.map((p) => [p, new RegExp(p.pattern.source, p.pattern.flags.includes('g') ? p.pattern.flags : `${p.pattern.flags}g`)] as const);
+
 /** Every phrase in a text, in order of position; earlier table rows win overlaps. */
 function scan(text: string): Found[] {
   const taken: [number, number][] = [];
   const found: Found[] = [];
-  for (const phrase of DEADLINE_PHRASES) {
-    const re = new RegExp(phrase.pattern.source, phrase.pattern.flags.includes('g') ? phrase.pattern.flags : `${phrase.pattern.flags}g`);
+  for (const [phrase, re] of COMPILED) {
+    re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       if (m[0].length === 0) { re.lastIndex++; continue; }
       const a = m.index;
@@ -121,7 +132,7 @@ function fromSerial(n: number): string | null {
  * cell, whatever the time of day. A number is an Excel serial (fraction = time of day, dropped) or,
  * 1900–2099, a year (→ 12-31). Text: every phrase in DEADLINE_PHRASES is found; the latest date
  * wins (a range or staged deadline ends last). Text with no date but a LONG_TERM_WORDS word is
- * longTerm. Anything else is 'unparsed', kept as written. Never throws.
+ * longTerm, as is a start with no end (LONG_TERM_PATTERNS: 2026年起). Anything else is 'unparsed', kept as written. Never throws.
  */
 export function parseDeadline(value: unknown, ctx: DeadlineContext): DeadlineParse | null {
   if (value === null || value === undefined) return null;
@@ -152,7 +163,7 @@ export function parseDeadline(value: unknown, ctx: DeadlineContext): DeadlinePar
     const latest = dates.reduce((a, b) => (b.due > a.due ? b : a));
     return { due: latest.due, asWritten, kind: 'date', yearSource: latest.explicit ? 'cell' : ctx.titleYear !== undefined ? 'title' : 'import' };
   }
-  if (LONG_TERM_WORDS.some((w) => text.includes(w))) return { due: null, asWritten, kind: 'longTerm', yearSource: 'cell' };
+  if (LONG_TERM_WORDS.some((w) => text.includes(w)) || LONG_TERM_PATTERNS.some((p) => p.test(text))) return { due: null, asWritten, kind: 'longTerm', yearSource: 'cell' };
   return { due: null, asWritten, kind: 'unparsed', yearSource: 'cell' };
 }
 
@@ -171,7 +182,7 @@ const DEADLINE_TAIL = /^(?:前|以前|之前|底前|完成|内|为止|截止|止
  */
 export function deadlineInText(taskText: string | null | undefined, year: number): DeadlineSuggestion | null {
   if (!taskText) return null;
-  const text = normalise(taskText);
+  const text = normalise(stripTaskNumber(taskText).text); // 1.1完成… is numbered, not due on 1 January
   let best: DeadlineSuggestion | null = null;
   for (const r of resolve(text, scan(text), year)) {
     const phrase = text.slice(r.index, r.index + r.length);

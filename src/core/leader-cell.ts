@@ -9,6 +9,9 @@ const isSingleCjk = (t: string) => Array.from(t).length === 1 && CJK.test(t);
 /** Separators between leaders other than spaces. */
 const LEADER_SEPARATORS = /[\n\u2028\u2029、，,；;／/]+/;
 
+/** A post written beside a name (常务副县长 陆明): a token that is only a post is not a leader. */
+const POST_ONLY = /^(?:[\u3400-\u9fff]*(?:书记|县长|区长|市长|省长|镇长|主任|部长|委员|常委|主席|局长|秘书长|组长|政委|司令员|院长|检察长|行长|调研员|巡视员))$/u;
+
 /** One leader's name normalised: no whitespace of any kind, no bracketed post, no trailing 同志. */
 export function normaliseLeaderName(raw: string): string {
   return raw
@@ -23,7 +26,8 @@ export function normaliseLeaderName(raw: string): string {
  * The leaders named in a cell, in order, without repeats. Within a part, space-separated tokens
  * that are single CJK characters are one name typeset with letter-spacing: a run of 2 or 3 such
  * tokens is one name (`俞 悦` → 俞悦, `王 小 明` → 王小明); a longer run is read two by two.
- * Tokens of two or more characters are full names (`陆明 俞悦` → 陆明, 俞悦).
+ * Tokens of two or more characters are full names (`陆明 俞悦` → 陆明, 俞悦); a token that is only a
+ * post (`常务副县长 陆明`, `县委常委、副县长`) is dropped.
  */
 export function parseLeaderCell(text: string | null | undefined): string[] {
   if (!text) return [];
@@ -48,5 +52,5 @@ export function parseLeaderCell(text: string | null | undefined): string[] {
     }
     flush();
   }
-  return [...new Set(names.map(normaliseLeaderName).filter(Boolean))];
+  return [...new Set(names.map(normaliseLeaderName).filter((n) => n && !POST_ONLY.test(n)))];
 }

@@ -3,6 +3,7 @@
 // clean-up of task fields (numbering 1. 1﹒ 1.1 （一）, ★ marks, trailing 。).
 import { cellText } from './cell-value.js';
 import { parseLeaderCell } from './leader-cell.js';
+import { mapHeaders, TITLE_FIELDS } from './header-synonyms.js';
 
 const CN_NUM = '一二三四五六七八九十百零〇两';
 
@@ -21,6 +22,8 @@ export interface SectionHeading {
 
 export type RowClass =
   | { kind: 'blank' }
+  /** The header row repeated below (a table printed over several pages and rebuilt): not a task. */
+  | { kind: 'header' }
   | { kind: 'footnote'; text: string }
   | { kind: 'heading'; heading: SectionHeading }
   | { kind: 'task' };
@@ -32,9 +35,11 @@ export interface RowContext {
   numberColumn?: number;
   /** The caller knows the row's text cell is merged across several columns (exceljs cell.isMerged). */
   merged?: boolean;
+  /** 0-based column of 领衔领导 (its synonyms): a heading row may name its leaders there. */
+  leaderColumn?: number;
 }
 
-const FOOTNOTE = /^(?:注|备注|说明|填表说明|注释|附注|填报说明)\s*\d*\s*[:：]|^注\s*\d+\s*[.、．]|^(?:填报单位|填报人|填表人|联系人|审核人|制表人|制表单位|填报日期|联系电话)\s*[:：]/;
+const FOOTNOTE = /^(?:注|备注|说明|填表说明|注释|附注|填报说明|填报要求)\s*\d*\s*[:：]|^[（(]?注\s*\d+\s*[.、．:：）)]|^(?:填报单位|填报人|填表人|联系人|审核人|制表人|制表单位|填报日期|联系电话)\s*[:：]|^(?:本表|此表|以上|上述)|^[※*＊]/;
 const H1 = new RegExp(`^(?:第[${CN_NUM}]+(?:部分|章|篇|方面|板块|项)|[${CN_NUM}]+\\s*[、.．])`);
 const H2 = new RegExp(`^[（(]\\s*[${CN_NUM}]+\\s*[）)]`);
 const ARABIC = /^\d{1,3}(?:[.．﹒]\d{1,3})*\s*[.．﹒、]/;
@@ -47,8 +52,10 @@ const LEADERS_NOTE = /[（(]\s*(?:[^（）()：:]{0,8}领导|牵头)\s*[:：]\s*
  * Classifies one row (cells in column order, strings or exceljs values). A heading is a row with a
  * single text: numbered (一、 （一） (一) 第一部分), or unnumbered but merged across the table (the
  * same text in several cells, or ctx.merged), or standing alone left of the title column; or a row
- * whose 序号 holds a heading number (一, （一）) and whose only other text is the heading. A
- * footnote is a lone text starting 注：/备注：/说明：/填报单位：…. Anything else with content is a task.
+ * whose 序号 holds a heading number (一, （一）) and whose only other text is the heading (and,
+ * with ctx.leaderColumn, the leaders of the section in that column). A
+ * footnote is a lone text starting 注：/备注：/说明：/填报单位：/本表…/※. A row that reads as the header
+ * again (≥ 3 known fields incl. the title) is 'header'. Anything else with content is a task.
  */
 export function classifyRow(cells: readonly unknown[], ctx: RowContext): RowClass {
   const filled: { column: number; text: string }[] = [];
@@ -58,6 +65,7 @@ export function classifyRow(cells: readonly unknown[], ctx: RowContext): RowClas
   });
   if (filled.length === 0) return { kind: 'blank' };
   const distinct = [...new Set(filled.map((f) => f.text))];
+  if (distinct.length >= 2 && isHeaderRow(cells)) return { kind: 'header' };
   if (distinct.length === 1) {
     const text = distinct[0]!;
     const columns = filled.map((f) => f.column);
@@ -70,15 +78,33 @@ export function classifyRow(cells: readonly unknown[], ctx: RowContext): RowClas
     return { kind: 'task' };
   }
   const numberColumn = ctx.numberColumn ?? (ctx.titleColumn > 0 ? 0 : undefined);
-  if (distinct.length === 2 && numberColumn !== undefined) {
-    const numberCell = filled.find((f) => f.column === numberColumn);
+  const leaderCell = ctx.leaderColumn === undefined ? undefined : filled.find((f) => f.column === ctx.leaderColumn);
+  const rest = leaderCell ? filled.filter((f) => f !== leaderCell) : filled;
+  const restDistinct = [...new Set(rest.map((f) => f.text))];
+  if (leaderCell && restDistinct.length === 1 && (H1.test(restDistinct[0]!) || H2.test(restDistinct[0]!) || rest.length >= 2)) {
+    const h = heading(restDistinct[0]!);
+    if (h.kind === 'heading' && h.heading.leaders.length === 0) h.heading.leaders = parseLeaderCell(leaderCell.text);
+    return h;
+  }
+  if (numberColumn !== undefined && restDistinct.length === 2) {
+    const numberCell = rest.find((f) => f.column === numberColumn);
     if (numberCell && HEADING_NUMBER.test(numberCell.text.replace(/\s+/g, ''))) {
-      const other = distinct.find((t) => t !== numberCell.text)!;
-      const others = filled.filter((f) => f.text === other);
-      if (others.every((f) => f.column > numberColumn)) return heading(other, numberCell.text.replace(/\s+/g, ''));
+      const other = restDistinct.find((t) => t !== numberCell.text)!;
+      const others = rest.filter((f) => f.text === other);
+      if (others.every((f) => f.column > numberColumn)) {
+        const h = heading(other, numberCell.text.replace(/\s+/g, ''));
+        if (leaderCell && h.kind === 'heading' && h.heading.leaders.length === 0) h.heading.leaders = parseLeaderCell(leaderCell.text);
+        return h;
+      }
     }
   }
   return { kind: 'task' };
+}
+
+/** A row that maps a title field and at least two others: the header again. */
+function isHeaderRow(cells: readonly unknown[]): boolean {
+  const fields = new Set(mapHeaders(cells).mapping.map((m) => m.field));
+  return fields.size >= 3 && TITLE_FIELDS.some((f) => fields.has(f));
 }
 
 function heading(written: string, numberCell?: string): RowClass {
@@ -128,19 +154,20 @@ export function sectionLeaders(open: readonly SectionHeading[]): string[] {
 /** Characters after a number like 1.5 that make it a quantity, not a task number (1.5万亩). */
 const QUANTITY_AFTER = /^[万亿千百十个家项亩元吨%％米公倍人户件座所条次天年月日]/;
 
+const NUMBER_PATTERNS: readonly RegExp[] = [
+  new RegExp(`^[（(]\\s*(?:[${CN_NUM}]+|\\d{1,3})\\s*[）)]`),
+  new RegExp(`^[${CN_NUM}]+\\s*[、.．]`),
+  /^[\u2460-\u2473\u3251-\u325F]/,
+  /^\d{1,3}(?:[.．﹒]\d{1,3})*\s*(?:[.．﹒](?!\d)|[、)）])/,
+];
+
 /**
  * Splits a task number off the start of a text: `1.` `1、` `1﹒` `1．` `1.1` `1.1.` `（一）` `(1)`
  * `一、` `①`. A decimal followed by a quantity (`1.5万亩`) is not a number.
  */
 export function stripTaskNumber(text: string): { number: string | null; text: string } {
   const s = text.replace(/^\s+/, '');
-  const patterns = [
-    new RegExp(`^[（(]\\s*(?:[${CN_NUM}]+|\\d{1,3})\\s*[）)]`),
-    new RegExp(`^[${CN_NUM}]+\\s*[、.．]`),
-    /^[\u2460-\u2473\u3251-\u325F]/,
-    /^\d{1,3}(?:[.．﹒]\d{1,3})*\s*(?:[.．﹒](?!\d)|[、)）])/,
-  ];
-  for (const p of patterns) {
+  for (const p of NUMBER_PATTERNS) {
     const m = p.exec(s);
     if (m) return { number: m[0].replace(/\s+/g, '').replace(/^(\d.*?)[、.．﹒)）]$/, '$1').replace(/([^\d)）])[、.．﹒]$/, '$1'), text: s.slice(m[0].length).trim() };
   }

@@ -38,6 +38,16 @@ export interface UnitCell {
 /** The most lead units one task may have (联合牵头); more is reported as 'too-many-leads'. */
 export const MAX_JOINT_LEADS = 3;
 
+/** What each note tells the office in the import report. */
+export const UNIT_NOTE_MESSAGES: Record<UnitCellNote, string> = {
+  'lead-and-co-split': '同一单元格写了牵头和配合单位，已分别记为牵头单位和配合单位',
+  'joint-lead': '写了多个牵头单位，按联合牵头处理',
+  'too-many-leads': `牵头单位超过 ${MAX_JOINT_LEADS} 个，请确认（联合牵头最多 ${MAX_JOINT_LEADS} 个，其余可改为配合单位）`,
+  alias: '括号中的名称记为该单位的别名',
+  'etc-stripped': '已去掉末尾的「等」「等有关部门」',
+  collective: '「各镇人民政府」「县直各有关单位」等泛称：单位类型已知时展开为具体单位，否则保留为泛称（显示但不催办）',
+};
+
 /**
  * A unit name as stored and compared: no whitespace of any kind or zero-width characters, letters
  * and digits half-width, brackets full-width （）, no ★, no trailing 。，、；.
@@ -63,12 +73,12 @@ export function collectiveOf(name: string): { name: string; unitKind?: Collectiv
 const SEPARATOR = /[\n\u2028\u2029、，,；;／/]/;
 const LEAD_PREFIX = /^(?:牵头单位|牵头部门|牵头责任单位|主责单位|牵头)[:：]/;
 const CO_PREFIX = /^(?:配合单位|配合部门|协同单位|参与单位|责任单位|配合|协同|参与)[:：]/;
-const CO_SUFFIX = /(?:按职责分工负责|按职能分工负责|按职责分工落实|按职责分工配合|按职责负责|按职责落实|按职责推进|分工负责|配合落实|配合实施|配合推进|协同配合|共同配合|协同推进|配合|参与|协同|协助|协办)$/;
-const LEAD_SUFFIX = /(?:共同牵头|联合牵头|牵头负责|牵头落实|牵头推进|牵头实施|牵头|为牵头单位|负责落实|负责推进|负责实施|负责)$/;
+const CO_SUFFIX = /(?:按职责分工|按职责分工负责|按职能分工负责|按职责分工落实|按职责分工配合|按职责负责|按职责落实|按职责推进|分工负责|配合落实|配合实施|配合推进|协同配合|共同配合|协同推进|配合|参与|协同|协助|协办)$/;
+const LEAD_SUFFIX = /(?:共同牵头|联合牵头|分别牵头|牵头负责|牵头落实|牵头推进|牵头实施|牵头|为牵头单位|共同负责|分别负责|负责落实|负责推进|负责实施|负责)$/;
 const PAREN_ROLE = /[（(]\s*(牵头|配合|协同|参与|协助)(?:单位)?\s*[）)]$/;
 const ETC = /(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等)$/;
 
-/** Splits on separators outside brackets (各县（市、区）政府 stays whole). */
+/** Splits on separators outside brackets (各县（市、区）政府 stays whole); unbalanced brackets are ignored. */
 function splitOutsideBrackets(text: string): string[] {
   const parts: string[] = [];
   let depth = 0;
@@ -82,7 +92,8 @@ function splitOutsideBrackets(text: string): string[] {
     } else cur += ch;
   }
   parts.push(cur);
-  return parts;
+  // An unclosed bracket would swallow every separator after it: split as if there were none.
+  return depth === 0 ? parts : text.split(SEPARATOR);
 }
 
 /** Spaces between full unit names separate them (区财政局 区税务局); spaces inside a name do not. */
@@ -140,7 +151,7 @@ export function parseUnitCell(text: string | null | undefined, defaultRole: 'lea
   for (const a of assigned) {
     let name = normaliseUnitName(a.raw);
     if (ETC.test(name) && name.replace(ETC, '')) { name = name.replace(ETC, ''); note('etc-stripped'); }
-    if (!name) continue;
+    if (!name || !name.replace(/（[^（）]*）/g, '')) continue;
     const collective = collectiveOf(name);
     if (collective) {
       if (!out.collectives.some((c) => c.name === collective.name)) out.collectives.push({ kind: 'collective', ...collective, role: a.role });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEADLINE_PHRASES, deadlineInText, endOfMonth, parseDeadline, titleYearOf } from '../../src/core/deadline-phrase.js';
+import { DEADLINE_PHRASES, deadlineInText, endOfMonth, parseDeadline, titleYearOf, YEAR_SOURCE_LABELS } from '../../src/core/deadline-phrase.js';
 
 const ctx = { importYear: 2026 };
 
@@ -48,7 +48,11 @@ describe('parseDeadline: every phrasing of issue 12', () => {
     ['2026年6月上旬', '2026-06-10', 'cell'],
     ['6月底前完成初稿，12月底前全面完成', '2026-12-31', 'import'],
     ['2026年底前，6月底前完成方案', '2026-12-31', 'cell'],
+    ['6月底前完成，9月起实施', '2026-06-30', 'import'],
+    ['3月起草方案，6月底前印发', '2026-06-30', 'import'],
     ['46203', '2026-06-30', 'cell'],
+    ['6.30前', '2026-06-30', 'import'],
+    ['12/31', '2026-12-31', 'import'],
     ['2026', '2026-12-31', 'cell'],
   ])('%s → %s (year from %s)', (written, due, yearSource) => {
     expect(parseDeadline(written, ctx)).toEqual({ due, asWritten: written.replace(/\s+/g, ' ').trim(), kind: 'date', yearSource });
@@ -58,9 +62,10 @@ describe('parseDeadline: every phrasing of issue 12', () => {
     expect(parseDeadline('6月底前', { titleYear: 2025, importYear: 2026 })).toMatchObject({ due: '2025-06-30', yearSource: 'title' });
     expect(parseDeadline('2027年6月底前', { titleYear: 2025, importYear: 2026 })).toMatchObject({ due: '2027-06-30', yearSource: 'cell' });
     expect(parseDeadline('年底前', { importYear: 2030 })).toMatchObject({ due: '2030-12-31', yearSource: 'import' });
+    expect(Object.keys(YEAR_SOURCE_LABELS).sort()).toEqual(['cell', 'import', 'title']);
   });
 
-  it.each(['长期坚持', '持续推进', '常态化推进', '长期', '常态化', '每月25日前报送']) ('%s is 长期事项 (no due date)', (written) => {
+  it.each(['长期坚持', '持续推进', '常态化推进', '长期', '常态化', '每月25日前报送', '长期坚持，每年12月底前报送', '每季度末', '每半年', '2026年起', '自3月开始']) ('%s is 长期事项 (no due date)', (written) => {
     expect(parseDeadline(written, ctx)).toEqual({ due: null, asWritten: written, kind: 'longTerm', yearSource: 'cell' });
   });
 
@@ -69,7 +74,7 @@ describe('parseDeadline: every phrasing of issue 12', () => {
     expect(parseDeadline('2026年起长期坚持', ctx)).toMatchObject({ due: null, kind: 'longTerm' });
   });
 
-  it.each(['待定', '另行通知', '根据上级要求', '13月底', '2026年2月30日', '0月'])('%s is unparsed and kept as written', (written) => {
+  it.each(['待定', '另行通知', '根据上级要求', '起草方案', '即时', '6.31', '完成1.5万亩', '13月底', '2026年2月30日', '0月'])('%s is unparsed and kept as written', (written) => {
     expect(parseDeadline(written, ctx)).toEqual({ due: null, asWritten: written, kind: 'unparsed', yearSource: 'cell' });
   });
 
@@ -154,7 +159,7 @@ describe('deadlineInText and titleYearOf', () => {
   ])('%s → %j', (text, want) => {
     expect(deadlineInText(text, 2026)).toEqual(want);
   });
-  it.each(['推进12个月份的数据归集', '完成率达到90%', '深化5G应用', '', '打造3月花海节品牌'])('%s has none', (text) => {
+  it.each(['1.1完成全县清产核资', '推进12个月份的数据归集', '完成率达到90%', '深化5G应用', '', '打造3月花海节品牌'])('%s has none', (text) => {
     expect(deadlineInText(text, 2026)).toBeNull();
   });
   it('titleYearOf', () => {

@@ -43,6 +43,15 @@ describe('classifyRow', () => {
     expect(headingOf(['（二）', '社会事业改革', '社会事业改革', '社会事业改革'])).toMatchObject({ level: 2, number: '（二）', label: '（二）社会事业改革' });
   });
 
+  it('a heading row may name its leaders in the leader column', () => {
+    const c = { titleColumn: 1, numberColumn: 0, leaderColumn: 4 };
+    expect(headingOf(['一', '深化经济体制改革', null, null, '俞 悦\n陆明'], c)).toMatchObject({ level: 1, number: '一', title: '深化经济体制改革', leaders: ['俞悦', '陆明'] });
+    expect(headingOf([null, '（一）优化营商环境', null, null, '陆明'], c)).toMatchObject({ level: 2, leaders: ['陆明'] });
+    expect(headingOf(['营商环境类', '营商环境类', '营商环境类', '营商环境类', '陆明'], c)).toMatchObject({ level: 3, leaders: ['陆明'] });
+    expect(classifyRow(['1', '推进审批改革', null, null, '陆明'], c)).toEqual({ kind: 'task' });
+    expect(classifyRow([null, '推进审批改革', null, null, '陆明'], c)).toEqual({ kind: 'task' });
+  });
+
   it('task rows: numbered or not, with units; a lone title is a task', () => {
     expect(classifyRow(['1', '推进项目审批改革', '区政务服务局', '区发改局', '2026年6月底前'], ctx)).toEqual({ kind: 'task' });
     expect(classifyRow(['一', '推进项目审批改革', '区政务服务局'], ctx)).toEqual({ kind: 'task' });
@@ -55,6 +64,15 @@ describe('classifyRow', () => {
     expect(classifyRow(['备注:各单位每月25日前报送进展'], ctx).kind).toBe('footnote');
     expect(classifyRow(['注1．带★为省考核事项'], ctx).kind).toBe('footnote');
     expect(classifyRow(['填报单位：区委改革办'], ctx).kind).toBe('footnote');
+    expect(classifyRow([null, '本表由区委改革办负责解释'], ctx).kind).toBe('footnote');
+    expect(classifyRow(['※ 带★为省考核事项', null], ctx).kind).toBe('footnote');
+    expect(classifyRow(['（注1）完成时限为2026年'], ctx).kind).toBe('footnote');
+  });
+
+  it('the header repeated mid-table (a table printed over pages) is a header row, not a task', () => {
+    expect(classifyRow(['序号', '改革任务', '牵头单位', '配合单位', '完成时限'], ctx)).toEqual({ kind: 'header' });
+    expect(classifyRow(['序 号', '重点任务', '牵头\n部门', null, null], ctx)).toEqual({ kind: 'header' });
+    expect(classifyRow(['1', '推进改革任务', '牵头单位', null, null], ctx)).toEqual({ kind: 'task' });
   });
 });
 

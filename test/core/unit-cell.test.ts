@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COLLECTIVE_PATTERNS, collectiveOf, MAX_JOINT_LEADS, normaliseUnitName, parseUnitCell } from '../../src/core/unit-cell.js';
+import { COLLECTIVE_PATTERNS, collectiveOf, MAX_JOINT_LEADS, normaliseUnitName, parseUnitCell, UNIT_NOTE_MESSAGES } from '../../src/core/unit-cell.js';
 
 const names = (refs: { name: string }[]) => refs.map((r) => r.name);
 
@@ -43,6 +43,7 @@ describe('parseUnitCell', () => {
     expect(r.notes).not.toContain('too-many-leads');
     expect(parseUnitCell('甲局、乙局、丙局、丁局').notes).toContain('too-many-leads');
     expect(MAX_JOINT_LEADS).toBe(3);
+    expect(UNIT_NOTE_MESSAGES['too-many-leads']).toContain('最多 3 个');
   });
 
   it('X牵头，Y、Z配合 splits lead and co-units', () => {
@@ -63,6 +64,13 @@ describe('parseUnitCell', () => {
     expect(names(r.leads)).toEqual(['市发改委']);
     expect(r.cos).toEqual([]);
     expect(r.collectives).toEqual([{ kind: 'collective', name: '市级各有关部门', unitKind: '部门', role: 'co' }]);
+  });
+
+  it('共同负责 / 分别负责 are leads; 按职责分工 is co', () => {
+    expect(names(parseUnitCell('区财政局、区税务局共同负责', 'co').leads)).toEqual(['区财政局', '区税务局']);
+    expect(names(parseUnitCell('区财政局、区税务局分别负责', 'co').leads)).toEqual(['区财政局', '区税务局']);
+    const r = parseUnitCell('区财政局牵头，区税务局、区审计局按职责分工');
+    expect(names(r.cos)).toEqual(['区税务局', '区审计局']);
   });
 
   it('units after a named lead without a role word are co-units', () => {

@@ -25,7 +25,9 @@ const PART_DAY: Record<string, number | 'end'> = { 上旬: 10, 中旬: 20, 下�
 const y = (s: string | undefined) => (s ? Number(s) : undefined);
 
 export const DEADLINE_PHRASES: readonly DeadlinePhrase[] = [
-  { id: 'from-year', pattern: /(\d{4})年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:起|开始|以来)/g, end: () => null, examples: ['2026年起长期坚持'] },
+  // A recurring date (每月25日前报送, 每年12月底前) is a reporting rhythm, not a deadline.
+  { id: 'recurring', pattern: /每(?:年|半年|季度?|月|周|旬)(?:度)?(?:第?[一二三四1-4]季度)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:上旬|中旬|下旬|底|末)?/g, end: () => null, examples: [] },
+  { id: 'from', pattern: /(?:\d{4}年(?:\d{1,2}月)?|\d{1,2}月)(?:\d{1,2}日)?(?:起|开始|以来)(?!草)/g, end: () => null, examples: ['2026年起长期坚持', '9月起实施'] },
   {
     id: 'full-date',
     pattern: /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)日?/g,
@@ -53,6 +55,7 @@ export const DEADLINE_PHRASES: readonly DeadlinePhrase[] = [
   },
   { id: 'year-q', pattern: /(\d{4})年?Q([1-4])/gi, end: (m) => ({ year: y(m[1]), month: Number(m[2]) * 3, day: 'end' }), examples: ['2026Q3'] },
   { id: 'year', pattern: /(\d{4})年(?:年底|年末|底|末|内|全年|度)?/g, end: (m) => ({ year: y(m[1]), month: 12, day: 'end' }), examples: ['2026年底', '2026年', '2026年内', '2026年度'] },
+  { id: 'month-dot-day', pattern: /(?<![\d.\/-])(\d{1,2})[./](\d{1,2})(?![\d.\/%万亿千百个倍])/g, end: (m) => ({ month: Number(m[1]), day: Number(m[2]) }), examples: ['6.30前', '12/31'] },
   { id: 'month-day', pattern: /(\d{1,2})月(\d{1,2})日/g, end: (m) => ({ month: Number(m[1]), day: Number(m[2]) }), examples: ['6月30日前'] },
   {
     id: 'month',
@@ -68,3 +71,6 @@ export const DEADLINE_PHRASES: readonly DeadlinePhrase[] = [
 
 /** No due date, never overdue, kept in the reporting cycle (长期事项); checked when no date is found. */
 export const LONG_TERM_WORDS: readonly string[] = ['长期', '持续', '常态化', '久久为功', '长效', '每月', '每季', '每年', '每半年', '每周', '定期', '按月', '按季', '逐年', '动态推进', '滚动推进'];
+
+/** Also 长期事项 when no date is found: a start with no end (2026年起, 自3月开始). */
+export const LONG_TERM_PATTERNS: readonly RegExp[] = [/(?:\d{4}年|\d{1,2}月)(?:\d{1,2}月)?(?:\d{1,2}日)?(?:起|开始)(?!草)/];
