@@ -1,5 +1,5 @@
 // The pure parsers of published ledgers (src/core, written on the import-core branch), seen through
-// the few shapes the importer needs. Interim versions stand in for the ones not merged yet.
+// the few shapes the importer needs.
 import { deadlineInText as deadlineInTaskText, parseDeadline as parseDeadlinePhrase } from '../../core/deadline-phrase.js';
 
 export interface Deadline {
@@ -23,23 +23,4 @@ export function deadlineInText(text: string, years: { title: number | null; impo
   return found ? { phrase: found.asWritten, date: found.due } : null;
 }
 
-export function normaliseTitle(title: string): string {
-  return title.replace(/[\s，,。.、；;：:“”"'‘’（）()【】★☆]/g, '');
-}
-
-export function titleSimilarity(a: string, b: string): number {
-  const x = normaliseTitle(a);
-  const y = normaliseTitle(b);
-  if (x === y) return 1;
-  const grams = (s: string) => new Set(Array.from({ length: Math.max(0, s.length - 1) }, (_, i) => s.slice(i, i + 2)));
-  const gx = grams(x);
-  const gy = grams(y);
-  let both = 0;
-  for (const g of gx) if (gy.has(g)) both++;
-  return gx.size + gy.size === 0 ? 0 : (2 * both) / (gx.size + gy.size);
-}
-
-/** Natural order of codes: 2 before 10. */
-export function compareCodes(a: string, b: string): number {
-  return a.localeCompare(b, 'zh-CN', { numeric: true });
-}
+export { normaliseTitle, titleSimilarity, TITLE_SIMILARITY_THRESHOLD, naturalCompare as compareCodes } from '../../core/task-codes.js';

@@ -97,7 +97,8 @@ export function ledgerTable(sheet: LedgerSheet): LedgerTable {
       for (const [col, { fromRow }] of fills) if (values[col] === undefined || values[col] === null) values[col] = valuesByRow.get(fromRow)?.[col] ?? null;
     }
     const cls = classifyRow(values, { titleColumn, ...(numberColumn !== undefined ? { numberColumn } : {}), merged: mergedAcross.has(r.rowNumber) });
-    if (cls.kind === 'blank') continue;
+    // Blank rows, and the header repeated on a later page of a printed table.
+    if (cls.kind === 'blank' || cls.kind === 'header') continue;
     if (cls.kind === 'footnote') {
       table.footnotes++;
       continue;

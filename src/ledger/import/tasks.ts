@@ -10,7 +10,7 @@ import { parseLeaderCell } from '../../core/leader-cell.js';
 import { TASK_CATEGORIES, TASK_STATUSES, type TaskStatus } from '../../core/types.js';
 import { truncate } from '../../core/text.js';
 import { parseLedgerDate } from './dates.js';
-import { deadlineInText, normaliseTitle, parseDeadline, titleSimilarity } from './parsers.js';
+import { deadlineInText, normaliseTitle, parseDeadline, titleSimilarity, TITLE_SIMILARITY_THRESHOLD } from './parsers.js';
 import { MAX_JOINT_LEADS, parseUnitCell } from '../../core/unit-cell.js';
 
 /** Collectives that stand for every unit of a kind (各镇人民政府 → every 乡镇). 「有关部门」 means some, not all: kept by name. */
@@ -280,7 +280,7 @@ export function draftTasks(tables: LedgerTable[], ctx: TaskDraftContext): TaskDr
             found = anyLead[0]!;
             match = '标题（牵头单位已变）';
           } else {
-            const scored = free(byLead.get(leads[0] ?? '')).map((t) => ({ t, s: titleSimilarity(title, t.title) })).filter((x) => x.s >= 0.75).sort((a, b) => b.s - a.s);
+            const scored = free(byLead.get(leads[0] ?? '')).map((t) => ({ t, s: titleSimilarity(title, t.title) })).filter((x) => x.s >= TITLE_SIMILARITY_THRESHOLD).sort((a, b) => b.s - a.s);
             if (scored.length > 0 && (scored.length === 1 || scored[0]!.s - scored[1]!.s >= 0.05)) {
               found = scored[0]!.t;
               match = '相近标题';
