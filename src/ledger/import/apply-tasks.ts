@@ -92,10 +92,9 @@ export async function applyTasks(tx: Tx, tenantId: number, drafts: TaskDraft[], 
   const newTasks = drafts.filter((d) => !taskByKey.has(d.codeKey));
   let done = 0;
   for (const part of chunks(newTasks)) {
-    const created = await tx.task.createManyAndReturn({
-      data: part.map((d) => ({ tenantId, codeKey: d.codeKey, status: d.status ?? '待签收', ...scalarData(d, true) })) as never,
-      select: { id: true, codeKey: true },
-    });
+    // createMany + one lookup: faster than createManyAndReturn on both databases.
+    await tx.task.createMany({ data: part.map((d) => ({ tenantId, codeKey: d.codeKey, status: d.status ?? '待签收', ...scalarData(d, true) })) as never });
+    const created = await tx.task.findMany({ where: { tenantId, codeKey: { in: part.map((d) => d.codeKey) } }, select: { id: true, codeKey: true }, orderBy: { id: 'asc' } });
     const byKey = new Map(part.map((d) => [d.codeKey, d]));
     for (const t of created) taskIdByKey.set(t.codeKey, t.id);
     const each = <R>(rows: (id: number, d: TaskDraft) => R[]) => created.flatMap((t) => rows(t.id, byKey.get(t.codeKey)!));
