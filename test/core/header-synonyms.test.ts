@@ -44,7 +44,7 @@ describe('the synonym table', () => {
     ...['责任领导', '牵头领导', '牵头负责领导', '分管县领导', '分管领导', '牵头区领导', '县级领导', '领衔领导'].map((h): [string, string] => [h, '领衔领导']),
     ...['完成时限', '完成时间', '时间节点', '时限要求'].map((h): [string, string] => [h, '完成时限']),
     ['成果形式', '成果形式'], ['预期成果', '成果形式'], ['责任人', '责任人'], ['备注', '备注'],
-    ['责任单位', 'responsible-unit'],
+    ['责任单位', 'responsible-unit'], ['责任主体', 'responsible-unit'], ['完成时限要求', '完成时限'],
     ['进展情况', null], ['', null],
   ] as [string, string | null][])('%s → %s', (h, field) => {
     expect(fieldOfHeader(h)).toBe(field);

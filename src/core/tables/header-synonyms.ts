@@ -17,7 +17,7 @@ export const TITLE_FIELDS: readonly LedgerField[] = ['改革事项'];
  * A header that means the lead unit when the sheet has no 牵头 column, and the co-units when it
  * does (issue 12: 「责任单位 (the co-units when a 牵头 column exists, the lead when it doesn't)」).
  */
-export const RESPONSIBLE_UNIT_HEADERS: readonly string[] = ['责任单位', '责任部门', '承办单位'];
+export const RESPONSIBLE_UNIT_HEADERS: readonly string[] = ['责任单位', '责任部门', '承办单位', '责任主体', '实施单位'];
 
 export const HEADER_SYNONYMS: Record<LedgerField, readonly string[]> = {
   // template (project's own code, e.g. QY-2026-001)
@@ -47,7 +47,7 @@ export const HEADER_SYNONYMS: Record<LedgerField, readonly string[]> = {
   实施路径: ['实施路径', '推进路径', '实施步骤', '推进措施', '工作措施'],
   开始时间: ['开始时间', '开始日期', '启动时间'],
   // template 完成时限; issue 12: 完成时间/时间节点/时限要求
-  完成时限: ['完成时限', '完成时间', '时间节点', '时限要求', '完成期限', '时间安排', '办结时限', '时限', '截止时间', '完成节点'],
+  完成时限: ['完成时限', '完成时间', '时间节点', '时限要求', '完成期限', '时间安排', '办结时限', '时限', '截止时间', '完成节点', '完成时限要求', '完成时限及要求'],
   状态: ['状态', '当前状态', '进展状态', '任务状态'],
   完成日期: ['完成日期', '实际完成日期', '实际完成时间'],
   销号日期: ['销号日期', '销号时间'],
