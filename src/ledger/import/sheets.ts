@@ -4,6 +4,7 @@
 // is a ledger sheet. Hidden sheets are reported and not read. The report says which sheet was read
 // as what and which row was its header.
 import { mapHeaders, normaliseHeader, type HeaderMap } from '../../core/header-synonyms.js';
+import { findHeaderRow } from '../../core/header-row.js';
 import { cellText, type CellValue, type GridSheet, type RawSheet } from './read.js';
 import type { ImportProblem } from './validate.js';
 
@@ -47,12 +48,11 @@ const text = (v: CellValue | undefined) => (v === undefined ? '' : cellText(v).t
  * and its synonyms) and at least one other field. Returns null when none does.
  */
 export function findLedgerHeader(grid: GridSheet): { headerRow: number; map: HeaderMap } | null {
-  for (const row of grid.rows.slice(0, HEADER_SEARCH_ROWS)) {
-    const map = mapHeaders(row.values.map((v) => text(v ?? null)));
-    const fields = new Set(map.mapping.map((m) => m.field));
-    if (fields.has('改革事项') && fields.size >= 2) return { headerRow: row.rowNumber, map };
-  }
-  return null;
+  const top = grid.rows.slice(0, HEADER_SEARCH_ROWS);
+  const found = findHeaderRow(top.map((r) => r.values.map((v) => v ?? null)), HEADER_SEARCH_ROWS);
+  if (!found) return null;
+  // A header over two rows (责任单位 above 牵头单位 | 配合单位): the data starts below the second.
+  return { headerRow: top[found.index + found.headerRows - 1]!.rowNumber, map: found.map };
 }
 
 export function classifySheets(grids: GridSheet[]): ClassifiedSource {
