@@ -109,10 +109,11 @@ describeEachDatabase('import details', (ctx) => {
       const started = performance.now();
       await expect(importLedger(prisma, tenant.id, [source])).rejects.toThrow(ImportReadError);
       await expect(importLedger(prisma, tenant.id, [source])).rejects.toThrow(/超过导入上限/);
-      expect(performance.now() - started).toBeLessThan(15_000);
+      // Refused before the workbook is loaded (a full load of this file takes far longer); generous for a loaded machine.
+      expect(performance.now() - started).toBeLessThan(30_000);
     }
     expect(await prisma.task.count({ where: { tenantId: tenant.id } })).toBe(0);
-  });
+  }, 180_000);
 
   it('round-trips a published ledger through export: codes, sections, 序号, deadlines as written, joint leads, collectives, leaders in order', async () => {
     const { prisma } = ctx();

@@ -8,7 +8,7 @@ import { cellText as cellTextOf } from '../../core/cell-value.js';
 import { cleanField, cleanTitle } from '../../core/section-heading.js';
 import { parseLeaderCell } from '../../core/leader-cell.js';
 import { TASK_CATEGORIES, TASK_STATUSES, type TaskStatus } from '../../core/types.js';
-import { truncate } from '../../core/text.js';
+import { cleanText, truncate } from '../../core/text.js';
 import { parseLedgerDate } from './dates.js';
 import { deadlineInText, normaliseTitle, parseDeadline, titleSimilarity, TITLE_SIMILARITY_THRESHOLD } from './parsers.js';
 import { MAX_JOINT_LEADS, parseUnitCell } from '../../core/unit-cell.js';
@@ -61,7 +61,11 @@ export interface TaskDraftResult {
 }
 
 const q = (v: unknown) => truncate(String(v), 30);
-const text = (v: CellValue | undefined): string | null => (v === undefined ? null : cellTextOf(v).text);
+/** A cell as text, safe to store (no NUL or control characters: PostgreSQL text cannot hold 0x00). */
+const text = (v: CellValue | undefined): string | null => {
+  const t = v === undefined ? null : cellTextOf(v).text;
+  return t === null ? null : cleanText(t).trim() || null;
+};
 const flat = (s: string | null) => (s === null ? null : s.replace(/\s+/g, ' ').trim() || null);
 
 function guessKind(name: string): string {
@@ -328,7 +332,7 @@ export function draftTasks(tables: LedgerTable[], ctx: TaskDraftContext): TaskDr
     }
     if (yearless.length > 0) {
       const source = table.titleYear ? `标题中的年份 ${table.titleYear}` : `导入年份 ${ctx.importYear}`;
-      out.problems.push({ sheet: table.sheet, row: 0, column: '完成时限', severity: 'warning', message: `${yearless.length} 行的完成时限没有写年份（第 ${yearless.slice(0, 10).join('、')}${yearless.length > 10 ? ' 等' : ''} 行），均按${source} 年计算；如不对，请在完成时限中写明年份` });
+      out.problems.push({ sheet: table.sheet, row: table.headerRow, column: '完成时限', severity: 'warning', message: `${yearless.length} 行的完成时限没有写年份（第 ${yearless.slice(0, 10).join('、')}${yearless.length > 10 ? ' 等' : ''} 行），均按${source} 年计算；如不对，请在完成时限中写明年份` });
     }
   }
   out.inferredUnits = [...inferredUnits.values()];

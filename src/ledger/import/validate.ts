@@ -245,7 +245,7 @@ export function validateSource(source: ClassifiedSource, known: KnownLedger, opt
   const dir = source.directory;
   if (tables.length === 0 && !dir.单位 && !dir.人员 && !dir.节点 && !problems.some((p) => p.blocking)) {
     const seen = source.reports.map((r) => `「${r.sheet}」${r.note ? `（${r.note}）` : ''}`).join('；');
-    block(source.reports[0]?.sheet ?? '（无）', 0, '', `没有找到台账：任何工作表的前几行都没有台账表头。表头应含任务名称列（改革事项/改革任务/重点任务/工作任务…）和牵头单位、完成时限等列。已查看：${seen || '（无工作表）'}`);
+    block(source.reports[0]?.sheet ?? '（无）', 1, '', `没有找到台账：任何工作表的前几行都没有台账表头。表头应含任务名称列（改革事项/改革任务/重点任务/工作任务…）和牵头单位、完成时限等列。已查看：${seen || '（无工作表）'}`);
   }
   for (const t of tables) {
     for (const d of t.duplicateColumns) problems.push({ sheet: t.sheet, row: t.headerRow, column: d.field, message: `有 ${d.headers.length} 列都表示「${d.field}」（${d.headers.join('、')}），只读取了第一列「${d.headers[0]}」`, severity: 'warning' });
