@@ -166,38 +166,6 @@ const personRow = z.object({
   飞书ID: z.string().nullable().refine((v) => v === null || /^ou_[A-Za-z0-9_-]+$/.test(v), '飞书ID 应为 ou_ 开头的 open_id'),
 });
 
-const taskRow = z.object({
-  编号: requiredText('编号').max(50, '编号过长').refine((v) => /^[\p{L}\p{N}\-_－—.]+$/u.test(toHalfWidth(v).replace(/\s/g, '')), '编号只能包含字母、数字和连字符'),
-  改革事项: requiredText('改革事项'),
-  类别: z.string().nullable().transform((v, ctx) => {
-    if (!v) return '其他';
-    if (!(TASK_CATEGORIES as readonly string[]).includes(v)) {
-      ctx.addIssue({ code: 'custom', message: `类别「${q(v)}」无效，应为：${TASK_CATEGORIES.join('、')}` });
-      return z.NEVER;
-    }
-    return v;
-  }),
-  批次: optionalText(50),
-  领衔领导: z.string().nullable().transform(splitList),
-  牵头单位: requiredText('牵头单位'),
-  配合单位: z.string().nullable().transform(splitList),
-  责任人: optionalText(50),
-  成果形式: optionalText(),
-  实施路径: optionalText(),
-  开始时间: isoDateField('开始时间'),
-  完成时限: isoDateField('完成时限'),
-  完成日期: isoDateField('完成日期'),
-  销号日期: isoDateField('销号日期'),
-  状态: z.string().nullable().transform((v, ctx) => {
-    if (!v) return null;
-    if (!(TASK_STATUSES as readonly string[]).includes(v)) {
-      ctx.addIssue({ code: 'custom', message: `状态「${q(v)}」无效，应为：${TASK_STATUSES.join('、')}` });
-      return z.NEVER;
-    }
-    return v as TaskStatus;
-  }),
-});
-
 const milestoneRow = z.object({
   编号: requiredText('编号'),
   节点名称: requiredText('节点名称').max(200, '节点名称过长'),
