@@ -6,6 +6,7 @@
 //  BENCH_SKIP_IMPORT=1 skips 1.;
 // on SQLite and, when BENCH_POSTGRES_URL or TEST_POSTGRES_URL is set, PostgreSQL.
 // Usage: npm run bench:ledger   (BENCH_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test)
+//        npm run bench:ledger -- --published   (issue 12: a published-layout workbook, 2,000 rows / 40 headings)
 import { freshDatabase } from '../bench/lib.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,7 @@ import { ledgerSummary } from '../src/ledger/summary.js';
 import { refreshLevels } from '../src/ledger/levels.js';
 import { createWorkingCalendar } from '../src/core/calendar-data.js';
 import { seedSyntheticLedger } from '../bench/seed.js';
+import { writePublishedWorkbook, type PublishedRow } from '../src/demo/published.js';
 
 const TASKS = Number(process.env.BENCH_IMPORT_TASKS ?? 10_000);
 const PEOPLE = Number(process.env.BENCH_IMPORT_PEOPLE ?? 2_000);
@@ -148,6 +150,53 @@ async function benchSummary(provider: 'sqlite' | 'postgresql') {
 }
 
 const providers: ('sqlite' | 'postgresql')[] = pgUrl ? ['sqlite', 'postgresql'] : ['sqlite'];
+
+// --published (issue 12): a published-layout workbook of 2,000 task rows under 40 section
+// headings (title row, 序号, joint leads, X牵头Y配合, collectives, phrased deadlines, no 单位/人员
+// sheets): first import (codes given, units and leaders inferred) and re-import (every row matched
+// by its title within its lead unit). Target ≤ 5 s.
+if (process.argv.includes('--published')) {
+  const PUB_ROWS = 2_000;
+  const HEADINGS = 40;
+  const dues = ['2026年6月底前', '年底前', '三季度末', '上半年', '长期坚持', '2026年3月—6月', '持续推进', '2026年12月31日'];
+  const rows: PublishedRow[] = [];
+  for (let h = 0; h < HEADINGS; h++) {
+    rows.push({ heading: `${h % 2 === 0 ? `${h / 2 + 1}、` : '（一）'}第${h + 1}组改革任务（牵头领导：领导${h % 7}）` });
+    for (let i = 0; i < PUB_ROWS / HEADINGS; i++) {
+      const n = h * (PUB_ROWS / HEADINGS) + i;
+      const u = (k: number) => `县第${(n + k) % 60}局`;
+      rows.push({
+        no: n + 1, task: `推进第${n + 1}项改革任务，完善相关体制机制。`,
+        lead: n % 5 === 0 ? `${u(0)}、${u(1)}` : n % 5 === 1 ? `${u(0)}牵头，${u(2)}、${u(3)}配合` : u(0),
+        co: n % 3 === 0 ? '各镇人民政府' : n % 3 === 1 ? `${u(4)}、县直各有关单位` : null,
+        leaders: n % 4 === 0 ? `领导${n % 7}\n领导${(n + 1) % 7}` : null, due: dues[n % dues.length]!,
+      });
+    }
+  }
+  const file = path.join(tmp, 'published.xlsx');
+  await writePublishedWorkbook(file, { rows });
+  for (const provider of providers) {
+    const { target, drop } = await freshTarget(provider);
+    const db = await openDatabase(target);
+    try {
+      const tenant = await ensureTenant(db.prisma, 'bench-published');
+      const t0 = performance.now();
+      const first = await importLedger(db.prisma, tenant.id, [file], { importYear: 2026 });
+      const firstMs = performance.now() - t0;
+      if (!first.ok || first.result.tasks.created !== PUB_ROWS) throw new Error(first.ok ? `created ${first.result.tasks.created}` : first.problems.slice(0, 5).map(formatProblem).join('\n'));
+      const t1 = performance.now();
+      const again = await importLedger(db.prisma, tenant.id, [file], { importYear: 2026 });
+      const againMs = performance.now() - t1;
+      if (!again.ok || again.result.tasks.unchanged !== PUB_ROWS) throw new Error('re-import changed something');
+      console.log(`[${provider}] published layout, ${PUB_ROWS} rows / ${HEADINGS} headings: import ${secs(firstMs)} (target ≤ 5 s) ${firstMs <= 5_000 ? 'OK' : 'MISSED'}; re-import (matched by title) ${secs(againMs)} ${againMs <= 5_000 ? 'OK' : 'MISSED'}; units inferred ${first.report.inferredUnits.length}, leaders ${first.report.inferredLeaders.length}`);
+    } finally {
+      await db.close();
+      await drop();
+    }
+  }
+  rmSync(tmp, { recursive: true, force: true });
+  process.exit(0);
+}
 console.log(`Taizhang ledger benchmark — ${os.cpus().length} cores, Node ${process.version}`);
 if (!pgUrl) console.log('WARNING: PostgreSQL skipped (set BENCH_POSTGRES_URL or TEST_POSTGRES_URL)');
 const workbook = path.join(tmp, 'big.xlsx');

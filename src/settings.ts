@@ -12,6 +12,7 @@ import { invalidateLevels } from './ledger/levels.js';
 import { parseJobsSettings } from './jobs/settings.js';
 import { parseAssessmentWeights } from './core/loop/assessment.js';
 import { parseLookbackSetting } from './core/loop/lookback.js';
+import { parseCodesSetting } from './ledger/import/code-prefix.js';
 
 export interface SettingSpec {
   /** Chinese, for `taizhang setting`. */
@@ -27,6 +28,7 @@ export const SETTINGS: Record<string, SettingSpec> = {
   supervision: { label: '三色督办阈值', parse: parseSupervisionThresholds, afterChange: (db, tenantId) => invalidateLevels(db, tenantId) },
   honour: { label: '光荣榜评分权重', parse: parseHonourWeights },
   jobs: { label: '定时推送（时间、接收人、补发时限）', parse: parseJobsSettings },
+  codes: { label: '编号前缀（导入无编号的台账时生成 前缀-年份-序号，如 {"prefix":"QY"} → QY-2026-001）', parse: parseCodesSetting },
   recipients: { label: '接收群（改革办群 officeChatId、全体群 allHandsChatId）', parse: (j) => parseSettings(recipientsSettingSchema, j ?? {}, '接收群设置') },
   // 改革闭环
   lookback: { label: '回头看（销号后 months 个月，可按类别 byCategory）', parse: parseLookbackSetting },

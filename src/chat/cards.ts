@@ -24,11 +24,25 @@ export interface CardOutcome {
   colour: 'green' | 'orange' | 'red' | 'grey' | 'blue';
 }
 
+/** 牵头单位 as shown: several lead units are a joint lead (联合牵头). */
+export function leadUnitsText(task: Pick<TaskRecord, 'leadUnitName' | 'jointLeadUnitNames'>): string {
+  const all = [task.leadUnitName, ...(task.jointLeadUnitNames ?? [])];
+  return all.length > 1 ? `${all.join('、')}（联合牵头）` : task.leadUnitName;
+}
+
+/** 完成时限 as shown: the date with how the ledger wrote it, or 长期事项 (never overdue). */
+export function deadlineText(task: Pick<TaskRecord, 'deadline' | 'dueAsWritten' | 'longTerm'>): string {
+  if (task.longTerm) return `长期事项（${task.dueAsWritten ?? '长期'}）`;
+  if (task.deadline) return task.dueAsWritten ? `${task.deadline}（${task.dueAsWritten}）` : task.deadline;
+  return task.dueAsWritten ? `${task.dueAsWritten}（未识别为日期）` : '—';
+}
+
 export function dispatchCard(task: TaskRecord, milestones: { title: string; dueDate: string }[], done?: CardOutcome): Card {
   return renderCard('task-dispatch', {
-    code: task.code, title: task.title, leadUnit: task.leadUnitName,
-    category: task.category, coUnits: dash(task.coUnitNames.join('、')), leaders: dash(task.leadLeaderNames.join('、')),
-    owner: dash(task.ownerName), deadline: task.deadline ?? '—', deliverable: dash(task.deliverable), taskId: task.id,
+    code: task.code, title: task.title, leadUnit: leadUnitsText(task),
+    category: task.section ? `${task.category} · ${task.section}` : task.category,
+    coUnits: dash([...task.coUnitNames, ...(task.collectiveNames ?? [])].join('、')), leaders: dash(task.leadLeaderNames.join('、')),
+    owner: dash(task.ownerName), deadline: deadlineText(task), deliverable: dash(task.deliverable), taskId: task.id,
     milestones: milestones.length ? [markdownElement(md`节点：\n${joinMd(milestones.map((m) => md`· ${m.title}（${m.dueDate}）`))}`)] : [],
     headerColor: done?.colour ?? 'blue', done: Boolean(done), doneText: done?.text ?? '',
   });
@@ -70,7 +84,7 @@ export interface CompletionInfo { text: string; reporter: string; completedOn: s
  */
 export function reviewCard(task: TaskRecord, c: CompletionInfo, done?: CardOutcome): Card {
   return renderCard('review', {
-    code: task.code, title: task.title, leadUnit: task.leadUnitName, deadline: task.deadline ?? '—',
+    code: task.code, title: task.title, leadUnit: leadUnitsText(task), deadline: deadlineText(task),
     completedOn: c.completedOn, onTimeText: c.onTime ? '按时' : '超期', text: c.text, reporter: c.reporter, taskId: task.id,
     headerTitle: done ? (done.colour === 'green' ? '销号审核 · 已销号' : done.colour === 'orange' ? '销号审核 · 已退回' : '销号审核 · 已撤回') : '销号审核',
     headerColor: done?.colour ?? 'orange', done: Boolean(done), doneText: done?.text ?? '',

@@ -18,9 +18,13 @@ export async function dispatchTasks(app: AppContext, tenantId: number, taskIds: 
     if (!task || task.status !== '待签收') continue;
     const milestones = await db.milestone.findMany({ where: { taskId: id, doneDate: null }, orderBy: { dueDate: 'asc' }, select: { title: true, dueDate: true } });
     const content: OutgoingContent = { msgType: 'interactive', content: dispatchCard(task, milestones) };
-    const liaisons = await unitPeople(db, tenantId, task.leadUnitId, ['LIAISON']);
-    const unit = await db.unit.findUnique({ where: { id: task.leadUnitId } });
-    const to: Recipient[] = [...liaisons, ...(unit?.chatId ? [{ receiveIdType: 'chat_id' as const, receiveId: unit.chatId, label: `${unit.name}工作群` }] : [])];
+    // 联合牵头: every lead unit gets the 任务交办单; any of them may sign for it.
+    const to: Recipient[] = [];
+    for (const unitId of [task.leadUnitId, ...(task.jointLeadUnitIds ?? [])]) {
+      to.push(...(await unitPeople(db, tenantId, unitId, ['LIAISON'])));
+      const unit = await db.unit.findUnique({ where: { id: unitId } });
+      if (unit?.chatId) to.push({ receiveIdType: 'chat_id' as const, receiveId: unit.chatId, label: `${unit.name}工作群` });
+    }
     for (const r of to) {
       const res = await enqueueMessage(db, { tenantId, dedupeKey: `dispatch:${id}:${r.receiveId}`, kind: 'send', receiveIdType: r.receiveIdType, receiveId: r.receiveId, message: content });
       if (res.created) queued++;

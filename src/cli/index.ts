@@ -11,7 +11,7 @@ import { FixedClock } from '../clock.js';
 import { silentLogger, createLogger } from '../log.js';
 import { shanghaiDate, shanghaiDateTime } from '../core/dates.js';
 import { importLedger } from '../ledger/import/index.js';
-import { formatProblem } from '../ledger/import/validate.js';
+import { formatProblem, isError } from '../ledger/import/validate.js';
 import { ImportReadError } from '../ledger/import/read.js';
 import { exportLedger } from '../ledger/export.js';
 import { loadDemoLedger } from '../demo/load.js';
@@ -81,19 +81,27 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
 
   program
     .command('import')
-    .description('从 Excel（.xlsx）或 CSV 导入台账：工作表 单位、人员、台账、节点')
+    .description('从 Excel（.xlsx）或 CSV 导入台账：本系统的模板（单位、人员、台账、节点），或按公布格式排版的台账（任意工作表名、标题行、序号、分组标题）')
     .argument('<files...>', '.xlsx 文件、CSV 文件或包含 CSV 的目录')
-    .option('--check', '只检查，不写入')
-    .action(async (files: string[], opts: { check?: boolean }) => {
+    .option('--check', '只检查，不写入：列出表头 → 字段、未识别的列、事项匹配、将新建的单位与领导、全部问题')
+    .option('--partial', '只导入没有错误的行（有错误的行列出并跳过）；默认有任何错误都不写入')
+    .option('--verbose', '--check 时逐行列出事项匹配')
+    .action(async (files: string[], opts: { check?: boolean; partial?: boolean; verbose?: boolean }) => {
       await withApp(config, undefined, async (app) => {
         const tenant = await tenantOf(app);
+        const { checkImport, mayWrite } = await import('../ledger/import/index.js');
+        const { formatReport } = await import('../ledger/import/report.js');
+        const importYear = Number(shanghaiDate(app.clock.now()).slice(0, 4));
         if (opts.check) {
-          const { readImportSource } = await import('../ledger/import/read.js');
-          const { validateSheets } = await import('../ledger/import/validate.js');
-          const { loadKnownLedger } = await import('../ledger/import/index.js');
-          const { problems, draft } = validateSheets(await readImportSource(files), await loadKnownLedger(app.db.prisma, tenant.id));
-          if (problems.length) return reportProblems(problems);
-          io.out(`检查通过：单位 ${draft.units.length}，人员 ${draft.people.length}，事项 ${draft.tasks.length}，节点 ${draft.milestones.length}`);
+          const { problems, draft, report } = await checkImport(app.db.prisma, tenant.id, files, { importYear });
+          for (const l of formatReport(report, problems, { verbose: opts.verbose ?? false })) io.out(l);
+          if (!mayWrite(problems, opts.partial ?? false)) {
+            io.err(`检查未通过：有 ${problems.filter(isError).length} 处错误${opts.partial ? '（其中有整份文件的问题，--partial 也无法导入）' : '，导入时不会写入任何数据（或用 --partial 只导入没有错误的行）'}。`);
+            process.exitCode = 1;
+            return;
+          }
+          const skipped = problems.filter(isError).length;
+          io.out(`检查通过${skipped ? `（--partial：跳过有错误的行）` : ''}：单位 ${draft.units.length}，人员 ${draft.people.length}，事项 ${draft.tasks.length}，节点 ${draft.milestones.length}`);
           return;
         }
         const bar = io.isTty ? new cliProgress.SingleBar({ format: '导入 {phase} [{bar}] {value}/{total}', hideCursor: true }, cliProgress.Presets.shades_classic) : null;
@@ -101,6 +109,8 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
         let lastPlain = 0;
         const outcome = await importLedger(app.db.prisma, tenant.id, files, {
           actor: `import:${files.map((f) => path.basename(f)).join(',')}`,
+          partial: opts.partial ?? false,
+          importYear,
           onProgress: (phase, done, total) => {
             if (bar) {
               if (!started) bar.start(total, done, { phase });
@@ -114,11 +124,16 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
           },
         });
         bar?.stop();
-        if (!outcome.ok) return reportProblems(outcome.problems);
+        if (!outcome.ok) {
+          if (outcome.report) for (const l of formatReport(outcome.report, [])) io.err(l);
+          return reportProblems(outcome.problems);
+        }
         const r = outcome.result;
+        for (const l of formatReport(outcome.report, outcome.problems)) io.out(l);
         const line = (label: string, c: { created: number; updated: number; deleted: number; unchanged: number }) =>
           `${label}：新增 ${c.created}，更新 ${c.updated}${c.deleted ? `，删除 ${c.deleted}` : ''}，未变 ${c.unchanged}`;
-        io.out(['导入完成。', line('单位', r.units), line('人员', r.people), line('事项', r.tasks), line('节点', r.milestones)].join('\n'));
+        const skipped = outcome.problems.filter(isError).length;
+        io.out([`导入完成${skipped ? `（--partial：${skipped} 处错误所在的行已跳过）` : ''}。`, line('单位', r.units), line('人员', r.people), line('事项', r.tasks), line('节点', r.milestones)].join('\n'));
         // People without a 飞书ID: their open_ids from 手机/邮箱 (batch_get_id) before anything is dispatched.
         const { configuredLookup, reachPeople } = await import('../jobs/reach.js');
         const lookup = configuredLookup(app, tenant.key);
@@ -139,8 +154,10 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
         }
       });
       function reportProblems(problems: Parameters<typeof formatProblem>[0][]) {
-        io.err(`导入失败：发现 ${problems.length} 处问题，未写入任何数据。`);
-        for (const p of problems) io.err(`  ${formatProblem(p)}`);
+        const errors = problems.filter(isError);
+        io.err(`导入失败：发现 ${errors.length} 处错误，未写入任何数据。${opts.partial ? '' : '（可用 --partial 只导入没有错误的行）'}`);
+        for (const p of [...errors, ...problems.filter((x) => !isError(x))].slice(0, 400)) io.err(`  ${formatProblem(p)}`);
+        if (problems.length > 400) io.err(`  ……另有 ${problems.length - 400} 处`);
         process.exitCode = 1;
       }
     });
@@ -164,10 +181,12 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
   program
     .command('demo')
     .description('载入示范台账（清源县），数据库中已有台账时不做任何事；用 --tenant 时载入该租户（该租户已有台账时不做任何事）')
-    .action(async () => {
+    .option('--layout <layout>', 'template：本系统模板（单位、人员、台账、节点）；published：按公布格式排版的任务分工方案（标题行、序号、分组、联合牵头、文字时限，无单位/人员表）', 'template')
+    .action(async (opts: { layout: string }) => {
+      if (opts.layout !== 'template' && opts.layout !== 'published') throw new CliError('--layout 应为 template 或 published');
       await withApp(config, undefined, async (app) => {
         const tenant = tenantGiven() || config.feishu.appType === 'isv' ? await tenantOf(app) : undefined;
-        const loaded = await loadDemoLedger(app, tenant);
+        const loaded = await loadDemoLedger(app, tenant, opts.layout as 'template' | 'published');
         if (loaded) io.out(`已载入示范台账（租户 ${loaded.tenantKey}）`);
         else io.out(tenant ? `租户 ${tenant.key} 已有台账，未载入示范数据` : '数据库中已有台账，未载入示范数据');
       });
@@ -254,7 +273,7 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
 
   program
     .command('setting')
-    .description('查看或修改改革办设置：supervision（三色督办阈值）、honour（光荣榜权重）、jobs（定时推送）、recipients（接收群）')
+    .description('查看或修改改革办设置：supervision（三色督办阈值）、honour（光荣榜权重）、jobs（定时推送）、recipients（接收群）、codes（编号前缀）')
     .argument('[key]', '设置项')
     .argument('[json]', '新的值（JSON），不写则显示当前值')
     .action(async (key?: string, json?: string) => {

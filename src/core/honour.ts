@@ -74,6 +74,8 @@ export interface UnitOutcomes {
 export interface HonourTask {
   taskId: number;
   leadUnitId: number;
+  /** 联合牵头: the other lead units; the task is scored for each of them too. */
+  jointLeadUnitIds?: readonly number[];
   status: TaskStatus;
   deadline?: IsoDate | null;
   startDate?: IsoDate | null;
@@ -123,19 +125,19 @@ export function collectUnitOutcomes(
   const open = new Set<TaskStatus>(OPEN_STATUSES);
   const inPeriod = (d: IsoDate | null | undefined) => !!d && d >= period.start && d <= period.end;
 
-  for (const task of tasks) {
-    let o = byUnit.get(task.leadUnitId);
+  for (const task of tasks) for (const leadUnitId of [task.leadUnitId, ...(task.jointLeadUnitIds ?? [])]) {
+    let o = byUnit.get(leadUnitId);
     if (!o) {
       o = {
-        unitId: task.leadUnitId,
-        unitName: names.get(task.leadUnitId) ?? `单位#${task.leadUnitId}`,
+        unitId: leadUnitId,
+        unitName: names.get(leadUnitId) ?? `单位#${leadUnitId}`,
         onTimeCompletions: 0,
         earlyCompletions: 0,
         overdueTasks: 0,
         reportsExpected: 0,
         reportsTimely: 0,
       };
-      byUnit.set(task.leadUnitId, o);
+      byUnit.set(leadUnitId, o);
     }
     const completedOn = task.completedOn ?? task.closedOn ?? null;
 

@@ -12,6 +12,8 @@ export interface Actor {
 export interface TaskParties {
   leadUnitId: number;
   leadUnitName: string;
+  /** 联合牵头: the other lead units, each as much a lead as the first. */
+  jointLeadUnitIds?: readonly number[];
   coUnitIds: readonly number[];
   leadLeaderIds: readonly number[];
 }
@@ -22,7 +24,7 @@ export type Permission = { ok: true } | { ok: false; reason: string };
 
 const OK: Permission = { ok: true };
 const isOffice = (a: Actor) => a.roles.includes('ADMIN');
-const inLeadUnit = (a: Actor, t: TaskParties) => a.unitId !== null && a.unitId === t.leadUnitId;
+const inLeadUnit = (a: Actor, t: TaskParties) => a.unitId !== null && (a.unitId === t.leadUnitId || (t.jointLeadUnitIds ?? []).includes(a.unitId));
 const inCoUnit = (a: Actor, t: TaskParties) => a.unitId !== null && t.coUnitIds.includes(a.unitId);
 const leadsIt = (a: Actor, t: TaskParties) => t.leadLeaderIds.includes(a.personId);
 

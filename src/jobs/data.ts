@@ -232,8 +232,10 @@ export class Directory {
   }
 
   /** Recipients of a task: the lead unit's (as forUnit) plus, for 'leadLeaders', its lead leaders. */
-  forTask(task: { leadUnitId: number; leadLeaderIds: readonly number[] }, kinds: readonly RecipientKind[]): Recipient[] {
-    const out = this.forUnit(task.leadUnitId, kinds.filter((k) => k !== 'leadLeaders'));
+  forTask(task: { leadUnitId: number; jointLeadUnitIds?: readonly number[]; leadLeaderIds: readonly number[] }, kinds: readonly RecipientKind[]): Recipient[] {
+    // 联合牵头: every lead unit hears of the task.
+    const unitKinds = kinds.filter((k) => k !== 'leadLeaders');
+    const out = [task.leadUnitId, ...(task.jointLeadUnitIds ?? [])].flatMap((u) => this.forUnit(u, unitKinds));
     if (kinds.includes('leadLeaders')) {
       for (const id of task.leadLeaderIds) {
         const p = this.people.get(id);

@@ -33,6 +33,12 @@ export interface TaskRecord extends TaskParties {
   leadLeaderNames: string[];
   coUnitNames: string[];
   lastPercent: number | null;
+  /** 联合牵头 (ids in TaskParties.jointLeadUnitIds), named collectives, 分组, 完成时限 as written, 长期事项. */
+  jointLeadUnitNames?: string[];
+  collectiveNames?: string[];
+  section?: string | null;
+  dueAsWritten?: string | null;
+  longTerm?: boolean;
 }
 
 export type Outcome<T> = ({ ok: true } & T) | { ok: false; reason: string; already?: boolean };
@@ -52,7 +58,9 @@ export async function loadTask(db: Db | Tx, tenantId: number, taskId: number): P
     include: {
       leadUnit: { select: { name: true } },
       coUnits: { include: { unit: { select: { name: true } } } },
-      leadLeaders: { include: { person: { select: { name: true } } } },
+      leadLeaders: { include: { person: { select: { name: true } } }, orderBy: { position: 'asc' } },
+      leadUnits: { include: { unit: { select: { name: true } } }, orderBy: { position: 'asc' } },
+      collectives: { orderBy: { position: 'asc' } },
     },
   });
   if (!t) return null;
@@ -60,6 +68,8 @@ export async function loadTask(db: Db | Tx, tenantId: number, taskId: number): P
     id: t.id, tenantId: t.tenantId, code: t.code, title: t.title, category: t.category, status: t.status as TaskStatus,
     statusReason: t.statusReason, deadline: t.deadline, deliverable: t.deliverable, ownerName: t.ownerName, lastPercent: t.lastPercent,
     leadUnitId: t.leadUnitId, leadUnitName: t.leadUnit.name,
+    jointLeadUnitIds: t.leadUnits.map((l) => l.unitId), jointLeadUnitNames: t.leadUnits.map((l) => l.unit.name),
+    collectiveNames: t.collectives.map((c) => c.name), section: t.section, dueAsWritten: t.dueAsWritten, longTerm: t.longTerm,
     coUnitIds: t.coUnits.map((c) => c.unitId), coUnitNames: t.coUnits.map((c) => c.unit.name),
     leadLeaderIds: t.leadLeaders.map((l) => l.personId), leadLeaderNames: t.leadLeaders.map((l) => l.person.name),
   };

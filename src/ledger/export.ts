@@ -9,7 +9,15 @@ import type { WorkingCalendar } from '../core/calendar.js';
 import { shanghaiDateTime } from '../core/dates.js';
 import { LEVEL_LABELS, ROLE_LABELS, type IsoDate, type Role, type SupervisionLevel } from '../core/types.js';
 import { computeSupervision, DEFAULT_THRESHOLDS, type SupervisionThresholds } from '../core/supervision.js';
-import { ledgerTaskPages } from './overview.js';
+import { loadLedgerTasks } from './overview.js';
+import { compareCodes as naturalCompare } from './import/parsers.js';
+
+const PAGE = 1_000;
+/** The 台账 sheet's columns. 分组 and 时限原文 read back as section and 完成时限 as written. */
+export const TASK_HEADERS = [
+  '编号', '序号', '分组', '改革事项', '类别', '批次', '领衔领导', '牵头单位', '配合单位', '责任人', '成果形式', '实施路径', '开始时间',
+  '完成时限', '时限原文', '状态', '完成日期', '销号日期', '备注', '督办等级', '督办说明', '最新进展', '最新进展时间', '来源', '风控审查',
+] as const;
 
 const LEVEL_FILL: Record<SupervisionLevel, string | null> = { none: null, blue: 'FFBDD7EE', yellow: 'FFFFE699', red: 'FFF4B6B6' };
 
@@ -48,17 +56,28 @@ export async function exportLedger(
   p.commit();
   const t = sheet(
     '台账',
-    ['编号', '改革事项', '类别', '批次', '领衔领导', '牵头单位', '配合单位', '责任人', '成果形式', '实施路径', '开始时间', '完成时限', '状态', '完成日期', '销号日期', '督办等级', '督办说明', '最新进展', '最新进展时间', '来源', '风控审查'],
-    [14, 36, 12, 8, 12, 18, 22, 8, 20, 24, 11, 11, 8, 11, 11, 8, 36, 40, 16, 20, 40],
+    [...TASK_HEADERS],
+    [14, 6, 20, 36, 12, 8, 12, 18, 22, 8, 20, 24, 11, 14, 16, 8, 11, 11, 16, 8, 36, 40, 16, 20, 40],
   );
-  // Page by page (code order): a page's tasks, their other columns and latest reports are written
-  // and dropped before the next page is read; only the milestone rows wait for their sheet.
+  const col = (h: (typeof TASK_HEADERS)[number]) => TASK_HEADERS.indexOf(h) + 1;
+  // Codes in natural order (QY-2026-2 before QY-2026-10), a page at a time: a page's tasks, their
+  // other columns and latest reports are written and dropped before the next page is read; only
+  // the milestone rows wait for their sheet.
+  const order = (await db.task.findMany({ where: { tenantId }, select: { id: true, code: true } })).sort((a, b) => naturalCompare(a.code, b.code) || a.id - b.id).map((x) => x.id);
   let taskCount = 0;
   const milestoneRows: [string, string, string, string | null][] = [];
-  for await (const page of ledgerTaskPages(db, tenantId)) {
-    const ids = page.map((x) => x.id);
+  for (let i = 0; i < order.length; i += PAGE) {
+    const ids = order.slice(i, i + PAGE);
+    const loaded = new Map((await loadLedgerTasks(db, tenantId, { taskIds: ids })).map((x) => [x.id, x]));
+    const page = ids.map((id) => loaded.get(id)!).filter(Boolean);
     const extra = new Map(
-      (await db.task.findMany({ where: { id: { in: ids } }, select: { id: true, batch: true, deliverable: true, implementationPath: true } })).map((x) => [x.id, x]),
+      (await db.task.findMany({
+        where: { id: { in: ids } },
+        select: {
+          id: true, batch: true, deliverable: true, implementationPath: true, section: true, serialNo: true, dueAsWritten: true, longTerm: true, remark: true,
+          leadUnits: { select: { unitId: true, position: true } }, collectives: { select: { name: true, position: true } },
+        },
+      })).map((x) => [x.id, x]),
     );
     const latest = await latestReports(db, page.filter((x) => x.lastReportAt).map((x) => ({ id: x.id, at: x.lastReportAt! })));
     const loop = await loopHistory(db, tenantId, ids); // 改革闭环: origin and 风控审查
@@ -66,16 +85,25 @@ export async function exportLedger(
       const e = extra.get(x.id)!;
       const report = latest.get(x.id);
       const supervision = computeSupervision(x, opts.today, opts.calendar, opts.thresholds ?? DEFAULT_THRESHOLDS);
-      const row = t.addRow([
-        x.code, x.title, x.category, e.batch, x.leadLeaderIds.map((id) => personName.get(id)).join('、') || null,
-        unitName.get(x.leadUnitId), x.coUnitIds.map((id) => unitName.get(id)).join('、') || null, x.ownerName,
-        e.deliverable, e.implementationPath, x.startDate, x.deadline, x.status, x.completedOn, x.closedOn,
-        LEVEL_LABELS[supervision.level], supervision.reasons.join('；') || null,
-        report?.text ?? null, report ? shanghaiDateTime(report.reportedAt) : null,
-        loop.get(x.id)?.origin ?? null, loop.get(x.id)?.risk ?? null,
-      ]);
+      const byPos = <T extends { position: number }>(rows: T[]) => [...rows].sort((a, b) => a.position - b.position);
+      const leads = [x.leadUnitId, ...byPos(e.leadUnits).map((l) => l.unitId)].map((id) => unitName.get(id));
+      const cos = [...x.coUnitIds.map((id) => unitName.get(id)), ...byPos(e.collectives).map((c) => c.name)];
+      // 完成时限: the date (or the words of a 长期事项); 时限原文 keeps how the ledger wrote it.
+      const due = e.longTerm ? e.dueAsWritten ?? '长期' : x.deadline ?? e.dueAsWritten;
+      const values: Record<(typeof TASK_HEADERS)[number], unknown> = {
+        编号: x.code, 序号: e.serialNo, 分组: e.section, 改革事项: x.title, 类别: x.category, 批次: e.batch,
+        领衔领导: x.leadLeaderIds.map((id) => personName.get(id)).join('、') || null,
+        牵头单位: leads.join('、'), 配合单位: cos.join('、') || null, 责任人: x.ownerName,
+        成果形式: e.deliverable, 实施路径: e.implementationPath, 开始时间: x.startDate, 完成时限: due,
+        时限原文: !e.longTerm && x.deadline && e.dueAsWritten ? e.dueAsWritten : null,
+        状态: x.status, 完成日期: x.completedOn, 销号日期: x.closedOn, 备注: e.remark,
+        督办等级: LEVEL_LABELS[supervision.level], 督办说明: supervision.reasons.join('；') || null,
+        最新进展: report?.text ?? null, 最新进展时间: report ? shanghaiDateTime(report.reportedAt) : null,
+        来源: loop.get(x.id)?.origin ?? null, 风控审查: loop.get(x.id)?.risk ?? null, // 改革闭环
+      };
+      const row = t.addRow(TASK_HEADERS.map((h) => values[h]));
       const fill = LEVEL_FILL[supervision.level];
-      if (fill) row.getCell(16).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: fill } };
+      if (fill) row.getCell(col('督办等级')).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: fill } };
       row.commit();
       for (const ms of x.milestones) milestoneRows.push([x.code, ms.title, ms.dueDate, ms.doneDate ?? null]);
     }

@@ -12,6 +12,8 @@ export interface LedgerTask extends TaskSnapshot {
   title: string;
   category: string;
   leadUnitId: number;
+  /** 联合牵头: the other lead units, in order. */
+  jointLeadUnitIds?: number[];
   leadLeaderIds: number[];
   coUnitIds: number[];
   ownerName: string | null;
@@ -119,14 +121,15 @@ async function loadPage(
   const relWhere = rangeWhere && tasks.length > 900
     ? { task: { AND: [rangeWhere, { codeKey: { lte: lastCodeKey } }] } }
     : { taskId: { in: tasks.map((t) => t.id) } };
-  const [leaders, coUnits, milestones] = await Promise.all([
-    db.taskLeadLeader.findMany({ where: relWhere, select: { taskId: true, personId: true } }),
+  const [leaders, coUnits, milestones, jointLeads] = await Promise.all([
+    db.taskLeadLeader.findMany({ where: relWhere, select: { taskId: true, personId: true }, orderBy: [{ taskId: 'asc' }, { position: 'asc' }] }),
     load.coUnits === false ? Promise.resolve([]) : db.taskCoUnit.findMany({ where: relWhere, select: { taskId: true, unitId: true } }),
     db.milestone.findMany({
       where: { ...relWhere, ...(load.doneMilestones === false ? { doneDate: null } : {}) },
       select: { taskId: true, title: true, dueDate: true, doneDate: true },
       orderBy: { dueDate: 'asc' },
     }),
+    db.taskLeadUnit.findMany({ where: relWhere, select: { taskId: true, unitId: true }, orderBy: [{ taskId: 'asc' }, { position: 'asc' }] }),
   ]);
   const group = <T extends { taskId: number }>(rows: T[]) => {
     const m = new Map<number, T[]>();
@@ -139,11 +142,13 @@ async function loadPage(
   };
   const leadersBy = group(leaders);
   const coBy = group(coUnits);
+  const jointBy = group(jointLeads);
   const msBy = group(milestones);
   return {
     lastCodeKey,
     tasks: tasks.map((t) => ({
       id: t.id, code: t.code, title: t.title, category: t.category, status: t.status as TaskStatus, leadUnitId: t.leadUnitId,
+      jointLeadUnitIds: (jointBy.get(t.id) ?? []).map((l) => l.unitId),
       leadLeaderIds: (leadersBy.get(t.id) ?? []).map((l) => l.personId),
       coUnitIds: (coBy.get(t.id) ?? []).map((c) => c.unitId),
       ownerName: t.ownerName, startDate: t.startDate, deadline: t.deadline, completedOn: t.completedOn, closedOn: t.closedOn,

@@ -157,6 +157,9 @@ describeEachDatabase('import', (ctx) => {
     const outcome = await importLedger(prisma, tenant.id, [dir]);
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
-    expect(outcome.problems.map(formatProblem)).toEqual(['「台账」第 1 行「改革事项」列：缺少必需的列「改革事项」', '「台账」第 1 行「牵头单位」列：缺少必需的列「牵头单位」']);
+    expect(outcome.problems.map(formatProblem)).toEqual([
+      '「台账」第 1 行「改革事项」列：缺少必需的列「改革事项」（也可写作改革任务、重点任务、工作任务等）',
+      '「台账」第 1 行「牵头单位」列：缺少必需的列「牵头单位」（也可写作责任单位、牵头部门等）',
+    ]);
   });
 });

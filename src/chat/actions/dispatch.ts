@@ -54,7 +54,7 @@ export const resolveAction: ActionSpec = {
   needsTask: true,
   async handle({ db, app, tenant, actor, value }, task) {
     const out = await transitionTask(db, app.clock, actor, task, '解决异议', { ...(value.to ? { target: value.to } : {}) }, async (tx, r) => {
-      const to = await unitPeople(tx, tenant.id, task.leadUnitId, ['LIAISON']);
+      const to = (await Promise.all([task.leadUnitId, ...(task.jointLeadUnitIds ?? [])].map((u) => unitPeople(tx, tenant.id, u, ['LIAISON'])))).flat();
       if (r.to === '待签收') {
         await sendTo(tx, tenant.id, to, `dispatch:${task.id}:${r.at.getTime()}`, card(dispatchCard(r.task, await openMilestones(db, task.id))));
       } else {

@@ -4,7 +4,7 @@ import { findTaskByCode, urgeTask } from '../../ledger/actions.js';
 import { unitPeople } from '../../ledger/recipients.js';
 import { button } from '../../cards/render.js';
 import { md, txt } from '../../cards/markup.js';
-import { noticeCard } from '../cards.js';
+import { deadlineText, leadUnitsText, noticeCard } from '../cards.js';
 import type { CommandHandler } from '../context.js';
 import { card, sendTo, text } from '../say.js';
 import { refusedCommand } from './report.js';
@@ -16,10 +16,10 @@ export const urgeCommand: CommandHandler<'urge'> = async (ctx, command) => {
   const task = found.task;
   let told: string[] = [];
   const outcome = await urgeTask(db, app.clock, actor, task, command.text, async (tx, r) => {
-    const to = await unitPeople(tx, tenant.id, task.leadUnitId, ['LIAISON', 'UNIT_HEAD']);
+    const to = (await Promise.all([task.leadUnitId, ...(task.jointLeadUnitIds ?? [])].map((u) => unitPeople(tx, tenant.id, u, ['LIAISON', 'UNIT_HEAD'])))).flat();
     told = to.map((p) => p.label);
     await sendTo(tx, tenant.id, to, `urge:${sourceRef}:t${task.id}`, card(noticeCard(`催办通知：${task.code}`,
-      md`**${task.title}**\n牵头单位：${task.leadUnitName}　完成时限：${task.deadline ?? '—'}\n\n${command.text}\n\n<font color='grey'>${actor.name} · 县委改革办 · ${shanghaiShort(r.at)}</font>`,
+      md`**${task.title}**\n牵头单位：${leadUnitsText(task)}　完成时限：${deadlineText(task)}\n\n${command.text}\n\n<font color='grey'>${actor.name} · 县委改革办 · ${shanghaiShort(r.at)}</font>`,
       'orange', [button('填报进展', { a: 'progress_form', t: task.id }, 'primary')])));
   });
   if (!outcome.ok) return refusedCommand('催办', task.code, outcome.reason);

@@ -38,6 +38,7 @@ export function planHonourRoll(ledger: JobLedger, reportCounts: Map<number, numb
   const honourTasks: HonourTask[] = ledger.tasks.map((t) => ({
     taskId: t.id,
     leadUnitId: t.leadUnitId,
+    jointLeadUnitIds: t.jointLeadUnitIds ?? [],
     status: t.status,
     deadline: t.deadline ?? null,
     startDate: t.startDate ?? null,

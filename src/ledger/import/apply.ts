@@ -6,6 +6,7 @@
 import type { Db, Tx } from '../../db/client.js';
 import { recordAudit, type AuditEntry } from '../../db/repos/audit.js';
 import type { LedgerDraft, MilestoneDraft } from './validate.js';
+import { applyTasks } from './apply-tasks.js';
 
 export interface ImportCounts { created: number; updated: number; deleted: number; unchanged: number }
 export interface ImportResult {
@@ -16,19 +17,24 @@ export interface ImportResult {
 export type ProgressFn = (phase: string, done: number, total: number) => void;
 
 const CHUNK = 400;
-const counts = (): ImportCounts => ({ created: 0, updated: 0, deleted: 0, unchanged: 0 });
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const chunks = <T>(items: T[], size = CHUNK): T[][] => {
+export const counts = (): ImportCounts => ({ created: 0, updated: 0, deleted: 0, unchanged: 0 });
+export const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+export const chunks = <T>(items: T[], size = CHUNK): T[][] => {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 };
 
 export async function applyDraft(db: Db, tenantId: number, draft: LedgerDraft, actor: string, onProgress: ProgressFn = () => {}): Promise<ImportResult> {
-  return db.$transaction((tx) => applyInTransaction(tx, tenantId, draft, actor, onProgress), { timeout: 600_000, maxWait: 30_000 });
+  return db.$transaction(async (tx) => {
+    const { result, audit } = await writeDraft(tx, tenantId, draft, actor, onProgress);
+    await recordAudit(tx, audit);
+    return result;
+  }, { timeout: 600_000, maxWait: 30_000 });
 }
 
-async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, actor: string, onProgress: ProgressFn): Promise<ImportResult> {
+/** Writes the draft in the caller's transaction and returns what it did; the caller records the audit entries (or rolls back). */
+export async function writeDraft(tx: Tx, tenantId: number, draft: LedgerDraft, actor: string, onProgress: ProgressFn = () => {}): Promise<{ result: ImportResult; audit: AuditEntry[] }> {
   const result: ImportResult = { units: counts(), people: counts(), tasks: counts(), milestones: counts(), createdTaskIds: [] };
   const audit: AuditEntry[] = [];
   const log = (entity: AuditEntry['entity'], entityId: number | string, action: AuditEntry['action'], before?: unknown, after?: unknown) =>
@@ -51,6 +57,8 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
     // A group bound in the chat (「绑定 单位」) is kept when the sheet leaves 工作群ID empty.
     const want = { kind: d.kind, parent: d.parentName, chatId: d.chatId ?? u.chatId, chatName: d.chatName ?? null };
     const isNew = newUnits.includes(d);
+    // A unit only named in a published ledger is created if missing and otherwise left as it is.
+    if (!isNew && d.inferred) { result.units.unchanged++; continue; }
     const have = isNew ? null : { kind: u.kind, parent: u.parentId ? unitNameById.get(u.parentId)! : null, chatId: u.chatId, chatName: u.chatName };
     if (isNew) {
       if (d.parentName) await tx.unit.update({ where: { id: u.id }, data: { parentId: unitId(d.parentName) } });
@@ -94,6 +102,7 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
   const newKeys = new Set(newPeople.map((p) => p.matchKey));
   for (const d of draft.people) {
     if (newKeys.has(d.matchKey)) continue;
+    if (d.inferred) { result.people.unchanged++; continue; }
     const p = personByKey.get(d.matchKey)!;
     // An open_id bound on first contact is kept when the workbook leaves 飞书ID empty.
     const keptOpenId = p.openId && !freed.includes(p.openId) ? p.openId : null;
@@ -120,92 +129,13 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
   const personIdByKey = (key: string) => personByKey.get(key)!.id;
 
   // ---- 台账
-  const tasks = await tx.task.findMany({
-    where: { tenantId },
-    include: { leadLeaders: { select: { personId: true } }, coUnits: { select: { unitId: true } } },
+  onProgress('台账', 0, draft.tasks.length);
+  const taskResult = await applyTasks(tx, tenantId, draft.tasks, {
+    unitId, unitNameById, personIdByKey, personByKey, log, onProgress,
   });
-  const taskByKey = new Map(tasks.map((t) => [t.codeKey, t]));
-  const personNameById = new Map([...personByKey.values()].map((p) => [p.id, p.matchKey]));
-  const ownerIdFor = (name: string | null, leadUnit: string) => {
-    if (!name) return null;
-    const inUnit = personByKey.get(`${name}@${leadUnit}`);
-    if (inUnit) return inUnit.id;
-    const anywhere = [...personByKey.values()].filter((p) => p.name === name);
-    return anywhere.length === 1 ? anywhere[0]!.id : null;
-  };
-  type TaskView = Record<string, unknown>;
-  const draftView = (d: LedgerDraft['tasks'][number], currentStatus: string | null): TaskView => ({
-    code: d.code, title: d.title, category: d.category, batch: d.batch, leadUnit: d.leadUnitName,
-    leadLeaders: [...d.leadLeaderKeys].sort(), coUnits: [...d.coUnitNames].sort(), ownerName: d.ownerName,
-    deliverable: d.deliverable, implementationPath: d.implementationPath, startDate: d.startDate, deadline: d.deadline,
-    status: d.status ?? currentStatus ?? '待签收',
-    ...(d.completedOn !== undefined ? { completedOn: d.completedOn } : {}),
-    ...(d.closedOn !== undefined ? { closedOn: d.closedOn } : {}),
-  });
-  const dbView = (t: (typeof tasks)[number], d: LedgerDraft['tasks'][number]): TaskView => ({
-    code: t.code, title: t.title, category: t.category, batch: t.batch, leadUnit: unitNameById.get(t.leadUnitId),
-    leadLeaders: t.leadLeaders.map((l) => personNameById.get(l.personId)).sort(), coUnits: t.coUnits.map((c) => unitNameById.get(c.unitId)).sort(),
-    ownerName: t.ownerName, deliverable: t.deliverable, implementationPath: t.implementationPath, startDate: t.startDate,
-    deadline: t.deadline, status: t.status,
-    ...(d.completedOn !== undefined ? { completedOn: t.completedOn } : {}),
-    ...(d.closedOn !== undefined ? { closedOn: t.closedOn } : {}),
-  });
-  const scalarData = (d: LedgerDraft['tasks'][number]) => ({
-    code: d.code, title: d.title, category: d.category, batch: d.batch, leadUnitId: unitId(d.leadUnitName),
-    ownerId: ownerIdFor(d.ownerName, d.leadUnitName), ownerName: d.ownerName, deliverable: d.deliverable,
-    implementationPath: d.implementationPath, startDate: d.startDate, deadline: d.deadline,
-    ...(d.completedOn !== undefined ? { completedOn: d.completedOn } : {}),
-    ...(d.closedOn !== undefined ? { closedOn: d.closedOn } : {}),
-  });
-
-  const newTasks = draft.tasks.filter((d) => !taskByKey.has(d.codeKey));
-  const taskIdByKey = new Map(tasks.map((t) => [t.codeKey, t.id]));
-  let done = 0;
-  for (const part of chunks(newTasks)) {
-    const created = await tx.task.createManyAndReturn({
-      data: part.map((d) => ({ tenantId, codeKey: d.codeKey, status: d.status ?? '待签收', ...scalarData(d) })),
-      select: { id: true, codeKey: true },
-    });
-    for (const t of created) taskIdByKey.set(t.codeKey, t.id);
-    const byKey = new Map(part.map((d) => [d.codeKey, d]));
-    await tx.taskLeadLeader.createMany({
-      data: created.flatMap((t) => byKey.get(t.codeKey)!.leadLeaderKeys.map((k) => ({ taskId: t.id, personId: personIdByKey(k) }))),
-    });
-    await tx.taskCoUnit.createMany({
-      data: created.flatMap((t) => byKey.get(t.codeKey)!.coUnitNames.map((n) => ({ taskId: t.id, unitId: unitId(n) }))),
-    });
-    for (const t of created) {
-      log('task', t.id, 'create', undefined, draftView(byKey.get(t.codeKey)!, null));
-      result.createdTaskIds.push(t.id);
-    }
-    result.tasks.created += created.length;
-    done += created.length;
-    onProgress('台账', done, draft.tasks.length);
-  }
-  for (const d of draft.tasks) {
-    const t = taskByKey.get(d.codeKey);
-    if (!t) continue;
-    const before = dbView(t, d);
-    const after = draftView(d, t.status);
-    if (same(before, after)) {
-      result.tasks.unchanged++;
-    } else {
-      await tx.task.update({ where: { id: t.id }, data: { ...scalarData(d), status: after.status as string, levelOn: null } });
-      if (!same(before.leadLeaders, after.leadLeaders)) {
-        await tx.taskLeadLeader.deleteMany({ where: { taskId: t.id } });
-        await tx.taskLeadLeader.createMany({ data: d.leadLeaderKeys.map((k) => ({ taskId: t.id, personId: personIdByKey(k) })) });
-      }
-      if (!same(before.coUnits, after.coUnits)) {
-        await tx.taskCoUnit.deleteMany({ where: { taskId: t.id } });
-        await tx.taskCoUnit.createMany({ data: d.coUnitNames.map((n) => ({ taskId: t.id, unitId: unitId(n) })) });
-      }
-      log('task', t.id, 'update', before, after);
-      result.tasks.updated++;
-    }
-    done++;
-    if (done % 500 === 0) onProgress('台账', done, draft.tasks.length);
-  }
-  onProgress('台账', draft.tasks.length, draft.tasks.length);
+  result.tasks = taskResult.counts;
+  result.createdTaskIds = taskResult.createdTaskIds;
+  const taskIdByKey = taskResult.taskIdByKey;
 
   // ---- 节点: for every task named in the file, its milestones become what the 节点 sheet says.
   if (draft.present.milestones) {
@@ -252,6 +182,5 @@ async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, 
     onProgress('节点', draft.milestones.length, draft.milestones.length);
   }
 
-  await recordAudit(tx, audit);
-  return result;
+  return { result, audit };
 }

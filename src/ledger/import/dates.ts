@@ -1,6 +1,6 @@
 // Dates as offices write them: Excel date cells, Excel serial numbers, 2026-06-30, 2026/6/30,
 // 2026.6.30, 2026年6月30日. Returns 'YYYY-MM-DD' or null when it is not a date.
-import { isIsoDate, shanghaiDate } from '../../core/dates.js';
+import { isIsoDate } from '../../core/dates.js';
 import { toHalfWidth } from '../../core/codes.js';
 import type { CellValue } from './read.js';
 
@@ -10,9 +10,9 @@ export function parseLedgerDate(value: CellValue): string | null {
   if (value === null || value === '') return null;
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return null;
-    // exceljs gives date cells as UTC midnight; a time of day means the cell held a Shanghai time.
-    const utcMidnight = value.getUTCHours() === 0 && value.getUTCMinutes() === 0;
-    return utcMidnight ? value.toISOString().slice(0, 10) : shanghaiDate(value);
+    // ExcelJS gives a date cell as the wall-clock time it shows, written as UTC: the date shown in
+    // the cell is the UTC date, whatever the time of day (2026-12-15 17:30 is the 15th, issue 11).
+    return value.toISOString().slice(0, 10);
   }
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 1 || value > 2958465) return null;

@@ -7,31 +7,63 @@ import { ROLE_BY_LABEL, ROLES, TASK_CATEGORIES, TASK_STATUSES, UNIT_KINDS, type 
 import { parseLedgerDate } from './dates.js';
 import { cleanText, truncate } from '../../core/text.js';
 import type { CellValue, RawRow, RawSheet } from './read.js';
+import { columnLetter, type ClassifiedSource, type SheetReport } from './sheets.js';
+import { ledgerTable } from './rows.js';
+import { draftTasks, type KnownTask, type RowMatch } from './tasks.js';
 
 export interface ImportProblem {
   sheet: string;
   row: number;
   column: string;
+  /** What happened, what the importer did, and the fix — in Chinese. */
   message: string;
+  /** The cell (F12) when known. */
+  cell?: string;
+  /** A warning never blocks the import; an error does (unless --partial and it only concerns its row). */
+  severity?: 'error' | 'warning';
+  /** A problem of the whole file or sheet (no table, missing columns): --partial cannot skip it. */
+  blocking?: boolean;
 }
+
+export const isError = (p: ImportProblem) => p.severity !== 'warning';
 
 export function formatProblem(p: ImportProblem): string {
-  return `「${p.sheet}」第 ${p.row} 行${p.column ? `「${p.column}」列` : ''}：${p.message}`;
+  const where = `「${p.sheet}」${p.row > 0 ? `第 ${p.row} 行` : ''}${p.column ? `「${p.column}」列` : ''}`;
+  return `${p.severity === 'warning' ? '提示 ' : ''}${where}：${p.message}${p.cell ? `（单元格 ${p.cell}）` : ''}`;
 }
 
-export interface UnitDraft { name: string; kind: string; parentName: string | null; chatId: string | null; chatName?: string | null }
+export interface UnitDraft {
+  name: string; kind: string; parentName: string | null; chatId: string | null; chatName?: string | null;
+  /** Named in a published ledger (no 单位 sheet): created when missing, an existing unit is left as it is. */
+  inferred?: boolean;
+}
 export interface PersonDraft {
   name: string; unitName: string | null; matchKey: string; roles: Role[];
   mobile: string | null; email: string | null; openId: string | null;
   /** 状态 column: 离岗 → false (kept with its history, no more messages). Absent = true. */
   active?: boolean;
+  /** A leader named in a published ledger (no 人员 sheet): created when missing as 县级领导, otherwise left alone. */
+  inferred?: boolean;
 }
+/**
+ * A task as the file gives it. A field left undefined was not in the file (its column is absent):
+ * the stored value stays — a re-import without a recognised column never wipes what is stored.
+ */
 export interface TaskDraft {
-  code: string; codeKey: string; title: string; category: string; batch: string | null;
-  leadLeaderKeys: string[]; leadUnitName: string; coUnitNames: string[]; ownerName: string | null;
-  deliverable: string | null; implementationPath: string | null; startDate: string | null;
-  deadline: string | null; status: TaskStatus | null;
-  /** undefined when the sheet has no such column: the database keeps its value. */
+  code: string; codeKey: string; title: string;
+  /** Lead units in the order written; the first is the primary lead (联合牵头 when several). */
+  leadUnitNames: string[];
+  status: TaskStatus | null;
+  category?: string; batch?: string | null;
+  leadLeaderKeys?: string[]; coUnitNames?: string[];
+  /** Collectives kept by name (「各镇人民政府」) when they could not be expanded to units. */
+  collectiveNames?: string[];
+  ownerName?: string | null; deliverable?: string | null; implementationPath?: string | null;
+  startDate?: string | null; deadline?: string | null;
+  /** 完成时限 as written (「2026年6月底前」), and 长期事项 (no deadline, never overdue). */
+  dueAsWritten?: string | null; longTerm?: boolean;
+  /** 分组 (the heading above the row), 序号 as published, 备注. */
+  section?: string | null; serialNo?: string | null; remark?: string | null;
   completedOn?: string | null; closedOn?: string | null;
 }
 export interface MilestoneDraft { codeKey: string; title: string; dueDate: string; doneDate: string | null }
@@ -48,6 +80,8 @@ export interface LedgerDraft {
 /** What already exists in the database, for references the file itself does not define. */
 export interface KnownLedger {
   unitNames: Set<string>;
+  unitKinds: Map<string, string>;
+  tasks: KnownTask[];
   people: { name: string; unitName: string | null; matchKey: string; roles: Role[]; openId?: string | null }[];
   taskCodeKeys: Set<string>;
 }
@@ -136,38 +170,6 @@ const personRow = z.object({
   状态: z.string().nullable().refine((v) => v === null || ['在岗', '离岗', '停用', '离职'].includes(v.trim()), '状态应为 在岗 或 离岗（离岗的人保留历史记录，不再接收消息）'),
 });
 
-const taskRow = z.object({
-  编号: requiredText('编号').max(50, '编号过长').refine((v) => /^[\p{L}\p{N}\-_－—.]+$/u.test(toHalfWidth(v).replace(/\s/g, '')), '编号只能包含字母、数字和连字符'),
-  改革事项: requiredText('改革事项'),
-  类别: z.string().nullable().transform((v, ctx) => {
-    if (!v) return '其他';
-    if (!(TASK_CATEGORIES as readonly string[]).includes(v)) {
-      ctx.addIssue({ code: 'custom', message: `类别「${q(v)}」无效，应为：${TASK_CATEGORIES.join('、')}` });
-      return z.NEVER;
-    }
-    return v;
-  }),
-  批次: optionalText(50),
-  领衔领导: z.string().nullable().transform(splitList),
-  牵头单位: requiredText('牵头单位'),
-  配合单位: z.string().nullable().transform(splitList),
-  责任人: optionalText(50),
-  成果形式: optionalText(),
-  实施路径: optionalText(),
-  开始时间: isoDateField('开始时间'),
-  完成时限: isoDateField('完成时限'),
-  完成日期: isoDateField('完成日期'),
-  销号日期: isoDateField('销号日期'),
-  状态: z.string().nullable().transform((v, ctx) => {
-    if (!v) return null;
-    if (!(TASK_STATUSES as readonly string[]).includes(v)) {
-      ctx.addIssue({ code: 'custom', message: `状态「${q(v)}」无效，应为：${TASK_STATUSES.join('、')}` });
-      return z.NEVER;
-    }
-    return v as TaskStatus;
-  }),
-});
-
 const milestoneRow = z.object({
   编号: requiredText('编号'),
   节点名称: requiredText('节点名称').max(200, '节点名称过长'),
@@ -184,27 +186,51 @@ function rowInput(row: RawRow, columns: readonly string[], dateColumns: string[]
   return out;
 }
 
-export function validateSheets(sheets: RawSheet[], known: KnownLedger): { draft: LedgerDraft; problems: ImportProblem[] } {
-  const problems: ImportProblem[] = [];
+export interface ValidateOptions {
+  codePrefix: string;
+  importYear: number;
+}
+
+export interface SourceReport {
+  sheets: SheetReport[];
+  tables: { sheet: string; file: string; headerRow: number; mapping: { header: string; field: string; column: string; rule?: string }[]; unrecognised: { column: string; header: string }[]; headings: number; taskRows: number; footnotes: number; titleYear: number | null }[];
+  matches: RowMatch[];
+  inferredUnits: string[];
+  inferredLeaders: string[];
+  suggestions: { sheet: string; row: number; phrase: string; date: string }[];
+}
+
+export function validateSource(source: ClassifiedSource, known: KnownLedger, opts: ValidateOptions): { draft: LedgerDraft; problems: ImportProblem[]; report: SourceReport } {
+  const problems: ImportProblem[] = [...source.problems];
   const add = (sheet: string, row: number, column: string, message: string) => problems.push({ sheet, row, column, message });
-  const byName = new Map<string, RawSheet>();
-  for (const s of sheets) {
-    if (byName.has(s.name)) add(s.name, 1, '', `工作表「${s.name}」出现了两次`);
-    byName.set(s.name, s);
+  const block = (sheet: string, row: number, column: string, message: string) => problems.push({ sheet, row, column, message, blocking: true });
+  const tables = source.ledgers.map(ledgerTable);
+  const report: SourceReport = {
+    sheets: source.reports,
+    tables: tables.map((t) => ({
+      sheet: t.sheet, file: t.file, headerRow: t.headerRow,
+      mapping: t.mapping.map((m) => ({ header: m.header.replace(/\s+/g, ' '), field: m.field, column: columnLetter(m.column), ...(m.rule ? { rule: m.rule } : {}) })),
+      unrecognised: t.unrecognised, headings: t.headings.length, taskRows: t.rows.length, footnotes: t.footnotes, titleYear: t.titleYear,
+    })),
+    matches: [], inferredUnits: [], inferredLeaders: [], suggestions: [],
+  };
+  const dir = source.directory;
+  if (tables.length === 0 && !dir.单位 && !dir.人员 && !dir.节点 && !problems.some((p) => p.blocking)) {
+    const seen = source.reports.map((r) => `「${r.sheet}」${r.note ? `（${r.note}）` : ''}`).join('；');
+    block(source.reports[0]?.sheet ?? '（无）', 1, '', `没有找到台账：任何工作表的前几行都没有台账表头。表头应含任务名称列（改革事项/改革任务/重点任务/工作任务…）和牵头单位、完成时限等列。已查看：${seen || '（无工作表）'}`);
   }
-  const recognised = sheets.filter((s) => Object.hasOwn(SHEET_COLUMNS, s.name));
-  if (recognised.length === 0) {
-    add(sheets[0]?.name ?? '（无）', 1, '', `没有可导入的工作表，应包含：${Object.keys(SHEET_COLUMNS).join('、')}`);
+  for (const t of tables) {
+    for (const d of t.duplicateColumns) problems.push({ sheet: t.sheet, row: t.headerRow, column: d.field, message: `有 ${d.headers.length} 列都表示「${d.field}」（${d.headers.join('、')}），只读取了第一列「${d.headers[0]}」`, severity: 'warning' });
   }
-  for (const s of recognised) {
-    const spec = SHEET_COLUMNS[s.name as SheetName];
-    for (const col of spec.required) if (!s.headers.includes(col)) add(s.name, 1, col, `缺少必需的列「${col}」`);
+  for (const [name, sheet] of Object.entries(dir) as [SheetName, RawSheet][]) {
+    const spec = SHEET_COLUMNS[name];
+    for (const col of spec.required) if (!sheet.headers.includes(col)) block(name, 1, col, `缺少必需的列「${col}」`);
   }
   const draft: LedgerDraft = {
     units: [], people: [], tasks: [], milestones: [],
-    present: { units: byName.has('单位'), people: byName.has('人员'), tasks: byName.has('台账'), milestones: byName.has('节点') },
+    present: { units: Boolean(dir.单位), people: Boolean(dir.人员), tasks: tables.length > 0, milestones: Boolean(dir.节点) },
   };
-  if (problems.length > 0) return { draft, problems };
+  if (problems.some((p) => p.blocking)) return { draft, problems, report };
 
   // Names from rows that failed still count as existing, so one bad row is reported once and
   // not again by every row that refers to it.
@@ -216,13 +242,13 @@ export function validateSheets(sheets: RawSheet[], known: KnownLedger): { draft:
       const n = rawText(row, '姓名');
       if (n) invalidNames.people.push({ name: n, unitName: rawText(row, '单位'), matchKey: personMatchKey(n, rawText(row, '单位')), roles: ['LEADER'] });
     }
-    if (sheetName === '台账') { const c = rawText(row, '编号'); if (c) invalidNames.codes.add(codeKey(c)); }
   };
   const parseRows = <T>(sheetName: SheetName, schema: z.ZodType<T>, dateColumns: string[], each: (v: T, row: RawRow) => void) => {
-    const s = byName.get(sheetName);
+    const s = dir[sheetName as keyof typeof dir];
     if (!s) return;
     const spec = SHEET_COLUMNS[sheetName];
     for (const row of s.rows) {
+      if (Object.values(row.cells).every((c) => c === null || c === '')) continue;
       const parsed = schema.safeParse(rowInput(row, [...spec.required, ...spec.optional], dateColumns));
       if (!parsed.success) {
         for (const issue of parsed.error.issues) add(sheetName, row.rowNumber, String(issue.path[0] ?? ''), issue.message);
@@ -272,37 +298,33 @@ export function validateSheets(sheets: RawSheet[], known: KnownLedger): { draft:
   ];
   const invalidPeopleKeys = new Set(invalidNames.people.map((p) => p.matchKey));
 
-  // 台账
-  const taskRows = new Map<string, number>();
-  const taskSheetHeaders = byName.get('台账')?.headers ?? [];
-  parseRows('台账', taskRow, ['开始时间', '完成时限', '完成日期', '销号日期'], (v, row) => {
-    const key = codeKey(v.编号);
-    if (taskRows.has(key)) return add('台账', row.rowNumber, '编号', `编号「${q(v.编号)}」重复（第 ${taskRows.get(key)} 行已有）`);
-    taskRows.set(key, row.rowNumber);
-    if (!unitExists(v.牵头单位)) add('台账', row.rowNumber, '牵头单位', `牵头单位「${q(v.牵头单位)}」不存在，请先在「单位」表中列出`);
-    for (const co of v.配合单位) {
-      if (!unitExists(co)) add('台账', row.rowNumber, '配合单位', `配合单位「${q(co)}」不存在，请先在「单位」表中列出`);
-      else if (co === v.牵头单位) add('台账', row.rowNumber, '配合单位', `「${co}」已是牵头单位，不能同时是配合单位`);
-    }
-    const leadLeaderKeys: string[] = [];
-    for (const name of v.领衔领导) {
-      if (invalidNames.people.some((p) => p.name === name) && !allPeople.some((p) => p.name === name)) continue;
+  // 台账 (template or published)
+  const unitsByKind = new Map<string, string[]>();
+  const kinds = new Map<string, string>([...known.unitKinds, ...draft.units.map((u) => [u.name, u.kind] as const)]);
+  for (const [name, kind] of kinds) if (kind === '乡镇' || kind === '街道') unitsByKind.set(kind, [...(unitsByKind.get(kind) ?? []), name]);
+  const drafted = draftTasks(tables, {
+    knownTasks: known.tasks, unitExists, unitsByKind, strictUnits: draft.present.units, strictPeople: draft.present.people,
+    codePrefix: opts.codePrefix, importYear: opts.importYear,
+    resolveLeader: (name) => {
+      if (invalidNames.people.some((p) => p.name === name) && !allPeople.some((p) => p.name === name)) return { skip: true };
       const byNameAll = allPeople.filter((p) => p.name === name && !invalidPeopleKeys.has(p.matchKey));
       const leaders = byNameAll.filter((p) => p.roles.includes('LEADER'));
       const pick = leaders.length > 0 ? leaders : byNameAll;
-      if (pick.length === 0) add('台账', row.rowNumber, '领衔领导', `领衔领导「${q(name)}」不在人员名单中`);
-      else if (pick.length > 1) add('台账', row.rowNumber, '领衔领导', `领衔领导「${q(name)}」有重名（${pick.map((p) => p.unitName ?? '无单位').join('、')}），请在人员表中区分`);
-      else leadLeaderKeys.push(pick[0]!.matchKey);
-    }
-    if (v.开始时间 && v.完成时限 && v.开始时间 > v.完成时限) add('台账', row.rowNumber, '完成时限', `完成时限 ${v.完成时限} 早于开始时间 ${v.开始时间}`);
-    draft.tasks.push({
-      code: toHalfWidth(v.编号).replace(/\s/g, ''), codeKey: key, title: v.改革事项, category: v.类别, batch: v.批次,
-      leadLeaderKeys, leadUnitName: v.牵头单位, coUnitNames: v.配合单位, ownerName: v.责任人,
-      deliverable: v.成果形式, implementationPath: v.实施路径, startDate: v.开始时间, deadline: v.完成时限, status: v.状态,
-      ...(taskSheetHeaders.includes('完成日期') ? { completedOn: v.完成日期 } : {}),
-      ...(taskSheetHeaders.includes('销号日期') ? { closedOn: v.销号日期 } : {}),
-    });
+      if (pick.length === 0) return null;
+      if (pick.length > 1) return { error: `领衔领导「${q(name)}」有重名（${pick.map((p) => p.unitName ?? '无单位').join('、')}），请在人员表中区分` };
+      return { key: pick[0]!.matchKey };
+    },
   });
+  problems.push(...drafted.problems);
+  draft.tasks = drafted.tasks;
+  draft.units.push(...drafted.inferredUnits);
+  draft.people.push(...drafted.inferredPeople);
+  report.matches = drafted.matches;
+  report.inferredUnits = drafted.inferredUnits.map((u) => u.name);
+  report.inferredLeaders = drafted.inferredPeople.map((p) => p.name);
+  report.suggestions = drafted.suggestions;
+  const taskRows = drafted.rowOfCode;
+  for (const [k, row] of taskRows) if (row < 0) invalidNames.codes.add(k);
 
   // 节点
   const milestoneRows = new Map<string, number>();
@@ -317,6 +339,7 @@ export function validateSheets(sheets: RawSheet[], known: KnownLedger): { draft:
     draft.milestones.push({ codeKey: key, title: v.节点名称, dueDate: v.完成时限, doneDate: v.完成日期 });
   });
 
-  problems.sort((a, b) => (a.sheet === b.sheet ? a.row - b.row : Object.keys(SHEET_COLUMNS).indexOf(a.sheet) - Object.keys(SHEET_COLUMNS).indexOf(b.sheet)));
-  return { draft, problems };
+  const order = (sheet: string) => { const i = Object.keys(SHEET_COLUMNS).indexOf(sheet); return i < 0 ? 1.5 : i; };
+  problems.sort((a, b) => (a.sheet === b.sheet ? a.row - b.row : order(a.sheet) - order(b.sheet)));
+  return { draft, problems, report };
 }
