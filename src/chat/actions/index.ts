@@ -3,6 +3,7 @@ import type { ActionSpec } from '../context.js';
 import { disputeAction, resolveAction, signAction } from './dispatch.js';
 import { exportListAction } from './export.js';
 import { extensionAction } from './extension.js';
+import { importCancelAction, importConfirmAction } from './import.js';
 import { progressFormAction, submitProgressAction } from './progress.js';
 import { approveAction, rejectAction } from './review.js';
 
@@ -16,4 +17,6 @@ export const CARD_ACTIONS: Record<string, ActionSpec> = {
   progress_form: progressFormAction,
   submit_progress: submitProgressAction,
   export_list: exportListAction,
+  import_confirm: importConfirmAction,
+  import_cancel: importCancelAction,
 };
