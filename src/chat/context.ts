@@ -61,6 +61,8 @@ export const cardValueSchema = z.object({
   a: z.string().min(1).max(40),
   t: z.coerce.number().int().positive().max(MAX_ID).optional(),
   to: z.enum(TASK_STATUSES).optional(),
+  /** A batch card's tasks (任务交办单 of one import, src/chat/dispatch-batch.ts). */
+  ts: z.array(z.coerce.number().int().positive().max(MAX_ID)).max(50).optional(),
 });
 export type CardValue = z.infer<typeof cardValueSchema>;
 

@@ -23,6 +23,7 @@ import { describeEachDatabase } from '../helpers/db.js';
 import { columnIndex, editedDemoWorkbook, rowByKey, DEMO_WORKBOOK } from '../helpers/workbooks.js';
 import { planImportFiles } from '../../src/ledger/import/plan.js';
 import { importDoneCard, importPreviewCard, importProblemsCard } from '../../src/chat/import-preview.js';
+import { dispatchBatchCard } from '../../src/chat/dispatch-batch.js';
 
 const calendar = createWorkingCalendar();
 
@@ -127,6 +128,9 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     const unitTasks = tasks.filter((t) => t.leadUnitId === unitId);
     add('progress-form', progressFormCard('石堡镇', unitTasks, unitTasks[0]!.id));
     add('progress-form', progressFormCard('空单位', []));
+    // The 任务交办单 of one import, one card per recipient.
+    const batch = (await Promise.all(tasks.slice(0, 20).map((t) => loadTask(db, tenant.id, t.id)))).map((t, i) => ({ ...t!, status: i % 2 ? ('推进中' as const) : ('待签收' as const) }));
+    add('dispatch-batch', dispatchBatchCard(batch, '城关街道'));
     // 导入预览 (a changed deadline, everything else as is), its problems and outcomes.
     const edited = await editedDemoWorkbook((wb) => {
       rowByKey(wb, '台账', task.code).getCell(columnIndex(wb, '台账', '完成时限')).value = '2027-03-31';
@@ -159,8 +163,8 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     }
     // Which template files the renderings came from: each card's shape names it via its summary or title.
     const files = readdirSync(path.resolve(import.meta.dirname, '../../cards')).map((f) => f.replace(/\.json$/, '')).sort();
-    const chatTemplates = ['task-dispatch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'import-preview'];
-    const jobTemplates = ['reminder', 'reminder-overdue', 'nudge', 'digest', 'honour-roll', 'honour-progress-table', 'quarterly', 'tally-half-year', 'year-end', 'calendar-reminder'];
+    const chatTemplates = ['task-dispatch', 'dispatch-batch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'import-preview'];
+    const jobTemplates = ['reminder', 'reminder-overdue', 'reminder-batch', 'nudge', 'digest', 'honour-roll', 'honour-progress-table', 'quarterly', 'tally-half-year', 'year-end', 'calendar-reminder'];
     expect([...chatTemplates, ...jobTemplates].sort()).toEqual(files);
     for (const t of chatTemplates) expect(rendered.get(t)?.length, t).toBeGreaterThan(0);
     for (const job of JOB_NAMES) expect(rendered.get(`job:${job}`)?.length, job).toBeGreaterThan(0);

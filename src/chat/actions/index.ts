@@ -1,6 +1,6 @@
 // Every card button's handler, by the `a` in its callback value ({"a":"sign","t":42}).
 import type { ActionSpec } from '../context.js';
-import { disputeAction, resolveAction, signAction } from './dispatch.js';
+import { disputeAction, resolveAction, signAction, signAllAction, signBatchAction } from './dispatch.js';
 import { exportListAction } from './export.js';
 import { extensionAction } from './extension.js';
 import { importCancelAction, importConfirmAction } from './import.js';
@@ -16,6 +16,8 @@ export const CARD_ACTIONS: Record<string, ActionSpec> = {
   extension: extensionAction,
   progress_form: progressFormAction,
   submit_progress: submitProgressAction,
+  sign_batch: signBatchAction,
+  sign_all: signAllAction,
   export_list: exportListAction,
   import_confirm: importConfirmAction,
   import_cancel: importCancelAction,
