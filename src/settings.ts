@@ -8,6 +8,7 @@ import { parseHonourWeights } from './core/honour.js';
 import { parseSupervisionThresholds } from './core/supervision.js';
 import { parseSettings } from './core/validation.js';
 import { recipientsSettingSchema } from './ledger/recipients.js';
+import { reviewSettingSchema } from './ledger/evidence.js';
 import { invalidateLevels } from './ledger/levels.js';
 import { parseJobsSettings } from './jobs/settings.js';
 
@@ -26,6 +27,7 @@ export const SETTINGS: Record<string, SettingSpec> = {
   honour: { label: '光荣榜评分权重', parse: parseHonourWeights },
   jobs: { label: '定时推送（时间、接收人、补发时限）', parse: parseJobsSettings },
   recipients: { label: '接收群（改革办群 officeChatId、全体群 allHandsChatId）', parse: (j) => parseSettings(recipientsSettingSchema, j ?? {}, '接收群设置') },
+  review: { label: '销号审核（requireEvidence：须附佐证材料才能销号）', parse: (j) => parseSettings(reviewSettingSchema, j ?? {}, '销号审核设置') },
 };
 
 /**

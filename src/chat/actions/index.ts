@@ -1,6 +1,7 @@
 // Every card button's handler, by the `a` in its callback value ({"a":"sign","t":42}).
 import type { ActionSpec } from '../context.js';
 import { disputeAction, resolveAction, signAction, signAllAction, signBatchAction } from './dispatch.js';
+import { evidenceGetAction } from './evidence.js';
 import { exportListAction } from './export.js';
 import { extensionAction } from './extension.js';
 import { importCancelAction, importConfirmAction } from './import.js';
@@ -19,6 +20,7 @@ export const CARD_ACTIONS: Record<string, ActionSpec> = {
   sign_batch: signBatchAction,
   sign_all: signAllAction,
   export_list: exportListAction,
+  evidence_get: evidenceGetAction,
   import_confirm: importConfirmAction,
   import_cancel: importCancelAction,
 };
