@@ -8,6 +8,7 @@ import { parseHonourWeights } from './core/honour.js';
 import { parseSupervisionThresholds } from './core/supervision.js';
 import { parseSettings } from './core/validation.js';
 import { recipientsSettingSchema } from './ledger/recipients.js';
+import { reviewSettingSchema } from './ledger/evidence.js';
 import { invalidateLevels } from './ledger/levels.js';
 import { parseJobsSettings } from './jobs/settings.js';
 import { parseAssessmentWeights } from './core/loop/assessment.js';
@@ -33,6 +34,7 @@ export const SETTINGS: Record<string, SettingSpec> = {
   // 改革闭环
   lookback: { label: '回头看（销号后 months 个月，可按类别 byCategory）', parse: parseLookbackSetting },
   assessment: { label: '年度考核权重（各项分值 components、类别系数 categories、目标数、战略任务标签）', parse: parseAssessmentWeights },
+  review: { label: '销号审核（requireEvidence：须附佐证材料才能销号）', parse: (j) => parseSettings(reviewSettingSchema, j ?? {}, '销号审核设置') },
 };
 
 /**

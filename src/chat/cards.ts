@@ -1,7 +1,7 @@
 // Builds the chat cards from the templates in cards/ (what the bot shows; the handlers decide when).
 // Ledger text goes into the templates as plain strings: the renderer escapes it in markdown
 // (src/cards/markup.ts); markup built here is `Md`, made with md`…`.
-import { renderCard, markdownElement, truncateList, LEVEL_TAG, LEVEL_HEADER, type Card } from '../cards/render.js';
+import { button, renderCard, markdownElement, truncateList, LEVEL_TAG, LEVEL_HEADER, type Card } from '../cards/render.js';
 import { md, joinMd, type Md } from '../cards/markup.js';
 import { shanghaiShort } from '../core/dates.js';
 import { truncate } from '../core/text.js';
@@ -76,14 +76,23 @@ export function receiptCard(input: {
   });
 }
 
-export interface CompletionInfo { text: string; reporter: string; completedOn: string; onTime: boolean }
+export interface CompletionInfo {
+  text: string; reporter: string; completedOn: string; onTime: boolean;
+  /** 佐证材料 of the completion report (each with a 获取 button) and whether 销号 needs them. */
+  evidence?: { id: number; fileName: string }[]; requireEvidence?: boolean;
+}
 
 /**
  * 销号审核. Open: orange, with 同意销号 / 退回. Decided: green when closed out, orange when sent
  * back, grey when the completion was withdrawn or the task moved on — the colour says what happened.
  */
 export function reviewCard(task: TaskRecord, c: CompletionInfo, done?: CardOutcome): Card {
+  const evidence = c.evidence ?? [];
   return renderCard('review', {
+    evidenceText: evidence.length
+      ? md`${evidence.length} 份（${evidence.map((e) => e.fileName).join('、')}），点下方按钮由机器人私聊发送`
+      : md`暂无${c.requireEvidence ? md`（<font color='red'>本县要求附佐证材料后才能销号</font>）` : md``}，牵头单位可回复完成回执附上文件或图片`,
+    evidenceButtons: evidence.slice(0, 10).map((e) => button(`获取 ${truncate(e.fileName, 20)}`, { a: 'evidence_get', t: e.id }, 'default')),
     code: task.code, title: task.title, leadUnit: leadUnitsText(task), deadline: deadlineText(task),
     completedOn: c.completedOn, onTimeText: c.onTime ? '按时' : '超期', text: c.text, reporter: c.reporter, taskId: task.id,
     headerTitle: done ? (done.colour === 'green' ? '销号审核 · 已销号' : done.colour === 'orange' ? '销号审核 · 已退回' : '销号审核 · 已撤回') : '销号审核',

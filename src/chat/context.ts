@@ -63,6 +63,8 @@ export const cardValueSchema = z.object({
   to: z.enum(TASK_STATUSES).optional(),
   /** The reform loop's records (a suggestion, 储备库 item, 榜单, application, 回头看): their id. */
   id: z.coerce.number().int().positive().max(MAX_ID).optional(),
+  /** A batch card's tasks (任务交办单 of one import, src/chat/dispatch-batch.ts). */
+  ts: z.array(z.coerce.number().int().positive().max(MAX_ID)).max(50).optional(),
 });
 export type CardValue = z.infer<typeof cardValueSchema>;
 

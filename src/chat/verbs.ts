@@ -18,7 +18,7 @@ export type CodeOptTextKind = never;
 /** A required text ("建议 …"). */
 export type TextKind = never;
 /** An optional text ("导出台账 [单位]"). */
-export type OptTextKind = 'calendar' | 'bindGroup' | 'suggest' | 'topicList' | 'apply' | 'outpost' | 'assessment';
+export type OptTextKind = 'calendar' | 'bindGroup' | 'suggest' | 'topicList' | 'apply' | 'outpost' | 'assessment' | 'exportLedger';
 
 /**
  * How the words after the verb are read:
@@ -80,6 +80,7 @@ export const COMMANDS = [
   { kind: 'lookbacks', shape: 'exact', words: ['回头看'], label: '回头看', example: '回头看' },
   { kind: 'outpost', shape: 'optText', words: ['前哨站'], label: '前哨站', example: '前哨站 石堡镇' },
   { kind: 'assessment', shape: 'optText', words: ['年度考核', '考核'], label: '考核', example: '考核 2026' },
+  { kind: 'exportLedger', shape: 'optText', words: ['导出台账', '导出'], label: '导出台账', example: '导出台账 石堡镇' },
 ] as const satisfies readonly CommandSpec[];
 
 /** The spec of a command kind. */

@@ -25,11 +25,14 @@ export async function exportLedger(
   db: Db,
   tenantId: number,
   file: string,
-  opts: { today: IsoDate; calendar: WorkingCalendar; thresholds?: SupervisionThresholds },
+  opts: { today: IsoDate; calendar: WorkingCalendar; thresholds?: SupervisionThresholds; unitId?: number },
 ): Promise<{ tasks: number; units: number; people: number; milestones: number }> {
+  // One unit's export: its tasks (lead or co-operating), the units they name and the unit's own
+  // people and the tasks' lead leaders — not the whole county's directory.
+  const scope = opts.unitId !== undefined ? await unitScope(db, tenantId, opts.unitId) : undefined;
   const [units, people] = await Promise.all([
-    db.unit.findMany({ where: { tenantId }, orderBy: { id: 'asc' } }),
-    db.person.findMany({ where: { tenantId }, orderBy: { id: 'asc' } }),
+    db.unit.findMany({ where: { tenantId, ...(scope ? { id: { in: scope.unitIds } } : {}) }, orderBy: { id: 'asc' } }),
+    db.person.findMany({ where: { tenantId, ...(scope ? { OR: [{ unitId: opts.unitId! }, { id: { in: scope.leaderIds } }] } : {}) }, orderBy: { id: 'asc' } }),
   ]);
   const unitName = new Map(units.map((u) => [u.id, u.name]));
   const personName = new Map(people.map((p) => [p.id, p.name]));
@@ -63,7 +66,10 @@ export async function exportLedger(
   // Codes in natural order (QY-2026-2 before QY-2026-10), a page at a time: a page's tasks, their
   // other columns and latest reports are written and dropped before the next page is read; only
   // the milestone rows wait for their sheet.
-  const order = (await db.task.findMany({ where: { tenantId }, select: { id: true, code: true } })).sort((a, b) => naturalCompare(a.code, b.code) || a.id - b.id).map((x) => x.id);
+  const unitFilter = opts.unitId !== undefined
+    ? { OR: [{ leadUnitId: opts.unitId }, { leadUnits: { some: { unitId: opts.unitId } } }, { coUnits: { some: { unitId: opts.unitId } } }] }
+    : {};
+  const order = (await db.task.findMany({ where: { tenantId, ...unitFilter }, select: { id: true, code: true } })).sort((a, b) => naturalCompare(a.code, b.code) || a.id - b.id).map((x) => x.id);
   let taskCount = 0;
   const milestoneRows: [string, string, string, string | null][] = [];
   for (let i = 0; i < order.length; i += PAGE) {
@@ -115,6 +121,23 @@ export async function exportLedger(
   m.commit();
   await wb.commit();
   return { tasks: taskCount, units: units.length, people: people.length, milestones: milestoneRows.length };
+}
+
+/** The units and lead leaders one unit's tasks name (the unit itself included). */
+async function unitScope(db: Db, tenantId: number, unitId: number): Promise<{ unitIds: number[]; leaderIds: number[] }> {
+  const tasks = await db.task.findMany({
+    where: { tenantId, OR: [{ leadUnitId: unitId }, { leadUnits: { some: { unitId } } }, { coUnits: { some: { unitId } } }] },
+    select: { leadUnitId: true, leadUnits: { select: { unitId: true } }, coUnits: { select: { unitId: true } }, leadLeaders: { select: { personId: true } } },
+  });
+  const unitIds = new Set([unitId]);
+  const leaderIds = new Set<number>();
+  for (const t of tasks) {
+    unitIds.add(t.leadUnitId);
+    for (const l of t.leadUnits) unitIds.add(l.unitId);
+    for (const c of t.coUnits) unitIds.add(c.unitId);
+    for (const l of t.leadLeaders) leaderIds.add(l.personId);
+  }
+  return { unitIds: [...unitIds], leaderIds: [...leaderIds] };
 }
 
 /** The latest report of each task, found through the denormalised Task.lastReportAt. */

@@ -20,8 +20,11 @@ import { loadLedgerTasks, withSupervision } from '../../src/ledger/overview.js';
 import { ledgerSummary } from '../../src/ledger/summary.js';
 import { validateCardV2 } from '../../src/sandbox/fake-feishu/card-schema.js';
 import { describeEachDatabase } from '../helpers/db.js';
-import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
 import { LOOP_TEMPLATES, loopCards } from '../loop/cards.js';
+import { columnIndex, editedDemoWorkbook, rowByKey, DEMO_WORKBOOK } from '../helpers/workbooks.js';
+import { planImportFiles } from '../../src/ledger/import/plan.js';
+import { importDoneCard, importPreviewCard, importProblemsCard } from '../../src/chat/import-preview.js';
+import { dispatchBatchCard } from '../../src/chat/dispatch-batch.js';
 
 const calendar = createWorkingCalendar();
 
@@ -129,6 +132,22 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     add('progress-form', progressFormCard('石堡镇', unitTasks, unitTasks[0]!.id));
     add('progress-form', progressFormCard('空单位', []));
     for (const [name, card] of await loopCards(db, tenant.id)) add(name, card);
+    // The 任务交办单 of one import, one card per recipient.
+    const batch = (await Promise.all(tasks.slice(0, 20).map((t) => loadTask(db, tenant.id, t.id)))).map((t, i) => ({ ...t!, status: i % 2 ? ('推进中' as const) : ('待签收' as const) }));
+    add('dispatch-batch', dispatchBatchCard(batch, '城关街道'));
+    // 导入预览 (a changed deadline, everything else as is), its problems and outcomes.
+    const edited = await editedDemoWorkbook((wb) => {
+      rowByKey(wb, '台账', task.code).getCell(columnIndex(wb, '台账', '完成时限')).value = '2027-03-31';
+    });
+    const planned = await planImportFiles(db, tenant.id, [edited]);
+    if (!planned.ok) throw new Error('plan failed');
+    add('import-preview', importPreviewCard('台账.xlsx', planned.plan, planned.preview, 1));
+    const fresh = await ensureTenant(db, 'tk-templates-empty');
+    const all = await planImportFiles(db, fresh.id, [DEMO_WORKBOOK]);
+    if (!all.ok) throw new Error('plan failed');
+    add('import-preview', importPreviewCard('清源县改革台账.xlsx', all.plan, all.preview, 2));
+    add('notice', importProblemsCard('台账.xlsx', Array.from({ length: 300 }, (_, i) => ({ sheet: '台账', row: i + 2, column: '牵头单位', message: '单位「不存在」不在单位表中' }))));
+    add('notice', importDoneCard('台账.xlsx', 'applied', '周敏', '11-23 10:00', planned.preview.result));
     // Every scheduled job at moments across the year (its cards come from the other templates).
     const config = undefined;
     for (const job of JOB_NAMES) {
@@ -148,8 +167,8 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     }
     // Which template files the renderings came from: each card's shape names it via its summary or title.
     const files = readdirSync(path.resolve(import.meta.dirname, '../../cards')).map((f) => f.replace(/\.json$/, '')).sort();
-    const chatTemplates = ['task-dispatch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', ...LOOP_TEMPLATES];
-    const jobTemplates = ['reminder', 'reminder-overdue', 'nudge', 'digest', 'honour-roll', 'honour-progress-table', 'quarterly', 'tally-half-year', 'year-end', 'calendar-reminder'];
+    const chatTemplates = ['task-dispatch', 'dispatch-batch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'import-preview', ...LOOP_TEMPLATES];
+    const jobTemplates = ['reminder', 'reminder-overdue', 'reminder-batch', 'nudge', 'digest', 'honour-roll', 'honour-progress-table', 'quarterly', 'tally-half-year', 'year-end', 'calendar-reminder'];
     expect([...chatTemplates, ...jobTemplates].sort()).toEqual(files);
     for (const t of chatTemplates) expect(rendered.get(t)?.length, t).toBeGreaterThan(0);
     for (const job of JOB_NAMES) expect(rendered.get(`job:${job}`)?.length, job).toBeGreaterThan(0);

@@ -17,6 +17,10 @@ const UNITS = 20;
 const TASKS_PER_UNIT = 2;
 const MOMENT = '2026-11-23T09:00';
 
+// One reminder per recipient per run (src/jobs/batch.ts): each unit's liaison and group get one
+// message listing both tasks.
+const MESSAGES = UNITS * 2;
+
 describeEachDatabase('taizhang job --send after kill -9', (ctx) => {
   let fake: FakeFeishu;
   let tenant: TenantRef;
@@ -72,11 +76,11 @@ describeEachDatabase('taizhang job --send after kill -9', (ctx) => {
     fake.on('message', onMessage);
     expect(await exited, out).toBe('SIGKILL');
     fake.off('message', onMessage);
-    expect(out).toContain('计划 80 条，新写入发件箱 80 条');
+    expect(out).toContain(`计划 ${MESSAGES} 条，新写入发件箱 ${MESSAGES} 条`);
 
     const scope = { tenantId: tenant.id, dedupeKey: { startsWith: 'reminders:', endsWith: ':2026-11-23' } };
     const left = await prisma.outboxMessage.count({ where: { ...scope, status: { in: ['pending', 'sending'] } } });
-    expect(left).toBeGreaterThan(40);
+    expect(left).toBeGreaterThan(MESSAGES - KILL_AT - 1);
     expect(await prisma.outboxMessage.count({ where: { ...scope, status: 'sending' } })).toBeGreaterThan(0);
 
     // The same command again.
@@ -84,13 +88,13 @@ describeEachDatabase('taizhang job --send after kill -9', (ctx) => {
     const io: CliIo = { out: (l) => lines.push(l), err: (l) => lines.push(l), isTty: false };
     await buildCli(loadConfig({ ...env(), LOG_LEVEL: 'silent' }), io).parseAsync(['job', 'reminders', '--at', MOMENT, '--send'], { from: 'user' });
     const text = lines.join('\n');
-    expect(text).toContain('计划 80 条，新写入发件箱 0 条，80 条此前已发送或已在发件箱，不会重发');
+    expect(text).toContain(`计划 ${MESSAGES} 条，新写入发件箱 0 条，${MESSAGES} 条此前已发送或已在发件箱，不会重发`);
     expect(text).toContain(`此前的运行留下 ${left} 条尚未发送`);
     expect(text).toContain('以相同 uuid 重发');
-    expect(text).toContain('发送完成：本期共 80 条，已送达 80 条');
+    expect(text).toContain(`发送完成：本期共 ${MESSAGES} 条，已送达 ${MESSAGES} 条`);
 
     const rows = await prisma.outboxMessage.findMany({ where: scope });
-    expect(rows).toHaveLength(80);
+    expect(rows).toHaveLength(MESSAGES);
     expect(rows.every((r) => r.status === 'sent')).toBe(true);
     const delivered = deliveriesByUuid(fake);
     for (const r of rows) expect(delivered.get(r.uuid), r.dedupeKey).toBe(1);
@@ -101,7 +105,7 @@ describeEachDatabase('taizhang job --send after kill -9', (ctx) => {
     // A third run: nothing owed, nothing sent.
     lines.length = 0;
     await buildCli(loadConfig({ ...env(), LOG_LEVEL: 'silent' }), io).parseAsync(['job', 'reminders', '--at', MOMENT, '--send'], { from: 'user' });
-    expect(lines.join('\n')).toContain('本期 80 条消息此前已全部发送，无需再发');
-    expect(fake.botMessages()).toHaveLength(80);
+    expect(lines.join('\n')).toContain(`本期 ${MESSAGES} 条消息此前已全部发送，无需再发`);
+    expect(fake.botMessages()).toHaveLength(MESSAGES);
   }, 90_000);
 });

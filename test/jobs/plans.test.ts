@@ -40,7 +40,8 @@ describeEachDatabase('job plans on the demo ledger', (ctx) => {
     // QY-008 deadline Mon 11-30 (5 working days); QY-013 milestone 11-24 (1). QY-004/001 fall on 11-27 (4): none.
     expect(who(plan)).toEqual([`task${await id('QY-2026-008')}→萧雨`, `task${await id('QY-2026-013')}→范蕾`]);
     const m = plan.messages[0]!;
-    expect(m.dedupeKey).toBe(`reminders:task${await id('QY-2026-008')}:ou_demo_shenpi_liaison:2026-11-23`);
+    // One key per (job, recipient, period): each recipient gets one message per run (src/jobs/batch.ts).
+    expect(m.dedupeKey).toBe(`reminders:t${tenant.id}:ou_demo_shenpi_liaison:2026-11-23`);
     expect(m.title).toBe('临期提醒：QY-2026-008 还有 5 个工作日到期');
     expect(text(m)).toContain('完成时限 2026-11-30：还有 5 个工作日');
     expect(text(m)).toContain('领衔领导：赵志强');
@@ -64,18 +65,32 @@ describeEachDatabase('job plans on the demo ledger', (ctx) => {
   it('overdue: colour and days in the header; red also reaches the unit head and lead leaders on its escalation days', async () => {
     const plan = await planJob(prisma, tenant.id, 'overdue', at('2026-11-27', '09:30'), calendar);
     const msgs = (code: string) => id(code).then((t) => bySubject(plan, `task${t}`));
-    // QY-011: 31 working days overdue, red, (31 − 1) divisible by 5 → liaison, head and lead leader.
-    expect((await msgs('QY-2026-011')).map((m) => m.recipient.label)).toEqual(['程功', '潘强', '李红梅']);
+    // One message per recipient: 程功 (石堡镇's liaison) has several items, listed in one card with
+    // each item's buttons; nobody gets two.
+    const keys = plan.messages.map((m) => `${m.recipient.receiveIdType}:${m.recipient.receiveId}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const chenggong = plan.messages.filter((m) => m.recipient.label === '程功');
+    expect(chenggong).toHaveLength(1);
+    expect(chenggong[0]!.subject).toBe('items');
+    expect(chenggong[0]!.dedupeKey).toBe(`overdue:t${tenant.id}:ou_demo_shibao_liaison:2026-11-27`);
+    expect(chenggong[0]!.title).toMatch(/^逾期预警：\d+ 项事项已逾期（红色 \d+ 项）$/);
+    expect(header(chenggong[0]!)).toBe('red');
+    expect(text(chenggong[0]!)).toContain('QY-2026-011');
+    expect(JSON.stringify(chenggong[0]!.card)).toContain(JSON.stringify({ a: 'progress_form', t: await id('QY-2026-011') }));
+    // QY-011: 31 working days overdue, red, (31 − 1) divisible by 5 → also the head and the lead leader.
+    expect((await msgs('QY-2026-011')).map((m) => m.recipient.label)).toEqual(['潘强', '李红梅']);
     expect((await msgs('QY-2026-011'))[0]!.title).toBe('逾期预警（红色）：QY-2026-011 已逾期 31 个工作日');
     expect(header((await msgs('QY-2026-011'))[0]!)).toBe('red');
     expect(text((await msgs('QY-2026-011'))[0]!)).toContain('红色督办：已同时告知牵头单位一把手、领衔领导');
     // QY-002: 20 working days, red, not an escalation day → the liaison only.
-    expect((await msgs('QY-2026-002')).map((m) => m.recipient.label)).toEqual(['郭磊']);
+    expect(plan.messages.filter((m) => text(m).includes('QY-2026-002')).map((m) => m.recipient.label)).toEqual(['郭磊']);
     // QY-017: 10 working days → still yellow, liaison only; QY-018: deadline Wed 11-25 → 2 days, yellow.
     expect((await msgs('QY-2026-017')).map((m) => [m.recipient.label, header(m)])).toEqual([['冯雪', 'orange']]);
-    expect((await msgs('QY-2026-018'))[0]!.title).toBe('逾期预警（黄色）：QY-2026-018 已逾期 2 个工作日');
+    const qy018 = plan.messages.filter((m) => text(m).includes('QY-2026-018'));
+    expect(qy018).toHaveLength(1);
+    expect(text(qy018[0]!)).toMatch(/QY-2026-018[^\n]*\n?[^\n]*(黄色)[\s\S]*已逾期 \**2\** 个工作日/);
     // Closed, pending review and not yet due tasks get nothing.
-    for (const code of ['QY-2026-003', 'QY-2026-005', 'QY-2026-009']) expect(await msgs(code)).toEqual([]);
+    for (const code of ['QY-2026-003', 'QY-2026-005', 'QY-2026-009']) expect(plan.messages.filter((m) => text(m).includes(code))).toEqual([]);
   });
 
   it('overdue warnings repeat at the configured interval', async () => {

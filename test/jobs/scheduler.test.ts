@@ -46,7 +46,8 @@ describeEachDatabase('job scheduler', (ctx) => {
       '2026-09-18', '2026-09-20', '2026-09-21', '2026-09-22', '2026-09-23', '2026-09-24', '2026-09-28', '2026-09-29', '2026-09-30',
       '2026-10-08', '2026-10-09', '2026-10-10', '2026-10-12',
     ]);
-    const rows = await db.prisma.outboxMessage.findMany({ where: { tenantId: tenant.id, dedupeKey: { contains: `:task${task.id}:` } }, orderBy: { id: 'asc' } });
+    // One message per recipient per run (src/jobs/batch.ts): the task's messages are those that name it, to its liaison.
+    const rows = (await db.prisma.outboxMessage.findMany({ where: { tenantId: tenant.id, receiveIdType: 'open_id' }, orderBy: { id: 'asc' } })).filter((r) => r.content.includes('QY-2026-014'));
     const days = (job: string) => rows.filter((r) => r.dedupeKey.startsWith(`${job}:`)).map((r) => r.dedupeKey.split(':').pop());
     // Effective deadline 10-08 (first working day after the holiday): 5 → 09-23, 3 → 09-28, 1 → 09-30, 0 → 10-08.
     expect(days('reminders')).toEqual(['2026-09-23', '2026-09-28', '2026-09-30', '2026-10-08']);

@@ -9,7 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
 import { ALL_HANDS_CHAT_ID } from '../../src/demo/ledger.js';
+import { columnIndex, editedDemoWorkbook } from '../helpers/workbooks.js';
 import { startSandboxHarness, type SandboxHarness } from './harness.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -195,6 +197,42 @@ describe.skipIf(Boolean(reason))('sandbox page in Chromium', () => {
     await page.setViewportSize({ width: 1440, height: 2200 });
     await page.locator('#messages').evaluate((el) => (el.scrollTop = 0));
     await shot('06-private-chat-cards.png');
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('at a phone\'s width (390 px) the office sends a workbook in its private chat: preview card → 确认导入', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await becomeIn(OFFICE, h.sandbox.fake.p2pChatId(OFFICE));
+    // One column: nothing wider than the screen, the input on screen.
+    expect(await page.locator('html').evaluate((el) => el.scrollWidth)).toBeLessThanOrEqual(390);
+    const input = await page.locator('#input').boundingBox();
+    expect(input && input.y + input.height).toBeLessThanOrEqual(844);
+    expect(input && input.x).toBeGreaterThanOrEqual(0);
+
+    const workbook = await readFile(await editedDemoWorkbook((wb) => {
+      const ws = wb.getWorksheet('台账')!;
+      const row = ws.addRow([]);
+      row.getCell(columnIndex(wb, '台账', '编号')).value = 'QY-2026-088';
+      row.getCell(columnIndex(wb, '台账', '改革事项')).value = '沙箱页面导入的新事项';
+      row.getCell(columnIndex(wb, '台账', '牵头单位')).value = '城关街道';
+      row.getCell(columnIndex(wb, '台账', '完成时限')).value = '2027-06-30';
+    }));
+    await page.setInputFiles('#file', { name: '清源县改革台账.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: workbook });
+    // The file shows as a file message with its download link.
+    const link = page.locator('.msg.mine .file-link', { hasText: '清源县改革台账.xlsx' }).last();
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toMatch(/^\/api\/files\/file_v3_/);
+    const preview = page.locator('.msg.from-bot', { has: page.locator('.card-title', { hasText: '导入预览' }) }).last();
+    await preview.waitFor({ timeout: 15_000 });
+    expect((await preview.textContent()) ?? '').toContain('QY-2026-088');
+    // Cards as wide as the conversation.
+    const cardBox = await preview.locator('.fcard').boundingBox();
+    expect(cardBox!.width).toBeGreaterThan(300);
+    await shot('07-phone-import-preview.png');
+    await preview.locator('button.card-btn', { hasText: '确认导入' }).click();
+    await page.locator('.msg.from-bot .card-title', { hasText: '已导入' }).last().waitFor({ timeout: 15_000 });
+    await shot('08-phone-imported.png');
     await page.setViewportSize({ width: 1440, height: 1000 });
     expect(pageErrors).toEqual([]);
   });

@@ -10,6 +10,7 @@ import { dispatchCard, doneLine, noticeCard } from '../cards.js';
 import { refused, warn, type ActionSpec } from '../context.js';
 import { card, sendTo } from '../say.js';
 import { reasonSchema } from './forms.js';
+import { dispatchBatchCard, loadBatch } from '../dispatch-batch.js';
 
 export async function openMilestones(db: Db, taskId: number) {
   return db.milestone.findMany({ where: { taskId, doneDate: null }, orderBy: { dueDate: 'asc' }, select: { title: true, dueDate: true } });
@@ -63,5 +64,41 @@ export const resolveAction: ActionSpec = {
     });
     if (!out.ok) return refused(out);
     return { toast: { type: 'success', content: `已处理：${out.to}` }, card: { type: 'raw', data: noticeCard(`交办异议：${task.code}`, md`**${task.title}**\n${doneLine(`已处理为「${out.to}」`, actor.name, out.at)}`, 'green') } };
+  },
+};
+
+/** 签收 on a batch 任务交办单: signs one task, then the whole card is shown as it now stands. */
+export const signBatchAction: ActionSpec = {
+  needsTask: true,
+  async handle({ db, app, tenant, actor, value }, task) {
+    const out = await transitionTask(db, app.clock, actor, task, '签收');
+    if (!out.ok && !out.already) return refused(out);
+    const tasks = await loadBatch(db, tenant.id, value.ts ?? [task.id]);
+    return {
+      toast: out.ok ? { type: 'success', content: `已签收 ${task.code}` } : { type: 'info', content: '该事项已签收，无需重复操作' },
+      card: { type: 'raw', data: dispatchBatchCard(tasks, task.leadUnitName) },
+    };
+  },
+};
+
+/** 「全部签收」: every task of the card still waiting, each checked (permission, state) and audited as a single 签收. */
+export const signAllAction: ActionSpec = {
+  needsTask: false,
+  async handle({ db, app, tenant, actor, value }) {
+    const tasks = await loadBatch(db, tenant.id, value.ts ?? []);
+    if (tasks.length === 0) return refused({ reason: '该交办单中的事项不存在或已删除' });
+    let signed = 0;
+    const problems: string[] = [];
+    for (const t of tasks) {
+      if (t.status !== '待签收') continue;
+      const out = await transitionTask(db, app.clock, actor, t, '签收');
+      if (out.ok) signed++;
+      else if (!out.already) problems.push(`${t.code}：${out.reason}`);
+    }
+    const now = await loadBatch(db, tenant.id, value.ts ?? []);
+    const toast = problems.length
+      ? { type: signed ? ('warning' as const) : ('error' as const), content: `${signed ? `已签收 ${signed} 项；` : ''}${problems.slice(0, 3).join('；')}` }
+      : signed ? { type: 'success' as const, content: `已全部签收（${signed} 项）` } : { type: 'info' as const, content: '这些事项都已签收，无需重复操作' };
+    return { toast, card: { type: 'raw', data: dispatchBatchCard(now, tasks[0]!.leadUnitName) } };
   },
 };

@@ -1,7 +1,10 @@
 // Every card button's handler, by the `a` in its callback value ({"a":"sign","t":42}).
 import type { ActionSpec } from '../context.js';
-import { disputeAction, resolveAction, signAction } from './dispatch.js';
+import { disputeAction, resolveAction, signAction, signAllAction, signBatchAction } from './dispatch.js';
+import { evidenceGetAction } from './evidence.js';
+import { exportListAction } from './export.js';
 import { extensionAction } from './extension.js';
+import { importCancelAction, importConfirmAction } from './import.js';
 import { progressFormAction, submitProgressAction } from './progress.js';
 import { approveAction, rejectAction } from './review.js';
 import { adoptAction, answerAction, declineAction, mergeAction, openSuggestionAction, studyAction, submitSuggestionAction } from './loop/suggestion.js';
@@ -38,4 +41,10 @@ export const CARD_ACTIONS: Record<string, ActionSpec> = {
   lb_form: lookbackFormAction,
   lb_answer: lookbackAnswerAction,
   lb_reopen: lookbackReopenAction,
+  sign_batch: signBatchAction,
+  sign_all: signAllAction,
+  export_list: exportListAction,
+  evidence_get: evidenceGetAction,
+  import_confirm: importConfirmAction,
+  import_cancel: importCancelAction,
 };

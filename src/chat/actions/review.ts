@@ -10,6 +10,7 @@ import { refused, warn, type ActionContext, type ActionSpec } from '../context.j
 import type { CardActionResponse } from '../types.js';
 import { card, sendTo } from '../say.js';
 import { reasonSchema } from './forms.js';
+import { evidenceOf, reviewSetting } from '../../ledger/evidence.js';
 
 async function review(ctx: ActionContext, task: TaskRecord, verdict: 'approve' | 'reject'): Promise<CardActionResponse> {
   const { db, app, tenant, actor, action } = ctx;
@@ -20,11 +21,18 @@ async function review(ctx: ActionContext, task: TaskRecord, verdict: 'approve' |
     reason = r.data.reason;
   }
   const completion = await db.progressReport.findFirst({ where: { taskId: task.id, kind: '完成', withdrawnAt: null }, orderBy: { id: 'desc' }, include: { reporter: true } });
+  const evidence = completion ? await evidenceOf(db, completion.id) : [];
+  const { requireEvidence } = await reviewSetting(db, tenant.id);
   const info = {
     text: completion?.text ?? '—', reporter: completion?.reporter?.name ?? '—',
     completedOn: completion ? shanghaiDate(completion.reportedAt) : '—',
     onTime: onTimeJudge(ctx.calendar)({ deadline: task.deadline, completedOn: completion ? shanghaiDate(completion.reportedAt) : null, closedOn: null }),
+    evidence, requireEvidence: requireEvidence ?? false,
   };
+  // The office's own rule: no 销号 without 佐证材料 (setting "review").
+  if (verdict === 'approve' && requireEvidence && evidence.length === 0 && task.status === '待销号') {
+    return refused({ reason: '按本县设置，须附佐证材料后才能销号：请牵头单位回复完成回执附上文件或图片，或退回补充' });
+  }
   const verb = verdict === 'approve' ? '同意销号' : '退回';
   const out = await transitionTask(db, app.clock, actor, task, verb, reason ? { reason } : {}, async (tx, r) => {
     const to = await unitPeople(tx, tenant.id, task.leadUnitId, ['LIAISON', 'UNIT_HEAD']);

@@ -12,6 +12,7 @@ import { applyCommand, callsCommand, publishCallCommand } from './loop/calls.js'
 import { lookbacksCommand } from './loop/lookback.js';
 import { assessmentCommand, outpostCommand } from './loop/outposts.js';
 import { launchCommand, reserveCommand, riskCommand, topicCommand, topicListCommand } from './loop/reserve.js';
+import { exportCommand } from './export.js';
 
 export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<CommandResult> } = {
   help: helpCommand,
@@ -43,4 +44,5 @@ export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageCont
   lookbacks: lookbacksCommand,
   outpost: outpostCommand,
   assessment: assessmentCommand,
+  exportLedger: exportCommand,
 };

@@ -13,6 +13,7 @@ import type { WorkingCalendar } from '../../core/calendar.js';
 import { noticeCard, receiptCard, reviewCard, type ReportKindLabel } from '../cards.js';
 import type { CommandHandler, CommandResult } from '../context.js';
 import { card, sendTo, text } from '../say.js';
+import { reviewSetting } from '../../ledger/evidence.js';
 
 const KIND = { progress: '进展', problem: '问题', complete: '完成' } as const;
 
@@ -58,7 +59,7 @@ export async function afterReport(calendar: WorkingCalendar, tx: DbOrTx, tenantI
     const completedOn = shanghaiDate(r.at);
     const onTime = onTimeJudge(calendar)({ deadline: task.deadline, completedOn, closedOn: null });
     await sendTo(tx, tenantId, await office(), `review:${r.reportId}`,
-      card(reviewCard(task, { text: body, reporter: `${actor.name}（${actor.unitName ?? '—'}）`, completedOn, onTime })));
+      card(reviewCard(task, { text: body, reporter: `${actor.name}（${actor.unitName ?? '—'}）`, completedOn, onTime, requireEvidence: (await reviewSetting(tx, tenantId)).requireEvidence ?? false })));
   }
   const drop = sharpDrop(r.previousPercent, task.lastPercent);
   if (drop) {

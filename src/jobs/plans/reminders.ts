@@ -1,12 +1,14 @@
-// 临期提醒 and 逾期预警: one card per task (each carries the task's 填报进展 / 申请延期 buttons),
-// to the lead unit's people as configured; red warnings also reach the unit head and the lead
-// leaders. Time limits on holidays move to the next working day (core/supervision.ts), so nobody
+// 临期提醒 and 逾期预警: each task's card (with its 填报进展 / 申请延期 buttons) goes to the lead
+// unit's people as configured; red warnings also reach the unit head and the lead leaders. Each
+// recipient gets ONE message per run (batch.ts): the task's card, or a list of all their items
+// with per-item buttons — a liaison with 20 tasks due today gets 1 message, not 20. Time limits on holidays move to the next working day (core/supervision.ts), so nobody
 // is reminded on National Day and the reminder on the shifted day says why.
 import { computeSupervision, dueItems } from '../../core/supervision.js';
 import { LEVEL_LABELS, type TaskStatus } from '../../core/types.js';
 import { dueIn, dueLabel, headerColour, lastReportText, levelTag, listText, md, renderFitting, taskActions, taskRef } from '../cards.js';
 import { Directory, type JobLedger } from '../data.js';
-import { fanOut, todayOf, type JobPlan, type PlanContext, type PlannedMessage } from '../plan.js';
+import { batchPerRecipient, type BatchCandidate } from '../batch.js';
+import { todayOf, type JobPlan, type PlanContext } from '../plan.js';
 import { describeSchedule, jobPeriod } from '../schedule.js';
 import { RECIPIENT_KIND_LABELS, type RecipientKind } from '../settings.js';
 
@@ -20,7 +22,7 @@ export function planReminders(ledger: JobLedger, ctx: PlanContext): JobPlan {
   const today = todayOf(ctx);
   const period = jobPeriod('reminders', today, ctx.config.thresholds.reportingCycle);
   const dir = new Directory(ledger);
-  const messages: PlannedMessage[] = [];
+  const candidates: BatchCandidate[] = [];
   const notes: string[] = [];
   const offsets = new Set(cfg.daysBefore);
 
@@ -63,8 +65,17 @@ export function planReminders(ledger: JobLedger, ctx: PlanContext): JobPlan {
     );
     const recipients = dir.forTask(task, cfg.to);
     if (recipients.length === 0) notes.push(unreachable(task.code, unitName, cfg.to));
-    messages.push(...fanOut('reminders', `task${task.id}`, period.key, recipients, card, title));
+    const line = md`${taskRef(task)}　${levelTag(sup.level)}
+${due.map((d) => md`${dueLabel(d.item)}：${dueIn(d.n)}`).reduce((a, b) => md`${a}；${b}`)}`;
+    candidates.push({ subject: `task${task.id}`, recipients, card, title, item: { taskId: task.id, level: sup.level, line } });
   }
+  const footer = `定时推送：${describeSchedule(cfg.schedule)} · 到期前 ${cfg.daysBefore.filter((n) => n > 0).join('、')} 个工作日${cfg.daysBefore.includes(0) ? '及当天' : ''}提醒 · 每人每次一条消息`;
+  const messages = batchPerRecipient('reminders', ctx.tenantId, period.key, candidates, {
+    title: (items) => `临期提醒：${items.length} 项事项临近到期`,
+    subtitle: today,
+    intro: (items) => md`以下 ${items.length} 项事项的完成时限或节点临近，请抓紧推进，按时报送进展；确需延期的请申请延期。`,
+    footer,
+  });
   return { job: 'reminders', tenantId: ctx.tenantId, at: ctx.at, today, period, messages, notes };
 }
 
@@ -75,7 +86,7 @@ export function planOverdue(ledger: JobLedger, ctx: PlanContext): JobPlan {
   const today = todayOf(ctx);
   const period = jobPeriod('overdue', today, thresholds.reportingCycle);
   const dir = new Directory(ledger);
-  const messages: PlannedMessage[] = [];
+  const candidates: BatchCandidate[] = [];
   const notes: string[] = [];
 
   for (const task of ledger.tasks) {
@@ -130,8 +141,20 @@ export function planOverdue(ledger: JobLedger, ctx: PlanContext): JobPlan {
       20,
     );
     if (recipients.length === 0) notes.push(unreachable(task.code, unitName, [...cfg.to, ...(redDue ? cfg.redAlsoTo : [])]));
-    messages.push(...fanOut('overdue', `task${task.id}`, period.key, recipients, card, title));
+    const worst = [...sup.overdueItems].sort((a, b) => b.overdueWorkingDays - a.overdueWorkingDays)[0];
+    const line = md`${taskRef(task)}　${levelTag(sup.level)}
+${worst ? md`${dueLabel(worst)}：已逾期 **${worst.overdueWorkingDays}** 个工作日` : md``}${sup.overdueItems.length > 1 ? md`（共 ${sup.overdueItems.length} 项逾期）` : md``}`;
+    candidates.push({ subject: `task${task.id}`, recipients, card, title, item: { taskId: task.id, level: sup.level, line } });
   }
+  const messages = batchPerRecipient('overdue', ctx.tenantId, period.key, candidates, {
+    title: (items) => {
+      const red = items.filter((i) => i.level === 'red').length;
+      return `逾期预警：${items.length} 项事项已逾期${red ? `（红色 ${red} 项）` : ''}`;
+    },
+    subtitle: today,
+    intro: (items) => md`以下 ${items.length} 项事项已超过完成时限或节点，请尽快报送进展或申请延期。`,
+    footer: `定时推送：${describeSchedule(cfg.schedule)} · 逾期超过 ${thresholds.yellowOverdueMaxWorkingDays} 个工作日为红色 · 每人每次一条消息`,
+  });
   return { job: 'overdue', tenantId: ctx.tenantId, at: ctx.at, today, period, messages, notes };
 }
 

@@ -33,10 +33,21 @@ export async function applyDraft(db: Db, tenantId: number, draft: LedgerDraft, a
   }, { timeout: 600_000, maxWait: 30_000 });
 }
 
+/**
+ * The import's writes inside the caller's transaction, audit recorded there too. `audit` also
+ * receives every change (what a preview shows: plan.ts runs this in a transaction it rolls back).
+ */
+export async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, actor: string, onProgress: ProgressFn = () => {}, audit: AuditEntry[] = []): Promise<ImportResult> {
+  const written = await writeDraft(tx, tenantId, draft, actor, onProgress);
+  audit.push(...written.audit);
+  await recordAudit(tx, written.audit);
+  return written.result;
+}
+
 /** Writes the draft in the caller's transaction and returns what it did; the caller records the audit entries (or rolls back). */
 export async function writeDraft(tx: Tx, tenantId: number, draft: LedgerDraft, actor: string, onProgress: ProgressFn = () => {}): Promise<{ result: ImportResult; audit: AuditEntry[] }> {
-  const result: ImportResult = { units: counts(), people: counts(), tasks: counts(), milestones: counts(), createdTaskIds: [] };
   const audit: AuditEntry[] = [];
+  const result: ImportResult = { units: counts(), people: counts(), tasks: counts(), milestones: counts(), createdTaskIds: [] };
   const log = (entity: AuditEntry['entity'], entityId: number | string, action: AuditEntry['action'], before?: unknown, after?: unknown) =>
     audit.push({ tenantId, actor, entity, entityId, action, before, after });
 

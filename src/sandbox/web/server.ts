@@ -61,6 +61,8 @@ export const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 
 /** What the page gets for one message. */
 export interface MessageView {
+  /** A file message: name, size and the page's download link. */
+  file?: { key: string; name: string; size: number; url: string };
   seq: number;
   messageId: string;
   chatId: string;
@@ -100,6 +102,16 @@ class HttpError extends Error {
 }
 
 const str = (what: string) => z.string({ error: `缺少${what}` }).min(1, { error: `缺少${what}` });
+
+const fileBody = z.object({
+  asOpenId: str('发送人（asOpenId）'),
+  chatId: z.string({ error: 'chatId 应为字符串' }).min(1, { error: 'chatId 不能为空' }).optional(),
+  p2p: z.boolean({ error: 'p2p 应为 true 或 false' }).optional(),
+  fileName: z.string({ error: '缺少文件名（fileName）' }).trim().min(1, { error: '缺少文件名' }).max(200, { error: '文件名最多 200 字' }),
+  base64: z.string({ error: '缺少文件内容（base64）' }),
+  /** Reply to this message (a 回执: the file becomes 佐证材料). */
+  parentId: z.string().min(1).optional(),
+});
 
 const messageBody = z
   .object({
@@ -272,7 +284,17 @@ export function createSandboxWebApp(opts: SandboxWebOptions): { app: express.Exp
       ...(m.parentId ? { parentId: m.parentId } : {}),
       ...(parent ? { replyTo: { senderName: parent.sender.type === 'bot' ? fake.bot.name : nameOf(parent.sender.openId), snippet: snippet(parent) } } : {}),
       ...(m.recalledAt ? { recalled: true } : {}),
+      ...fileOf(m),
     };
+  }
+
+  /** A file message: its name and size and where the page downloads it (GET /api/files/:key). */
+  function fileOf(m: FakeMessage): { file?: { key: string; name: string; size: number; url: string } } {
+    if (m.msgType !== 'file') return {};
+    const key = (m.content as { file_key?: unknown } | null)?.file_key;
+    const stored = typeof key === 'string' ? fake.files.get(key) : undefined;
+    if (!stored || typeof key !== 'string') return {};
+    return { file: { key, name: stored.fileName, size: stored.bytes.length, url: `/api/files/${encodeURIComponent(key)}` } };
   }
 
   function requirePerson(openId: string) {
@@ -335,6 +357,44 @@ export function createSandboxWebApp(opts: SandboxWebOptions): { app: express.Exp
   const app = express();
   app.disable('x-powered-by');
   app.use(localOnly);
+  // A person sends a file (the page's 📎): base64 in JSON, up to Feishu's 30 MB (fake-feishu/files.ts).
+  app.post('/api/files', express.json({ limit: '45mb' }), (req, res) => {
+    const body = parse(fileBody, req.body);
+    const sender = requirePerson(body.asOpenId);
+    let chatId: string | undefined;
+    if (body.chatId) {
+      const group = groups.get(body.chatId);
+      if (!group) throw new HttpError(404, `没有这个群：${body.chatId}`);
+      if (!group.memberOpenIds.includes(sender.openId)) throw new HttpError(403, `${sender.name}不在「${group.name}」中，不能在该群发言`);
+      chatId = group.chatId;
+    }
+    const bytes = Buffer.from(body.base64, 'base64');
+    if (bytes.length === 0) throw new HttpError(400, '文件是空的，飞书不允许发送空文件');
+    if (bytes.length > 30 * 1024 * 1024) throw new HttpError(400, '文件超过 30 MB');
+    const messageId = randomId('om_', 16);
+    const where = { chatId: chatId ?? fake.p2pChatId(sender.openId), messageId };
+    void fake
+      .sendUserFile({ senderOpenId: sender.openId, ...(chatId ? { chatId } : {}), fileName: body.fileName, bytes, messageId, ...(body.parentId ? { parentId: body.parentId } : {}) })
+      .then((r) => {
+        if (!r.acked) broadcast('delivery', { ...where, eventId: r.eventId, ok: false, text: '多次重新推送后机器人仍未确认，这个文件没有送达机器人' });
+      })
+      .catch((err: unknown) => {
+        logger.warn({ err: String(err) }, '沙箱文件投递失败');
+        broadcast('delivery', { ...where, ok: false, text: `投递失败：${String((err as Error).message ?? err)}` });
+      });
+    const stored = fake.getMessage(messageId);
+    res.status(202).json({ messageId, chatId: where.chatId, ...(stored ? { message: view(stored) } : {}) });
+  });
+
+  // The bytes of a file message (the page's download link).
+  app.get('/api/files/:key', (req, res) => {
+    const file = fake.files.get(String(req.params['key']));
+    if (!file) throw new HttpError(404, '没有这个文件');
+    res.setHeader('Content-Type', 'application/octet-stream');
+    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
+    res.end(file.bytes);
+  });
+
   app.use(express.json({ limit: '256kb' }));
   app.use(express.static(PUBLIC_DIR, { index: 'index.html', etag: false, lastModified: false, setHeaders: (res) => res.setHeader('Cache-Control', 'no-store') }));
 

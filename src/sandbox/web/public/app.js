@@ -162,6 +162,7 @@ function messageHtml(m) {
   let body;
   if (m.recalled) body = `<div class="bubble recalled">${mine ? '你' : esc(m.sender.name)}撤回了一条消息</div>`;
   else if (m.msgType === 'interactive') body = `<div class="card-host">${renderCard(m.content, { nameOf })}</div>`;
+  else if (m.file) body = `<div class="bubble file-bubble"><span class="file-icon">[文件]</span><a class="file-link" href="${esc(m.file.url)}" download="${esc(m.file.name)}">${esc(m.file.name)}</a><span class="file-size">${fmtSize(m.file.size)}</span></div>`;
   else if (m.text !== undefined) body = `<div class="bubble">${esc(m.text).replace(/(^|\s)(@\S+)/g, '$1<span class="md-at">$2</span>').replace(/\n/g, '<br>')}</div>`;
   else body = `<div class="bubble">[${esc(m.msgType)} 消息]</div>`;
   return `<div class="msg${mine ? ' mine' : ''}${m.sender.type === 'bot' ? ' from-bot' : ''}" data-message-id="${esc(m.messageId)}" data-msg-type="${esc(m.msgType)}" data-version="${m.version}">
@@ -223,6 +224,30 @@ async function recallMessage(messageId) {
     upsertMessage(r.message);
   } catch (err) {
     toast(String(err.message ?? err), 'error');
+  }
+}
+
+function fmtSize(n) {
+  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The 📎 button: the chosen file goes into the current chat as a file message (the fake stores it as the person's upload). */
+async function sendFile(file) {
+  const chat = myChats().find((c) => c.key === state.chatKey);
+  const base64 = await new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(new Error('读取文件失败'));
+    reader.readAsDataURL(file);
+  });
+  const body = { asOpenId: state.me.openId, fileName: file.name, base64 };
+  if (chat.type === 'group') body.chatId = chat.key;
+  else body.p2p = true;
+  try {
+    const r = await api('POST', '/api/files', body);
+    if (r.message) upsertMessage(r.message);
+  } catch (err) {
+    toast(err.message, 'error');
   }
 }
 
@@ -408,6 +433,11 @@ async function main() {
     if (li) openChat(li.dataset.chatId);
   });
   $('#send').addEventListener('click', send);
+  $('#file').addEventListener('change', (e) => {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (file) sendFile(file);
+  });
   $('#input').addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();

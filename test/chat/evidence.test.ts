@@ -1,0 +1,102 @@
+// 佐证材料 end to end over the signed webhook against the fake Feishu, on SQLite and PostgreSQL: a
+// liaison replies to the bot's 回执 with a file; it is stored with the report; the office's 销号审核
+// card is updated to list it; the office gets the file back through the bot; someone of another
+// unit cannot attach; with the setting on, 同意销号 waits for evidence.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app.js';
+import { createBotHandlers } from '../../src/chat/handlers.js';
+import { putSetting } from '../../src/db/repos/settings.js';
+import { demoDirectory } from '../../src/demo/directory.js';
+import type { FeishuRuntime } from '../../src/feishu/runtime.js';
+import { importLedger } from '../../src/ledger/import/index.js';
+import { FakeFeishu, type FakeMessage } from '../../src/sandbox/fake-feishu.js';
+import { testApp } from '../helpers/app.js';
+import { describeEachDatabase } from '../helpers/db.js';
+import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
+import { startBotOnFake, waitFor } from '../feishu/helpers.js';
+
+const LIAISON = 'ou_demo_chengguan_liaison';
+const OTHER = 'ou_demo_shibao_liaison';
+const OFFICE = 'ou_demo_office_zhou';
+const json = (m: FakeMessage | undefined) => JSON.stringify(m?.content ?? null);
+const headerOf = (m: FakeMessage | undefined) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
+
+describeEachDatabase('佐证材料', (ctx) => {
+  let fake: FakeFeishu;
+  let rt: FeishuRuntime;
+  let app: AppContext;
+  let tenantId: number;
+  let codes: string[];
+
+  beforeAll(async () => {
+    fake = await FakeFeishu.start({ ...demoDirectory(), redeliveryScheduleMs: [60_000] });
+    app = await testApp(ctx(), { tenantKey: fake.tenantKey });
+    tenantId = app.defaultTenant.id;
+    const imported = await importLedger(ctx().prisma, tenantId, [DEMO_WORKBOOK]);
+    if (!imported.ok) throw new Error('demo import failed');
+    const unit = await ctx().prisma.unit.findFirstOrThrow({ where: { tenantId, name: '城关街道' } });
+    const tasks = await ctx().prisma.task.findMany({ where: { tenantId }, orderBy: { id: 'asc' }, take: 2 });
+    await ctx().prisma.task.updateMany({ where: { id: { in: tasks.map((t) => t.id) } }, data: { leadUnitId: unit.id, status: '推进中' } });
+    codes = tasks.map((t) => t.code);
+    ({ rt } = await startBotOnFake(fake, { db: ctx(), handlers: createBotHandlers(app) }));
+  });
+  afterAll(async () => {
+    await rt?.stop();
+    await fake?.close();
+  });
+
+  let n = 0;
+  async function complete(code: string) {
+    const messageId = `om_evidence_${n++}`;
+    await fake.deliverMessageEvent({ senderOpenId: LIAISON, text: `完成 ${code} 已印发实施方案`, messageId });
+    const receipt = await waitFor(() => fake.botMessages().find((m) => m.parentId === messageId), 8_000);
+    const review = await waitFor(() => fake.botMessages().find((m) => headerOf(m) === '销号审核' && json(m).includes(code)), 8_000);
+    return { receipt, review };
+  }
+
+  it('a file replying to the 回执 is attached, listed on the 销号审核 card, and the office gets it back', async () => {
+    const { receipt, review } = await complete(codes[0]!);
+    expect(json(review)).toContain('佐证材料：暂无');
+    const bytes = Buffer.from('%PDF-1.4 实施方案');
+    const sent = await fake.sendUserFile({ senderOpenId: LIAISON, fileName: '实施方案.pdf', bytes, parentId: receipt.messageId });
+    const reply = await waitFor(() => fake.botMessages().find((m) => m.parentId === sent.messageId), 8_000);
+    expect((reply.content as { text: string }).text).toContain(`佐证材料「实施方案.pdf」已附在 ${codes[0]}`);
+    const ev = await ctx().prisma.evidence.findFirstOrThrow({ where: { tenantId, messageId: sent.messageId } });
+    expect(ev).toMatchObject({ fileKey: sent.fileKey, fileName: '实施方案.pdf', kind: 'file' });
+    // The office's card now lists it, with its button.
+    await waitFor(() => json(fake.getMessage(review.messageId)).includes('实施方案.pdf'), 8_000);
+    expect(json(fake.getMessage(review.messageId))).toContain('"a":"evidence_get"');
+
+    // Re-delivered: nothing twice.
+    await fake.redeliver(sent.eventId);
+    expect(await ctx().prisma.evidence.count({ where: { messageId: sent.messageId } })).toBe(1);
+
+    const got = await fake.clickCard({ messageId: review.messageId, operatorOpenId: OFFICE, value: { a: 'evidence_get', t: ev.id } });
+    expect(got.toast).toMatchObject({ type: 'success' });
+    const file = await waitFor(() => fake.botMessages({ openId: OFFICE }).find((m) => m.msgType === 'file'), 8_000);
+    expect(fake.files.get((file.content as { file_key: string }).file_key)?.bytes.equals(bytes)).toBe(true);
+    // Another unit's liaison may not fetch it.
+    const forged = await fake.clickCard({ messageId: review.messageId, operatorOpenId: OTHER, value: { a: 'evidence_get', t: ev.id } });
+    expect(forged.toast).toMatchObject({ type: 'error' });
+  });
+
+  it('another unit cannot attach; with requireEvidence on, 同意销号 waits for evidence', async () => {
+    await putSetting(ctx().prisma, tenantId, 'review', { requireEvidence: true }, 'test');
+    const { receipt, review } = await complete(codes[1]!);
+    expect(json(review)).toContain('本县要求附佐证材料后才能销号');
+    const task = await ctx().prisma.task.findFirstOrThrow({ where: { tenantId, codeKey: codes[1]! } });
+    const refusedClick = await fake.clickCard({ messageId: review.messageId, operatorOpenId: OFFICE, value: { a: 'approve', t: task.id } });
+    expect(refusedClick.toast).toMatchObject({ type: 'error', content: expect.stringContaining('须附佐证材料') });
+    expect((await ctx().prisma.task.findUniqueOrThrow({ where: { id: task.id } })).status).toBe('待销号');
+
+    const intruder = await fake.sendUserFile({ senderOpenId: OTHER, fileName: '别人的.pdf', bytes: Buffer.from('x'), parentId: receipt.messageId });
+    const no = await waitFor(() => fake.botMessages().find((m) => m.parentId === intruder.messageId), 8_000);
+    expect((no.content as { text: string }).text).toContain('只有报送单位的人员');
+    expect(await ctx().prisma.evidence.count({ where: { taskId: task.id } })).toBe(0);
+
+    await fake.sendUserFile({ senderOpenId: LIAISON, fileName: '印发文件.pdf', bytes: Buffer.from('y'), parentId: receipt.messageId });
+    await waitFor(async () => (await ctx().prisma.evidence.count({ where: { taskId: task.id } })) === 1, 8_000);
+    const ok = await fake.clickCard({ messageId: review.messageId, operatorOpenId: OFFICE, value: { a: 'approve', t: task.id } });
+    expect(ok.toast).toMatchObject({ type: 'success', content: '已销号' });
+  });
+});
