@@ -61,6 +61,8 @@ export const cardValueSchema = z.object({
   a: z.string().min(1).max(40),
   t: z.coerce.number().int().positive().max(MAX_ID).optional(),
   to: z.enum(TASK_STATUSES).optional(),
+  /** The record a card is about besides its task: an extension request, a problem report. */
+  r: z.coerce.number().int().positive().max(MAX_ID).optional(),
 });
 export type CardValue = z.infer<typeof cardValueSchema>;
 

@@ -6,11 +6,11 @@
 /** Reported on a task: 编号 then text; progress also reads a trailing percent. */
 export type ReportKind = 'progress' | 'problem' | 'complete' | 'urge';
 /** The whole message is the command ("我的任务"). */
-export type ExactKind = 'help' | 'myTasks';
+export type ExactKind = 'help' | 'myTasks' | 'todo' | 'unreported';
 /** 编号 only ("签收 QY-2026-012"). */
-export type CodeKind = never;
+export type CodeKind = 'sign' | 'close' | 'redispatch' | 'withdraw' | 'view' | 'resume';
 /** 编号 and a required text ("异议 QY-2026-012 应由某局牵头"). */
-export type CodeTextKind = never;
+export type CodeTextKind = 'dispute' | 'sendBack' | 'extend' | 'pause' | 'instruct' | 'resolveDispute';
 /** 编号 and an optional text. */
 export type CodeOptTextKind = never;
 /** A required text ("建议 …"). */
@@ -57,6 +57,21 @@ export const COMMANDS = [
   { kind: 'complete', shape: 'report', words: ['完成', '办结'], label: '完成', example: '完成 LY-012 已印发实施方案', textName: '完成情况' },
   { kind: 'urge', shape: 'report', words: ['催办'], label: '催办', example: '催办 LY-012 请本周内报送', textName: '催办要求' },
   { kind: 'calendar', shape: 'optText', words: ['日历', '工作日历'], label: '日历', example: '日历 2027' },
+  // The card actions as text (a JSON 2.0 card is clickable for 14 days only), and the office's work.
+  { kind: 'sign', shape: 'code', words: ['签收'], label: '签收', example: '签收 LY-012' },
+  { kind: 'dispute', shape: 'codeText', words: ['异议', '提出异议'], label: '异议', example: '异议 LY-012 该事项应由县自然资源局牵头', textName: '异议理由' },
+  { kind: 'resolveDispute', shape: 'codeText', words: ['异议处理', '处理异议'], label: '异议处理', example: '异议处理 LY-012 维持 请按原交办落实', textName: '处理方式（维持 / 推进 / 改由 单位）和答复' },
+  { kind: 'close', shape: 'code', words: ['销号', '同意销号'], label: '销号', example: '销号 LY-012' },
+  { kind: 'sendBack', shape: 'codeText', words: ['退回'], label: '退回', example: '退回 LY-012 缺少印发文件', textName: '退回理由' },
+  { kind: 'redispatch', shape: 'code', words: ['交办单'], label: '交办单', example: '交办单 LY-012' },
+  { kind: 'withdraw', shape: 'code', words: ['撤回'], label: '撤回', example: '撤回 LY-012' },
+  { kind: 'extend', shape: 'codeText', words: ['延期', '申请延期'], label: '延期', example: '延期 LY-012 2027-03-31 用地报批未完成', textName: '新的完成时限和理由' },
+  { kind: 'pause', shape: 'codeText', words: ['暂缓'], label: '暂缓', example: '暂缓 LY-012 上级政策调整', textName: '暂缓理由' },
+  { kind: 'resume', shape: 'code', words: ['恢复'], label: '恢复', example: '恢复 LY-012' },
+  { kind: 'instruct', shape: 'codeText', words: ['批示'], label: '批示', example: '批示 LY-012 请加快进度，月底前形成初稿', textName: '批示内容' },
+  { kind: 'view', shape: 'code', words: ['查看', '详情'], label: '查看', example: '查看 LY-012' },
+  { kind: 'todo', shape: 'exact', words: ['待办', '待办事项', '我的待办'], label: '待办', example: '待办' },
+  { kind: 'unreported', shape: 'exact', words: ['未报送', '未报送单位'], label: '未报送', example: '未报送' },
 ] as const satisfies readonly CommandSpec[];
 
 /** The spec of a command kind. */

@@ -7,7 +7,7 @@ import type { WorkingCalendar } from '../core/calendar.js';
 import { shanghaiDate } from '../core/dates.js';
 import type { Period } from '../core/periods.js';
 import type { IsoDate } from '../core/types.js';
-import type { DbOrTx } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import type { TenantRef } from '../db/repos/tenants.js';
 import { loadDirectory, loadJobLedger, loadRecentChanges, loadReportCounts, loadTallyRows } from './data.js';
 import { commitPlan, existingKeys, type RunMode } from './outbox.js';
@@ -17,6 +17,7 @@ import { planNudges } from './plans/nudges.js';
 import { planOverdue, planReminders, REMINDED_STATUSES } from './plans/reminders.js';
 import { planHalfYear, planHonourRoll, planQuarterly, planYearEnd } from './plans/reviews.js';
 import { planCalendarReminder } from './plans/calendar.js';
+import { dueSubjects, loadReissueItems, loadReissueSubjects, planReissue } from './plans/reissue.js';
 import { describeSchedule, firesOn, jobPeriod } from './schedule.js';
 import { isJobName, JOB_LABELS, JOB_NAMES, loadTenantJobConfig, type JobName, type TenantJobConfig } from './settings.js';
 
@@ -60,6 +61,10 @@ export async function planJob(
     }
     case 'calendar':
       return planCalendarReminder(await loadDirectory(db, tenantId), ctx);
+    case 'reissue': {
+      const due = dueSubjects(await loadReissueSubjects(db as Db, tenantId), shanghaiDate(at), calendar);
+      return planReissue(await loadReissueItems(db as Db, tenantId, calendar, due), ctx);
+    }
   }
 }
 

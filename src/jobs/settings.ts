@@ -13,7 +13,7 @@ import { parseHonourWeights, type HonourWeights } from '../core/honour.js';
 import { parseSupervisionThresholds, type SupervisionThresholds } from '../core/supervision.js';
 import { parseSettings } from '../core/validation.js';
 
-export const JOB_NAMES = ['reminders', 'overdue', 'nudges', 'digest', 'honour-roll', 'quarterly', 'half-year', 'year-end', 'calendar'] as const;
+export const JOB_NAMES = ['reminders', 'overdue', 'nudges', 'digest', 'honour-roll', 'quarterly', 'half-year', 'year-end', 'calendar', 'reissue'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export const JOB_LABELS: Record<JobName, string> = {
@@ -26,6 +26,7 @@ export const JOB_LABELS: Record<JobName, string> = {
   'half-year': '半年一通报',
   'year-end': '年终盘总账',
   calendar: '放假安排载入提醒',
+  reissue: '待办卡片续发',
 };
 
 export function isJobName(name: string): name is JobName {
@@ -137,6 +138,7 @@ const jobsSettingSchema = z.strictObject(
     'half-year': z.strictObject({ ...base, to: kinds(BROADCAST_KINDS, '半年通报接收人').optional(), show: listSize.optional() }).optional(),
     'year-end': z.strictObject({ ...base, to: kinds(BROADCAST_KINDS, '年终盘点接收人').optional(), show: listSize.optional() }).optional(),
     calendar: z.strictObject({ ...base, to: kinds(['office', 'leaders'] as const, '放假安排提醒接收人').optional() }).optional(),
+    reissue: z.strictObject({ ...base }).optional(),
   },
   { error: (iss) => (iss.code === 'unrecognized_keys' ? `无法识别的任务：${iss.keys.join('、')}（可用：${JOB_NAMES.join('、')}）` : '定时推送设置应为一个对象') },
 );
@@ -158,6 +160,7 @@ export interface JobsSettings {
   'half-year': JobBase & { to: RecipientKind[]; show: number };
   'year-end': JobBase & { to: RecipientKind[]; show: number };
   calendar: JobBase & { to: RecipientKind[] };
+  reissue: JobBase;
 }
 
 export const DEFAULT_JOBS_SETTINGS: Readonly<JobsSettings> = Object.freeze({
@@ -180,6 +183,8 @@ export const DEFAULT_JOBS_SETTINGS: Readonly<JobsSettings> = Object.freeze({
   // Checked on every working day of December; sends at most once per 7-day period (jobPeriod), and
   // only while next year's schedule is neither in the library nor loaded (src/jobs/plans/calendar.ts).
   calendar: { enabled: true, schedule: { every: 'workingDay', months: [12], time: '09:15' }, catchUpHours: 24, to: ['office'] },
+  // Cards still waited on, sent afresh before Feishu's 14-day limit (src/jobs/plans/reissue.ts).
+  reissue: { enabled: true, schedule: { every: 'workingDay', time: '08:45' }, catchUpHours: 12 },
 } satisfies JobsSettings);
 
 /** Validates the "jobs" setting and fills in defaults job by job (a given schedule replaces the default). */

@@ -18,6 +18,7 @@ import { loadTask } from '../../src/ledger/actions.js';
 import { importLedger } from '../../src/ledger/import/index.js';
 import { loadLedgerTasks, withSupervision } from '../../src/ledger/overview.js';
 import { ledgerSummary } from '../../src/ledger/summary.js';
+import { disputeCard, extensionFormCard, extensionReviewCard, problemCard, taskViewCard } from '../../src/chat/office-cards.js';
 import { validateCardV2 } from '../../src/sandbox/fake-feishu/card-schema.js';
 import { describeEachDatabase } from '../helpers/db.js';
 import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
@@ -125,6 +126,16 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     const unitTasks = tasks.filter((t) => t.leadUnitId === unitId);
     add('progress-form', progressFormCard('石堡镇', unitTasks, unitTasks[0]!.id));
     add('progress-form', progressFormCard('空单位', []));
+    // The office's cards (issue 14).
+    const req = { id: 1, taskId: task.id, requesterId: 1, requesterName: '程功', requestedAt: at, fromDeadline: '2026-12-31', toDeadline: '2027-03-31', reason: '用地报批未完成', status: '待审批' as const, decidedById: null, decidedAt: null, decisionReason: null };
+    add('extension-form', extensionFormCard(task));
+    add('extension-review', extensionReviewCard(task, req));
+    add('extension-review', extensionReviewCard(task, { ...req, status: '已同意' }, { text: trustedMd('已同意延期 · 周敏 · 11-23 10:00'), colour: 'green' }));
+    const problem = { id: 1, taskId: task.id, text: '用地指标不足', reporterId: 1, reporterName: '程功', reportedAt: at, withdrawn: false };
+    add('problem', problemCard(task, problem));
+    add('problem', problemCard(task, problem, { text: trustedMd('已协调 · 周敏 · 11-23 10:00'), colour: 'green' }));
+    add('notice', disputeCard(task, '程功', '应由县自然资源局牵头'));
+    add('task-view', taskViewCard({ ...task, originalDeadline: '2026-06-30' }, { milestones: ['形成初稿（2026-12-15）'], latest: trustedMd('形成初稿 60%'), timeline: [{ at, text: trustedMd('签收 · 程功') }] }));
     // Every scheduled job at moments across the year (its cards come from the other templates).
     const config = undefined;
     for (const job of JOB_NAMES) {
@@ -144,7 +155,7 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     }
     // Which template files the renderings came from: each card's shape names it via its summary or title.
     const files = readdirSync(path.resolve(import.meta.dirname, '../../cards')).map((f) => f.replace(/\.json$/, '')).sort();
-    const chatTemplates = ['task-dispatch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form'];
+    const chatTemplates = ['task-dispatch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'extension-form', 'extension-review', 'problem', 'task-view'];
     const jobTemplates = ['reminder', 'reminder-overdue', 'nudge', 'digest', 'honour-roll', 'honour-progress-table', 'quarterly', 'tally-half-year', 'year-end', 'calendar-reminder'];
     expect([...chatTemplates, ...jobTemplates].sort()).toEqual(files);
     for (const t of chatTemplates) expect(rendered.get(t)?.length, t).toBeGreaterThan(0);

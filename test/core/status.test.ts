@@ -14,7 +14,7 @@ import { TASK_STATUSES, type TaskStatus } from '../../src/core/types.js';
 const EXPECTED: Record<TaskStatus, Partial<Record<TaskAction, TaskStatus | 'target'>>> = {
   待签收: { 签收: '推进中', 提出异议: '有异议', 调整: '已调整', 暂缓: '暂缓' },
   推进中: { 报告完成: '待销号', 调整: '已调整', 暂缓: '暂缓' },
-  待销号: { 同意销号: '已销号', 退回: '推进中' },
+  待销号: { 同意销号: '已销号', 退回: '推进中', 撤回完成: '推进中' },
   已销号: {},
   有异议: { 解决异议: 'target', 调整: '已调整', 暂缓: '暂缓' },
   已调整: { 报告完成: '待销号', 调整: '已调整', 暂缓: '暂缓' },

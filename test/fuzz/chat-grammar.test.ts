@@ -126,7 +126,7 @@ describe('fuzz: chat grammar', () => {
         const c = parseChatCommand(input);
         expect(c.kind).toBe(kind);
         if (c.kind !== kind) return;
-        const r = c as Extract<ChatCommand, { codeText: string }>;
+        const r = c as Extract<ChatCommand, { codeText: string; percent: number | null }>;
         expect(codeKey(r.codeText)).toBe(codeKey(code));
         expect(r.codeText).toMatch(CODE);
         if (kind === 'progress') {

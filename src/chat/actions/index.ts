@@ -1,7 +1,8 @@
 // Every card button's handler, by the `a` in its callback value ({"a":"sign","t":42}).
 import type { ActionSpec } from '../context.js';
 import { disputeAction, resolveAction, signAction } from './dispatch.js';
-import { extensionAction } from './extension.js';
+import { approveExtensionAction, extensionAction, rejectExtensionAction, submitExtensionAction } from './extension.js';
+import { problemDoneAction, problemReplyAction, problemTransferAction } from './problem.js';
 import { progressFormAction, submitProgressAction } from './progress.js';
 import { approveAction, rejectAction } from './review.js';
 
@@ -12,6 +13,12 @@ export const CARD_ACTIONS: Record<string, ActionSpec> = {
   approve: approveAction,
   reject: rejectAction,
   extension: extensionAction,
+  submit_extension: submitExtensionAction,
+  approve_extension: approveExtensionAction,
+  reject_extension: rejectExtensionAction,
+  problem_reply: problemReplyAction,
+  problem_done: problemDoneAction,
+  problem_transfer: problemTransferAction,
   progress_form: progressFormAction,
   submit_progress: submitProgressAction,
 };

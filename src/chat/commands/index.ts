@@ -6,6 +6,10 @@ import { helpCommand, ledgerCommand, myTasksCommand } from './queries.js';
 import { reportCommand } from './report.js';
 import { urgeCommand } from './urge.js';
 import { calendarCommand } from './calendar.js';
+import { closeCommand, disputeCommand, redispatchCommand, resolveDisputeCommand, sendBackCommand, signCommand, withdrawCommand } from './tasks.js';
+import { extendCommand, instructCommand, pauseCommand, resumeCommand } from './office.js';
+import { viewCommand } from './view.js';
+import { todoCommand, unreportedCommand } from './todo.js';
 
 export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<CommandResult> } = {
   help: helpCommand,
@@ -16,4 +20,18 @@ export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageCont
   complete: reportCommand,
   urge: urgeCommand,
   calendar: calendarCommand,
+  sign: signCommand,
+  dispute: disputeCommand,
+  resolveDispute: resolveDisputeCommand,
+  close: closeCommand,
+  sendBack: sendBackCommand,
+  redispatch: redispatchCommand,
+  withdraw: withdrawCommand,
+  extend: extendCommand,
+  pause: pauseCommand,
+  resume: resumeCommand,
+  instruct: instructCommand,
+  view: viewCommand,
+  todo: todoCommand,
+  unreported: unreportedCommand,
 };
