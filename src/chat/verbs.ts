@@ -8,9 +8,9 @@ export type ReportKind = 'progress' | 'problem' | 'complete' | 'urge';
 /** The whole message is the command ("我的任务"). */
 export type ExactKind = 'help' | 'myTasks' | 'todo' | 'unreported';
 /** 编号 only ("签收 QY-2026-012"). */
-export type CodeKind = 'sign' | 'close' | 'redispatch' | 'withdraw' | 'view' | 'resume';
+export type CodeKind = 'sign' | 'close' | 'redispatch' | 'withdraw' | 'view' | 'resume' | 'approveExtension';
 /** 编号 and a required text ("异议 QY-2026-012 应由某局牵头"). */
-export type CodeTextKind = 'dispute' | 'sendBack' | 'extend' | 'pause' | 'instruct' | 'resolveDispute';
+export type CodeTextKind = 'dispute' | 'sendBack' | 'extend' | 'pause' | 'instruct' | 'resolveDispute' | 'rejectExtension' | 'problemReply' | 'problemDone' | 'problemTransfer';
 /** 编号 and an optional text. */
 export type CodeOptTextKind = never;
 /** A required text ("建议 …"). */
@@ -66,6 +66,11 @@ export const COMMANDS = [
   { kind: 'redispatch', shape: 'code', words: ['交办单'], label: '交办单', example: '交办单 LY-012' },
   { kind: 'withdraw', shape: 'code', words: ['撤回'], label: '撤回', example: '撤回 LY-012' },
   { kind: 'extend', shape: 'codeText', words: ['延期', '申请延期'], label: '延期', example: '延期 LY-012 2027-03-31 用地报批未完成', textName: '新的完成时限和理由' },
+  { kind: 'approveExtension', shape: 'code', words: ['同意延期'], label: '同意延期', example: '同意延期 LY-012' },
+  { kind: 'rejectExtension', shape: 'codeText', words: ['驳回延期'], label: '驳回延期', example: '驳回延期 LY-012 请调整工作安排，按期完成', textName: '驳回理由' },
+  { kind: 'problemReply', shape: 'codeText', words: ['答复', '回复'], label: '答复', example: '答复 LY-012 已请县自然资源局安排用地指标', textName: '答复内容' },
+  { kind: 'problemDone', shape: 'codeText', words: ['已协调'], label: '已协调', example: '已协调 LY-012 县自然资源局已调剂用地指标', textName: '协调结果' },
+  { kind: 'problemTransfer', shape: 'codeText', words: ['转办'], label: '转办', example: '转办 LY-012 县自然资源局 请一周内研究用地指标', textName: '承办单位和要求' },
   { kind: 'pause', shape: 'codeText', words: ['暂缓'], label: '暂缓', example: '暂缓 LY-012 上级政策调整', textName: '暂缓理由' },
   { kind: 'resume', shape: 'code', words: ['恢复'], label: '恢复', example: '恢复 LY-012' },
   { kind: 'instruct', shape: 'codeText', words: ['批示'], label: '批示', example: '批示 LY-012 请加快进度，月底前形成初稿', textName: '批示内容' },

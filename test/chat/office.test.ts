@@ -301,6 +301,45 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     expect(unreported.text).toMatch(/县卫生健康局|县公安局/);
   });
 
+  it('同意延期 / 驳回延期 and 答复 / 已协调 / 转办 by text: office only, on the request or problem waiting on the task', async () => {
+    // QY-2026-010 (县行政审批服务局, deadline 2026-12-20).
+    expect((await say(SHENPI, '同意延期 QY-2026-010')).text).toContain('只有改革办可以审批延期');
+    expect((await say(OFFICE, '同意延期 QY-2026-010', OFFICE_GROUP)).text).toContain('没有等待审批的延期申请');
+    await say(SHENPI, '延期 QY-2026-010 2027-03-31 专区改造推迟');
+    expect((await say(OFFICE, '驳回延期 QY-2026-010', OFFICE_GROUP)).text).toContain('缺少驳回理由');
+    expect((await say(OFFICE, '驳回延期 QY-2026-010 请按期完成', OFFICE_GROUP)).text).toContain('已驳回 QY-2026-010 的延期申请');
+    await find((m) => m.receiveId === SHENPI && header(m) === '延期未同意：QY-2026-010');
+    await say(SHENPI, '延期 QY-2026-010 2027-01-31 专区改造需跨年');
+    expect((await say(OFFICE, '同意延期 010', OFFICE_GROUP)).text).toContain('完成时限由 2026-12-20 改为 2027-01-31');
+    const t = await task('QY-2026-010');
+    expect([t.deadline, t.originalDeadline]).toEqual(['2027-01-31', '2026-12-20']);
+    expect((await say(OFFICE, '同意延期 010', OFFICE_GROUP)).text).toContain('没有等待审批的延期申请');
+    // Both lead leaders (王建国, 赵志强) hear of it.
+    await find((m) => m.receiveId === LEADER_WANG && header(m) === '领衔事项延期：QY-2026-010');
+    await find((m) => m.receiveId === 'ou_demo_leader_zhao' && header(m) === '领衔事项延期：QY-2026-010');
+
+    await say(SHENPI, '问题 QY-2026-010 专区场地需县自然资源局协调');
+    expect((await say(SHENPI, '转办 QY-2026-010 县自然资源局 请协调')).text).toContain('只有改革办可以处理问题反映');
+    expect((await say(OFFICE, '转办 QY-2026-010 县自然资源局 请一周内协调专区场地', OFFICE_GROUP)).text).toContain('已转县自然资源局办理');
+    const told = await find((m) => m.receiveId === SHENPI && header(m) === '问题已转办：QY-2026-010');
+    expect(json(told)).toContain('请一周内协调专区场地');
+    await find((m) => m.receiveId === ZIRAN && header(m) === '转办问题：QY-2026-010');
+    expect((await say(OFFICE, '答复 QY-2026-010 已处理', OFFICE_GROUP)).text).toContain('没有等待协调的问题');
+  });
+
+  it('台账 <单位> lists the unit\'s tasks, led and co-operated on, marked as such', async () => {
+    const r = await say(OFFICE, '台账 石堡镇', OFFICE_GROUP);
+    expect(header(r.reply)).toBe('石堡镇改革台账');
+    const rows = (JSON.parse(r.text) as { body: { elements: { tag: string; rows?: { code: string; role: string }[] }[] } }).body.elements.filter((e) => e.tag === 'table').flatMap((e) => e.rows ?? []);
+    expect(rows).toEqual(expect.arrayContaining([
+      expect.objectContaining({ code: 'QY-2026-011', role: '牵头' }),
+      expect.objectContaining({ code: 'QY-2026-018', role: '牵头' }),
+      expect.objectContaining({ code: 'QY-2026-001', role: '配合' }),
+      expect.objectContaining({ code: 'QY-2026-005', role: '配合' }),
+    ]));
+    expect(rows.some((x) => x.code === 'QY-2026-009')).toBe(false);
+  });
+
   it('the daily reissue job sends waited-on cards afresh before Feishu\'s 14 days run out — once per day, never early', async () => {
     const t = await task('QY-2026-016');
     await ctx().prisma.task.update({ where: { id: t.id }, data: { status: '待签收' } });

@@ -7,8 +7,9 @@ import { reportCommand } from './report.js';
 import { urgeCommand } from './urge.js';
 import { calendarCommand } from './calendar.js';
 import { closeCommand, disputeCommand, redispatchCommand, resolveDisputeCommand, sendBackCommand, signCommand, withdrawCommand } from './tasks.js';
-import { extendCommand, instructCommand, pauseCommand, resumeCommand } from './office.js';
+import { approveExtensionCommand, extendCommand, instructCommand, pauseCommand, rejectExtensionCommand, resumeCommand } from './office.js';
 import { viewCommand } from './view.js';
+import { problemDoneCommand, problemReplyCommand, problemTransferCommand } from './problems.js';
 import { todoCommand, unreportedCommand } from './todo.js';
 
 export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<CommandResult> } = {
@@ -28,9 +29,14 @@ export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageCont
   redispatch: redispatchCommand,
   withdraw: withdrawCommand,
   extend: extendCommand,
+  approveExtension: approveExtensionCommand,
+  rejectExtension: rejectExtensionCommand,
   pause: pauseCommand,
   resume: resumeCommand,
   instruct: instructCommand,
+  problemReply: problemReplyCommand,
+  problemDone: problemDoneCommand,
+  problemTransfer: problemTransferCommand,
   view: viewCommand,
   todo: todoCommand,
   unreported: unreportedCommand,

@@ -3,11 +3,12 @@
 //   暂缓 <编号> <理由> / 恢复 <编号>   the office pauses or resumes; the unit and leaders are told
 //   批示 <编号> <内容>            a county leader on an item they lead; to the unit and the office
 import { md, txt, type Md } from '../../cards/markup.js';
+import { checkPermission } from '../../core/permissions.js';
 import { transitionTask, type TaskRecord } from '../../ledger/actions.js';
-import { instructTask } from '../../ledger/office.js';
+import { instructTask, pendingExtension } from '../../ledger/office.js';
 import { officeRecipients, personRecipients, unitPeople, type Recipient } from '../../ledger/recipients.js';
 import type { Tx } from '../../db/client.js';
-import { askExtension, readDate } from '../actions/extension.js';
+import { askExtension, decide, readDate } from '../actions/extension.js';
 import { noticeCard } from '../cards.js';
 import type { MessageContext } from '../context.js';
 import { card, sendTo } from '../say.js';
@@ -24,6 +25,22 @@ export const extendCommand = (ctx: MessageContext, c: { codeText: string; text: 
   if (!out.ok) return refusedCommand('延期', task.code, out.reason);
   return done('延期', task.code, out.duplicate ? `这份延期申请此前已提交（延至 ${out.request.toDeadline}）。` : `已向改革办申请将 ${task.code} 的完成时限由 ${task.deadline ?? '—'} 延至 ${date}，审批结果会通知您。`);
 });
+
+/** 同意延期 <编号> / 驳回延期 <编号> <理由>: the office decides the request waiting on the task. */
+async function decideCommand(ctx: MessageContext, codeText: string, verdict: '已同意' | '已驳回', reason: string | null) {
+  const label = verdict === '已同意' ? '同意延期' : '驳回延期';
+  return withTask(ctx, label, codeText, async (task) => {
+    const allowed = checkPermission(ctx.actor, task, 'decideExtension');
+    if (!allowed.ok) return refusedCommand(label, task.code, allowed.reason);
+    const req = await pendingExtension(ctx.db, ctx.tenant.id, task.id);
+    if (!req) return refusedCommand(label, task.code, `${task.code} 没有等待审批的延期申请。`);
+    const out = await decide(ctx, req, verdict, reason);
+    if (!out.ok) return refusedCommand(label, task.code, out.reason);
+    return done(label, task.code, verdict === '已同意' ? `已同意 ${task.code} 延期，完成时限由 ${req.fromDeadline ?? '—'} 改为 ${req.toDeadline}；已告知${task.leadUnitName}和领衔领导。` : `已驳回 ${task.code} 的延期申请，已告知${task.leadUnitName}。理由：${reason ?? ''}`);
+  });
+}
+export const approveExtensionCommand = (ctx: MessageContext, c: { codeText: string }) => decideCommand(ctx, c.codeText, '已同意', null);
+export const rejectExtensionCommand = (ctx: MessageContext, c: { codeText: string; text: string }) => decideCommand(ctx, c.codeText, '已驳回', c.text);
 
 /** The lead unit's liaisons and head, its co-units' liaisons and the lead leaders: who hears of a change. */
 export async function concerned(tx: Tx, task: TaskRecord): Promise<Recipient[]> {
