@@ -77,10 +77,10 @@ export async function loadTallyRows(db: DbOrTx, tenantId: number): Promise<Tally
   const out: TallyRow[] = [];
   for (let afterId = 0; ; ) {
     const tasks = await db.$queryRaw<{
-      id: number; code: string; title: string; leadUnitId: number; status: string; deadline: string | null;
+      id: number; code: string; title: string; leadUnitId: number; status: string; deadline: string | null; originalDeadline: string | null;
       completedOn: string | null; closedOn: string | null; startDate: string | null; createdAt: Date | string;
     }[]>`
-      SELECT "id", "code", "title", "leadUnitId", "status", "deadline", "completedOn", "closedOn", "startDate", "createdAt"
+      SELECT "id", "code", "title", "leadUnitId", "status", "deadline", "originalDeadline", "completedOn", "closedOn", "startDate", "createdAt"
       FROM "Task" WHERE "tenantId" = ${tenantId} AND "id" > ${afterId} ORDER BY "id" LIMIT ${TALLY_PAGE}`;
     for (const t of tasks) {
       out.push({
@@ -91,6 +91,7 @@ export async function loadTallyRows(db: DbOrTx, tenantId: number): Promise<Tally
         unitName: names.get(Number(t.leadUnitId)) ?? `单位#${t.leadUnitId}`,
         status: t.status as TaskStatus,
         deadline: t.deadline,
+        originalDeadline: t.originalDeadline,
         completedOn: t.completedOn,
         closedOn: t.closedOn,
         startDate: t.startDate,

@@ -212,3 +212,15 @@ function generate(n: number): TallyTask[] {
   }
   return out;
 }
+
+describe('延期: the original deadline is kept', () => {
+  it('an item closed within its extension but after its first 完成时限 counts as 延期, not on time', () => {
+    const base = { code: 'X-1', title: '事项', unitId: 1, unitName: '石堡镇', status: '已销号' as const };
+    const tally = computeTally([
+      { ...base, taskId: 1, deadline: '2026-12-31', originalDeadline: '2026-10-15', completedOn: '2026-11-20', closedOn: '2026-11-23' },
+      { ...base, taskId: 2, deadline: '2026-12-31', originalDeadline: '2026-12-31', completedOn: '2026-11-20', closedOn: '2026-11-23' },
+      { ...base, taskId: 3, deadline: '2026-10-15', completedOn: '2026-10-10', closedOn: '2026-10-12' },
+    ], { asOf: '2026-12-31', calendar: createWorkingCalendar() });
+    expect(tally.totals).toMatchObject({ total: 3, completed: 3, completedOnTime: 2, extended: 1 });
+  });
+});

@@ -233,6 +233,7 @@ export function planHalfYear(rows: readonly TallyRow[], directory: JobDirectoryD
       total: t.total,
       completed: t.completed,
       completedOnTime: t.completedOnTime,
+      extended: t.extended,
       overdue: t.overdue,
       paused: t.paused,
       completionRate: formatPercent(t.completionRate),
