@@ -23,6 +23,7 @@ export type ChatCommand =
   | { kind: 'help' }
   | { kind: 'todo' }
   | { kind: 'unreported' }
+  | { kind: 'newTask' }
   | { kind: 'ledger'; unitName: string | null }
   | Of<CodeKind, { codeText: string }>
   | Of<CodeTextKind, { codeText: string; text: string }>

@@ -6,9 +6,9 @@
 /** Reported on a task: 编号 then text; progress also reads a trailing percent. */
 export type ReportKind = 'progress' | 'problem' | 'complete' | 'urge';
 /** The whole message is the command ("我的任务"). */
-export type ExactKind = 'help' | 'myTasks' | 'todo' | 'unreported';
+export type ExactKind = 'help' | 'myTasks' | 'todo' | 'unreported' | 'newTask';
 /** 编号 only ("签收 QY-2026-012"). */
-export type CodeKind = 'sign' | 'close' | 'redispatch' | 'withdraw' | 'view' | 'resume' | 'approveExtension';
+export type CodeKind = 'sign' | 'close' | 'redispatch' | 'withdraw' | 'view' | 'resume' | 'approveExtension' | 'adjust';
 /** 编号 and a required text ("异议 QY-2026-012 应由某局牵头"). */
 export type CodeTextKind = 'dispute' | 'sendBack' | 'extend' | 'pause' | 'instruct' | 'resolveDispute' | 'rejectExtension' | 'problemReply' | 'problemDone' | 'problemTransfer';
 /** 编号 and an optional text. */
@@ -71,6 +71,8 @@ export const COMMANDS = [
   { kind: 'problemReply', shape: 'codeText', words: ['答复', '回复'], label: '答复', example: '答复 LY-012 已请县自然资源局安排用地指标', textName: '答复内容' },
   { kind: 'problemDone', shape: 'codeText', words: ['已协调'], label: '已协调', example: '已协调 LY-012 县自然资源局已调剂用地指标', textName: '协调结果' },
   { kind: 'problemTransfer', shape: 'codeText', words: ['转办'], label: '转办', example: '转办 LY-012 县自然资源局 请一周内研究用地指标', textName: '承办单位和要求' },
+  { kind: 'newTask', shape: 'exact', words: ['新增事项', '新增任务'], label: '新增事项', example: '新增事项' },
+  { kind: 'adjust', shape: 'code', words: ['调整'], label: '调整', example: '调整 LY-012' },
   { kind: 'pause', shape: 'codeText', words: ['暂缓'], label: '暂缓', example: '暂缓 LY-012 上级政策调整', textName: '暂缓理由' },
   { kind: 'resume', shape: 'code', words: ['恢复'], label: '恢复', example: '恢复 LY-012' },
   { kind: 'instruct', shape: 'codeText', words: ['批示'], label: '批示', example: '批示 LY-012 请加快进度，月底前形成初稿', textName: '批示内容' },

@@ -18,7 +18,7 @@ import { loadTask } from '../../src/ledger/actions.js';
 import { importLedger } from '../../src/ledger/import/index.js';
 import { loadLedgerTasks, withSupervision } from '../../src/ledger/overview.js';
 import { ledgerSummary } from '../../src/ledger/summary.js';
-import { disputeCard, extensionFormCard, extensionReviewCard, problemCard, taskViewCard } from '../../src/chat/office-cards.js';
+import { disputeCard, extensionFormCard, extensionReviewCard, problemCard, taskFormCard, taskViewCard } from '../../src/chat/office-cards.js';
 import { validateCardV2 } from '../../src/sandbox/fake-feishu/card-schema.js';
 import { describeEachDatabase } from '../helpers/db.js';
 import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
@@ -135,6 +135,9 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     add('problem', problemCard(task, problem));
     add('problem', problemCard(task, problem, { text: trustedMd('已协调 · 周敏 · 11-23 10:00'), colour: 'green' }));
     add('notice', disputeCard(task, '程功', '应由县自然资源局牵头'));
+    add('task-edit', taskFormCard({ ...task, milestones: '形成初稿 2026-12-15' }));
+    add('task-edit', taskFormCard(null));
+    add('task-edit', taskFormCard(null, { text: trustedMd('已新增'), colour: 'green' }));
     add('task-view', taskViewCard({ ...task, originalDeadline: '2026-06-30' }, { milestones: ['形成初稿（2026-12-15）'], latest: trustedMd('形成初稿 60%'), timeline: [{ at, text: trustedMd('签收 · 程功') }] }));
     // Every scheduled job at moments across the year (its cards come from the other templates).
     const config = undefined;
@@ -155,7 +158,7 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     }
     // Which template files the renderings came from: each card's shape names it via its summary or title.
     const files = readdirSync(path.resolve(import.meta.dirname, '../../cards')).map((f) => f.replace(/\.json$/, '')).sort();
-    const chatTemplates = ['task-dispatch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'extension-form', 'extension-review', 'problem', 'task-view'];
+    const chatTemplates = ['task-dispatch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'extension-form', 'extension-review', 'problem', 'task-view', 'task-edit'];
     const jobTemplates = ['reminder', 'reminder-overdue', 'nudge', 'digest', 'honour-roll', 'honour-progress-table', 'quarterly', 'tally-half-year', 'year-end', 'calendar-reminder'];
     expect([...chatTemplates, ...jobTemplates].sort()).toEqual(files);
     for (const t of chatTemplates) expect(rendered.get(t)?.length, t).toBeGreaterThan(0);

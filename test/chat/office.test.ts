@@ -340,6 +340,52 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     expect(rows.some((x) => x.code === 'QY-2026-009')).toBe(false);
   });
 
+  it('调整 <编号> and 新增事项: forms (office only), a reason required, what changed (before → after) told to everyone concerned; twice is once', async () => {
+    // QY-2026-013: 白马滩镇 leads, 县自然资源局 and 县农业农村局 co-operate, 李红梅 leads it, 完成时限 2026-12-10.
+    expect((await say(SHIBAO, '调整 QY-2026-013')).text).toContain('只有改革办可以调整台账');
+    const form = await say(OFFICE, '调整 QY-2026-013', OFFICE_GROUP);
+    expect(header(form.reply)).toBe('调整事项：QY-2026-013');
+    expect(form.text).toContain('"default_value":"2026-12-10"');
+    const t = await task('QY-2026-013');
+    const values = { deadline: '2027-01-31', leadUnit: '白马滩镇', coUnits: '县自然资源局', leaders: '李红梅、王建国', owner: '姜涛', milestones: '首批交易规则印发 2026-12-20', reason: '' };
+    const forged = await fake.clickCard({ messageId: form.reply!.messageId, operatorOpenId: SHIBAO, value: { a: 'submit_edit', t: t.id }, formValue: { ...values, reason: '我自己改' } });
+    expect(forged.toast).toMatchObject({ type: 'error', content: '只有改革办可以调整台账。' });
+    expect((await fake.clickCard({ messageId: form.reply!.messageId, operatorOpenId: OFFICE, value: { a: 'submit_edit', t: t.id }, formValue: values })).toast).toMatchObject({ type: 'error', content: expect.stringContaining('理由') });
+    expect((await fake.clickCard({ messageId: form.reply!.messageId, operatorOpenId: OFFICE, value: { a: 'submit_edit', t: t.id }, formValue: { ...values, coUnits: '县大数据中心', reason: '会议决定' } })).toast).toMatchObject({ type: 'error', content: expect.stringContaining('县大数据中心') });
+    const ok = await fake.clickCard({ messageId: form.reply!.messageId, operatorOpenId: OFFICE, value: { a: 'submit_edit', t: t.id }, formValue: { ...values, reason: '县委深改委会议决定' } });
+    expect(ok.toast).toMatchObject({ type: 'success', content: expect.stringContaining('已调整 4 项') });
+    const after = await ctx().prisma.task.findUniqueOrThrow({ where: { id: t.id }, include: { coUnits: true, leadLeaders: true, milestones: true } });
+    expect([after.deadline, after.originalDeadline, after.status]).toEqual(['2027-01-31', '2026-12-10', '已调整']);
+    expect(after.coUnits).toHaveLength(1);
+    expect(after.leadLeaders).toHaveLength(2);
+    expect(after.milestones.find((m) => m.title === '首批交易规则印发')?.dueDate).toBe('2026-12-20');
+    const audit = await ctx().prisma.auditLog.findFirstOrThrow({ where: { tenantId, entity: 'task', entityId: String(t.id), after: { contains: '县委深改委会议决定' } } });
+    expect(JSON.parse(audit.before!)).toMatchObject({ 完成时限: '2026-12-10', 配合单位: expect.stringMatching(/^(县自然资源局、县农业农村局|县农业农村局、县自然资源局)$/), 领衔领导: '李红梅', status: '推进中' });
+    expect(JSON.parse(audit.after!)).toMatchObject({ 完成时限: '2027-01-31', 配合单位: '县自然资源局', 领衔领导: '李红梅、王建国', status: '已调整', reason: '县委深改委会议决定' });
+    // The lead unit, the co-unit that left, the leader who joined: each told before → after.
+    for (const who of ['ou_demo_baima_liaison', NONGYE, LEADER_WANG, LEADER_LI]) {
+      const m = await find((x) => x.receiveId === who && header(x) === '事项调整：QY-2026-013');
+      expect(json(m)).toContain('2026-12-10 → **2027-01-31**');
+    }
+    const again = await fake.clickCard({ messageId: form.reply!.messageId, operatorOpenId: OFFICE, value: { a: 'submit_edit', t: t.id }, formValue: { ...values, reason: '县委深改委会议决定' } });
+    expect(again.toast).toMatchObject({ type: 'error', content: expect.stringContaining('没有改动') });
+
+    // 新增事项: office only; the task enters the ledger 待签收 and its 任务交办单 goes to the lead unit.
+    expect((await say(SHIBAO, '新增事项')).text).toContain('只有改革办可以新增事项');
+    const blank = await say(OFFICE, '新增事项', OFFICE_GROUP);
+    expect(header(blank.reply)).toBe('新增事项');
+    const fields = { code: 'QY-2026-019', title: '村级集体经济“强村公司”改革', category: '改革试点', deadline: '2027-06-30', leadUnit: '石堡镇', coUnits: '县农业农村局', leaders: '李红梅', owner: '杜鹃', deliverable: '强村公司章程' };
+    expect((await fake.clickCard({ messageId: blank.reply!.messageId, operatorOpenId: SHIBAO, value: { a: 'submit_new_task' }, formValue: fields })).toast).toMatchObject({ type: 'error' });
+    const made = await fake.clickCard({ messageId: blank.reply!.messageId, operatorOpenId: OFFICE, value: { a: 'submit_new_task' }, formValue: fields });
+    expect(made.toast).toMatchObject({ type: 'success', content: expect.stringContaining('已新增 QY-2026-019') });
+    const created = await task('QY-2026-019');
+    expect([created.status, created.deadline]).toEqual(['待签收', '2027-06-30']);
+    await find((m) => m.receiveId === SHIBAO && header(m) === '任务交办单' && json(m).includes('QY-2026-019'));
+    const twice = await fake.clickCard({ messageId: blank.reply!.messageId, operatorOpenId: OFFICE, value: { a: 'submit_new_task' }, formValue: fields });
+    expect(twice.toast).toMatchObject({ type: 'error', content: expect.stringContaining('已有事项') });
+    expect(await ctx().prisma.task.count({ where: { tenantId, codeKey: 'QY-2026-019' } })).toBe(1);
+  });
+
   it('the daily reissue job sends waited-on cards afresh before Feishu\'s 14 days run out — once per day, never early', async () => {
     const t = await task('QY-2026-016');
     await ctx().prisma.task.update({ where: { id: t.id }, data: { status: '待签收' } });

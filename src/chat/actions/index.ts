@@ -4,6 +4,7 @@ import { disputeAction, resolveAction, signAction } from './dispatch.js';
 import { approveExtensionAction, extensionAction, rejectExtensionAction, submitExtensionAction } from './extension.js';
 import { problemDoneAction, problemReplyAction, problemTransferAction } from './problem.js';
 import { progressFormAction, submitProgressAction } from './progress.js';
+import { submitEditAction, submitNewTaskAction } from './edit.js';
 import { approveAction, rejectAction } from './review.js';
 
 export const CARD_ACTIONS: Record<string, ActionSpec> = {
@@ -19,6 +20,8 @@ export const CARD_ACTIONS: Record<string, ActionSpec> = {
   problem_reply: problemReplyAction,
   problem_done: problemDoneAction,
   problem_transfer: problemTransferAction,
+  submit_edit: submitEditAction,
+  submit_new_task: submitNewTaskAction,
   progress_form: progressFormAction,
   submit_progress: submitProgressAction,
 };

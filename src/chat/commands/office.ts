@@ -10,7 +10,8 @@ import { officeRecipients, personRecipients, unitPeople, type Recipient } from '
 import type { Tx } from '../../db/client.js';
 import { askExtension, decide, readDate } from '../actions/extension.js';
 import { noticeCard } from '../cards.js';
-import type { MessageContext } from '../context.js';
+import type { CommandHandler, MessageContext } from '../context.js';
+import { taskFormCard } from '../office-cards.js';
 import { card, sendTo } from '../say.js';
 import { refusedCommand } from './report.js';
 import { done, withTask } from './tasks.js';
@@ -74,3 +75,17 @@ export const instructCommand = (ctx: MessageContext, c: { codeText: string; text
   if (!out.ok) return refusedCommand('批示', task.code, out.reason);
   return { ok: true, reply: { msgType: 'text', content: { text: txt`${out.duplicate ? '这条批示此前已记录。' : `批示已记录，已送${task.leadUnitName}和改革办。`}`.source } }, summary: md`✓ 批示 ${task.code}` };
 });
+
+/** 调整 <编号> (office): the form with the task's fields; 新增事项 (office): the empty form. */
+export const adjustCommand = (ctx: MessageContext, c: { codeText: string }) => withTask(ctx, '调整', c.codeText, async (task) => {
+  const allowed = checkPermission(ctx.actor, task, 'edit');
+  if (!allowed.ok) return refusedCommand('调整', task.code, allowed.reason);
+  if (task.status === '已销号') return refusedCommand('调整', task.code, '该事项当前状态为"已销号"，不能调整。');
+  const milestones = (await ctx.db.milestone.findMany({ where: { taskId: task.id, doneDate: null }, orderBy: { dueDate: 'asc' } })).map((m) => `${m.title} ${m.dueDate}`).join('\n');
+  return { ok: true, reply: card(taskFormCard({ ...task, milestones })), summary: md`调整 ${task.code}：见表单` };
+});
+
+export const newTaskCommand: CommandHandler<'newTask'> = async (ctx) => {
+  if (!ctx.actor.roles.includes('ADMIN')) return { ok: false, reply: { msgType: 'text', content: { text: txt`只有改革办可以新增事项。`.source } }, summary: md`✗ 新增事项：只有改革办可以新增` };
+  return { ok: true, reply: card(taskFormCard(null)), summary: md`新增事项：见表单` };
+};
