@@ -279,6 +279,12 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     await find((m) => m.receiveId === SHIBAO && header(m) === '领导批示：QY-2026-011');
     await find((m) => m.chatId === OFFICE_GROUP && header(m) === '领导批示：QY-2026-011');
 
+    // The leader's weekly digest shows it.
+    const digest = await runJob(app, 'digest', shanghaiInstant('2026-11-30', '08:30'), { dryRun: true });
+    const li = digest.messages.find((m) => m.recipient.receiveId === LEADER_LI);
+    expect(JSON.stringify(li?.card)).toContain('李红梅批示');
+    expect(JSON.stringify(li?.card)).toContain('请抓住秋收窗口');
+
     // 查看: fields (with the extension), latest progress, the timeline.
     const view = await say(SHIBAO_HEAD, '查看 011');
     expect(header(view.reply)).toBe('QY-2026-011 · 推进中');
