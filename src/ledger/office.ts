@@ -44,7 +44,7 @@ export async function statusBeforeCompletion(db: DbOrTx, tenantId: number, taskI
   return '推进中';
 }
 
-export async function withdrawCompletion(db: Db, clock: Clock, actor: LedgerActor, task: TaskRecord, effects?: Effects<TransitionResult>): Promise<Outcome<TransitionResult>> {
+export async function withdrawCompletion(db: Db, clock: Clock, actor: LedgerActor, task: TaskRecord, effects?: Effects<TransitionResult & { reportId: number | null }>): Promise<Outcome<TransitionResult>> {
   const target = task.status === '待销号' ? await statusBeforeCompletion(db, task.tenantId, task.id) : '推进中';
   return transitionTask(db, clock, actor, task, '撤回完成', { target, reason: '牵头单位撤回完成报告' }, async (tx, r) => {
     const report = await tx.progressReport.findFirst({ where: { taskId: task.id, kind: '完成', withdrawnAt: null }, orderBy: { id: 'desc' }, select: { id: true } });
@@ -52,7 +52,7 @@ export async function withdrawCompletion(db: Db, clock: Clock, actor: LedgerActo
       await tx.progressReport.update({ where: { id: report.id }, data: { withdrawnAt: r.at } });
       await recordAudit(tx, [{ tenantId: task.tenantId, actor: who(actor), entity: 'report', entityId: report.id, action: 'update', at: r.at, before: { withdrawnAt: null }, after: { withdrawnAt: r.at.toISOString(), why: '撤回完成报告' } }]);
     }
-    await effects?.(tx, r);
+    await effects?.(tx, { ...r, reportId: report?.id ?? null });
   });
 }
 

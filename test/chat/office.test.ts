@@ -148,8 +148,10 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     expect(await ctx().prisma.progressReport.count({ where: { taskId: t18.id, kind: '完成', withdrawnAt: { not: null } } })).toBe(1);
     await find((m) => m.chatId === OFFICE_GROUP && header(m) === '完成报告已撤回：QY-2026-018');
     expect((await say(SHIBAO, '撤回 QY-2026-018')).text).toContain('没有等待审核的完成报告');
-    // The old review card's button is refused by the state.
-    const review = await find((m) => m.chatId === OFFICE_GROUP && header(m) === '销号审核' && json(m).includes('QY-2026-018'));
+    // The office's review card turns grey; its button is refused by the state anyway.
+    const review = await find((m) => m.chatId === OFFICE_GROUP && json(m).includes('"content":"销号审核') && json(m).includes('QY-2026-018'));
+    await waitFor(() => header(fake.getMessage(review!.messageId)) === '销号审核 · 已撤回' || undefined, 8_000);
+    expect(json(fake.getMessage(review!.messageId))).toContain('牵头单位已撤回完成报告');
     expect((await fake.clickCard({ messageId: review!.messageId, operatorOpenId: OFFICE, value: { a: 'approve', t: t18.id } })).toast).toMatchObject({ content: expect.stringContaining('推进中') });
     expect((await task('QY-2026-018')).status).toBe('推进中');
 

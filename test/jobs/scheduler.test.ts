@@ -85,6 +85,7 @@ describeEachDatabase('job scheduler', (ctx) => {
       reminders: 'ran', overdue: 'ran', digest: 'ran', // 09:00, 09:30, 08:30 today: within their windows
       nudges: 'skipped', 'honour-roll': 'skipped', quarterly: 'skipped', 'half-year': 'skipped', 'year-end': 'skipped',
       calendar: 'skipped', // December's reminder: last checked 2025-12-31
+      reissue: 'ran', // 08:45 today: cards still waited on (this ledger's 待签收 and 待销号 never had one)
     });
     const reminders = outcomes.find((o) => o.job === 'reminders')!;
     expect(shanghaiDateTime(reminders.report!.at)).toBe('2026-11-23 09:00');

@@ -10,11 +10,12 @@ import { findTaskByCode, transitionTask, type TaskRecord } from '../../ledger/ac
 import { checkPermission } from '../../core/permissions.js';
 import { officeRecipients } from '../../ledger/recipients.js';
 import { disputeEffects, resolveDispute, sendDispatchCard } from '../actions/dispatch.js';
-import { reviewTask } from '../actions/review.js';
+import { completionInfo, reviewTask } from '../actions/review.js';
+import { cancelOrLocate } from '../../outbox/index.js';
 import { withdrawCompletion } from '../../ledger/office.js';
-import { noticeCard } from '../cards.js';
+import { doneLine, noticeCard, reviewCard } from '../cards.js';
 import type { CommandResult, MessageContext } from '../context.js';
-import { card, sendTo, text } from '../say.js';
+import { card, patchCard, sendTo, text } from '../say.js';
 import { refusedCommand } from './report.js';
 
 export function done(label: string, code: string, said: string): CommandResult {
@@ -79,9 +80,17 @@ export const redispatchCommand = (ctx: MessageContext, c: { codeText: string }) 
 });
 
 export const withdrawCommand = (ctx: MessageContext, c: { codeText: string }) => withTask(ctx, '撤回', c.codeText, async (task) => {
+  const info = await completionInfo(ctx, task);
   const out = await withdrawCompletion(ctx.db, ctx.app.clock, ctx.actor, task, async (tx, r) => {
     await sendTo(tx, task.tenantId, await officeRecipients(tx, task.tenantId), `completion-withdrawn:${task.id}:${r.at.getTime()}`, card(noticeCard(`完成报告已撤回：${task.code}`,
       md`**${task.title}**\n${task.leadUnitName} · ${ctx.actor.name} 撤回了完成报告，事项恢复为「${r.to}」，无需审核销号。`, 'grey')));
+    // The office's 销号审核 card turns grey (one not sent yet never goes).
+    if (r.reportId !== null) {
+      for (const row of await cancelOrLocate(tx, task.tenantId, { prefixes: [`review:${r.reportId}:`] })) {
+        if (row.state !== 'sent' || !row.feishuMessageId) continue;
+        await patchCard(tx, task.tenantId, row.feishuMessageId, `withdrawn-patch:${row.id}`, reviewCard(task, info, { text: doneLine('牵头单位已撤回完成报告', ctx.actor.name, r.at), colour: 'grey' }));
+      }
+    }
   });
   if (!out.ok) return refusedCommand('撤回', task.code, out.reason);
   return done('撤回', task.code, `已撤回 ${task.code} 的完成报告，事项恢复为「${out.to}」；已告知改革办。`);
