@@ -10,7 +10,7 @@ export type ExactKind = 'help' | 'myTasks' | 'todo' | 'unreported' | 'newTask';
 /** 编号 only ("签收 QY-2026-012"). */
 export type CodeKind = 'sign' | 'close' | 'redispatch' | 'withdraw' | 'view' | 'resume' | 'approveExtension' | 'adjust';
 /** 编号 and a required text ("异议 QY-2026-012 应由某局牵头"). */
-export type CodeTextKind = 'dispute' | 'sendBack' | 'extend' | 'pause' | 'instruct' | 'resolveDispute' | 'rejectExtension' | 'problemReply' | 'problemDone' | 'problemTransfer';
+export type CodeTextKind = 'dispute' | 'sendBack' | 'extend' | 'pause' | 'instruct' | 'resolveDispute' | 'rejectExtension' | 'problemReply' | 'problemDone' | 'problemTransfer' | 'cancel';
 /** 编号 and an optional text. */
 export type CodeOptTextKind = never;
 /** A required text ("建议 …"). */
@@ -74,6 +74,7 @@ export const COMMANDS = [
   { kind: 'newTask', shape: 'exact', words: ['新增事项', '新增任务'], label: '新增事项', example: '新增事项' },
   { kind: 'adjust', shape: 'code', words: ['调整'], label: '调整', example: '调整 LY-012' },
   { kind: 'pause', shape: 'codeText', words: ['暂缓'], label: '暂缓', example: '暂缓 LY-012 上级政策调整', textName: '暂缓理由' },
+  { kind: 'cancel', shape: 'codeText', words: ['撤销'], label: '撤销', example: '撤销 LY-012 县委深改委决定不再实施', textName: '撤销理由' },
   { kind: 'resume', shape: 'code', words: ['恢复'], label: '恢复', example: '恢复 LY-012' },
   { kind: 'instruct', shape: 'codeText', words: ['批示'], label: '批示', example: '批示 LY-012 请加快进度，月底前形成初稿', textName: '批示内容' },
   { kind: 'view', shape: 'code', words: ['查看', '详情'], label: '查看', example: '查看 LY-012' },

@@ -124,6 +124,7 @@ export function collectUnitOutcomes(
   const inPeriod = (d: IsoDate | null | undefined) => !!d && d >= period.start && d <= period.end;
 
   for (const task of tasks) {
+    if (task.status === '已撤销') continue; // revoked: nothing to assess
     let o = byUnit.get(task.leadUnitId);
     if (!o) {
       o = {

@@ -133,6 +133,7 @@ export function computeTally(tasks: Iterable<TallyTask>, options: TallyOptions):
   const overdue: OverdueEntry[] = [];
 
   for (const task of tasks) {
+    if (task.status === '已撤销') continue; // revoked: in no tally
     const j = judge(task, asOf, calendar, onTime, effective);
     let unit = units.get(task.unitId);
     if (!unit) units.set(task.unitId, (unit = { name: task.unitName, c: newCounter() }));
@@ -239,6 +240,7 @@ export function computeYearEndLedger(tasks: Iterable<TallyTask>, options: YearEn
   const rows: YearEndRow[] = [];
 
   for (const task of tasks) {
+    if (task.status === '已撤销') continue; // revoked: in no tally
     const j = judge(task, asOf, calendar, onTime, effective);
     let cls: YearEndClass;
     let note: string;

@@ -267,6 +267,21 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     expect((await say(OFFICE, '暂缓 QY-2026-013 再次', OFFICE_GROUP)).text).toContain('已经暂缓');
     expect((await say(OFFICE, '恢复 QY-2026-013', OFFICE_GROUP)).text).toContain('已由「暂缓」调整为「推进中」');
     expect((await say(OFFICE, '恢复 QY-2026-013', OFFICE_GROUP)).text).toContain('并未暂缓');
+
+    // 撤销 QY-2026-014 (县司法局; 县农业农村局 co-operates): office only, a reason, then it leaves every count.
+    const before = (await say(OFFICE, '台账', OFFICE_GROUP)).text;
+    expect((await say('ou_demo_sifa_liaison', '撤销 QY-2026-014 不做了')).text).toContain('只有改革办可以调整台账');
+    expect((await say(OFFICE, '撤销 QY-2026-014', OFFICE_GROUP)).text).toContain('缺少撤销理由');
+    expect((await say(OFFICE, '撤销 QY-2026-014 县委深改委决定不再实施', OFFICE_GROUP)).text).toContain('已由「推进中」调整为「已撤销」');
+    expect((await task('QY-2026-014')).status).toBe('已撤销');
+    for (const who of ['ou_demo_sifa_liaison', NONGYE]) {
+      const m = await find((x) => x.receiveId === who && header(x) === '事项已撤销：QY-2026-014');
+      expect(json(m)).toContain('县委深改委决定不再实施');
+    }
+    expect((await say(OFFICE, '撤销 QY-2026-014 再撤一次', OFFICE_GROUP)).text).toContain('改革办已撤销该事项');
+    expect((await say('ou_demo_sifa_liaison', '进展 QY-2026-014 继续推进 50%')).text).toContain('已被改革办撤销');
+    const total = (t: string) => Number(/共 \*\*(\d+)\*\* 项/.exec(JSON.parse(t).body.elements[0].content)?.[1]);
+    expect(total((await say(OFFICE, '台账', OFFICE_GROUP)).text)).toBe(total(before) - 1);
   });
 
   it('批示: a leader on an item they lead (not another leader, not a unit); recorded once, sent to the unit and the office, shown by 查看', async () => {

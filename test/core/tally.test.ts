@@ -196,7 +196,8 @@ describe('computeYearEndLedger (年终盘总账)', () => {
 function generate(n: number): TallyTask[] {
   const out: TallyTask[] = [];
   for (let i = 0; i < n; i++) {
-    const status = TASK_STATUSES[i % TASK_STATUSES.length]!;
+    const statuses = TASK_STATUSES.filter((s) => s !== '已撤销');
+    const status = statuses[i % statuses.length]!;
     const month = String((i % 12) + 1).padStart(2, '0');
     out.push({
       taskId: i,

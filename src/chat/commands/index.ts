@@ -7,7 +7,7 @@ import { reportCommand } from './report.js';
 import { urgeCommand } from './urge.js';
 import { calendarCommand } from './calendar.js';
 import { closeCommand, disputeCommand, redispatchCommand, resolveDisputeCommand, sendBackCommand, signCommand, withdrawCommand } from './tasks.js';
-import { adjustCommand, newTaskCommand, approveExtensionCommand, extendCommand, instructCommand, pauseCommand, rejectExtensionCommand, resumeCommand } from './office.js';
+import { adjustCommand, cancelCommand, newTaskCommand, approveExtensionCommand, extendCommand, instructCommand, pauseCommand, rejectExtensionCommand, resumeCommand } from './office.js';
 import { viewCommand } from './view.js';
 import { problemDoneCommand, problemReplyCommand, problemTransferCommand } from './problems.js';
 import { todoCommand, unreportedCommand } from './todo.js';
@@ -33,6 +33,7 @@ export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageCont
   rejectExtension: rejectExtensionCommand,
   pause: pauseCommand,
   resume: resumeCommand,
+  cancel: cancelCommand,
   instruct: instructCommand,
   problemReply: problemReplyCommand,
   problemDone: problemDoneCommand,

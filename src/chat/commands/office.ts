@@ -53,17 +53,18 @@ export async function concerned(tx: Tx, task: TaskRecord): Promise<Recipient[]> 
   return all.filter((r, i) => all.findIndex((o) => o.receiveId === r.receiveId) === i);
 }
 
-async function statusChange(ctx: MessageContext, task: TaskRecord, action: '暂缓' | '恢复', reason: string | null) {
+async function statusChange(ctx: MessageContext, task: TaskRecord, action: '暂缓' | '恢复' | '撤销', reason: string | null) {
   const label = action;
   const out = await transitionTask(ctx.db, ctx.app.clock, ctx.actor, task, action, reason ? { reason } : {}, async (tx, r) => {
-    const body: Md = md`**${task.title}**\n改革办将该事项由「${r.from}」调整为「${r.to}」。${reason ? md`\n理由：${reason}` : ''}${action === '暂缓' ? '\n暂缓期间不发临期提醒和逾期预警。' : '\n请按完成时限推进，按时报送进展。'}`;
-    await sendTo(tx, task.tenantId, await concerned(tx, task), `${action === '暂缓' ? 'paused' : 'resumed'}:${task.id}:${r.at.getTime()}`, card(noticeCard(`事项${action}：${task.code}`, body, action === '暂缓' ? 'grey' : 'blue')));
+    const body: Md = md`**${task.title}**\n改革办将该事项由「${r.from}」调整为「${r.to}」。${reason ? md`\n理由：${reason}` : ''}${action === '暂缓' ? '\n暂缓期间不发临期提醒和逾期预警。' : action === '撤销' ? '\n该事项不再推进，不计入台账统计。' : '\n请按完成时限推进，按时报送进展。'}`;
+    await sendTo(tx, task.tenantId, await concerned(tx, task), `${{ 暂缓: 'paused', 恢复: 'resumed', 撤销: 'cancelled' }[action]}:${task.id}:${r.at.getTime()}`, card(noticeCard(`事项${action === '撤销' ? '已撤销' : action}：${task.code}`, body, action === '恢复' ? 'blue' : 'grey')));
   });
   if (!out.ok) return refusedCommand(label, task.code, out.reason);
   return done(label, task.code, `${task.code} 已由「${out.from}」调整为「${out.to}」，已告知牵头单位、配合单位和领衔领导。`);
 }
 
 export const pauseCommand = (ctx: MessageContext, c: { codeText: string; text: string }) => withTask(ctx, '暂缓', c.codeText, (task) => statusChange(ctx, task, '暂缓', c.text));
+export const cancelCommand = (ctx: MessageContext, c: { codeText: string; text: string }) => withTask(ctx, '撤销', c.codeText, (task) => statusChange(ctx, task, '撤销', c.text));
 export const resumeCommand = (ctx: MessageContext, c: { codeText: string }) => withTask(ctx, '恢复', c.codeText, (task) => statusChange(ctx, task, '恢复', null));
 
 export const instructCommand = (ctx: MessageContext, c: { codeText: string; text: string }) => withTask(ctx, '批示', c.codeText, async (task) => {
