@@ -139,6 +139,11 @@ export async function decideExtension(
   if (!allowed.ok) return allowed;
   if (request.status !== '待审批') return { ok: false, reason: `这份延期申请已${request.status === '已同意' ? '同意' : '驳回'}，无需重复审批。`, already: true };
   if (verdict === '已驳回' && !reason?.trim()) return { ok: false, reason: '驳回延期申请需要填写理由。' };
+  // A task closed out (or revoked, or awaiting its review) since the request needs no new deadline.
+  if (verdict === '已同意') {
+    const state = checkRequest(task.status, '申请延期');
+    if (!state.ok) return state;
+  }
   const now = clock.now();
   return db.$transaction(async (tx): Promise<Outcome<ExtensionDecided>> => {
     const claimed = await tx.extensionRequest.updateMany({

@@ -337,6 +337,14 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     const t = await task('QY-2026-010');
     expect([t.deadline, t.originalDeadline]).toEqual(['2027-01-31', '2026-12-20']);
     expect((await say(OFFICE, '同意延期 010', OFFICE_GROUP)).text).toContain('没有等待审批的延期申请');
+    // A request left waiting while the task was closed out is not approved: the task needs no new deadline.
+    await say(SHENPI, '延期 QY-2026-010 2027-02-28 再延一个月');
+    const t10 = await task('QY-2026-010');
+    await ctx().prisma.task.update({ where: { id: t10.id }, data: { status: '已销号' } });
+    expect((await say(OFFICE, '同意延期 010', OFFICE_GROUP)).text).toContain('已销号');
+    expect((await task('QY-2026-010')).deadline).toBe('2027-01-31');
+    await ctx().prisma.task.update({ where: { id: t10.id }, data: { status: '推进中' } });
+    expect((await say(OFFICE, '驳回延期 010 已按期推进', OFFICE_GROUP)).text).toContain('已驳回');
     // Both lead leaders (王建国, 赵志强) hear of it.
     await find((m) => m.receiveId === LEADER_WANG && header(m) === '领衔事项延期：QY-2026-010');
     await find((m) => m.receiveId === 'ou_demo_leader_zhao' && header(m) === '领衔事项延期：QY-2026-010');

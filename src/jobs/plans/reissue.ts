@@ -38,8 +38,10 @@ export async function loadReissueSubjects(db: Db, tenantId: number): Promise<Rei
   const tasks = await db.task.findMany({ where: { tenantId, status: { in: ['待签收', '有异议', '待销号'] } }, select: { id: true, status: true }, orderBy: { id: 'asc' } });
   const kindOf = { 待签收: 'dispatch', 有异议: 'dispute', 待销号: 'review' } as const;
   const out = tasks.map((t) => of(kindOf[t.status as keyof typeof kindOf], t.id));
-  const extensions = await db.extensionRequest.findMany({ where: { tenantId, status: '待审批' }, select: { id: true }, orderBy: { id: 'asc' } });
-  out.push(...extensions.map((e) => of('extension', e.id)));
+  const extensions = await db.extensionRequest.findMany({ where: { tenantId, status: '待审批' }, select: { id: true, taskId: true }, orderBy: { id: 'asc' } });
+  // Only while the task can still be extended (not closed out, revoked or awaiting review).
+  const extendable = new Set((await db.task.findMany({ where: { tenantId, id: { in: extensions.map((e) => e.taskId) }, status: { in: ['待签收', '推进中', '已调整'] } }, select: { id: true } })).map((t) => t.id));
+  out.push(...extensions.filter((e) => extendable.has(e.taskId)).map((e) => of('extension', e.id)));
   // Problems: only those whose card this bot sent (older reports had a plain notice) and still unanswered.
   const problemIds = issues.filter((i) => i.kind === 'problem').map((i) => i.subjectId);
   const answered = new Set((await db.problemAnswer.findMany({ where: { reportId: { in: problemIds } }, select: { reportId: true } })).map((a) => a.reportId));
