@@ -10,6 +10,7 @@ import type { SupervisionLevel } from '../core/types.js';
 import type { TaskRecord } from '../ledger/actions.js';
 import type { TaskWithLevel } from '../ledger/overview.js';
 
+const LEVEL_NAMES: Record<SupervisionLevel, string> = { red: '红色', yellow: '黄色', blue: '蓝色', none: '正常' };
 const dash = (v: string | null | undefined) => (v && v.trim() ? v : '—');
 
 /** "已签收 · 张三 · 11-21 09:30": what a card says after its button was used. */
@@ -134,8 +135,11 @@ export function myTasksCard(unit: string, today: string, tasks: TaskWithLevel[])
   });
 }
 
+/** A unit's task in 台账 <单位>: led by it or co-operated on (marked). */
+export interface UnitTaskRow { code: string; title: string; role: '牵头' | '配合'; status: string; deadline: string | null; level: SupervisionLevel }
+
 /** `stale`: tasks still counted with an earlier day's colour (the day's recompute is under way). */
-export function ledgerSummaryCard(scope: string, today: string, overall: GroupStats, units: { name: string; stats: GroupStats }[], stale = 0): Card {
+export function ledgerSummaryCard(scope: string, today: string, overall: GroupStats, units: { name: string; stats: GroupStats }[], tasks: UnitTaskRow[] = [], stale = 0): Card {
   const chart = overall.total > 0 ? {
     type: 'pie', innerRadius: 0.5, outerRadius: 0.9, valueField: 'value', categoryField: 'type',
     data: { values: [
@@ -161,11 +165,24 @@ export function ledgerSummaryCard(scope: string, today: string, overall: GroupSt
     ],
     rows: shown.map((u) => ({ unit: u.name, total: u.stats.total, done: u.stats.completed, rate: formatPercent(u.stats.completionRate), red: u.stats.byLevel.red, yellow: u.stats.byLevel.yellow })),
   }] : [];
+  const listed = truncateList(tasks, 50);
+  const taskTable = tasks.length ? [{
+    tag: 'table', page_size: 10, row_height: 'low', header_style: { bold: true, background_style: 'grey' },
+    columns: [
+      { name: 'code', display_name: '编号', data_type: 'text', width: 'auto' },
+      { name: 'title', display_name: '事项', data_type: 'text' },
+      { name: 'role', display_name: '本单位', data_type: 'text' },
+      { name: 'status', display_name: '状态', data_type: 'text' },
+      { name: 'deadline', display_name: '完成时限', data_type: 'text' },
+      { name: 'level', display_name: '督办', data_type: 'text' },
+    ],
+    rows: listed.shown.map((t) => ({ code: t.code, title: truncate(t.title, 40), role: t.role, status: t.status, deadline: t.deadline ?? '—', level: LEVEL_NAMES[t.level] })),
+  }] : [];
   return renderCard('ledger-summary', {
     scope, today, total: overall.total, completed: overall.completed, reported: overall.reported, open: overall.open, paused: overall.paused,
     completionRate: formatPercent(overall.completionRate), onTimeRate: formatPercent(overall.onTimeRate),
     red: overall.byLevel.red, yellow: overall.byLevel.yellow, blue: overall.byLevel.blue, none: overall.byLevel.none,
-    headerColor: overall.byLevel.red ? 'red' : overall.byLevel.yellow ? 'orange' : 'blue', chart, table, moreText,
+    headerColor: overall.byLevel.red ? 'red' : overall.byLevel.yellow ? 'orange' : 'blue', chart, table: [...table, ...taskTable], moreText: [moreText, listed.moreText].filter(Boolean).join('；'),
     staleNote: stale > 0 ? `其中 ${stale} 项的督办颜色正在按今日重新计算，暂按上次结果统计，请稍后再查看。` : undefined,
   });
 }

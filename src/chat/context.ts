@@ -65,6 +65,8 @@ export const cardValueSchema = z.object({
   id: z.coerce.number().int().positive().max(MAX_ID).optional(),
   /** A batch card's tasks (任务交办单 of one import, src/chat/dispatch-batch.ts). */
   ts: z.array(z.coerce.number().int().positive().max(MAX_ID)).max(50).optional(),
+  /** The record a card is about besides its task: an extension request, a problem report. */
+  r: z.coerce.number().int().positive().max(MAX_ID).optional(),
 });
 export type CardValue = z.infer<typeof cardValueSchema>;
 

@@ -23,6 +23,9 @@ export type ChatCommand =
   | { kind: 'help' }
   | { kind: 'unbindGroup' }
   | { kind: 'groupList' }
+  | { kind: 'todo' }
+  | { kind: 'unreported' }
+  | { kind: 'newTask' }
   | { kind: 'ledger'; unitName: string | null }
   | Of<LoopExactKind, object>
   | Of<CodeKind, { codeText: string }>

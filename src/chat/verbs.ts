@@ -6,13 +6,13 @@
 /** Reported on a task: 编号 then text; progress also reads a trailing percent. */
 export type ReportKind = 'progress' | 'problem' | 'complete' | 'urge';
 /** The whole message is the command ("我的任务"). */
-export type ExactKind = 'help' | 'myTasks' | 'unbindGroup' | 'groupList' | LoopExactKind;
+export type ExactKind = 'help' | 'myTasks' | 'unbindGroup' | 'groupList' | 'todo' | 'unreported' | 'newTask' | LoopExactKind;
 /** The reform loop's whole-message commands (储备库, 发榜…). */
 export type LoopExactKind = 'suggestions' | 'reserve' | 'publishCall' | 'calls' | 'lookbacks';
 /** 编号 only ("签收 QY-2026-012"). */
-export type CodeKind = 'adopt' | 'risk' | 'launch';
+export type CodeKind = 'sign' | 'close' | 'redispatch' | 'withdraw' | 'view' | 'resume' | 'approveExtension' | 'adjust' | 'adopt' | 'risk' | 'launch';
 /** 编号 and a required text ("异议 QY-2026-012 应由某局牵头"). */
-export type CodeTextKind = 'decline' | 'study' | 'merge' | 'topic';
+export type CodeTextKind = 'dispute' | 'sendBack' | 'extend' | 'pause' | 'instruct' | 'resolveDispute' | 'rejectExtension' | 'problemReply' | 'problemDone' | 'problemTransfer' | 'cancel' | 'decline' | 'study' | 'merge' | 'topic';
 /** 编号 and an optional text. */
 export type CodeOptTextKind = never;
 /** A required text ("建议 …"). */
@@ -81,6 +81,29 @@ export const COMMANDS = [
   { kind: 'outpost', shape: 'optText', words: ['前哨站'], label: '前哨站', example: '前哨站 石堡镇' },
   { kind: 'assessment', shape: 'optText', words: ['年度考核', '考核'], label: '考核', example: '考核 2026' },
   { kind: 'exportLedger', shape: 'optText', words: ['导出台账', '导出'], label: '导出台账', example: '导出台账 石堡镇' },
+  // The card actions as text (a JSON 2.0 card is clickable for 14 days only), and the office's work.
+  { kind: 'sign', shape: 'code', words: ['签收'], label: '签收', example: '签收 LY-012' },
+  { kind: 'dispute', shape: 'codeText', words: ['异议', '提出异议'], label: '异议', example: '异议 LY-012 该事项应由县自然资源局牵头', textName: '异议理由' },
+  { kind: 'resolveDispute', shape: 'codeText', words: ['异议处理', '处理异议'], label: '异议处理', example: '异议处理 LY-012 维持 请按原交办落实', textName: '处理方式（维持 / 推进 / 改由 单位）和答复' },
+  { kind: 'close', shape: 'code', words: ['销号', '同意销号'], label: '销号', example: '销号 LY-012' },
+  { kind: 'sendBack', shape: 'codeText', words: ['退回'], label: '退回', example: '退回 LY-012 缺少印发文件', textName: '退回理由' },
+  { kind: 'redispatch', shape: 'code', words: ['交办单'], label: '交办单', example: '交办单 LY-012' },
+  { kind: 'withdraw', shape: 'code', words: ['撤回'], label: '撤回', example: '撤回 LY-012' },
+  { kind: 'extend', shape: 'codeText', words: ['延期', '申请延期'], label: '延期', example: '延期 LY-012 2027-03-31 用地报批未完成', textName: '新的完成时限和理由' },
+  { kind: 'approveExtension', shape: 'code', words: ['同意延期'], label: '同意延期', example: '同意延期 LY-012' },
+  { kind: 'rejectExtension', shape: 'codeText', words: ['驳回延期'], label: '驳回延期', example: '驳回延期 LY-012 请调整工作安排，按期完成', textName: '驳回理由' },
+  { kind: 'problemReply', shape: 'codeText', words: ['答复', '回复'], label: '答复', example: '答复 LY-012 已请县自然资源局安排用地指标', textName: '答复内容' },
+  { kind: 'problemDone', shape: 'codeText', words: ['已协调'], label: '已协调', example: '已协调 LY-012 县自然资源局已调剂用地指标', textName: '协调结果' },
+  { kind: 'problemTransfer', shape: 'codeText', words: ['转办'], label: '转办', example: '转办 LY-012 县自然资源局 请一周内研究用地指标', textName: '承办单位和要求' },
+  { kind: 'newTask', shape: 'exact', words: ['新增事项', '新增任务'], label: '新增事项', example: '新增事项' },
+  { kind: 'adjust', shape: 'code', words: ['调整'], label: '调整', example: '调整 LY-012' },
+  { kind: 'pause', shape: 'codeText', words: ['暂缓'], label: '暂缓', example: '暂缓 LY-012 上级政策调整', textName: '暂缓理由' },
+  { kind: 'cancel', shape: 'codeText', words: ['撤销'], label: '撤销', example: '撤销 LY-012 县委深改委决定不再实施', textName: '撤销理由' },
+  { kind: 'resume', shape: 'code', words: ['恢复'], label: '恢复', example: '恢复 LY-012' },
+  { kind: 'instruct', shape: 'codeText', words: ['批示'], label: '批示', example: '批示 LY-012 请加快进度，月底前形成初稿', textName: '批示内容' },
+  { kind: 'view', shape: 'code', words: ['查看', '详情'], label: '查看', example: '查看 LY-012' },
+  { kind: 'todo', shape: 'exact', words: ['待办', '待办事项', '我的待办'], label: '待办', example: '待办' },
+  { kind: 'unreported', shape: 'exact', words: ['未报送', '未报送单位'], label: '未报送', example: '未报送' },
 ] as const satisfies readonly CommandSpec[];
 
 /** The spec of a command kind. */

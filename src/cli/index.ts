@@ -147,10 +147,10 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
           if (missing) io.out(`飞书账号：${missing} 人没有飞书ID；未配置飞书凭证，机器人连接飞书后会按手机号/邮箱查找。`);
         }
         if (r.createdTaskIds.length > 0) {
-          // New tasks waiting to be signed for: their 任务交办单 wait in the outbox for the running bot.
+          // New tasks waiting to be signed for get their 任务交办单, tasks loaded 待销号 their 销号审核: in the outbox for the running bot.
           const { dispatchTasks } = await import('../chat/handlers.js');
           const queued = await dispatchTasks(app, tenant.id, r.createdTaskIds);
-          if (queued > 0) io.out(`已为待签收事项生成 ${queued} 份任务交办单，机器人运行时发送给牵头单位联络员。`);
+          if (queued > 0) io.out(`已生成 ${queued} 份卡片（待签收事项的任务交办单、已报完成待销号事项的销号审核），机器人运行时发送给牵头单位联络员和改革办。`);
         }
       });
       function reportProblems(problems: Parameters<typeof formatProblem>[0][]) {

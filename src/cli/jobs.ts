@@ -93,6 +93,8 @@ function recipientsText(job: JobName, jobs: JobsSettings): string {
       return `每位县级领导（本人领衔事项）${jobs.digest.copyTo.length ? `，抄送 ${names(jobs.digest.copyTo)}` : ''}`;
     case 'calendar':
       return `${names(jobs.calendar.to)}（次年放假安排既不在库数据中、也未由改革办载入时：12 月第一个工作日起每 7 天一次，载入即停）`;
+    case 'reissue':
+      return '仍在等待办理的卡片（任务交办单、销号审核、延期审批、交办异议、问题反映）的原接收人：在飞书 14 天的卡片有效期届满前重发';
     default:
       return names(jobs[job].to);
   }

@@ -126,6 +126,7 @@ export function collectUnitOutcomes(
   const inPeriod = (d: IsoDate | null | undefined) => !!d && d >= period.start && d <= period.end;
 
   for (const task of tasks) for (const leadUnitId of [task.leadUnitId, ...(task.jointLeadUnitIds ?? [])]) {
+    if (task.status === '已撤销') continue; // revoked: nothing to assess
     let o = byUnit.get(leadUnitId);
     if (!o) {
       o = {

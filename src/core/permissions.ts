@@ -18,7 +18,14 @@ export interface TaskParties {
   leadLeaderIds: readonly number[];
 }
 
-export type TaskOperation = 'report' | 'problem' | 'complete' | 'sign' | 'dispute' | 'urge' | 'review' | 'resolveDispute';
+export type TaskOperation =
+  | 'report' | 'problem' | 'complete' | 'sign' | 'dispute' | 'urge' | 'review' | 'resolveDispute'
+  /** 撤回 a completion report awaiting review; 延期 request; 交办单 re-sent. */
+  | 'withdraw' | 'extend' | 'redispatch'
+  /** The office: decide an extension, answer a problem, edit the ledger (调整/暂缓/恢复/撤销). */
+  | 'decideExtension' | 'answerProblem' | 'edit'
+  /** 批示: a county leader on an item they lead. */
+  | 'instruct';
 
 export type Permission = { ok: true } | { ok: false; reason: string };
 
@@ -27,6 +34,10 @@ const isOffice = (a: Actor) => a.roles.includes('ADMIN');
 const inLeadUnit = (a: Actor, t: TaskParties) => a.unitId !== null && (a.unitId === t.leadUnitId || (t.jointLeadUnitIds ?? []).includes(a.unitId));
 const inCoUnit = (a: Actor, t: TaskParties) => a.unitId !== null && t.coUnitIds.includes(a.unitId);
 const leadsIt = (a: Actor, t: TaskParties) => t.leadLeaderIds.includes(a.personId);
+
+const OFFICE_VERBS = {
+  urge: '催办', review: '审核销号', resolveDispute: '处理异议', decideExtension: '审批延期', answerProblem: '处理问题反映', edit: '调整台账',
+} as const;
 
 export function checkPermission(actor: Actor, task: TaskParties, op: TaskOperation): Permission {
   switch (op) {
@@ -44,7 +55,22 @@ export function checkPermission(actor: Actor, task: TaskParties, op: TaskOperati
     case 'urge':
     case 'review':
     case 'resolveDispute':
+    case 'decideExtension':
+    case 'answerProblem':
+    case 'edit':
       if (isOffice(actor)) return OK;
-      return { ok: false, reason: `只有改革办可以${op === 'urge' ? '催办' : op === 'review' ? '审核销号' : '处理异议'}。` };
+      return { ok: false, reason: `只有改革办可以${OFFICE_VERBS[op]}。` };
+    case 'withdraw':
+      if (inLeadUnit(actor, task)) return OK;
+      return { ok: false, reason: `只有牵头单位（${task.leadUnitName}）的人员可以撤回完成报告。` };
+    case 'extend':
+      if (inLeadUnit(actor, task) || isOffice(actor)) return OK;
+      return { ok: false, reason: `只有牵头单位（${task.leadUnitName}）可以申请延期。` };
+    case 'redispatch':
+      if (inLeadUnit(actor, task) || isOffice(actor)) return OK;
+      return { ok: false, reason: `任务交办单只发给牵头单位（${task.leadUnitName}）和改革办。` };
+    case 'instruct':
+      if (leadsIt(actor, task)) return OK;
+      return { ok: false, reason: '只有该事项的领衔领导可以作出批示。' };
   }
 }

@@ -115,6 +115,8 @@ export function summarizeLedger(tasks: Iterable<StatsTask>, options: StatsOption
 }
 
 function add(c: Counter, task: Pick<StatsTask, 'status' | 'level'>, completed: boolean, late: boolean, n = 1): void {
+  // A revoked item (已撤销) leaves every count.
+  if (task.status === '已撤销') return;
   c.total += n;
   c.byStatus[task.status] += n;
   c.byLevel[task.level] += n;

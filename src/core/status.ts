@@ -7,13 +7,15 @@
 //   待销号 --退回--> 推进中
 //   any open status --调整--> 已调整 --报告完成--> 待销号
 //   any open status --暂缓--> 暂缓 --恢复--> 推进中
+//   待销号 --撤回完成--> 推进中 | 已调整 (where it was before the completion was reported)
+//   any status but 已销号 --撤销--> 已撤销 (the office revokes the item: it leaves every count)
 import { OPEN_STATUSES, type TaskStatus } from './types.js';
 
-export const TASK_ACTIONS = ['签收', '提出异议', '解决异议', '报告完成', '同意销号', '退回', '调整', '暂缓', '恢复'] as const;
+export const TASK_ACTIONS = ['签收', '提出异议', '解决异议', '报告完成', '同意销号', '退回', '调整', '暂缓', '恢复', '撤回完成', '撤销'] as const;
 export type TaskAction = (typeof TASK_ACTIONS)[number];
 
 /** Actions refused without a reason: the office and the unit must see why. */
-export const ACTIONS_REQUIRING_REASON: readonly TaskAction[] = ['提出异议', '调整', '暂缓'];
+export const ACTIONS_REQUIRING_REASON: readonly TaskAction[] = ['提出异议', '调整', '暂缓', '撤销'];
 /** Where 解决异议 may send a task. */
 export const DISPUTE_RESOLUTION_TARGETS: readonly TaskStatus[] = ['待签收', '推进中'];
 
@@ -36,6 +38,8 @@ const RULES: Record<TaskAction, { from: readonly TaskStatus[]; to: TaskStatus | 
   调整: { from: OPEN_STATUSES, to: '已调整' },
   暂缓: { from: OPEN_STATUSES, to: '暂缓' },
   恢复: { from: ['暂缓'], to: '推进中' },
+  撤回完成: { from: ['待销号'], to: '推进中' },
+  撤销: { from: ['待签收', '推进中', '待销号', '有异议', '已调整', '暂缓'], to: '已撤销' },
 };
 
 export function isTaskAction(value: string): value is TaskAction {
@@ -50,6 +54,7 @@ export function applyTransition(current: TaskStatus, action: TaskAction, opts: T
   if (ACTIONS_REQUIRING_REASON.includes(action) && !opts.reason?.trim()) {
     return { ok: false, reason: `${action}需要填写理由，请补充后再提交。` };
   }
+  if (action === '撤回完成' && opts.target === '已调整') return { ok: true, to: '已调整' };
   if (rule.to === 'target') {
     if (!opts.target) return { ok: false, reason: '解决异议时请选择处理结果：重新交办（待签收）或直接推进（推进中）。' };
     if (!DISPUTE_RESOLUTION_TARGETS.includes(opts.target)) {
@@ -69,6 +74,7 @@ function refusal(current: TaskStatus, action: TaskAction): string {
   const now = `该事项当前状态为"${current}"`;
   // Repeats of an action already done: say so plainly, the click was probably a double click.
   if (current === '已销号') return `${now}，不能再${action}。`;
+  if (current === '已撤销') return `${now}，改革办已撤销该事项，不能${action}。`;
   switch (action) {
     case '签收':
       if (current === '推进中' || current === '待销号') return `${now}，已签收过，无需重复签收。`;
@@ -94,6 +100,8 @@ function refusal(current: TaskStatus, action: TaskAction): string {
       return `${now}，不能${action}。`;
     case '恢复':
       return `${now}，并未暂缓，无需恢复。`;
+    case '撤回完成':
+      return `${now}，没有等待审核的完成报告，无需撤回。`;
     default:
       return `${now}，不能${action}。`;
   }

@@ -23,6 +23,8 @@ export interface TallyTask {
   unitName: string;
   status: TaskStatus;
   deadline?: IsoDate | null;
+  /** The first 完成时限 when an approved extension (or 调整) moved `deadline`: 延期 counts as such. */
+  originalDeadline?: IsoDate | null;
   completedOn?: IsoDate | null;
   closedOn?: IsoDate | null;
 }
@@ -34,6 +36,8 @@ export interface TallyCounts {
   counted: number;
   completed: number;
   completedOnTime: number;
+  /** Tasks whose 完成时限 was extended (original kept): never counted as on time past the original. */
+  extended: number;
   overdue: number;
   completionRate: number | null;
   onTimeRate: number | null;
@@ -75,7 +79,7 @@ const OPEN = new Set<TaskStatus>(OPEN_STATUSES);
 const collator = new Intl.Collator('zh-CN');
 
 type Counter = Omit<TallyCounts, 'counted' | 'completionRate' | 'onTimeRate'>;
-const newCounter = (): Counter => ({ total: 0, paused: 0, completed: 0, completedOnTime: 0, overdue: 0 });
+const newCounter = (): Counter => ({ total: 0, paused: 0, completed: 0, completedOnTime: 0, extended: 0, overdue: 0 });
 
 /** What one task is, as of the date. Shared by the half-year tally and the year-end ledger. */
 interface Judged {
@@ -83,6 +87,7 @@ interface Judged {
   reportedNotClosed: boolean;
   paused: boolean;
   onTime: boolean;
+  extended: boolean;
   overdue: { effectiveDeadline: IsoDate; workingDays: number } | null;
 }
 
@@ -104,7 +109,9 @@ function judge(
     const effectiveDeadline = effective(task.deadline);
     if (effectiveDeadline < asOf) overdue = { effectiveDeadline, workingDays: calendar.workingDaysBetween(effectiveDeadline, asOf) };
   }
-  return { closed, reportedNotClosed, paused, onTime: closed && onTime(task), overdue };
+  // On time means by the first 完成时限: an item closed within its extension is 延期, not 按时.
+  const extended = Boolean(task.originalDeadline && task.originalDeadline !== task.deadline);
+  return { closed, reportedNotClosed, paused, onTime: closed && onTime(extended ? { ...task, deadline: task.originalDeadline! } : task), extended, overdue };
 }
 
 function effectiveDeadlines(calendar: WorkingCalendar): (d: IsoDate) => IsoDate {
@@ -126,6 +133,7 @@ export function computeTally(tasks: Iterable<TallyTask>, options: TallyOptions):
   const overdue: OverdueEntry[] = [];
 
   for (const task of tasks) {
+    if (task.status === '已撤销') continue; // revoked: in no tally
     const j = judge(task, asOf, calendar, onTime, effective);
     let unit = units.get(task.unitId);
     if (!unit) units.set(task.unitId, (unit = { name: task.unitName, c: newCounter() }));
@@ -134,6 +142,7 @@ export function computeTally(tasks: Iterable<TallyTask>, options: TallyOptions):
       if (j.paused) c.paused++;
       if (j.closed) c.completed++;
       if (j.onTime) c.completedOnTime++;
+      if (j.extended) c.extended++;
       if (j.overdue) c.overdue++;
     }
     if (j.overdue) {
@@ -231,6 +240,7 @@ export function computeYearEndLedger(tasks: Iterable<TallyTask>, options: YearEn
   const rows: YearEndRow[] = [];
 
   for (const task of tasks) {
+    if (task.status === '已撤销') continue; // revoked: in no tally
     const j = judge(task, asOf, calendar, onTime, effective);
     let cls: YearEndClass;
     let note: string;

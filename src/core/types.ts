@@ -1,7 +1,7 @@
 // The ledger's vocabulary (DESIGN §2). Pure data, no I/O. Values are the Chinese words the office
 // uses, because they are what is stored, imported, exported and shown.
 
-export const TASK_STATUSES = ['待签收', '推进中', '待销号', '已销号', '有异议', '已调整', '暂缓'] as const;
+export const TASK_STATUSES = ['待签收', '推进中', '待销号', '已销号', '有异议', '已调整', '暂缓', '已撤销'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 /** Statuses in which the task is still being worked on (counts for reminders and colours). */
 export const OPEN_STATUSES: readonly TaskStatus[] = ['待签收', '推进中', '有异议', '已调整'];

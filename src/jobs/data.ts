@@ -77,10 +77,10 @@ export async function loadTallyRows(db: DbOrTx, tenantId: number): Promise<Tally
   const out: TallyRow[] = [];
   for (let afterId = 0; ; ) {
     const tasks = await db.$queryRaw<{
-      id: number; code: string; title: string; leadUnitId: number; status: string; deadline: string | null;
+      id: number; code: string; title: string; leadUnitId: number; status: string; deadline: string | null; originalDeadline: string | null;
       completedOn: string | null; closedOn: string | null; startDate: string | null; createdAt: Date | string;
     }[]>`
-      SELECT "id", "code", "title", "leadUnitId", "status", "deadline", "completedOn", "closedOn", "startDate", "createdAt"
+      SELECT "id", "code", "title", "leadUnitId", "status", "deadline", "originalDeadline", "completedOn", "closedOn", "startDate", "createdAt"
       FROM "Task" WHERE "tenantId" = ${tenantId} AND "id" > ${afterId} ORDER BY "id" LIMIT ${TALLY_PAGE}`;
     for (const t of tasks) {
       out.push({
@@ -91,6 +91,7 @@ export async function loadTallyRows(db: DbOrTx, tenantId: number): Promise<Tally
         unitName: names.get(Number(t.leadUnitId)) ?? `单位#${t.leadUnitId}`,
         status: t.status as TaskStatus,
         deadline: t.deadline,
+        originalDeadline: t.originalDeadline,
         completedOn: t.completedOn,
         closedOn: t.closedOn,
         startDate: t.startDate,
@@ -134,11 +135,13 @@ export interface RecentChanges {
   statusChanges: StatusChange[];
   /** Tasks created in the window (newly dispatched). */
   createdTaskIds: number[];
+  /** 批示 written in the window (county leaders on the items they lead). */
+  instructions?: { taskId: number; leaderId: number; at: Date; text: string }[];
 }
 
 /** Reports and status changes in [from, to): what changed since the last digest. */
 export async function loadRecentChanges(db: DbOrTx, tenantId: number, from: Date, to: Date): Promise<RecentChanges> {
-  const [reports, audits] = await Promise.all([
+  const [reports, audits, instructions] = await Promise.all([
     db.progressReport.findMany({
       where: { tenantId, withdrawnAt: null, reportedAt: { gte: from, lt: to } },
       select: { taskId: true, reportedAt: true, kind: true, text: true, percent: true },
@@ -149,6 +152,7 @@ export async function loadRecentChanges(db: DbOrTx, tenantId: number, from: Date
       select: { entityId: true, action: true, at: true, before: true, after: true },
       orderBy: { id: 'asc' },
     }),
+    db.instruction.findMany({ where: { tenantId, at: { gte: from, lt: to } }, select: { taskId: true, leaderId: true, at: true, text: true }, orderBy: { id: 'asc' } }),
   ]);
   const statusChanges: StatusChange[] = [];
   const createdTaskIds: number[] = [];
@@ -163,7 +167,7 @@ export async function loadRecentChanges(db: DbOrTx, tenantId: number, from: Date
     const to = statusOf(a.after);
     if (from && to && from !== to) statusChanges.push({ taskId, at: a.at, from, to });
   }
-  return { reports, statusChanges, createdTaskIds };
+  return { reports, statusChanges, createdTaskIds, instructions };
 }
 
 function statusOf(json: string | null): string | null {

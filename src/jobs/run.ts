@@ -7,7 +7,7 @@ import type { WorkingCalendar } from '../core/calendar.js';
 import { shanghaiDate } from '../core/dates.js';
 import type { Period } from '../core/periods.js';
 import type { IsoDate } from '../core/types.js';
-import type { DbOrTx } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import type { TenantRef } from '../db/repos/tenants.js';
 import { loadDirectory, loadJobLedger, loadRecentChanges, loadReportCounts, loadTallyRows } from './data.js';
 import { commitPlan, existingKeys, type RunMode } from './outbox.js';
@@ -19,6 +19,7 @@ import { planHalfYear, planHonourRoll, planQuarterly, planYearEnd } from './plan
 import { planCalendarReminder } from './plans/calendar.js';
 import { planAssessment, planCallReminders, planLookbackList, planLookbacks, planOutposts, planSuggestionDigest } from './plans/loop.js';
 import { loadAssessment, loadLookbacks, loadNewSuggestions, loadOpenCalls, loadOutposts } from './loop-data.js';
+import { dueSubjects, loadReissueItems, loadReissueSubjects, planReissue } from './plans/reissue.js';
 import { describeSchedule, firesOn, jobPeriod } from './schedule.js';
 import { isJobName, JOB_LABELS, JOB_NAMES, loadTenantJobConfig, type JobName, type TenantJobConfig } from './settings.js';
 
@@ -75,6 +76,10 @@ export async function planJob(
       return planLookbackList(await loadDirectory(db, tenantId), await loadLookbacks(db, tenantId, shanghaiDate(at)), ctx);
     case 'assessment':
       return planAssessment(await loadDirectory(db, tenantId), await loadAssessment(db, tenantId, Number(shanghaiDate(at).slice(0, 4)) - 1), ctx);
+    case 'reissue': {
+      const due = dueSubjects(await loadReissueSubjects(db as Db, tenantId), shanghaiDate(at), calendar);
+      return planReissue(await loadReissueItems(db as Db, tenantId, calendar, due), ctx);
+    }
   }
 }
 

@@ -154,6 +154,7 @@ export function jobPeriod(job: JobName, date: IsoDate, cycle: ReportingCycle): P
   switch (job) {
     case 'reminders':
     case 'overdue':
+    case 'reissue':
       return { key: date, label: date, start: date, end: date };
     case 'nudges':
       return cycleContaining(date, cycle);

@@ -15,7 +15,7 @@ import { parseSettings } from '../core/validation.js';
 
 /** The reform loop's jobs (改革闭环, src/jobs/plans/loop*.ts). */
 export const LOOP_JOB_NAMES = ['outposts', 'suggestion-digest', 'call-reminders', 'lookback', 'lookback-list', 'assessment'] as const;
-export const JOB_NAMES = ['reminders', 'overdue', 'nudges', 'digest', 'honour-roll', 'quarterly', 'half-year', 'year-end', 'calendar', ...LOOP_JOB_NAMES] as const;
+export const JOB_NAMES = ['reminders', 'overdue', 'nudges', 'digest', 'honour-roll', 'quarterly', 'half-year', 'year-end', 'calendar', 'reissue', ...LOOP_JOB_NAMES] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export const JOB_LABELS: Record<JobName, string> = {
@@ -34,6 +34,7 @@ export const JOB_LABELS: Record<JobName, string> = {
   lookback: '回头看',
   'lookback-list': '回头看季度清单',
   assessment: '年度考核',
+  reissue: '待办卡片续发',
 };
 
 export function isJobName(name: string): name is JobName {
@@ -151,6 +152,7 @@ const jobsSettingSchema = z.strictObject(
     lookback: z.strictObject({ ...base, to: kinds(UNIT_KINDS, '回头看接收人').optional() }).optional(),
     'lookback-list': z.strictObject({ ...base, to: kinds(['office', 'leaders'] as const, '回头看清单接收人').optional() }).optional(),
     assessment: z.strictObject({ ...base, to: kinds(['office', 'leaders'] as const, '年度考核接收人').optional() }).optional(),
+    reissue: z.strictObject({ ...base }).optional(),
   },
   { error: (iss) => (iss.code === 'unrecognized_keys' ? `无法识别的任务：${iss.keys.join('、')}（可用：${JOB_NAMES.join('、')}）` : '定时推送设置应为一个对象') },
 );
@@ -178,6 +180,7 @@ export interface JobsSettings {
   lookback: JobBase & { to: RecipientKind[] };
   'lookback-list': JobBase & { to: RecipientKind[] };
   assessment: JobBase & { to: RecipientKind[] };
+  reissue: JobBase;
 }
 
 export const DEFAULT_JOBS_SETTINGS: Readonly<JobsSettings> = Object.freeze({
@@ -207,6 +210,8 @@ export const DEFAULT_JOBS_SETTINGS: Readonly<JobsSettings> = Object.freeze({
   lookback: { enabled: true, schedule: { every: 'workingDay', time: '09:50' }, catchUpHours: 24, to: ['liaison'] },
   'lookback-list': { enabled: true, schedule: { every: 'month', day: 'firstWorkingDay', months: [1, 4, 7, 10], time: '10:40' }, catchUpHours: 72, to: ['office'] },
   assessment: { enabled: true, schedule: { every: 'month', day: 'firstWorkingDay', months: [1], time: '11:30' }, catchUpHours: 72, to: ['leaders', 'office'] },
+  // Cards still waited on, sent afresh before Feishu's 14-day limit (src/jobs/plans/reissue.ts).
+  reissue: { enabled: true, schedule: { every: 'workingDay', time: '08:45' }, catchUpHours: 12 },
 } satisfies JobsSettings);
 
 /** Validates the "jobs" setting and fills in defaults job by job (a given schedule replaces the default). */

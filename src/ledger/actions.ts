@@ -157,6 +157,8 @@ export async function submitReport(
     nextStatus = t.to;
   } else if (task.status === '已销号') {
     return { ok: false, reason: '该事项已销号，不再接收进展。如需补充，请联系改革办。' };
+  } else if (task.status === '已撤销') {
+    return { ok: false, reason: '该事项已被改革办撤销，不再接收进展。' };
   }
   const now = clock.now();
   try {
@@ -222,10 +224,10 @@ class IdenticalReport extends Error {
 
 const ACTION_OPERATION: Record<TaskAction, TaskOperation> = {
   签收: 'sign', 提出异议: 'dispute', 解决异议: 'resolveDispute', 报告完成: 'complete', 同意销号: 'review', 退回: 'review',
-  调整: 'review', 暂缓: 'review', 恢复: 'review',
+  调整: 'edit', 暂缓: 'edit', 恢复: 'edit', 撤回完成: 'withdraw', 撤销: 'edit',
 };
 /** The state an action leads to, to recognise a second click on the same button. */
-const ALREADY: Partial<Record<TaskAction, TaskStatus[]>> = { 签收: ['推进中', '待销号', '已销号'], 提出异议: ['有异议'], 同意销号: ['已销号'], 退回: ['推进中'] };
+const ALREADY: Partial<Record<TaskAction, TaskStatus[]>> = { 签收: ['推进中', '待销号', '已销号'], 提出异议: ['有异议'], 同意销号: ['已销号'], 退回: ['推进中'], 撤销: ['已撤销'] };
 
 export interface TransitionResult {
   task: TaskRecord;
@@ -258,7 +260,7 @@ export async function transitionTask(
         status: t.to,
         statusReason: opts.reason ?? null,
         ...(t.to === '已销号' ? { closedOn: today } : {}),
-        ...(action === '退回' ? { completedOn: null } : {}),
+        ...(action === '退回' || action === '撤回完成' ? { completedOn: null } : {}),
         levelOn: null,
       },
     });

@@ -18,6 +18,7 @@ import { loadTask } from '../../src/ledger/actions.js';
 import { importLedger } from '../../src/ledger/import/index.js';
 import { loadLedgerTasks, withSupervision } from '../../src/ledger/overview.js';
 import { ledgerSummary } from '../../src/ledger/summary.js';
+import { disputeCard, extensionFormCard, extensionReviewCard, problemCard, taskFormCard, taskViewCard } from '../../src/chat/office-cards.js';
 import { validateCardV2 } from '../../src/sandbox/fake-feishu/card-schema.js';
 import { describeEachDatabase } from '../helpers/db.js';
 import { LOOP_TEMPLATES, loopCards } from '../loop/cards.js';
@@ -127,7 +128,7 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     const units = summary.stats.byUnit.map((u) => ({ name: summary.unitNames.get(u.unitId) ?? `单位${u.unitId}`, stats: u }));
     add('ledger-summary', ledgerSummaryCard('全县', today, summary.stats.overall, units));
     // The day's recompute still under way for some tasks: the card says so.
-    add('ledger-summary', ledgerSummaryCard('全县', today, summary.stats.overall, units, 1234));
+    add('ledger-summary', ledgerSummaryCard('全县', today, summary.stats.overall, units, [], 1234));
     const unitTasks = tasks.filter((t) => t.leadUnitId === unitId);
     add('progress-form', progressFormCard('石堡镇', unitTasks, unitTasks[0]!.id));
     add('progress-form', progressFormCard('空单位', []));
@@ -148,6 +149,19 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     add('import-preview', importPreviewCard('清源县改革台账.xlsx', all.plan, all.preview, 2));
     add('notice', importProblemsCard('台账.xlsx', Array.from({ length: 300 }, (_, i) => ({ sheet: '台账', row: i + 2, column: '牵头单位', message: '单位「不存在」不在单位表中' }))));
     add('notice', importDoneCard('台账.xlsx', 'applied', '周敏', '11-23 10:00', planned.preview.result));
+    // The office's cards (issue 14).
+    const req = { id: 1, taskId: task.id, requesterId: 1, requesterName: '程功', requestedAt: at, fromDeadline: '2026-12-31', toDeadline: '2027-03-31', reason: '用地报批未完成', status: '待审批' as const, decidedById: null, decidedAt: null, decisionReason: null };
+    add('extension-form', extensionFormCard(task));
+    add('extension-review', extensionReviewCard(task, req));
+    add('extension-review', extensionReviewCard(task, { ...req, status: '已同意' }, { text: trustedMd('已同意延期 · 周敏 · 11-23 10:00'), colour: 'green' }));
+    const problem = { id: 1, taskId: task.id, text: '用地指标不足', reporterId: 1, reporterName: '程功', reportedAt: at, withdrawn: false };
+    add('problem', problemCard(task, problem));
+    add('problem', problemCard(task, problem, { text: trustedMd('已协调 · 周敏 · 11-23 10:00'), colour: 'green' }));
+    add('notice', disputeCard(task, '程功', '应由县自然资源局牵头'));
+    add('task-edit', taskFormCard({ ...task, milestones: '形成初稿 2026-12-15' }));
+    add('task-edit', taskFormCard(null));
+    add('task-edit', taskFormCard(null, { text: trustedMd('已新增'), colour: 'green' }));
+    add('task-view', taskViewCard({ ...task, originalDeadline: '2026-06-30' }, { milestones: ['形成初稿（2026-12-15）'], latest: trustedMd('形成初稿 60%'), timeline: [{ at, text: trustedMd('签收 · 程功') }] }));
     // Every scheduled job at moments across the year (its cards come from the other templates).
     const config = undefined;
     for (const job of JOB_NAMES) {
@@ -167,7 +181,7 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     }
     // Which template files the renderings came from: each card's shape names it via its summary or title.
     const files = readdirSync(path.resolve(import.meta.dirname, '../../cards')).map((f) => f.replace(/\.json$/, '')).sort();
-    const chatTemplates = ['task-dispatch', 'dispatch-batch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'import-preview', ...LOOP_TEMPLATES];
+    const chatTemplates = ['task-dispatch', 'dispatch-batch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'import-preview', 'extension-form', 'extension-review', 'problem', 'task-view', 'task-edit', ...LOOP_TEMPLATES];
     const jobTemplates = ['reminder', 'reminder-overdue', 'reminder-batch', 'nudge', 'digest', 'honour-roll', 'honour-progress-table', 'quarterly', 'tally-half-year', 'year-end', 'calendar-reminder'];
     expect([...chatTemplates, ...jobTemplates].sort()).toEqual(files);
     for (const t of chatTemplates) expect(rendered.get(t)?.length, t).toBeGreaterThan(0);

@@ -14,12 +14,12 @@ const allowed = (a: Actor, op: TaskOperation) => checkPermission(a, task, op).ok
 
 describe('permissions', () => {
   it.each<[string, Actor, Record<TaskOperation, boolean>]>([
-    ['lead-unit liaison', liaisonA, { report: true, problem: true, complete: true, sign: true, dispute: true, urge: false, review: false, resolveDispute: false }],
-    ['co-unit liaison', liaisonCo, { report: true, problem: true, complete: false, sign: false, dispute: false, urge: false, review: false, resolveDispute: false }],
-    ['another unit', liaisonB, { report: false, problem: false, complete: false, sign: false, dispute: false, urge: false, review: false, resolveDispute: false }],
-    ['lead leader', leader, { report: true, problem: true, complete: true, sign: false, dispute: false, urge: false, review: false, resolveDispute: false }],
-    ['another leader', otherLeader, { report: false, problem: false, complete: false, sign: false, dispute: false, urge: false, review: false, resolveDispute: false }],
-    ['office', office, { report: true, problem: true, complete: true, sign: false, dispute: false, urge: true, review: true, resolveDispute: true }],
+    ['lead-unit liaison', liaisonA, { report: true, problem: true, complete: true, sign: true, dispute: true, urge: false, review: false, resolveDispute: false, withdraw: true, extend: true, redispatch: true, decideExtension: false, answerProblem: false, edit: false, instruct: false }],
+    ['co-unit liaison', liaisonCo, { report: true, problem: true, complete: false, sign: false, dispute: false, urge: false, review: false, resolveDispute: false, withdraw: false, extend: false, redispatch: false, decideExtension: false, answerProblem: false, edit: false, instruct: false }],
+    ['another unit', liaisonB, { report: false, problem: false, complete: false, sign: false, dispute: false, urge: false, review: false, resolveDispute: false, withdraw: false, extend: false, redispatch: false, decideExtension: false, answerProblem: false, edit: false, instruct: false }],
+    ['lead leader', leader, { report: true, problem: true, complete: true, sign: false, dispute: false, urge: false, review: false, resolveDispute: false, withdraw: false, extend: false, redispatch: false, decideExtension: false, answerProblem: false, edit: false, instruct: true }],
+    ['another leader', otherLeader, { report: false, problem: false, complete: false, sign: false, dispute: false, urge: false, review: false, resolveDispute: false, withdraw: false, extend: false, redispatch: false, decideExtension: false, answerProblem: false, edit: false, instruct: false }],
+    ['office', office, { report: true, problem: true, complete: true, sign: false, dispute: false, urge: true, review: true, resolveDispute: true, withdraw: false, extend: true, redispatch: true, decideExtension: true, answerProblem: true, edit: true, instruct: false }],
   ])('%s', (_name, who, expected) => {
     for (const [op, ok] of Object.entries(expected)) expect([op, allowed(who, op as TaskOperation)]).toEqual([op, ok]);
   });
@@ -27,5 +27,8 @@ describe('permissions', () => {
   it('explains a refusal in Chinese', () => {
     expect(checkPermission(liaisonB, task, 'report')).toEqual({ ok: false, reason: expect.stringContaining('石堡镇') });
     expect(checkPermission(liaisonA, task, 'review')).toEqual({ ok: false, reason: '只有改革办可以审核销号。' });
+    expect(checkPermission(liaisonA, task, 'decideExtension')).toEqual({ ok: false, reason: '只有改革办可以审批延期。' });
+    expect(checkPermission(otherLeader, task, 'instruct')).toEqual({ ok: false, reason: '只有该事项的领衔领导可以作出批示。' });
+    expect(checkPermission(liaisonCo, task, 'withdraw')).toEqual({ ok: false, reason: expect.stringContaining('石堡镇') });
   });
 });

@@ -72,7 +72,7 @@ describe('summarizeLedger', () => {
 
   it('overall counts by status and colour', () => {
     expect(stats.overall.total).toBe(10);
-    expect(stats.overall.byStatus).toEqual({ 待签收: 1, 推进中: 1, 待销号: 1, 已销号: 3, 有异议: 1, 已调整: 1, 暂缓: 2 });
+    expect(stats.overall.byStatus).toEqual({ 待签收: 1, 推进中: 1, 待销号: 1, 已销号: 3, 有异议: 1, 已调整: 1, 暂缓: 2, 已撤销: 0 });
     expect(stats.overall.byLevel).toEqual({ none: 6, blue: 1, yellow: 2, red: 1 });
     expect(stats.overall.open).toBe(4);
     expect(stats.overall.reported).toBe(1);
@@ -151,7 +151,7 @@ describe('summarizeLedger', () => {
 });
 
 function generate(n: number): StatsTask[] {
-  const statuses = TASK_STATUSES;
+  const statuses = TASK_STATUSES.filter((s) => s !== '已撤销');
   const levels: SupervisionLevel[] = ['none', 'blue', 'yellow', 'red'];
   const out: StatsTask[] = [];
   for (let i = 0; i < n; i++) {
@@ -169,3 +169,11 @@ function generate(n: number): StatsTask[] {
   }
   return out;
 }
+
+describe('已撤销', () => {
+  it('a revoked item leaves every count', () => {
+    const base = { leadUnitId: 1, leadLeaderIds: [], level: 'none' as const, deadline: '2026-12-31', completedOn: null, closedOn: null };
+    const s = summarizeLedger([{ ...base, taskId: 1, status: '推进中' as const }, { ...base, taskId: 2, status: '已撤销' as const }]);
+    expect([s.overall.total, s.overall.open, s.overall.byStatus['已撤销']]).toEqual([1, 1, 0]);
+  });
+});

@@ -12,13 +12,14 @@ import { TASK_STATUSES, type TaskStatus } from '../../src/core/types.js';
 
 /** The whole lifecycle (DESIGN §2): the target of every allowed (status, action), nothing else. */
 const EXPECTED: Record<TaskStatus, Partial<Record<TaskAction, TaskStatus | 'target'>>> = {
-  待签收: { 签收: '推进中', 提出异议: '有异议', 调整: '已调整', 暂缓: '暂缓' },
-  推进中: { 报告完成: '待销号', 调整: '已调整', 暂缓: '暂缓' },
-  待销号: { 同意销号: '已销号', 退回: '推进中' },
+  待签收: { 签收: '推进中', 提出异议: '有异议', 调整: '已调整', 暂缓: '暂缓', 撤销: '已撤销' },
+  推进中: { 报告完成: '待销号', 调整: '已调整', 暂缓: '暂缓', 撤销: '已撤销' },
+  待销号: { 同意销号: '已销号', 退回: '推进中', 撤回完成: '推进中', 撤销: '已撤销' },
   已销号: {},
-  有异议: { 解决异议: 'target', 调整: '已调整', 暂缓: '暂缓' },
-  已调整: { 报告完成: '待销号', 调整: '已调整', 暂缓: '暂缓' },
-  暂缓: { 恢复: '推进中' },
+  有异议: { 解决异议: 'target', 调整: '已调整', 暂缓: '暂缓', 撤销: '已撤销' },
+  已调整: { 报告完成: '待销号', 调整: '已调整', 暂缓: '暂缓', 撤销: '已撤销' },
+  暂缓: { 恢复: '推进中', 撤销: '已撤销' },
+  已撤销: {},
 };
 
 const opts = { reason: '县委深改委会议决定调整', target: '推进中' as TaskStatus };
@@ -93,8 +94,8 @@ describe('refusal messages', () => {
 });
 
 describe('reasons and targets', () => {
-  it('调整, 暂缓 and 提出异议 need a non-blank reason', () => {
-    expect(ACTIONS_REQUIRING_REASON).toEqual(['提出异议', '调整', '暂缓']);
+  it('调整, 暂缓, 撤销 and 提出异议 need a non-blank reason', () => {
+    expect(ACTIONS_REQUIRING_REASON).toEqual(['提出异议', '调整', '暂缓', '撤销']);
     for (const action of ACTIONS_REQUIRING_REASON) {
       const from: TaskStatus = '待签收';
       expect(applyTransition(from, action)).toEqual({ ok: false, reason: `${action}需要填写理由，请补充后再提交。` });

@@ -196,7 +196,8 @@ describe('computeYearEndLedger (年终盘总账)', () => {
 function generate(n: number): TallyTask[] {
   const out: TallyTask[] = [];
   for (let i = 0; i < n; i++) {
-    const status = TASK_STATUSES[i % TASK_STATUSES.length]!;
+    const statuses = TASK_STATUSES.filter((s) => s !== '已撤销');
+    const status = statuses[i % statuses.length]!;
     const month = String((i % 12) + 1).padStart(2, '0');
     out.push({
       taskId: i,
@@ -212,3 +213,15 @@ function generate(n: number): TallyTask[] {
   }
   return out;
 }
+
+describe('延期: the original deadline is kept', () => {
+  it('an item closed within its extension but after its first 完成时限 counts as 延期, not on time', () => {
+    const base = { code: 'X-1', title: '事项', unitId: 1, unitName: '石堡镇', status: '已销号' as const };
+    const tally = computeTally([
+      { ...base, taskId: 1, deadline: '2026-12-31', originalDeadline: '2026-10-15', completedOn: '2026-11-20', closedOn: '2026-11-23' },
+      { ...base, taskId: 2, deadline: '2026-12-31', originalDeadline: '2026-12-31', completedOn: '2026-11-20', closedOn: '2026-11-23' },
+      { ...base, taskId: 3, deadline: '2026-10-15', completedOn: '2026-10-10', closedOn: '2026-10-12' },
+    ], { asOf: '2026-12-31', calendar: createWorkingCalendar() });
+    expect(tally.totals).toMatchObject({ total: 3, completed: 3, completedOnTime: 2, extended: 1 });
+  });
+});

@@ -3,9 +3,11 @@ import type { ActionSpec } from '../context.js';
 import { disputeAction, resolveAction, signAction, signAllAction, signBatchAction } from './dispatch.js';
 import { evidenceGetAction } from './evidence.js';
 import { exportListAction } from './export.js';
-import { extensionAction } from './extension.js';
+import { approveExtensionAction, extensionAction, rejectExtensionAction, submitExtensionAction } from './extension.js';
 import { importCancelAction, importConfirmAction } from './import.js';
+import { problemDoneAction, problemReplyAction, problemTransferAction } from './problem.js';
 import { progressFormAction, submitProgressAction } from './progress.js';
+import { submitEditAction, submitNewTaskAction } from './edit.js';
 import { approveAction, rejectAction } from './review.js';
 import { adoptAction, answerAction, declineAction, mergeAction, openSuggestionAction, studyAction, submitSuggestionAction } from './loop/suggestion.js';
 import { applyAction, applyFormAction, compareAction, pickAction, publishCallAction } from './loop/calls.js';
@@ -19,6 +21,14 @@ export const CARD_ACTIONS: Record<string, ActionSpec> = {
   approve: approveAction,
   reject: rejectAction,
   extension: extensionAction,
+  submit_extension: submitExtensionAction,
+  approve_extension: approveExtensionAction,
+  reject_extension: rejectExtensionAction,
+  problem_reply: problemReplyAction,
+  problem_done: problemDoneAction,
+  problem_transfer: problemTransferAction,
+  submit_edit: submitEditAction,
+  submit_new_task: submitNewTaskAction,
   progress_form: progressFormAction,
   submit_progress: submitProgressAction,
   // 改革闭环 (actions/loop/)

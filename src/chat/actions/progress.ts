@@ -24,18 +24,18 @@ async function openTasksFor(db: Db, tenantId: number, actor: LedgerActor) {
 }
 
 /** This click's own key (the callback token is unique to it). */
-const clickKey = (ctx: ActionContext) => createHash('sha256').update(ctx.action.token || `${ctx.action.messageId}:${JSON.stringify(ctx.action.formValue ?? null)}:${ctx.actor.personId}`).digest('hex').slice(0, 32);
+export const clickKey = (ctx: ActionContext) => createHash('sha256').update(ctx.action.token || `${ctx.action.messageId}:${JSON.stringify(ctx.action.formValue ?? null)}:${ctx.actor.personId}`).digest('hex').slice(0, 32);
 
 /**
  * Shows `view` to the clicker: in place when the clicked card is their own private one, else as a
  * new message in their private chat, with `toast` saying where it went.
  */
-async function showPrivately(ctx: ActionContext, view: Card, toast: CardActionResponse['toast'], keyPrefix: string): Promise<CardActionResponse> {
+export async function showPrivately(ctx: ActionContext, view: Card, toast: CardActionResponse['toast'], keyPrefix: string, what?: string): Promise<CardActionResponse> {
   if (await isPrivateCard(ctx.db, ctx.action)) return { ...(toast ? { toast } : {}), card: { type: 'raw', data: view } };
   if (!ctx.actor.openId) return refused({ reason: '您的人员信息中没有飞书账号，无法私信发送，请联系县委改革办补充' });
   await sendPrivately(ctx.db, ctx.tenant.id, ctx.actor.openId, `${keyPrefix}:${clickKey(ctx)}`, card(view));
   const said = toast ? `${toast.content.replace(/。$/, '')}。` : '';
-  return { toast: { type: toast?.type ?? 'info', content: `${said}${keyPrefix === 'progress-form' ? '填报表单' : '回执'}已私信发给您，请在与台账机器人的私聊中查看` } };
+  return { toast: { type: toast?.type ?? 'info', content: `${said}${what ?? (keyPrefix === 'progress-form' ? '填报表单' : '回执')}已私信发给您，请在与台账机器人的私聊中查看` } };
 }
 
 export const progressFormAction: ActionSpec = {

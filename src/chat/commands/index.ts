@@ -13,6 +13,11 @@ import { lookbacksCommand } from './loop/lookback.js';
 import { assessmentCommand, outpostCommand } from './loop/outposts.js';
 import { launchCommand, reserveCommand, riskCommand, topicCommand, topicListCommand } from './loop/reserve.js';
 import { exportCommand } from './export.js';
+import { closeCommand, disputeCommand, redispatchCommand, resolveDisputeCommand, sendBackCommand, signCommand, withdrawCommand } from './tasks.js';
+import { adjustCommand, cancelCommand, newTaskCommand, approveExtensionCommand, extendCommand, instructCommand, pauseCommand, rejectExtensionCommand, resumeCommand } from './office.js';
+import { viewCommand } from './view.js';
+import { problemDoneCommand, problemReplyCommand, problemTransferCommand } from './problems.js';
+import { todoCommand, unreportedCommand } from './todo.js';
 
 export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<CommandResult> } = {
   help: helpCommand,
@@ -45,4 +50,26 @@ export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageCont
   outpost: outpostCommand,
   assessment: assessmentCommand,
   exportLedger: exportCommand,
+  sign: signCommand,
+  dispute: disputeCommand,
+  resolveDispute: resolveDisputeCommand,
+  close: closeCommand,
+  sendBack: sendBackCommand,
+  redispatch: redispatchCommand,
+  withdraw: withdrawCommand,
+  extend: extendCommand,
+  approveExtension: approveExtensionCommand,
+  rejectExtension: rejectExtensionCommand,
+  pause: pauseCommand,
+  resume: resumeCommand,
+  cancel: cancelCommand,
+  instruct: instructCommand,
+  problemReply: problemReplyCommand,
+  problemDone: problemDoneCommand,
+  problemTransfer: problemTransferCommand,
+  adjust: adjustCommand,
+  newTask: newTaskCommand,
+  view: viewCommand,
+  todo: todoCommand,
+  unreported: unreportedCommand,
 };

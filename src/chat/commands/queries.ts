@@ -4,7 +4,7 @@ import { md, txt } from '../../cards/markup.js';
 import { loadLedgerTasks, withSupervision } from '../../ledger/overview.js';
 import { ledgerSummary } from '../../ledger/summary.js';
 import { supervisionThresholds } from '../../ledger/settings.js';
-import { helpCard, ledgerSummaryCard, myTasksCard } from '../cards.js';
+import { helpCard, ledgerSummaryCard, myTasksCard, type UnitTaskRow } from '../cards.js';
 import type { ChatContext, CommandHandler } from '../context.js';
 import { card, text } from '../say.js';
 
@@ -34,7 +34,17 @@ export const ledgerCommand: CommandHandler<'ledger'> = async (ctx, command) => {
   const thresholds = await supervisionThresholds(db, tenant.id);
   const summary = await ledgerSummary(db, tenant.id, { today, calendar: ctx.calendar, thresholds, ...(unitId !== undefined ? { unitId } : {}) });
   const units = summary.stats.byUnit.map((u) => ({ name: summary.unitNames.get(u.unitId) ?? `单位${u.unitId}`, stats: u }));
-  return { ok: true, reply: card(ledgerSummaryCard(scope, today, summary.stats.overall, unitId === undefined ? units : [], summary.stale)), summary: md`台账 ${scope}` };
+  let rows: UnitTaskRow[] = [];
+  if (unitId !== undefined) {
+    // The unit's tasks, led or co-operated on (marked), open ones first, with their colours.
+    const thresholdsNow = thresholds;
+    const tasks = withSupervision(await loadLedgerTasks(db, tenant.id, { unitId }), today, ctx.calendar, thresholdsNow);
+    const rank = (s: string) => (s === '已销号' ? 2 : s === '暂缓' ? 1 : 0);
+    rows = tasks
+      .map((t) => ({ code: t.code, title: t.title, role: (t.leadUnitId === unitId ? '牵头' : '配合') as UnitTaskRow['role'], status: t.status, deadline: t.deadline ?? null, level: t.supervision.level }))
+      .sort((a, b) => rank(a.status) - rank(b.status) || (a.role === b.role ? 0 : a.role === '牵头' ? -1 : 1) || a.code.localeCompare(b.code));
+  }
+  return { ok: true, reply: card(ledgerSummaryCard(scope, today, summary.stats.overall, unitId === undefined ? units : [], rows, summary.stale)), summary: md`台账 ${scope}` };
 };
 
 /** A leader sees the items they lead; everyone else their unit's open items. */

@@ -14,6 +14,8 @@ import { noticeCard, receiptCard, reviewCard, type ReportKindLabel } from '../ca
 import type { CommandHandler, CommandResult } from '../context.js';
 import { card, sendTo, text } from '../say.js';
 import { reviewSetting } from '../../ledger/evidence.js';
+import { problemCard } from '../office-cards.js';
+import { recordCardIssue } from '../../ledger/office.js';
 
 const KIND = { progress: '进展', problem: '问题', complete: '完成' } as const;
 
@@ -52,14 +54,15 @@ export function dropNote(r: Pick<ReportResult, 'previousPercent' | 'duplicate'> 
 export async function afterReport(calendar: WorkingCalendar, tx: DbOrTx, tenantId: number, actor: LedgerActor, task: TaskRecord, kind: ReportKindLabel, body: string, r: Pick<ReportResult, 'reportId' | 'at' | 'previousPercent'>) {
   const office = () => officeRecipients(tx, tenantId);
   if (kind === '问题') {
-    await sendTo(tx, tenantId, await office(), `problem:${r.reportId}`, card(noticeCard(`问题反映：${task.code}`,
-      md`**${task.title}**\n${task.leadUnitName} · ${actor.name}\n\n${body}`, 'orange')));
+    await sendTo(tx, tenantId, await office(), `problem:${r.reportId}`, card(problemCard(task, { id: r.reportId, taskId: task.id, text: body, reporterId: actor.personId, reporterName: actor.name, reportedAt: r.at, withdrawn: false })));
+    await recordCardIssue(tx, tenantId, 'problem', r.reportId, shanghaiDate(r.at));
   }
   if (kind === '完成') {
     const completedOn = shanghaiDate(r.at);
     const onTime = onTimeJudge(calendar)({ deadline: task.deadline, completedOn, closedOn: null });
     await sendTo(tx, tenantId, await office(), `review:${r.reportId}`,
       card(reviewCard(task, { text: body, reporter: `${actor.name}（${actor.unitName ?? '—'}）`, completedOn, onTime, requireEvidence: (await reviewSetting(tx, tenantId)).requireEvidence ?? false })));
+    await recordCardIssue(tx, tenantId, 'review', task.id, completedOn);
   }
   const drop = sharpDrop(r.previousPercent, task.lastPercent);
   if (drop) {

@@ -48,6 +48,8 @@ export function planDigest(ledger: JobLedger, changes: RecentChanges, ctx: PlanC
   const reportsBy = groupBy(changes.reports, (r) => r.taskId);
   const statusBy = groupBy(changes.statusChanges, (c) => c.taskId);
   const created = new Set(changes.createdTaskIds);
+  const instructionsBy = groupBy(changes.instructions ?? [], (i) => i.taskId);
+  const leaderNames = new Map(dir.leaders().map((l) => [l.id, l.name]));
 
   for (const leader of dir.leaders()) {
     const led = (byLeader.get(leader.id) ?? []).slice();
@@ -68,6 +70,7 @@ export function planDigest(ledger: JobLedger, changes: RecentChanges, ctx: PlanC
       // 新交办 by the task's own dates: a ledger loaded this week is not news (taskBeganOn).
       if (created.has(t.id) && beganWithin(t, sinceDay, today)) changeLines.push(md`· 新交办 ${taskRef(t)}`);
       for (const c of statusBy.get(t.id) ?? []) changeLines.push(md`· ${taskRef(t)}：${c.from} → **${c.to}**（${shanghaiShort(c.at)}）`);
+      for (const i of instructionsBy.get(t.id) ?? []) changeLines.push(md`· ${taskRef(t)}：${leaderNames.get(i.leaderId) ?? ''}批示（${shanghaiShort(i.at)}）：${truncate(i.text, 60)}`);
       const reports = reportsBy.get(t.id) ?? [];
       if (reports.length) changeLines.push(md`· ${taskRef(t)}：报送${reports.length > 1 ? ` ${reports.length} 次` : ''}${describeReport(reports[reports.length - 1]!)}`);
       const was = levelBefore(t);

@@ -235,6 +235,7 @@ export function planHalfYear(rows: readonly TallyRow[], directory: JobDirectoryD
       total: t.total,
       completed: t.completed,
       completedOnTime: t.completedOnTime,
+      extendedText: t.extended ? `；经批准延期 ${t.extended} 项（按原完成时限计是否按时）` : '',
       overdue: t.overdue,
       paused: t.paused,
       completionRate: formatPercent(t.completionRate),
