@@ -19,6 +19,7 @@ import { CliError, parseAt } from './args.js';
 import { InvalidSettingsError } from '../core/validation.js';
 import { registerJobCommands } from './jobs.js';
 import { registerCalendarCommands } from './calendar.js';
+import { registerDocumentCommands } from './documents.js';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -248,6 +249,7 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
 
   registerCalendarCommands(program, config, io, tenantOf);
   registerJobCommands(program, config, io, tenantOf);
+  registerDocumentCommands(program, config, io, tenantOf);
 
   return program;
 }
