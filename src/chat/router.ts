@@ -19,6 +19,7 @@ import { exampleCode, withExampleCode } from './examples.js';
 import { EXAMPLES, laterCommandCodes, parseChatMessage, type ChatCommand, type ParsedCommand } from './parse.js';
 import { truncate } from '../core/text.js';
 import { handleRecall } from './recall.js';
+import { handleAttachment } from './attachments.js';
 import { card, replyTo, sendTo, text } from './say.js';
 import type { BotAddedToChat, BotHandlers, CardAction, CardActionResponse, ChatMessage, MessageRecalled } from './types.js';
 
@@ -30,6 +31,8 @@ export function createBotHandlers(app: AppContext): BotHandlers {
   const isv = app.config.feishu.appType === 'isv';
 
   async function onMessage(msg: ChatMessage): Promise<void> {
+    // Files and images carry no @: they are handled by what they are for (attachments.ts).
+    if (msg.attachment) return handleAttachment(app, msg);
     // Groups: only messages that @ the bot are for us (with the group_msg scope we'd see all).
     if (msg.chatType === 'group' && !msg.mentionsBot) return;
     const tenant = await resolveEventTenant(app, msg.tenantKey);

@@ -15,6 +15,13 @@ export interface ChatMessage {
   /** Other people mentioned, in order. */
   mentions: { key: string; openId?: string; name: string }[];
   messageType: string;
+  /**
+   * A file or image message (message_type "file" / "image"): what to download through the message
+   * resource API. Content shapes: {"file_key","file_name"} / {"image_key"} (message_content page).
+   */
+  attachment?: { type: 'file' | 'image'; key: string; name: string };
+  /** The message this one replies to (parent_id), if any. */
+  parentId?: string;
   createdAt: Date;
 }
 

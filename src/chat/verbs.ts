@@ -16,7 +16,7 @@ export type CodeOptTextKind = never;
 /** A required text ("建议 …"). */
 export type TextKind = never;
 /** An optional text ("导出台账 [单位]"). */
-export type OptTextKind = 'calendar';
+export type OptTextKind = 'calendar' | 'exportLedger';
 
 /**
  * How the words after the verb are read:
@@ -57,6 +57,7 @@ export const COMMANDS = [
   { kind: 'complete', shape: 'report', words: ['完成', '办结'], label: '完成', example: '完成 LY-012 已印发实施方案', textName: '完成情况' },
   { kind: 'urge', shape: 'report', words: ['催办'], label: '催办', example: '催办 LY-012 请本周内报送', textName: '催办要求' },
   { kind: 'calendar', shape: 'optText', words: ['日历', '工作日历'], label: '日历', example: '日历 2027' },
+  { kind: 'exportLedger', shape: 'optText', words: ['导出台账', '导出'], label: '导出台账', example: '导出台账 石堡镇' },
 ] as const satisfies readonly CommandSpec[];
 
 /** The spec of a command kind. */

@@ -12,6 +12,8 @@ export const FEISHU_ERROR_DOCS = {
   patch: 'https://open.feishu.cn/document/server-docs/im-v1/message-card/patch',
   /** 延时更新消息卡片 (2025-09-10), 错误码. */
   cardUpdate: 'https://open.feishu.cn/document/server-docs/im-v1/message-card/delay-update-message-card',
+  /** 上传文件 (im/v1/files), 错误码: a file message is uploaded before it is sent. */
+  fileCreate: 'https://open.feishu.cn/document/server-docs/im-v1/file/create',
   /** 通用错误码 (2025-08-20). */
   generic: 'https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code',
 } as const;
@@ -88,6 +90,10 @@ export const PERMANENT_ERROR_CODES: Record<number, ErrorCodeEntry> = {
   230055: { meaning: '文件上传时选择的类型与发送的消息类型不匹配', doc: 'create', cause: 'bad_message' },
   230075: { meaning: '不支持向密聊、密盾聊中发送消息', doc: 'create', cause: 'chat_unsupported' },
   230099: { meaning: '创建卡片内容失败', doc: 'create', cause: 'bad_message' },
+  234001: { meaning: '请求参数无效', doc: 'fileCreate', cause: 'bad_message' },
+  234006: { meaning: '资源大小超出限制（文件不超过 30 MB）', doc: 'fileCreate', cause: 'bad_message' },
+  234007: { meaning: '应用没有启用机器人能力', doc: 'fileCreate', cause: 'bot_disabled' },
+  234010: { meaning: '请勿上传大小为 0 的文件', doc: 'fileCreate', cause: 'bad_message' },
   230110: { meaning: '消息已删除，无法进行本操作', doc: 'patch', cause: 'target_gone' },
   232009: { meaning: '指定的群已被解散，无法发送消息', doc: 'create', cause: 'chat_dissolved' },
   10002: { meaning: '机器人不在会话中，请添加机器人后重新请求', doc: 'generic', cause: 'bot_not_in_chat' },

@@ -253,8 +253,28 @@ export function normalizeMessage(envelope: FeishuEnvelope, opts: NormalizeOption
     mentionsBot,
     mentions,
     messageType: message.message_type,
+    ...attachmentOf(message.message_type, message.content),
+    ...(message.parent_id ? { parentId: message.parent_id } : {}),
     createdAt: parseMillis(message.create_time, fallbackTime),
   };
+}
+
+/**
+ * The file or image a message carries: file {"file_key","file_name"}, image {"image_key"}
+ * (https://open.feishu.cn/document/server-docs/im-v1/message-content-description/message_content).
+ */
+function attachmentOf(messageType: string, content: string): Pick<ChatMessage, 'attachment'> {
+  if (messageType !== 'file' && messageType !== 'image') return {};
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(content) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+  const key = messageType === 'file' ? parsed['file_key'] : parsed['image_key'];
+  if (typeof key !== 'string' || !key) return {};
+  const name = messageType === 'file' && typeof parsed['file_name'] === 'string' ? cleanText(parsed['file_name']) : messageType === 'image' ? '图片' : '文件';
+  return { attachment: { type: messageType, key, name } };
 }
 
 export function normalizeCardAction(envelope: FeishuEnvelope): CardAction {

@@ -8,6 +8,7 @@ import type { BotHandlers, CardAction, CardActionResponse } from '../chat/types.
 import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
+import { registerFileSource, unregisterFileSource } from './file-source.js';
 import { createFeishuClient, getBotOpenId, isIsvClient, requestAppTicketIfMissing } from './client.js';
 import { InboxProcessor, InboxWriter, type InboxProcessorOptions } from './inbox.js';
 import { startLongConnection, type LongConnection, type WatchdogOptions } from './longconn.js';
@@ -57,6 +58,7 @@ export async function startFeishuRuntime(opts: FeishuRuntimeOptions): Promise<Fe
     throw new Error('商店应用（FEISHU_APP_TYPE=isv）只能用 webhook 接收事件：飞书长连接仅支持企业自建应用');
   }
   const client = createFeishuClient(config.feishu, log);
+  registerFileSource(db, client);
   // One writer for the transport's inbox inserts; the processor yields to it (acks first).
   const inboxWriter = new InboxWriter(db, clock);
   const processor = new InboxProcessor({
@@ -126,6 +128,7 @@ export async function startFeishuRuntime(opts: FeishuRuntimeOptions): Promise<Fe
     ...(server ? { server } : {}),
     ...(longConnection ? { longConnection } : {}),
     async stop() {
+      unregisterFileSource(db, client);
       longConnection?.stop();
       if (server) {
         const s = server;

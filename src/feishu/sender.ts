@@ -10,8 +10,8 @@ import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
-import { OutboxStore, outboxSignal, type OutboxRow, type OutboxScope, type ReceiveIdType } from '../outbox/index.js';
-import { invalidateTenantToken, isIsvClient, tenantOptions } from './client.js';
+import { OutboxStore, outboxSignal, pendingFileRef, type OutboxRow, type OutboxScope, type ReceiveIdType } from '../outbox/index.js';
+import { invalidateTenantToken, isIsvClient, tenantOptions, type TenantRequestOptions } from './client.js';
 import { classifyResponse, describeFailure, outcomeOfError, type FeishuBody, type SendOutcome } from './errors.js';
 import { SlidingWindowLimiter, type LimitSpec, type RateLimiter } from './ratelimit.js';
 import { SharedWindowLimiter } from './shared-ratelimit.js';
@@ -421,17 +421,27 @@ export class Sender {
     return key;
   }
 
+  private uploadFile(row: OutboxRow, as: TenantRequestOptions | undefined): Promise<string | SendOutcome> {
+    return uploadOutboxFile(this.db, this.client, row, as, this.defaultResetMs);
+  }
+
   private async call(row: OutboxRow): Promise<SendOutcome> {
     const im = this.client.im.v1.message;
     // Store app: the message goes out with the token of the tenant it belongs to, never another's.
     const as = isIsvClient(this.client) ? tenantOptions(this.client, await this.tenantKeyOf(row.tenantId)) : undefined;
     let res: FeishuBody | undefined;
+    let content = row.content;
+    if (row.msgType === 'file') {
+      const uploaded = await this.uploadFile(row, as);
+      if (typeof uploaded !== 'string') return uploaded;
+      content = JSON.stringify({ file_key: uploaded });
+    }
     switch (row.kind) {
       case 'send':
         res = await im.create(
           {
             params: { receive_id_type: (row.receiveIdType ?? 'open_id') as ReceiveIdType },
-            data: { receive_id: row.receiveId ?? '', msg_type: row.msgType, content: row.content, uuid: row.uuid },
+            data: { receive_id: row.receiveId ?? '', msg_type: row.msgType, content, uuid: row.uuid },
           },
           as,
         );
@@ -440,7 +450,7 @@ export class Sender {
         res = await im.reply(
           {
             path: { message_id: row.receiveId ?? '' },
-            data: { msg_type: row.msgType, content: row.content, uuid: row.uuid },
+            data: { msg_type: row.msgType, content, uuid: row.uuid },
           },
           as,
         );
@@ -463,6 +473,42 @@ export class Sender {
     }
     return classifyResponse(undefined, res, undefined, this.defaultResetMs, row.kind);
   }
+}
+
+
+/**
+ * A file message's upload (im/v1/files, through the SDK): the bytes the outbox holds for the row
+ * go up once; the file_key is kept on the OutboxFile row, so a retry (or another instance taking
+ * the row over) sends the same upload. Returns the file_key, or the outcome of a failed upload.
+ */
+async function uploadOutboxFile(db: Database, client: lark.Client, row: OutboxRow, as: TenantRequestOptions | undefined, defaultResetMs: number): Promise<string | SendOutcome> {
+  const ref = pendingFileRef(row.content);
+  if (!ref) {
+    // Already a file_key (a file uploaded elsewhere): send as it is.
+    try {
+      const key = (JSON.parse(row.content) as { file_key?: unknown }).file_key;
+      if (typeof key === 'string' && key) return key;
+    } catch {
+      /* below */
+    }
+    return { kind: 'permanent', msg: '文件消息缺少 file_key' };
+  }
+  const file = await db.prisma.outboxFile.findUnique({ where: { dedupeKey: ref } });
+  if (!file) return { kind: 'transient', msg: '文件尚未写入发件箱' };
+  if (file.fileKey) return file.fileKey;
+  let uploaded: { file_key?: string } | null;
+  try {
+    uploaded = await client.im.v1.file.create(
+      { data: { file_type: file.fileType as 'stream', file_name: file.fileName, file: Buffer.from(file.bytes) } },
+      as,
+    );
+  } catch (err) {
+    return outcomeOfError(err, defaultResetMs, 'send');
+  }
+  const key = uploaded?.file_key;
+  if (!key) return { kind: 'transient', msg: '上传文件未返回 file_key' };
+  await db.prisma.outboxFile.update({ where: { id: file.id }, data: { fileKey: key } });
+  return key;
 }
 
 function sleep(ms: number): Promise<void> {

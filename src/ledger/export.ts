@@ -16,11 +16,14 @@ export async function exportLedger(
   db: Db,
   tenantId: number,
   file: string,
-  opts: { today: IsoDate; calendar: WorkingCalendar; thresholds?: SupervisionThresholds },
+  opts: { today: IsoDate; calendar: WorkingCalendar; thresholds?: SupervisionThresholds; unitId?: number },
 ): Promise<{ tasks: number; units: number; people: number; milestones: number }> {
+  // One unit's export: its tasks (lead or co-operating), the units they name and the unit's own
+  // people and the tasks' lead leaders — not the whole county's directory.
+  const scope = opts.unitId !== undefined ? await unitScope(db, tenantId, opts.unitId) : undefined;
   const [units, people] = await Promise.all([
-    db.unit.findMany({ where: { tenantId }, orderBy: { id: 'asc' } }),
-    db.person.findMany({ where: { tenantId }, orderBy: { id: 'asc' } }),
+    db.unit.findMany({ where: { tenantId, ...(scope ? { id: { in: scope.unitIds } } : {}) }, orderBy: { id: 'asc' } }),
+    db.person.findMany({ where: { tenantId, ...(scope ? { OR: [{ unitId: opts.unitId! }, { id: { in: scope.leaderIds } }] } : {}) }, orderBy: { id: 'asc' } }),
   ]);
   const unitName = new Map(units.map((u) => [u.id, u.name]));
   const personName = new Map(people.map((p) => [p.id, p.name]));
@@ -54,7 +57,7 @@ export async function exportLedger(
   // and dropped before the next page is read; only the milestone rows wait for their sheet.
   let taskCount = 0;
   const milestoneRows: [string, string, string, string | null][] = [];
-  for await (const page of ledgerTaskPages(db, tenantId)) {
+  for await (const page of ledgerTaskPages(db, tenantId, opts.unitId !== undefined ? { unitId: opts.unitId } : {})) {
     const ids = page.map((x) => x.id);
     const extra = new Map(
       (await db.task.findMany({ where: { id: { in: ids } }, select: { id: true, batch: true, deliverable: true, implementationPath: true } })).map((x) => [x.id, x]),
@@ -84,6 +87,22 @@ export async function exportLedger(
   m.commit();
   await wb.commit();
   return { tasks: taskCount, units: units.length, people: people.length, milestones: milestoneRows.length };
+}
+
+/** The units and lead leaders one unit's tasks name (the unit itself included). */
+async function unitScope(db: Db, tenantId: number, unitId: number): Promise<{ unitIds: number[]; leaderIds: number[] }> {
+  const tasks = await db.task.findMany({
+    where: { tenantId, OR: [{ leadUnitId: unitId }, { coUnits: { some: { unitId } } }] },
+    select: { leadUnitId: true, coUnits: { select: { unitId: true } }, leadLeaders: { select: { personId: true } } },
+  });
+  const unitIds = new Set([unitId]);
+  const leaderIds = new Set<number>();
+  for (const t of tasks) {
+    unitIds.add(t.leadUnitId);
+    for (const c of t.coUnits) unitIds.add(c.unitId);
+    for (const l of t.leadLeaders) leaderIds.add(l.personId);
+  }
+  return { unitIds: [...unitIds], leaderIds: [...leaderIds] };
 }
 
 /** The latest report of each task, found through the denormalised Task.lastReportAt. */

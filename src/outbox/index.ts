@@ -4,3 +4,4 @@ export * from './message.js';
 export { CARD_UPDATE_AFTER_ANSWER_MS, enqueueMessage, enqueueLateCardUpdate, outboxSignal, outboxUuid } from './enqueue.js';
 export { OutboxStore, type OutboxRow, type OutboxScope, type OutboxUpdate, type OutboxStoreOptions } from './store.js';
 export { cancelOrLocate, type QueuedMessage, type QueuedState } from './recall.js';
+export { enqueueFile, fileTypeFor, FileRefusedError, FEISHU_FILE_MAX_BYTES, pendingFileRef, type EnqueueFileInput, type FeishuFileType } from './files.js';

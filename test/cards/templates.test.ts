@@ -20,7 +20,9 @@ import { loadLedgerTasks, withSupervision } from '../../src/ledger/overview.js';
 import { ledgerSummary } from '../../src/ledger/summary.js';
 import { validateCardV2 } from '../../src/sandbox/fake-feishu/card-schema.js';
 import { describeEachDatabase } from '../helpers/db.js';
-import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
+import { columnIndex, editedDemoWorkbook, rowByKey, DEMO_WORKBOOK } from '../helpers/workbooks.js';
+import { planImportFiles } from '../../src/ledger/import/plan.js';
+import { importDoneCard, importPreviewCard, importProblemsCard } from '../../src/chat/import-preview.js';
 
 const calendar = createWorkingCalendar();
 
@@ -125,6 +127,19 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     const unitTasks = tasks.filter((t) => t.leadUnitId === unitId);
     add('progress-form', progressFormCard('石堡镇', unitTasks, unitTasks[0]!.id));
     add('progress-form', progressFormCard('空单位', []));
+    // 导入预览 (a changed deadline, everything else as is), its problems and outcomes.
+    const edited = await editedDemoWorkbook((wb) => {
+      rowByKey(wb, '台账', task.code).getCell(columnIndex(wb, '台账', '完成时限')).value = '2027-03-31';
+    });
+    const planned = await planImportFiles(db, tenant.id, [edited]);
+    if (!planned.ok) throw new Error('plan failed');
+    add('import-preview', importPreviewCard('台账.xlsx', planned.plan, planned.preview, 1));
+    const fresh = await ensureTenant(db, 'tk-templates-empty');
+    const all = await planImportFiles(db, fresh.id, [DEMO_WORKBOOK]);
+    if (!all.ok) throw new Error('plan failed');
+    add('import-preview', importPreviewCard('清源县改革台账.xlsx', all.plan, all.preview, 2));
+    add('notice', importProblemsCard('台账.xlsx', Array.from({ length: 300 }, (_, i) => ({ sheet: '台账', row: i + 2, column: '牵头单位', message: '单位「不存在」不在单位表中' }))));
+    add('notice', importDoneCard('台账.xlsx', 'applied', '周敏', '11-23 10:00', planned.preview.result));
     // Every scheduled job at moments across the year (its cards come from the other templates).
     const config = undefined;
     for (const job of JOB_NAMES) {
@@ -144,7 +159,7 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     }
     // Which template files the renderings came from: each card's shape names it via its summary or title.
     const files = readdirSync(path.resolve(import.meta.dirname, '../../cards')).map((f) => f.replace(/\.json$/, '')).sort();
-    const chatTemplates = ['task-dispatch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form'];
+    const chatTemplates = ['task-dispatch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'import-preview'];
     const jobTemplates = ['reminder', 'reminder-overdue', 'nudge', 'digest', 'honour-roll', 'honour-progress-table', 'quarterly', 'tally-half-year', 'year-end', 'calendar-reminder'];
     expect([...chatTemplates, ...jobTemplates].sort()).toEqual(files);
     for (const t of chatTemplates) expect(rendered.get(t)?.length, t).toBeGreaterThan(0);

@@ -108,7 +108,9 @@ describe('colours and titles say what happened', () => {
     expect(colour).toEqual({ 已销号: '#34c724', 待销号: '#3370ff', 结转下年: '#8f959e', 逾期: '#f54a45' });
     // No command line for officials.
     expect(cardText(plan.messages[0]!.card).join('\n')).not.toMatch(/taizhang|export|导出台账/);
-    expect(cardText(plan.messages[0]!.card).join('\n')).toContain('如需逐项清单，请联系县委改革办');
+    // The detailed list is a button that sends the file (src/chat/actions/export.ts).
+    expect(cardText(plan.messages[0]!.card).join('\n')).toContain('[按钮：获取逐项清单]');
+    expect(JSON.stringify(plan.messages[0]!.card)).toContain('"a":"export_list"');
   });
 
   it('the first period after a load goes by the tasks\' own dates: closed months ago is not 新交办', () => {

@@ -1,7 +1,9 @@
 // Every card button's handler, by the `a` in its callback value ({"a":"sign","t":42}).
 import type { ActionSpec } from '../context.js';
 import { disputeAction, resolveAction, signAction } from './dispatch.js';
+import { exportListAction } from './export.js';
 import { extensionAction } from './extension.js';
+import { importCancelAction, importConfirmAction } from './import.js';
 import { progressFormAction, submitProgressAction } from './progress.js';
 import { approveAction, rejectAction } from './review.js';
 
@@ -14,4 +16,7 @@ export const CARD_ACTIONS: Record<string, ActionSpec> = {
   extension: extensionAction,
   progress_form: progressFormAction,
   submit_progress: submitProgressAction,
+  export_list: exportListAction,
+  import_confirm: importConfirmAction,
+  import_cancel: importCancelAction,
 };

@@ -6,6 +6,7 @@ import { helpCommand, ledgerCommand, myTasksCommand } from './queries.js';
 import { reportCommand } from './report.js';
 import { urgeCommand } from './urge.js';
 import { calendarCommand } from './calendar.js';
+import { exportCommand } from './export.js';
 
 export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<CommandResult> } = {
   help: helpCommand,
@@ -16,4 +17,5 @@ export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageCont
   complete: reportCommand,
   urge: urgeCommand,
   calendar: calendarCommand,
+  exportLedger: exportCommand,
 };

@@ -8,7 +8,8 @@ import { computeSupervision, compareLevels, type SupervisionResult } from '../..
 import { computeTally, computeYearEndLedger } from '../../core/tally.js';
 import { LEVELS, OPEN_STATUSES, TASK_STATUSES, type IsoDate, type SupervisionLevel, type TaskStatus } from '../../core/types.js';
 import type { LedgerTask } from '../../ledger/overview.js';
-import { barChart, grey, levelTag, listText, markdownElement, md, pieChart, renderFitting, table, taskRef } from '../cards.js';
+import { barChart, grey, levelTag, listText, markdownElement, md, pieChart, renderFitting, table, taskRef, type Card } from '../cards.js';
+import { button } from '../../cards/render.js';
 import { beganWithin, taskBeganOn } from '../../core/task-dates.js';
 import { Directory, type JobDirectoryData, type JobLedger, type TallyRow } from '../data.js';
 import { countsText, fanOut, todayOf, type JobPlan, type PlanContext, type PlannedMessage } from '../plan.js';
@@ -267,7 +268,8 @@ export function planHalfYear(rows: readonly TallyRow[], directory: JobDirectoryD
         tally.overdue.map((o) => md`· ${taskRef(o)}　${grey(`${o.unitName} · 逾期 ${o.overdueWorkingDays} 个工作日（完成时限 ${o.deadline}）`)}`),
         Math.min(max, cfg.show),
       ),
-      footer: `定时推送：${describeSchedule(cfg.schedule)} · 完成率 = 已销号 ÷（总数 − 暂缓）`,
+      listButton: [listButton()],
+      footer: `定时推送：${describeSchedule(cfg.schedule)} · 完成率 = 已销号 ÷（总数 − 暂缓） · 逐项清单（Excel）由机器人私聊发送`,
     }),
     cfg.show,
   );
@@ -330,7 +332,8 @@ export function planYearEnd(rows: readonly TallyRow[], directory: JobDirectoryDa
       overdueLines: listText(overdue.map(line), Math.min(max, cfg.show)),
       pendingLines: listText(of('待销号').map(line), Math.min(max, cfg.show)),
       carriedLines: listText(of('结转').map(line), Math.min(max, cfg.show)),
-      footer: `定时推送：${describeSchedule(cfg.schedule)} · 如需逐项清单，请联系县委改革办`,
+      listButton: [listButton()],
+      footer: `定时推送：${describeSchedule(cfg.schedule)} · 逐项清单（Excel）由机器人私聊发送`,
     }),
     cfg.show,
   );
@@ -342,6 +345,11 @@ export function planYearEnd(rows: readonly TallyRow[], directory: JobDirectoryDa
 }
 
 // ---- helpers ----
+
+/** 「获取逐项清单」: the clicker gets the detailed list as a workbook in their private chat (src/chat/actions/export.ts). */
+function listButton(): Card {
+  return button('获取逐项清单', { a: 'export_list' }, 'primary');
+}
 
 const YEAR_END_CLASSES = [
   { key: '已销号', label: '已销号', colour: '#34c724' },

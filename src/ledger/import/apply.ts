@@ -28,9 +28,12 @@ export async function applyDraft(db: Db, tenantId: number, draft: LedgerDraft, a
   return db.$transaction((tx) => applyInTransaction(tx, tenantId, draft, actor, onProgress), { timeout: 600_000, maxWait: 30_000 });
 }
 
-async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, actor: string, onProgress: ProgressFn): Promise<ImportResult> {
+/**
+ * The import's writes inside the caller's transaction. `audit` receives every change as it is
+ * recorded (what a preview shows: plan.ts runs this in a transaction it rolls back).
+ */
+export async function applyInTransaction(tx: Tx, tenantId: number, draft: LedgerDraft, actor: string, onProgress: ProgressFn = () => {}, audit: AuditEntry[] = []): Promise<ImportResult> {
   const result: ImportResult = { units: counts(), people: counts(), tasks: counts(), milestones: counts(), createdTaskIds: [] };
-  const audit: AuditEntry[] = [];
   const log = (entity: AuditEntry['entity'], entityId: number | string, action: AuditEntry['action'], before?: unknown, after?: unknown) =>
     audit.push({ tenantId, actor, entity, entityId, action, before, after });
 

@@ -33,6 +33,7 @@
 //   contact.ts   bot info, batch_get_id
 //   chats.ts     chat members, bot added / removed
 //   images.ts    image upload
+//   files.ts     file upload, file messages, message resource download
 //   events.ts    event delivery: encryption and signing, re-delivery schedule, webhook POSTs
 //   longconn.ts  the long connection (upgrade, ping/pong, event frames and acks)
 //   limits.ts    rate-limit windows, fault injection, request-log queries
@@ -44,6 +45,7 @@ import * as auth from './auth.js';
 import * as cards from './cards.js';
 import * as chats from './chats.js';
 import * as events from './events.js';
+import * as files from './files.js';
 import * as limits from './limits.js';
 import * as longconn from './longconn.js';
 import * as messages from './messages.js';
@@ -55,6 +57,7 @@ export { cardProblem } from './cards.js';
 export { validateCardV2, COMPONENTS as CARD_V2_COMPONENTS, MAX_CARD_ELEMENTS, type CardSchemaProblem } from './card-schema.js';
 export { FEISHU_REDELIVERY_SCHEDULE_MS, type DeliveryAttempt, type DeliveryResult } from './events.js';
 export { parseMultipart } from './http.js';
+export { FILE_UPLOAD_MAX_BYTES, type FakeFile } from './files.js';
 export { FEISHU_LIMITS, type FakeFeishuLimits, type Fault } from './limits.js';
 export type { FakeChat, FakeFeishuOptions, FakeMessage, FakeMessageUpdate, FakeRequestLog, FakeTenant, FakeUser } from './state.js';
 
@@ -166,6 +169,25 @@ export class FakeFeishu extends FakeState {
   /** A user sends a message (group: mentioning the bot by default; p2p when chatId is omitted). */
   deliverMessageEvent(opts: messages.UserMessageOptions): Promise<events.DeliveryResult & { messageId: string }> {
     return messages.deliverMessageEvent(this, opts);
+  }
+
+  /**
+   * A user sends a file to the bot (p2p when chatId is omitted): it is stored as their upload and
+   * im.message.receive_v1 with message_type "file" is pushed (files.ts, messages.ts).
+   */
+  sendUserFile(opts: { senderOpenId: string; chatId?: string; fileName: string; bytes: Buffer; parentId?: string; messageId?: string; push?: boolean }): Promise<events.DeliveryResult & { messageId: string; fileKey: string }> {
+    const fileKey = files.storeUserFile(this, opts.senderOpenId, opts.fileName, opts.bytes);
+    return messages
+      .deliverMessageEvent(this, {
+        senderOpenId: opts.senderOpenId,
+        ...(opts.chatId ? { chatId: opts.chatId } : {}),
+        messageType: 'file',
+        file: { fileKey, fileName: opts.fileName },
+        ...(opts.parentId ? { parentId: opts.parentId } : {}),
+        ...(opts.messageId ? { messageId: opts.messageId } : {}),
+        ...(opts.push === false ? { push: false } : {}),
+      })
+      .then((r) => ({ ...r, fileKey }));
   }
 
   /** A message is recalled (by its sender unless said otherwise): im.message.recalled_v1 is pushed (messages.ts). */

@@ -21,6 +21,7 @@
 //    patch of a recalled message: 230011 "The message is recalled." (reply and patch pages above).
 import { cardProblem, isShared, schemaChangeProblem } from './cards.js';
 import { eventHeader, eventIdOf, pushEvent, type DeliveryResult } from './events.js';
+import { checkFileContent } from './files.js';
 import { fail } from './http.js';
 import { messageUpdateLimit, recipientLimit } from './limits.js';
 import {
@@ -54,7 +55,7 @@ export function createMessage(f: FakeState, req: RouteRequest): Record<string, u
   if (typeof receiveId !== 'string' || !receiveId || typeof msgType !== 'string') {
     fail(400, 99992402, 'field validation failed: receive_id and msg_type are required');
   }
-  const content = checkContent(f, msgType as string, body['content']);
+  const content = checkContent(f, msgType as string, body['content'], tenant);
   const dup = dedupeUuid(f, body['uuid']);
   if (dup) return dup;
   const target = resolveRecipient(f, receiveIdType!, receiveId as string, tenant);
@@ -84,7 +85,7 @@ export function replyMessage(f: FakeState, req: RouteRequest): Record<string, un
   const parent = f.getMessage(parentId);
   if (!parent || f.foreign(parent.tenantKey ?? f.tenantKey, tenant)) fail(400, 230001, 'Your request contains an invalid request parameter: message not found.');
   if (parent!.recalledAt) fail(400, 230011, 'The message is recalled.');
-  const content = checkContent(f, msgType as string, body['content']);
+  const content = checkContent(f, msgType as string, body['content'], tenant);
   const dup = dedupeUuid(f, body['uuid']);
   if (dup) return dup;
   if (parent!.chatType === 'group') {
@@ -135,7 +136,7 @@ export function patchMessage(f: FakeState, req: RouteRequest): Record<string, un
 // ---------------------------------------------------------------------------------------------
 
 /** Validates `content` for its msg_type (create page: JSON string, size limits, per-type shape); returns it parsed. */
-function checkContent(f: FakeState, msgType: string, content: unknown): unknown {
+function checkContent(f: FakeState, msgType: string, content: unknown, tenant?: string): unknown {
   if (typeof content !== 'string') fail(400, 99992402, 'field validation failed: content is required');
   const raw = content as string;
   let parsed: unknown;
@@ -165,6 +166,8 @@ function checkContent(f: FakeState, msgType: string, content: unknown): unknown 
       break;
     }
     case 'file':
+      checkFileContent(f, obj, tenant);
+      break;
     case 'audio':
     case 'media':
     case 'sticker':
@@ -263,7 +266,9 @@ export interface UserMessageOptions {
   mentionBot?: boolean;
   /** Other users to @, by open_id. */
   mentionOpenIds?: string[];
-  messageType?: 'text' | 'post';
+  messageType?: 'text' | 'post' | 'file';
+  /** messageType 'file': the file the user sends (stored as their upload; content {file_key, file_name}). */
+  file?: { fileKey: string; fileName: string };
   postTitle?: string;
   eventId?: string;
   messageId?: string;
@@ -286,14 +291,17 @@ export async function deliverMessageEvent(f: FakeState, opts: UserMessageOptions
   const isv = f.appType === 'isv';
   const tenantKey = isv ? (chat ? (chat.tenantKey ?? f.tenantKey) : f.tenantOfUser(sender.openId)) : f.tenantKey;
   const mentioned: FakeIdentity[] = [];
-  if (opts.mentionBot ?? chatType === 'group') mentioned.push(isv ? { ...f.bot, openId: f.tenants.get(tenantKey)?.botOpenId ?? f.bot.openId } : f.bot);
+  // A file message carries no @ (its content is only {file_key, file_name}).
+  if (opts.mentionBot ?? (chatType === 'group' && opts.messageType !== 'file')) mentioned.push(isv ? { ...f.bot, openId: f.tenants.get(tenantKey)?.botOpenId ?? f.bot.openId } : f.bot);
   for (const id of opts.mentionOpenIds ?? []) mentioned.push(f.requireUser(id));
   const mentions = mentioned.map((who, n) => ({ key: `@_user_${n + 1}`, who }));
   const keys = mentions.map((m) => m.key);
   const text = opts.text ?? '';
   const messageType = opts.messageType ?? 'text';
   const content =
-    messageType === 'text'
+    messageType === 'file'
+      ? JSON.stringify({ file_key: opts.file?.fileKey ?? '', file_name: opts.file?.fileName ?? '' })
+      : messageType === 'text'
       ? textContent(text, keys)
       : postContent(opts.postTitle ?? '', text.split('\n'), keys, mentioned.map((m) => m.name));
   const contentBytes = Buffer.byteLength(content);

@@ -60,7 +60,7 @@ export interface MessageEventInput {
   sender: FakeIdentity;
   tenantKey: string;
   createTimeMs: number;
-  messageType: 'text' | 'post';
+  messageType: 'text' | 'post' | 'file';
   /** Already-serialised content (JSON string, as Feishu sends it). */
   content: string;
   mentions: { key: string; who: FakeIdentity }[];

@@ -14,6 +14,7 @@ import { cardUpdate } from './cards.js';
 import { chatMembers } from './chats.js';
 import { batchGetId, botInfo } from './contact.js';
 import { ApiFailure, parseJson, RawReply, readBody, safeJson, type ApiError } from './http.js';
+import { fileBytes, messageResource, uploadFile } from './files.js';
 import { imageBytes, uploadImage } from './images.js';
 import { admit, StalledRequest, stallIfFaulted } from './limits.js';
 import { createMessage, patchMessage, replyMessage } from './messages.js';
@@ -79,6 +80,7 @@ export const ROUTES: readonly Route[] = [
   },
   // --- images.ts (the fake's own, for the sandbox page; answered raw and not logged) ---
   { method: 'GET', path: /^\/fake\/images\/([\w-]+)$/, api: 'fake.image', auth: 'none', doc: 'none (fake only)', handler: imageBytes },
+  { method: 'GET', path: /^\/fake\/files\/([\w-]+)$/, api: 'fake.file', auth: 'none', doc: 'none (fake only)', handler: fileBytes },
   // --- contact.ts ---
   {
     method: 'GET', path: '/open-apis/bot/v3/info', api: 'bot.info', auth: 'tenant',
@@ -117,6 +119,17 @@ export const ROUTES: readonly Route[] = [
     method: 'POST', path: '/open-apis/im/v1/images', api: 'im.image.create', auth: 'tenant',
     doc: 'https://open.feishu.cn/document/server-docs/im-v1/image/create',
     handler: uploadImage,
+  },
+  // --- files.ts ---
+  {
+    method: 'POST', path: '/open-apis/im/v1/files', api: 'im.file.create', auth: 'tenant',
+    doc: 'https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/file/create',
+    handler: uploadFile,
+  },
+  {
+    method: 'GET', path: /^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/, api: 'im.message.resource.get', auth: 'tenant',
+    doc: 'https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-resource/get',
+    handler: messageResource,
   },
   // --- chats.ts ---
   {
@@ -191,6 +204,11 @@ export async function handleRequest(f: FakeState, req: IncomingMessage, res: Ser
       tenant,
     });
     if (reply instanceof RawReply) {
+      if (found.route.auth === 'tenant') {
+        const entry: FakeRequestLog = { t, at: f.clock.now(), method, path, api, status: reply.status, code: 0, ...(isv && tenant ? { tenantKey: tenant } : {}) };
+        f.requests.push(entry);
+        f.emit('request', entry);
+      }
       res.writeHead(reply.status, reply.headers);
       res.end(reply.body);
       return;

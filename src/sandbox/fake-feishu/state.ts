@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../clock.js';
 import type { CardTokenState } from './cards.js';
+import type { FakeFile } from './files.js';
 import { FEISHU_REDELIVERY_SCHEDULE_MS } from './events.js';
 import { FEISHU_LIMITS, type Fault, type FakeFeishuLimits } from './limits.js';
 import type { FakeIdentity } from './payloads.js';
@@ -144,6 +145,8 @@ export class FakeState extends EventEmitter {
   readonly messages: FakeMessage[] = [];
   readonly requests: FakeRequestLog[] = [];
   readonly images = new Map<string, { bytes: Buffer; imageType: string }>();
+  /** Uploaded files (by the bot, im/v1/files) and files users sent, by file_key (files.ts). */
+  readonly files = new Map<string, FakeFile>();
   eventUrl: string | undefined;
   cardUrl: string | undefined;
   eventTransport: 'webhook' | 'ws';
