@@ -21,6 +21,7 @@ export type ChatCommand =
   | Of<ReportKind, { codeText: string; text: string; percent: number | null }>
   | { kind: 'myTasks' }
   | { kind: 'help' }
+  | { kind: 'brief' }
   | { kind: 'ledger'; unitName: string | null }
   | Of<CodeKind, { codeText: string }>
   | Of<CodeTextKind, { codeText: string; text: string }>

@@ -4,9 +4,9 @@
 // kind in the shape's union below, and a handler (the compiler insists on all three).
 
 /** Reported on a task: 编号 then text; progress also reads a trailing percent. */
-export type ReportKind = 'progress' | 'problem' | 'complete' | 'urge';
+export type ReportKind = 'progress' | 'problem' | 'complete' | 'urge' | 'achievement';
 /** The whole message is the command ("我的任务"). */
-export type ExactKind = 'help' | 'myTasks';
+export type ExactKind = 'help' | 'myTasks' | 'brief';
 /** 编号 only ("签收 QY-2026-012"). */
 export type CodeKind = never;
 /** 编号 and a required text ("异议 QY-2026-012 应由某局牵头"). */
@@ -16,7 +16,7 @@ export type CodeOptTextKind = never;
 /** A required text ("建议 …"). */
 export type TextKind = never;
 /** An optional text ("导出台账 [单位]"). */
-export type OptTextKind = 'calendar' | 'exportLedger';
+export type OptTextKind = 'calendar' | 'exportLedger' | 'pilot';
 
 /**
  * How the words after the verb are read:
@@ -58,6 +58,10 @@ export const COMMANDS = [
   { kind: 'urge', shape: 'report', words: ['催办'], label: '催办', example: '催办 LY-012 请本周内报送', textName: '催办要求' },
   { kind: 'calendar', shape: 'optText', words: ['日历', '工作日历'], label: '日历', example: '日历 2027' },
   { kind: 'exportLedger', shape: 'optText', words: ['导出台账', '导出'], label: '导出台账', example: '导出台账 石堡镇' },
+  // Issue 16 (src/chat/commands/pilot/*).
+  { kind: 'achievement', shape: 'report', words: ['成果', '报成果'], label: '成果', example: '成果 LY-012 批示 经验做法获市委主要领导批示肯定', textName: '成果类别和说明' },
+  { kind: 'pilot', shape: 'optText', words: ['试点', '试点台账'], label: '试点', example: '试点 LY-012 已获批' },
+  { kind: 'brief', shape: 'exact', words: ['简报', '推广简报', '推广动态简报'], label: '简报', example: '简报' },
 ] as const satisfies readonly CommandSpec[];
 
 /** The spec of a command kind. */

@@ -23,6 +23,7 @@ import { describeEachDatabase } from '../helpers/db.js';
 import { columnIndex, editedDemoWorkbook, rowByKey, DEMO_WORKBOOK } from '../helpers/workbooks.js';
 import { planImportFiles } from '../../src/ledger/import/plan.js';
 import { importDoneCard, importPreviewCard, importProblemsCard } from '../../src/chat/import-preview.js';
+import { achievementReviewCard } from '../../src/pilot/achievements.js';
 
 const calendar = createWorkingCalendar();
 
@@ -140,6 +141,12 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     add('import-preview', importPreviewCard('清源县改革台账.xlsx', all.plan, all.preview, 2));
     add('notice', importProblemsCard('台账.xlsx', Array.from({ length: 300 }, (_, i) => ({ sheet: '台账', row: i + 2, column: '牵头单位', message: '单位「不存在」不在单位表中' }))));
     add('notice', importDoneCard('台账.xlsx', 'applied', '周敏', '11-23 10:00', planned.preview.result));
+    // 成果待确认 (issue 16): open, confirmed, refused.
+    const ach = { id: 1, tenantId: tenant.id, unitId, taskId: task.id, category: '获上级批示肯定', description: '经验做法获市委主要领导批示肯定', evidence: '批示件', achievedOn: today, status: '待确认', reporterId: null, sourceRef: null, decidedById: null, decidedAt: null, decisionNote: null, createdAt: at };
+    const achInfo = { code: task.code, taskTitle: task.title, unit: '石堡镇', reporter: '程功', points: 10 };
+    add('achievement-review', achievementReviewCard(ach, achInfo));
+    add('achievement-review', achievementReviewCard({ ...ach, status: '已确认', decidedAt: at }, achInfo));
+    add('achievement-review', achievementReviewCard({ ...ach, status: '不予认定', decidedAt: at, decisionNote: '缺少批示原件' }, achInfo));
     // Every scheduled job at moments across the year (its cards come from the other templates).
     const config = undefined;
     for (const job of JOB_NAMES) {
@@ -159,7 +166,7 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     }
     // Which template files the renderings came from: each card's shape names it via its summary or title.
     const files = readdirSync(path.resolve(import.meta.dirname, '../../cards')).map((f) => f.replace(/\.json$/, '')).sort();
-    const chatTemplates = ['task-dispatch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'import-preview'];
+    const chatTemplates = ['task-dispatch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'import-preview', 'achievement-review'];
     const jobTemplates = ['reminder', 'reminder-overdue', 'nudge', 'digest', 'honour-roll', 'honour-progress-table', 'quarterly', 'tally-half-year', 'year-end', 'calendar-reminder'];
     expect([...chatTemplates, ...jobTemplates].sort()).toEqual(files);
     for (const t of chatTemplates) expect(rendered.get(t)?.length, t).toBeGreaterThan(0);

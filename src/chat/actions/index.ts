@@ -6,6 +6,7 @@ import { extensionAction } from './extension.js';
 import { importCancelAction, importConfirmAction } from './import.js';
 import { progressFormAction, submitProgressAction } from './progress.js';
 import { approveAction, rejectAction } from './review.js';
+import { achievementConfirmAction, achievementRejectAction } from './pilot/achievement.js';
 
 export const CARD_ACTIONS: Record<string, ActionSpec> = {
   sign: signAction,
@@ -19,4 +20,6 @@ export const CARD_ACTIONS: Record<string, ActionSpec> = {
   export_list: exportListAction,
   import_confirm: importConfirmAction,
   import_cancel: importCancelAction,
+  achievement_confirm: achievementConfirmAction,
+  achievement_reject: achievementRejectAction,
 };

@@ -7,6 +7,9 @@ import { reportCommand } from './report.js';
 import { urgeCommand } from './urge.js';
 import { calendarCommand } from './calendar.js';
 import { exportCommand } from './export.js';
+import { achievementCommand } from './pilot/achievement.js';
+import { pilotCommand } from './pilot/pilot.js';
+import { briefCommand } from './pilot/brief.js';
 
 export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<CommandResult> } = {
   help: helpCommand,
@@ -18,4 +21,7 @@ export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageCont
   urge: urgeCommand,
   calendar: calendarCommand,
   exportLedger: exportCommand,
+  achievement: achievementCommand,
+  pilot: pilotCommand,
+  brief: briefCommand,
 };

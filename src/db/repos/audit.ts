@@ -3,7 +3,7 @@ import type { DbOrTx } from '../client.js';
 export interface AuditEntry {
   tenantId: number;
   actor: string;
-  entity: 'task' | 'person' | 'unit' | 'milestone' | 'setting' | 'report' | 'tenant' | 'calendar';
+  entity: 'task' | 'person' | 'unit' | 'milestone' | 'setting' | 'report' | 'tenant' | 'calendar' | 'pilot' | 'achievement' | 'case' | 'promotion';
   entityId: string | number;
   action: 'create' | 'update' | 'delete';
   before?: unknown;

@@ -1,0 +1,122 @@
+// Issue 16 in the chat, end to end over real HTTP through the fake Feishu (SQLite and PostgreSQL):
+// 成果 (unit records → office card → only the office confirms, once; a refusal needs a reason;
+// a re-delivered message records once), 试点 (list; office registers and moves stages one step,
+// audited; a liaison is refused), 简报 (office only: a card and the Word file through the outbox).
+import JSZip from 'jszip';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../../helpers/db.js';
+import { testApp } from '../../helpers/app.js';
+import { demoDirectory } from '../../../src/demo/directory.js';
+import { loadDemoLedger } from '../../../src/demo/load.js';
+import { startBotOnFake, waitFor } from '../../feishu/helpers.js';
+import { FakeFeishu, type FakeMessage } from '../../../src/sandbox/fake-feishu.js';
+import type { FeishuRuntime } from '../../../src/feishu/runtime.js';
+import { createBotHandlers } from '../../../src/chat/handlers.js';
+import type { AppContext } from '../../../src/app.js';
+import { listAudit } from '../../../src/db/repos/audit.js';
+
+const LIAISON = 'ou_demo_chengguan_liaison'; // 袁媛, 城关街道 (leads QY-2026-009)
+const OTHER_LIAISON = 'ou_demo_shibao_liaison'; // 程功, 石堡镇
+const OFFICE = 'ou_demo_office_zhou'; // 周敏, 县委改革办
+const GROUP = 'oc_demo_chengguan';
+const OFFICE_GROUP = 'oc_demo_office';
+
+const textOf = (m: FakeMessage | undefined) => (m?.content as { text?: string })?.text ?? '';
+const headerOf = (m: FakeMessage | undefined) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
+const cardText = (m: FakeMessage | undefined) => JSON.stringify(m?.content ?? null);
+
+describeEachDatabase('chat: 成果 / 试点 / 简报', (ctx) => {
+  let fake: FakeFeishu;
+  let rt: FeishuRuntime;
+  let app: AppContext;
+  let tenantId: number;
+
+  beforeAll(async () => {
+    fake = await FakeFeishu.start({ ...demoDirectory(), redeliveryScheduleMs: [60_000] });
+    app = await testApp(ctx(), { tenantKey: fake.tenantKey });
+    tenantId = app.defaultTenant.id;
+    await loadDemoLedger(app);
+    ({ rt } = await startBotOnFake(fake, { db: ctx(), handlers: createBotHandlers(app) }));
+  });
+  afterAll(async () => {
+    await rt?.stop();
+    await fake?.close();
+  });
+
+  let counter = 0;
+  async function say(openId: string, text: string, chatId: string | undefined = GROUP, messageId = `om_pilot_${Date.now()}_${counter++}`) {
+    const r = await fake.deliverMessageEvent({ senderOpenId: openId, text, messageId, ...(chatId ? { chatId } : {}) });
+    expect(r.acked).toBe(true);
+    return { messageId, reply: (await waitFor(() => fake.botMessages().find((m) => m.parentId === messageId), 8_000))! };
+  }
+
+  it('成果: recorded once per message, the office confirms once, a liaison cannot; the honour roll input changes', async () => {
+    const before = await ctx().prisma.achievement.count({ where: { tenantId } });
+    const msgId = `om_pilot_ach_${Date.now()}`;
+    const first = await say(LIAISON, '@_user_1 成果 QY-2026-009 批示 社区协商议事经验获市委书记批示肯定', GROUP, msgId);
+    expect(textOf(first.reply)).toBe('已记录成果：QY-2026-009 获上级批示肯定——社区协商议事经验获市委书记批示肯定。改革办确认后计入光荣榜（10 分）。');
+    // The same message delivered again records nothing more.
+    await fake.deliverMessageEvent({ senderOpenId: LIAISON, text: '@_user_1 成果 QY-2026-009 批示 社区协商议事经验获市委书记批示肯定', messageId: msgId, chatId: GROUP });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await ctx().prisma.achievement.count({ where: { tenantId } })).toBe(before + 1);
+    const row = (await ctx().prisma.achievement.findFirst({ where: { tenantId, sourceRef: `msg:${msgId}` } }))!;
+    expect(row.status).toBe('待确认');
+
+    // Not a party to the task: refused. Unknown category: the reason lists them.
+    expect(textOf((await say(OTHER_LIAISON, '@_user_1 成果 QY-2026-009 媒体 报道', 'oc_demo_shibao')).reply)).toContain('不能报送成果');
+    expect(textOf((await say(LIAISON, '@_user_1 成果 QY-2026-009 点赞 很多人点赞')).reply)).toContain('请在编号后写成果类别（获上级批示肯定、');
+
+    const card = await waitFor(() => fake.botMessages({ chatId: OFFICE_GROUP }).find((m) => headerOf(m) === '成果待确认' && cardText(m).includes('社区协商议事经验')), 8_000);
+    const notOffice = await fake.clickCard({ messageId: card!.messageId, operatorOpenId: LIAISON, value: { a: 'achievement_confirm', t: row.id } });
+    expect(notOffice.toast).toMatchObject({ type: 'error', content: '只有改革办可以确认成果。' });
+    const noReason = await fake.clickCard({ messageId: card!.messageId, operatorOpenId: OFFICE, value: { a: 'achievement_reject', t: row.id }, formValue: { reason: '' } });
+    expect(noReason.toast?.type).toBe('warning');
+    const ok = await fake.clickCard({ messageId: card!.messageId, operatorOpenId: OFFICE, value: { a: 'achievement_confirm', t: row.id } });
+    expect(ok.toast).toMatchObject({ type: 'success', content: '已确认' });
+    const again = await fake.clickCard({ messageId: card!.messageId, operatorOpenId: OFFICE, value: { a: 'achievement_confirm', t: row.id } });
+    expect(again.toast).toMatchObject({ type: 'info', content: expect.stringContaining('不能重复处理') });
+    const after = (await ctx().prisma.achievement.findUnique({ where: { id: row.id } }))!;
+    expect(after.status).toBe('已确认');
+    expect(after.decidedAt).not.toBeNull();
+    const audit = await listAudit(ctx().prisma, tenantId, { entity: 'achievement', entityId: String(row.id) });
+    expect(audit.map((a) => a.action)).toEqual(['create', 'update']);
+    expect(JSON.parse(audit[1]!.before!).status).toBe('待确认');
+    await waitFor(() => fake.botMessages({ openId: LIAISON }).find((m) => headerOf(m) === '成果已确认'), 8_000);
+  });
+
+  it('试点: anyone lists by stage; only the office registers and moves stages, one step at a time, audited', async () => {
+    const list = await say(LIAISON, '@_user_1 试点');
+    expect(headerOf(list.reply)).toBe('试点台账（5 项）');
+    for (const s of ['争取中', '已获批', '实施中', '总结评估', '经验形成']) expect(cardText(list.reply)).toContain(`**${s}**（1）`);
+
+    expect(textOf((await say(LIAISON, '@_user_1 试点 QY-2026-009 已获批')).reply)).toBe('只有改革办可以变更试点阶段。');
+    expect(textOf((await say(OFFICE, '试点 QY-2026-009 实施中', undefined)).reply)).toContain('下一阶段是「已获批」');
+    expect(textOf((await say(OFFICE, '试点 QY-2026-009 已获批', undefined)).reply)).toBe('QY-2026-009 试点阶段已变更为「已获批」，已记入台账。');
+    expect(textOf((await say(OFFICE, '试点 QY-2026-009 争取中', undefined)).reply)).toContain('须说明理由');
+    const task = (await ctx().prisma.task.findFirst({ where: { tenantId, code: 'QY-2026-009' } }))!;
+    const pilot = (await ctx().prisma.pilot.findFirst({ where: { tenantId, taskId: task.id } }))!;
+    expect(pilot.stage).toBe('已获批');
+    const audit = await listAudit(ctx().prisma, tenantId, { entity: 'pilot', entityId: String(pilot.id) });
+    expect(audit.map((a) => [a.action, a.actor, a.after])).toEqual([['update', '周敏', JSON.stringify({ stage: '已获批', reason: null })]]);
+
+    // Registering a new pilot; registering again changes nothing.
+    expect(textOf((await say(OFFICE, '试点 QY-2026-013 省级 省农业农村厅', undefined)).reply)).toContain('已登记试点：QY-2026-013');
+    expect(textOf((await say(OFFICE, '试点 QY-2026-013 市级', undefined)).reply)).toContain('已是试点（省级，争取中），未重复登记');
+    expect(headerOf((await say(LIAISON, '@_user_1 试点 QY-2026-013')).reply)).toBe('试点 · QY-2026-013');
+  });
+
+  it('简报: a liaison is refused; the office gets the card and the Word file once', async () => {
+    expect(textOf((await say(LIAISON, '@_user_1 简报')).reply)).toBe('只有县委改革办可以编发推广动态简报。');
+    const { messageId, reply } = await say(OFFICE, '简报', undefined);
+    expect(headerOf(reply)).toBe('推广动态简报 · 2026年11月');
+    expect(cardText(reply)).toContain('首批推广单位');
+    expect(cardText(reply)).toContain('缺少懂经营的农创客');
+    const file = await waitFor(() => fake.botMessages().find((m) => m.parentId === messageId && m.msgType === 'file'), 8_000);
+    expect(file).toBeDefined();
+    expect(fake.botMessages().filter((m) => m.parentId === messageId && m.msgType === 'file')).toHaveLength(1);
+    const stored = fake.files.get((file!.content as { file_key: string }).file_key)!;
+    expect(stored.fileName).toBe('推广动态简报-2026-11.docx');
+    const zip = await JSZip.loadAsync(stored.bytes);
+    expect(await zip.file('word/document.xml')!.async('string')).toContain('改革试点经验复制推广动态简报');
+  });
+});
