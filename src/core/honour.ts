@@ -302,7 +302,7 @@ export function describeScoringRules(weights: HonourWeights = DEFAULT_HONOUR_WEI
     rule(2, '提前完成', w.earlyCompletion, `比完成时限提前 ${w.earlyMinWorkingDays} 个工作日以上报告完成的，每项另加 ${fmt(w.earlyCompletion)} 分`, '；'),
     rule(3, '逾期未完成', w.overduePenalty, `超过完成时限仍未完成的事项，每项扣 ${fmt(-w.overduePenalty)} 分`, '；'),
     rule(4, '按时报送进展', w.timelyReportRate, `本期应报送进展的事项中按时报送的比例 × ${fmt(w.timelyReportRate)} 分`, '；'),
-    rule(5, '改革成果', w.achievement, `本期经改革办确认的成果（获上级批示肯定、经验入选上级刊物或被推广、主流媒体报道、获批试点、入选典型案例、获评改革品牌）按类别分值${w.achievement === 1 ? '' : ` × ${fmt(w.achievement)}`}计分`, '。'),
+    rule(5, '改革成果', w.achievement, `本期经改革办确认的成果（获上级批示肯定、经验入选上级刊物或被推广、主流媒体报道、获批试点、入选典型案例、获评改革品牌）按类别分值${w.achievement === 1 ? '' : ` × ${fmt(w.achievement)} `}计分`, '。'),
     '完成时限遇节假日顺延至下一个工作日。得分相同的单位并列同一名次（如 1、2、2、4），并列单位按单位名称拼音排序。',
   ].join('\n');
 }

@@ -1,6 +1,7 @@
 // Storage of 成果 (achievements): recording one (idempotent by the message or click that asked),
 // the office's decision (state checked inside the transaction, audited), and the card for it.
-import { shanghaiDate, shanghaiShort } from '../core/dates.js';
+import { addDays, shanghaiDate, shanghaiInstant, shanghaiShort } from '../core/dates.js';
+import type { AchievementFact } from '../core/pilot/honour-mix.js';
 import { checkPermission } from '../core/permissions.js';
 import { checkDecision, parseAchievementCategories, type AchievementCategory } from '../core/pilot/achievements.js';
 import type { Db, DbOrTx, Tx } from '../db/client.js';
@@ -100,4 +101,13 @@ export function achievementReviewCard(row: AchievementRow, info: AchievementCard
     taskTitle: info.taskTitle, evidence: row.evidence ?? '—', reporter: info.reporter, achievedOn: row.achievedOn,
     done, doneText, achievementId: row.id,
   });
+}
+
+/** Achievements confirmed in the period, as the honour roll reads them (src/core/pilot/honour-mix.ts). */
+export async function loadConfirmedAchievements(db: DbOrTx, tenantId: number, period: { start: string; end: string }): Promise<AchievementFact[]> {
+  const rows = await db.achievement.findMany({
+    where: { tenantId, status: '已确认', decidedAt: { gte: shanghaiInstant(period.start), lt: shanghaiInstant(addDays(period.end, 1)) } },
+    orderBy: { id: 'asc' },
+  });
+  return rows.map((r) => ({ id: r.id, unitId: r.unitId, category: r.category, description: r.description, status: r.status, confirmedOn: r.decidedAt ? shanghaiDate(r.decidedAt) : null }));
 }
