@@ -22,6 +22,7 @@ export type ChatCommand =
   | { kind: 'myTasks' }
   | { kind: 'help' }
   | { kind: 'brief' }
+  | { kind: 'caseForm' }
   | { kind: 'ledger'; unitName: string | null }
   | Of<CodeKind, { codeText: string }>
   | Of<CodeTextKind, { codeText: string; text: string }>

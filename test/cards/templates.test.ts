@@ -24,6 +24,7 @@ import { columnIndex, editedDemoWorkbook, rowByKey, DEMO_WORKBOOK } from '../hel
 import { planImportFiles } from '../../src/ledger/import/plan.js';
 import { importDoneCard, importPreviewCard, importProblemsCard } from '../../src/chat/import-preview.js';
 import { achievementReviewCard } from '../../src/pilot/achievements.js';
+import { caseFormCard, caseReviewCard } from '../../src/pilot/cases.js';
 
 const calendar = createWorkingCalendar();
 
@@ -147,6 +148,11 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     add('achievement-review', achievementReviewCard(ach, achInfo));
     add('achievement-review', achievementReviewCard({ ...ach, status: '已确认', decidedAt: at }, achInfo));
     add('achievement-review', achievementReviewCard({ ...ach, status: '不予认定', decidedAt: at, decisionNote: '缺少批示原件' }, achInfo));
+    // 典型案例 (issue 16): the form, a case waiting for comment and one selected.
+    add('case-form', caseFormCard('2026年第四季度', '基层治理与便民服务创新', '石堡镇'));
+    const caseRow = { id: 1, tenantId: tenant.id, quarter: '2026Q4', unitId, title: '“五级联动”让基层治理末梢活起来', background: '背景', actions: '做法', results: '办结时间由 7 天缩短到 2.5 天', evidence: null, contact: '袁媛', stage: '挖掘提升', highlights: null, promotionValue: null, rating: null, selected: false, taskIds: '', achievementIds: '', submittedById: null, sourceRef: null, createdAt: at, updatedAt: at };
+    add('case-review', caseReviewCard(caseRow, '石堡镇', '2026年第四季度'));
+    add('case-review', caseReviewCard({ ...caseRow, selected: true, stage: '培育推广', highlights: '机制闭环', promotionValue: '全县推广', rating: 'A' }, '石堡镇', '2026年第四季度', { name: '周敏', at }));
     // Every scheduled job at moments across the year (its cards come from the other templates).
     const config = undefined;
     for (const job of JOB_NAMES) {
@@ -166,7 +172,7 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     }
     // Which template files the renderings came from: each card's shape names it via its summary or title.
     const files = readdirSync(path.resolve(import.meta.dirname, '../../cards')).map((f) => f.replace(/\.json$/, '')).sort();
-    const chatTemplates = ['task-dispatch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'import-preview', 'achievement-review'];
+    const chatTemplates = ['task-dispatch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'import-preview', 'achievement-review', 'case-form', 'case-review'];
     const jobTemplates = ['reminder', 'reminder-overdue', 'nudge', 'digest', 'honour-roll', 'honour-progress-table', 'quarterly', 'tally-half-year', 'year-end', 'calendar-reminder'];
     expect([...chatTemplates, ...jobTemplates].sort()).toEqual(files);
     for (const t of chatTemplates) expect(rendered.get(t)?.length, t).toBeGreaterThan(0);

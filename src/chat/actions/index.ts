@@ -7,6 +7,7 @@ import { importCancelAction, importConfirmAction } from './import.js';
 import { progressFormAction, submitProgressAction } from './progress.js';
 import { approveAction, rejectAction } from './review.js';
 import { achievementConfirmAction, achievementRejectAction } from './pilot/achievement.js';
+import { caseFormAction, caseSelectAction, caseSubmitAction } from './pilot/cases.js';
 
 export const CARD_ACTIONS: Record<string, ActionSpec> = {
   sign: signAction,
@@ -22,4 +23,7 @@ export const CARD_ACTIONS: Record<string, ActionSpec> = {
   import_cancel: importCancelAction,
   achievement_confirm: achievementConfirmAction,
   achievement_reject: achievementRejectAction,
+  case_form: caseFormAction,
+  case_submit: caseSubmitAction,
+  case_select: caseSelectAction,
 };

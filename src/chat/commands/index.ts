@@ -10,6 +10,7 @@ import { exportCommand } from './export.js';
 import { achievementCommand } from './pilot/achievement.js';
 import { pilotCommand } from './pilot/pilot.js';
 import { briefCommand } from './pilot/brief.js';
+import { caseFormCommand, caseThemeCommand } from './pilot/cases.js';
 
 export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<CommandResult> } = {
   help: helpCommand,
@@ -24,4 +25,6 @@ export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageCont
   achievement: achievementCommand,
   pilot: pilotCommand,
   brief: briefCommand,
+  caseTheme: caseThemeCommand,
+  caseForm: caseFormCommand,
 };

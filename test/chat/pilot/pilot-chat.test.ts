@@ -119,4 +119,41 @@ describeEachDatabase('chat: 成果 / 试点 / 简报', (ctx) => {
     const zip = await JSZip.loadAsync(stored.bytes);
     expect(await zip.file('word/document.xml')!.async('string')).toContain('改革试点经验复制推广动态简报');
   });
+  it('典型案例: the office sets the theme; a unit submits by card once; only the office comments and selects, once; the 汇编 has it', async () => {
+    expect(textOf((await say(LIAISON, '@_user_1 案例主题 数字化改革')).reply)).toBe('只有县委改革办可以设定案例征集主题。');
+    expect(textOf((await say(OFFICE, '案例主题 基层减负与数字赋能', undefined)).reply)).toMatch(/^已设定2026年第四季度案例征集主题：基层减负与数字赋能/);
+    expect((await ctx().prisma.caseTheme.findFirst({ where: { tenantId, quarter: '2026Q4' } }))!.theme).toBe('基层减负与数字赋能');
+    expect((await listAudit(ctx().prisma, tenantId, { entity: 'case', entityId: 'theme:2026Q4' })).map((a) => a.action)).toEqual(['update']);
+
+    expect(textOf((await say(LIAISON, '@_user_1 案例')).reply)).toBe('案例报送表单已私信发给您，请在与台账机器人的私聊中填写。');
+    const form = await waitFor(() => fake.botMessages({ openId: LIAISON }).find((m) => headerOf(m) === '典型案例报送'), 8_000);
+    expect(cardText(form)).toContain('主题：基层减负与数字赋能');
+    const incomplete = await fake.clickCard({ messageId: form!.messageId, operatorOpenId: LIAISON, value: { a: 'case_submit' }, formValue: { title: '网格议事' } });
+    expect(incomplete.toast).toMatchObject({ type: 'warning', content: '请填写主要做法' });
+    const values = { title: '“网格议事厅”让小事不出网格', background: '社区矛盾多', actions: '每个网格设议事厅，每周议事', results: '矛盾就地化解率 92%，上交事项下降 40%', contact: '袁媛 139' };
+    const before = await ctx().prisma.typicalCase.count({ where: { tenantId } });
+    const submitted = await fake.clickCard({ messageId: form!.messageId, operatorOpenId: LIAISON, value: { a: 'case_submit' }, formValue: values });
+    expect(submitted.toast).toMatchObject({ type: 'success' });
+    expect(await ctx().prisma.typicalCase.count({ where: { tenantId } })).toBe(before + 1);
+    const row = (await ctx().prisma.typicalCase.findFirst({ where: { tenantId, title: values.title } }))!;
+    expect([row.stage, row.selected, row.quarter]).toEqual(['挖掘提升', false, '2026Q4']);
+
+    const review = await waitFor(() => fake.botMessages({ chatId: OFFICE_GROUP }).find((m) => headerOf(m) === '典型案例 · 待点评' && cardText(m).includes('网格议事厅')), 8_000);
+    const byLiaison = await fake.clickCard({ messageId: review!.messageId, operatorOpenId: LIAISON, value: { a: 'case_select', t: row.id }, formValue: { highlights: '好', value: '好', rating: 'A' } });
+    expect(byLiaison.toast).toMatchObject({ type: 'error', content: '只有县委改革办可以点评和遴选案例。' });
+    const badRating = await fake.clickCard({ messageId: review!.messageId, operatorOpenId: OFFICE, value: { a: 'case_select', t: row.id }, formValue: { highlights: '议事下沉', value: '可全面推广', rating: 'S' } });
+    expect(badRating.toast).toMatchObject({ type: 'warning', content: '评级请填 A、B 或 C' });
+    const ok = await fake.clickCard({ messageId: review!.messageId, operatorOpenId: OFFICE, value: { a: 'case_select', t: row.id }, formValue: { highlights: '议事下沉到网格', value: '可在各街道推广', rating: 'a' } });
+    expect(ok.toast).toMatchObject({ type: 'success' });
+    const again = await fake.clickCard({ messageId: review!.messageId, operatorOpenId: OFFICE, value: { a: 'case_select', t: row.id }, formValue: { highlights: '再来', value: '再来', rating: 'B' } });
+    expect(again.toast).toMatchObject({ type: 'info', content: '该案例已入选汇编，不能重复遴选。' });
+    const selected = (await ctx().prisma.typicalCase.findUnique({ where: { id: row.id } }))!;
+    expect([selected.selected, selected.stage, selected.rating, selected.highlights]).toEqual([true, '培育推广', 'A', '议事下沉到网格']);
+
+    const { generateDocument } = await import('../../../src/documents/generate.js');
+    const doc = await generateDocument(ctx().prisma, 'cases', { tenantId, issuer: '县委改革办', at: app.clock.now(), calendar: await app.calendars.calendarFor(tenantId) });
+    const xml = await (await JSZip.loadAsync(doc.buffer)).file('word/document.xml')!.async('string');
+    expect(xml).toContain('“网格议事厅”让小事不出网格');
+    expect(xml).toContain('主题：基层减负与数字赋能');
+  });
 });
