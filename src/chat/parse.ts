@@ -23,6 +23,7 @@ export type ChatCommand =
   | { kind: 'help' }
   | { kind: 'brief' }
   | { kind: 'caseForm' }
+  | { kind: 'promotion' }
   | { kind: 'ledger'; unitName: string | null }
   | Of<CodeKind, { codeText: string }>
   | Of<CodeTextKind, { codeText: string; text: string }>

@@ -6,7 +6,7 @@
 /** Reported on a task: 编号 then text; progress also reads a trailing percent. */
 export type ReportKind = 'progress' | 'problem' | 'complete' | 'urge' | 'achievement';
 /** The whole message is the command ("我的任务"). */
-export type ExactKind = 'help' | 'myTasks' | 'brief' | 'caseForm';
+export type ExactKind = 'help' | 'myTasks' | 'brief' | 'caseForm' | 'promotion';
 /** 编号 only ("签收 QY-2026-012"). */
 export type CodeKind = never;
 /** 编号 and a required text ("异议 QY-2026-012 应由某局牵头"). */
@@ -63,6 +63,7 @@ export const COMMANDS = [
   { kind: 'pilot', shape: 'optText', words: ['试点', '试点台账'], label: '试点', example: '试点 LY-012 已获批' },
   { kind: 'caseTheme', shape: 'text', words: ['案例主题', '案例征集主题'], label: '案例主题', example: '案例主题 基层治理与便民服务创新', textName: '主题' },
   { kind: 'caseForm', shape: 'exact', words: ['案例', '报送案例', '典型案例'], label: '案例', example: '案例' },
+  { kind: 'promotion', shape: 'exact', words: ['推广', '复制推广', '推广进展'], label: '推广', example: '推广' },
   { kind: 'brief', shape: 'exact', words: ['简报', '推广简报', '推广动态简报'], label: '简报', example: '简报' },
 ] as const satisfies readonly CommandSpec[];
 

@@ -25,6 +25,7 @@ import { planImportFiles } from '../../src/ledger/import/plan.js';
 import { importDoneCard, importPreviewCard, importProblemsCard } from '../../src/chat/import-preview.js';
 import { achievementReviewCard } from '../../src/pilot/achievements.js';
 import { caseFormCard, caseReviewCard } from '../../src/pilot/cases.js';
+import { promotionFormCard } from '../../src/pilot/promotion.js';
 
 const calendar = createWorkingCalendar();
 
@@ -153,6 +154,7 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     const caseRow = { id: 1, tenantId: tenant.id, quarter: '2026Q4', unitId, title: '“五级联动”让基层治理末梢活起来', background: '背景', actions: '做法', results: '办结时间由 7 天缩短到 2.5 天', evidence: null, contact: '袁媛', stage: '挖掘提升', highlights: null, promotionValue: null, rating: null, selected: false, taskIds: '', achievementIds: '', submittedById: null, sourceRef: null, createdAt: at, updatedAt: at };
     add('case-review', caseReviewCard(caseRow, '石堡镇', '2026年第四季度'));
     add('case-review', caseReviewCard({ ...caseRow, selected: true, stage: '培育推广', highlights: '机制闭环', promotionValue: '全县推广', rating: 'A' }, '石堡镇', '2026年第四季度', { name: '周敏', at }));
+    add('promotion-form', promotionFormCard({ id: 1, title: '家庭农场培育提升经验复制推广', corePractice: '三位一体培育机制', bottomLines: '不改变土地用途' }, '石堡镇', '首批推广单位', '2026年11月'));
     // Every scheduled job at moments across the year (its cards come from the other templates).
     const config = undefined;
     for (const job of JOB_NAMES) {
@@ -172,7 +174,7 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     }
     // Which template files the renderings came from: each card's shape names it via its summary or title.
     const files = readdirSync(path.resolve(import.meta.dirname, '../../cards')).map((f) => f.replace(/\.json$/, '')).sort();
-    const chatTemplates = ['task-dispatch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'import-preview', 'achievement-review', 'case-form', 'case-review'];
+    const chatTemplates = ['task-dispatch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'import-preview', 'achievement-review', 'case-form', 'case-review', 'promotion-form'];
     const jobTemplates = ['reminder', 'reminder-overdue', 'nudge', 'digest', 'honour-roll', 'honour-progress-table', 'quarterly', 'tally-half-year', 'year-end', 'calendar-reminder'];
     expect([...chatTemplates, ...jobTemplates].sort()).toEqual(files);
     for (const t of chatTemplates) expect(rendered.get(t)?.length, t).toBeGreaterThan(0);

@@ -8,6 +8,7 @@ import { progressFormAction, submitProgressAction } from './progress.js';
 import { approveAction, rejectAction } from './review.js';
 import { achievementConfirmAction, achievementRejectAction } from './pilot/achievement.js';
 import { caseFormAction, caseSelectAction, caseSubmitAction } from './pilot/cases.js';
+import { promotionSubmitAction } from './pilot/promotion.js';
 
 export const CARD_ACTIONS: Record<string, ActionSpec> = {
   sign: signAction,
@@ -26,4 +27,5 @@ export const CARD_ACTIONS: Record<string, ActionSpec> = {
   case_form: caseFormAction,
   case_submit: caseSubmitAction,
   case_select: caseSelectAction,
+  promotion_submit: promotionSubmitAction,
 };

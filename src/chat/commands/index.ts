@@ -11,6 +11,7 @@ import { achievementCommand } from './pilot/achievement.js';
 import { pilotCommand } from './pilot/pilot.js';
 import { briefCommand } from './pilot/brief.js';
 import { caseFormCommand, caseThemeCommand } from './pilot/cases.js';
+import { promotionCommand } from './pilot/promotion.js';
 
 export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<CommandResult> } = {
   help: helpCommand,
@@ -27,4 +28,5 @@ export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageCont
   brief: briefCommand,
   caseTheme: caseThemeCommand,
   caseForm: caseFormCommand,
+  promotion: promotionCommand,
 };

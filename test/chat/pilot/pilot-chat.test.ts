@@ -156,4 +156,26 @@ describeEachDatabase('chat: 成果 / 试点 / 简报', (ctx) => {
     expect(xml).toContain('“网格议事厅”让小事不出网格');
     expect(xml).toContain('主题：基层减负与数字赋能');
   });
+  it('推广: a promoting unit reports by card (once per click, audited), a unit outside the plan is told, the office sees who reported', async () => {
+    const SIFA = 'ou_demo_sifa_liaison'; // 谢婷, 县司法局: not in the plan
+    expect(textOf((await say(SIFA, '推广', undefined)).reply)).toBe('县司法局目前不是任何推广方案的推广单位。');
+    expect(textOf((await say(LIAISON, '@_user_1 推广')).reply)).toBe('推广进展报送表单（1 份）已私信发给您。');
+    const form = await waitFor(() => fake.botMessages({ openId: LIAISON }).find((m) => headerOf(m) === '推广进展报送'), 8_000);
+    const plan = (await ctx().prisma.promotionPlan.findFirst({ where: { tenantId } }))!;
+    expect((await fake.clickCard({ messageId: form!.messageId, operatorOpenId: LIAISON, value: { a: 'promotion_submit', t: plan.id }, formValue: { progress: '' } })).toast)
+      .toMatchObject({ type: 'warning', content: '请填写推广进展' });
+    const before = await ctx().prisma.promotionReport.count({ where: { tenantId } });
+    const ok = await fake.clickCard({ messageId: form!.messageId, operatorOpenId: LIAISON, value: { a: 'promotion_submit', t: plan.id }, formValue: { progress: '新增 3 个庭院经济点', problems: '', adaptations: '改为以社区为单位组织' } });
+    expect(ok.toast).toMatchObject({ type: 'success', content: '推广进展已报送' });
+    expect(await ctx().prisma.promotionReport.count({ where: { tenantId } })).toBe(before + 1);
+    // A forged click for the plan by a unit outside it records nothing.
+    const forged = await fake.clickCard({ messageId: form!.messageId, operatorOpenId: SIFA, value: { a: 'promotion_submit', t: plan.id }, formValue: { progress: '伪造' } });
+    expect(forged.toast).toMatchObject({ type: 'error', content: '县司法局不在该推广方案的推广单位中。' });
+    expect(await ctx().prisma.promotionReport.count({ where: { tenantId } })).toBe(before + 1);
+    expect((await listAudit(ctx().prisma, tenantId, { entity: 'promotion' })).length).toBe(1);
+    const office = await say(OFFICE, '推广', undefined);
+    expect(headerOf(office.reply)).toBe('复制推广 · 2026年11月');
+    expect(cardText(office.reply)).toContain('本月未报送');
+    expect(cardText(office.reply)).toContain('本月已报送');
+  });
 });
