@@ -35,7 +35,7 @@ const anyText = fc.oneof(
 
 function expectShape(c: ChatCommand) {
   switch (c.kind) {
-    case 'progress': case 'problem': case 'complete': case 'urge':
+    case 'progress': case 'problem': case 'complete': case 'urge': case 'achievement':
       expect(c.codeText).toMatch(CODE);
       expect(c.text.length).toBeGreaterThan(0);
       expect(c.text.length).toBeLessThanOrEqual(MAX_TEXT);

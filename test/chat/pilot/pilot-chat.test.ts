@@ -107,7 +107,9 @@ describeEachDatabase('chat: 成果 / 试点 / 简报', (ctx) => {
 
   it('简报: a liaison is refused; the office gets the card and the Word file once', async () => {
     expect(textOf((await say(LIAISON, '@_user_1 简报')).reply)).toBe('只有县委改革办可以编发推广动态简报。');
-    const { messageId, reply } = await say(OFFICE, '简报', undefined);
+    // Two replies to the message: the card and the file (in either order).
+    const { messageId } = await say(OFFICE, '简报', undefined);
+    const reply = (await waitFor(() => fake.botMessages().find((m) => m.parentId === messageId && m.msgType !== 'file'), 8_000))!;
     expect(headerOf(reply)).toBe('推广动态简报 · 2026年11月');
     expect(cardText(reply)).toContain('首批推广单位');
     expect(cardText(reply)).toContain('缺少懂经营的农创客');
