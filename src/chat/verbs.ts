@@ -4,9 +4,9 @@
 // kind in the shape's union below, and a handler (the compiler insists on all three).
 
 /** Reported on a task: 编号 then text; progress also reads a trailing percent. */
-export type ReportKind = 'progress' | 'problem' | 'complete' | 'urge';
+export type ReportKind = 'progress' | 'problem' | 'complete' | 'urge' | 'achievement';
 /** The whole message is the command ("我的任务"). */
-export type ExactKind = 'help' | 'myTasks' | 'unbindGroup' | 'groupList' | 'todo' | 'unreported' | 'newTask' | LoopExactKind;
+export type ExactKind = 'help' | 'myTasks' | 'unbindGroup' | 'groupList' | 'todo' | 'unreported' | 'newTask' | 'brief' | 'caseForm' | 'promotion' | LoopExactKind;
 /** The reform loop's whole-message commands (储备库, 发榜…). */
 export type LoopExactKind = 'suggestions' | 'reserve' | 'publishCall' | 'calls' | 'lookbacks';
 /** 编号 only ("签收 QY-2026-012"). */
@@ -16,9 +16,9 @@ export type CodeTextKind = 'dispute' | 'sendBack' | 'extend' | 'pause' | 'instru
 /** 编号 and an optional text. */
 export type CodeOptTextKind = never;
 /** A required text ("建议 …"). */
-export type TextKind = never;
+export type TextKind = 'caseTheme';
 /** An optional text ("导出台账 [单位]"). */
-export type OptTextKind = 'calendar' | 'bindGroup' | 'suggest' | 'topicList' | 'apply' | 'outpost' | 'assessment' | 'exportLedger';
+export type OptTextKind = 'calendar' | 'bindGroup' | 'suggest' | 'topicList' | 'apply' | 'outpost' | 'assessment' | 'exportLedger' | 'pilot';
 
 /**
  * How the words after the verb are read:
@@ -104,6 +104,13 @@ export const COMMANDS = [
   { kind: 'view', shape: 'code', words: ['查看', '详情'], label: '查看', example: '查看 LY-012' },
   { kind: 'todo', shape: 'exact', words: ['待办', '待办事项', '我的待办'], label: '待办', example: '待办' },
   { kind: 'unreported', shape: 'exact', words: ['未报送', '未报送单位'], label: '未报送', example: '未报送' },
+  // Issue 16 (src/chat/commands/pilot/*).
+  { kind: 'achievement', shape: 'report', words: ['成果', '报成果'], label: '成果', example: '成果 LY-012 批示 经验做法获市委主要领导批示肯定', textName: '成果类别和说明' },
+  { kind: 'pilot', shape: 'optText', words: ['试点', '试点台账'], label: '试点', example: '试点 LY-012 已获批' },
+  { kind: 'caseTheme', shape: 'text', words: ['案例主题', '案例征集主题'], label: '案例主题', example: '案例主题 基层治理与便民服务创新', textName: '主题' },
+  { kind: 'caseForm', shape: 'exact', words: ['案例', '报送案例', '典型案例'], label: '案例', example: '案例' },
+  { kind: 'promotion', shape: 'exact', words: ['推广', '复制推广', '推广进展'], label: '推广', example: '推广' },
+  { kind: 'brief', shape: 'exact', words: ['简报', '推广简报', '推广动态简报'], label: '简报', example: '简报' },
 ] as const satisfies readonly CommandSpec[];
 
 /** The spec of a command kind. */

@@ -21,6 +21,7 @@ import { registerJobCommands } from './jobs.js';
 import { registerCalendarCommands } from './calendar.js';
 import { registerDoctorCommand } from './doctor.js';
 import { registerLoopCommands } from './loop.js';
+import { registerDocumentCommands } from './documents.js';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -305,6 +306,7 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
   registerLoopCommands(program, config, io, tenantOf);
   registerJobCommands(program, config, io, tenantOf);
   registerDoctorCommand(program, config, io, tenantOf);
+  registerDocumentCommands(program, config, io, tenantOf);
 
   return program;
 }

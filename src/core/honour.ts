@@ -19,6 +19,8 @@ export interface HonourWeights {
   overduePenalty: number;
   /** Multiplied by the timely-reporting rate (0..1). */
   timelyReportRate: number;
+  /** Multiplies each confirmed achievement's category points (src/core/pilot/achievements.ts); 0 leaves achievements out. */
+  achievement: number;
 }
 
 export const DEFAULT_HONOUR_WEIGHTS: Readonly<HonourWeights> = Object.freeze({
@@ -27,6 +29,7 @@ export const DEFAULT_HONOUR_WEIGHTS: Readonly<HonourWeights> = Object.freeze({
   earlyMinWorkingDays: 10,
   overduePenalty: -5,
   timelyReportRate: 20,
+  achievement: 1,
 });
 
 const points = (label: string) =>
@@ -49,6 +52,11 @@ export const honourWeightsSchema = z.strictObject(
       .min(-1000, { error: '逾期扣分不能低于 -1000' })
       .optional(),
     timelyReportRate: points('按时报送分值').optional(),
+    achievement: z
+      .number({ error: '成果权重应为数字' })
+      .min(0, { error: '成果权重不能为负数' })
+      .max(100, { error: '成果权重不能超过 100' })
+      .optional(),
   },
   { error: (iss) => (iss.code === 'unrecognized_keys' ? `无法识别的设置项：${iss.keys.join('、')}` : '光荣榜计分设置应为一个对象') },
 );
@@ -69,6 +77,8 @@ export interface UnitOutcomes {
   reportsExpected: number;
   /** Of those, the ones that did report (or reported completion) in the period. */
   reportsTimely: number;
+  /** Confirmed achievements in the period (获上级批示肯定…), with their category points. */
+  achievements?: readonly { category: string; description: string; points: number }[];
 }
 
 export interface HonourTask {
@@ -168,7 +178,7 @@ export function collectUnitOutcomes(
 
 /** True when the unit had something to be assessed on in the period (a close-out, an overdue task, a report due). */
 export function hasAssessableItems(o: UnitOutcomes): boolean {
-  return o.onTimeCompletions + o.overdueTasks + o.reportsExpected > 0;
+  return o.onTimeCompletions + o.overdueTasks + o.reportsExpected + (o.achievements?.length ?? 0) > 0;
 }
 
 export interface ScoreItem {
@@ -251,12 +261,28 @@ function scoreBreakdown(o: UnitOutcomes, w: HonourWeights): ScoreItem[] {
       points: rate === null ? 0 : round1(rate * w.timelyReportRate),
       detail: rate === null ? '本期无应报送进展的事项' : `${o.reportsTimely}/${o.reportsExpected} 项（${formatPercent(rate)}）`,
     },
+    // Only when the unit has confirmed achievements: the breakdown stays as it was for the others.
+    ...(o.achievements?.length ? [achievementItem(o, w)] : []),
   ];
+}
+
+function achievementItem(o: UnitOutcomes, w: HonourWeights): ScoreItem {
+  const list = o.achievements ?? [];
+  const counts = new Map<string, number>();
+  for (const a of list) counts.set(a.category, (counts.get(a.category) ?? 0) + 1);
+  return {
+    label: '改革成果',
+    count: list.length,
+    points: round1(list.reduce((sum, a) => sum + a.points, 0) * w.achievement),
+    detail: [...counts].map(([c, n]) => `${c} ${n} 项`).join('、'),
+  };
 }
 
 function explain(entry: HonourEntry): string {
   const [onTime, early, overdue, reporting] = entry.breakdown as [ScoreItem, ScoreItem, ScoreItem, ScoreItem];
+  const achieved = entry.breakdown.find((i) => i.label === '改革成果');
   const parts = [
+    achieved && achieved.points > 0 ? `经改革办确认的改革成果：${achieved.detail}，得 ${fmt(achieved.points)} 分` : null,
     onTime.count ? `按时销号 ${onTime.count} 项，得 ${fmt(onTime.points)} 分` : '本期无按时销号事项',
     early.count ? `提前完成 ${early.count} 项，加 ${fmt(early.points)} 分` : null,
     overdue.count ? `逾期未完成 ${overdue.count} 项，扣 ${fmt(-overdue.points)} 分` : '无逾期未完成事项',
@@ -278,7 +304,8 @@ export function describeScoringRules(weights: HonourWeights = DEFAULT_HONOUR_WEI
     rule(1, '按时销号', w.onTimeCompletion, `在完成时限内报告完成并经改革办销号的事项，每项得 ${fmt(w.onTimeCompletion)} 分`, '；'),
     rule(2, '提前完成', w.earlyCompletion, `比完成时限提前 ${w.earlyMinWorkingDays} 个工作日以上报告完成的，每项另加 ${fmt(w.earlyCompletion)} 分`, '；'),
     rule(3, '逾期未完成', w.overduePenalty, `超过完成时限仍未完成的事项，每项扣 ${fmt(-w.overduePenalty)} 分`, '；'),
-    rule(4, '按时报送进展', w.timelyReportRate, `本期应报送进展的事项中按时报送的比例 × ${fmt(w.timelyReportRate)} 分`, '。'),
+    rule(4, '按时报送进展', w.timelyReportRate, `本期应报送进展的事项中按时报送的比例 × ${fmt(w.timelyReportRate)} 分`, '；'),
+    rule(5, '改革成果', w.achievement, `本期经改革办确认的成果（获上级批示肯定、经验入选上级刊物或被推广、主流媒体报道、获批试点、入选典型案例、获评改革品牌）按类别分值${w.achievement === 1 ? '' : ` × ${fmt(w.achievement)} `}计分`, '。'),
     '完成时限遇节假日顺延至下一个工作日。得分相同的单位并列同一名次（如 1、2、2、4），并列单位按单位名称拼音排序。',
   ].join('\n');
 }

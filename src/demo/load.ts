@@ -10,6 +10,7 @@ import type { TenantRef } from '../db/repos/tenants.js';
 import { importLedger } from '../ledger/import/index.js';
 import { formatProblem } from '../ledger/import/validate.js';
 import { loadLoopDemo } from './loop.js';
+import { loadPilotDemo } from './pilot.js';
 
 export const DEMO_WORKBOOK = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../demo/示范台账.xlsx');
 
@@ -30,5 +31,6 @@ export async function loadDemoLedger(app: AppContext, tenant?: TenantRef, layout
   const outcome = await importLedger(app.db.prisma, target.id, [source], { actor: 'demo', importYear: 2026 });
   if (!outcome.ok) throw new Error(`示范台账有误：${outcome.problems.map(formatProblem).join('；')}`);
   await loadLoopDemo(app.db.prisma, target.id, app.clock.now());
+  await loadPilotDemo(app.db.prisma, target.id, app.clock.now());
   return { tenantKey: target.key, taskIds: outcome.result.createdTaskIds };
 }

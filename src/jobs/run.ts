@@ -1,6 +1,8 @@
 // Running one job for one moment: load → plan (plain data) → (unless --dry-run) write the plan to
 // the outbox with its JobRun row. Used by the scheduler, by `taizhang job <name> --at …`, and by
 // the sandbox's clock control.
+import { achievementCategories, loadConfirmedAchievements } from '../pilot/achievements.js';
+import { achievementsByUnit } from '../core/pilot/honour-mix.js';
 import type { AppContext } from '../app.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { WorkingCalendar } from '../core/calendar.js';
@@ -48,8 +50,10 @@ export async function planJob(
     }
     case 'honour-roll': {
       const period = jobPeriod('honour-roll', shanghaiDate(at), cfg.thresholds.reportingCycle);
-      const [ledger, counts] = await Promise.all([loadJobLedger(db, tenantId), loadReportCounts(db, tenantId, period)]);
-      return planHonourRoll(ledger, counts, ctx);
+      const [ledger, counts, facts, categories] = await Promise.all([
+        loadJobLedger(db, tenantId), loadReportCounts(db, tenantId, period), loadConfirmedAchievements(db, tenantId, period), achievementCategories(db, tenantId),
+      ]);
+      return planHonourRoll(ledger, counts, ctx, achievementsByUnit(facts, categories, period));
     }
     case 'quarterly':
       return planQuarterly(await loadJobLedger(db, tenantId), ctx);

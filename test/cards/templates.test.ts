@@ -26,6 +26,9 @@ import { columnIndex, editedDemoWorkbook, rowByKey, DEMO_WORKBOOK } from '../hel
 import { planImportFiles } from '../../src/ledger/import/plan.js';
 import { importDoneCard, importPreviewCard, importProblemsCard } from '../../src/chat/import-preview.js';
 import { dispatchBatchCard } from '../../src/chat/dispatch-batch.js';
+import { achievementReviewCard } from '../../src/pilot/achievements.js';
+import { caseFormCard, caseReviewCard } from '../../src/pilot/cases.js';
+import { promotionFormCard } from '../../src/pilot/promotion.js';
 
 const calendar = createWorkingCalendar();
 
@@ -162,6 +165,18 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     add('task-edit', taskFormCard(null));
     add('task-edit', taskFormCard(null, { text: trustedMd('已新增'), colour: 'green' }));
     add('task-view', taskViewCard({ ...task, originalDeadline: '2026-06-30' }, { milestones: ['形成初稿（2026-12-15）'], latest: trustedMd('形成初稿 60%'), timeline: [{ at, text: trustedMd('签收 · 程功') }] }));
+    // 成果待确认 (issue 16): open, confirmed, refused.
+    const ach = { id: 1, tenantId: tenant.id, unitId, taskId: task.id, category: '获上级批示肯定', description: '经验做法获市委主要领导批示肯定', evidence: '批示件', achievedOn: today, status: '待确认', reporterId: null, sourceRef: null, decidedById: null, decidedAt: null, decisionNote: null, createdAt: at };
+    const achInfo = { code: task.code, taskTitle: task.title, unit: '石堡镇', reporter: '程功', points: 10 };
+    add('achievement-review', achievementReviewCard(ach, achInfo));
+    add('achievement-review', achievementReviewCard({ ...ach, status: '已确认', decidedAt: at }, achInfo));
+    add('achievement-review', achievementReviewCard({ ...ach, status: '不予认定', decidedAt: at, decisionNote: '缺少批示原件' }, achInfo));
+    // 典型案例 (issue 16): the form, a case waiting for comment and one selected.
+    add('case-form', caseFormCard('2026年第四季度', '基层治理与便民服务创新', '石堡镇'));
+    const caseRow = { id: 1, tenantId: tenant.id, quarter: '2026Q4', unitId, title: '“五级联动”让基层治理末梢活起来', background: '背景', actions: '做法', results: '办结时间由 7 天缩短到 2.5 天', evidence: null, contact: '袁媛', stage: '挖掘提升', highlights: null, promotionValue: null, rating: null, selected: false, taskIds: '', achievementIds: '', submittedById: null, sourceRef: null, createdAt: at, updatedAt: at };
+    add('case-review', caseReviewCard(caseRow, '石堡镇', '2026年第四季度'));
+    add('case-review', caseReviewCard({ ...caseRow, selected: true, stage: '培育推广', highlights: '机制闭环', promotionValue: '全县推广', rating: 'A' }, '石堡镇', '2026年第四季度', { name: '周敏', at }));
+    add('promotion-form', promotionFormCard({ id: 1, title: '家庭农场培育提升经验复制推广', corePractice: '三位一体培育机制', bottomLines: '不改变土地用途' }, '石堡镇', '首批推广单位', '2026年11月'));
     // Every scheduled job at moments across the year (its cards come from the other templates).
     const config = undefined;
     for (const job of JOB_NAMES) {
@@ -181,7 +196,7 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     }
     // Which template files the renderings came from: each card's shape names it via its summary or title.
     const files = readdirSync(path.resolve(import.meta.dirname, '../../cards')).map((f) => f.replace(/\.json$/, '')).sort();
-    const chatTemplates = ['task-dispatch', 'dispatch-batch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'import-preview', 'extension-form', 'extension-review', 'problem', 'task-view', 'task-edit', ...LOOP_TEMPLATES];
+    const chatTemplates = ['task-dispatch', 'dispatch-batch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'import-preview', 'extension-form', 'extension-review', 'problem', 'task-view', 'task-edit', 'achievement-review', 'case-form', 'case-review', 'promotion-form', ...LOOP_TEMPLATES];
     const jobTemplates = ['reminder', 'reminder-overdue', 'reminder-batch', 'nudge', 'digest', 'honour-roll', 'honour-progress-table', 'quarterly', 'tally-half-year', 'year-end', 'calendar-reminder'];
     expect([...chatTemplates, ...jobTemplates].sort()).toEqual(files);
     for (const t of chatTemplates) expect(rendered.get(t)?.length, t).toBeGreaterThan(0);

@@ -11,10 +11,10 @@ import { CHINESE, runs } from './harness.js';
 
 const MAX_TEXT = 2000;
 const VERB_WORDS: Record<ReportVerb, string[]> = {
-  progress: ['进展', '进度', '汇报', '报送'], problem: ['问题', '困难'], complete: ['完成', '办结'], urge: ['催办'],
+  progress: ['进展', '进度', '汇报', '报送'], problem: ['问题', '困难'], complete: ['完成', '办结'], urge: ['催办'], achievement: ['成果', '报成果'],
 };
-const LABEL: Record<ReportVerb, string> = { progress: '进展', problem: '问题', complete: '完成', urge: '催办' };
-const REPORT_KINDS = ['progress', 'problem', 'complete', 'urge'] as const;
+const LABEL: Record<ReportVerb, string> = { progress: '进展', problem: '问题', complete: '完成', urge: '催办', achievement: '成果' };
+const REPORT_KINDS = ['progress', 'problem', 'complete', 'urge', 'achievement'] as const;
 const CODE = /^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*$/;
 
 /** Strings of every kind: random Unicode, control characters, emoji, injections, command words, huge. */
@@ -35,7 +35,7 @@ const anyText = fc.oneof(
 
 function expectShape(c: ChatCommand) {
   switch (c.kind) {
-    case 'progress': case 'problem': case 'complete': case 'urge':
+    case 'progress': case 'problem': case 'complete': case 'urge': case 'achievement':
       expect(c.codeText).toMatch(CODE);
       expect(c.text.length).toBeGreaterThan(0);
       expect(c.text.length).toBeLessThanOrEqual(MAX_TEXT);

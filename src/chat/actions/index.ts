@@ -13,6 +13,9 @@ import { adoptAction, answerAction, declineAction, mergeAction, openSuggestionAc
 import { applyAction, applyFormAction, compareAction, pickAction, publishCallAction } from './loop/calls.js';
 import { lookbackAnswerAction, lookbackFormAction, lookbackReopenAction } from './loop/lookback.js';
 import { launchFormAction, launchSubmitAction, riskFormAction, riskSubmitAction } from './loop/reserve.js';
+import { achievementConfirmAction, achievementRejectAction } from './pilot/achievement.js';
+import { caseFormAction, caseSelectAction, caseSubmitAction } from './pilot/cases.js';
+import { promotionSubmitAction } from './pilot/promotion.js';
 
 export const CARD_ACTIONS: Record<string, ActionSpec> = {
   sign: signAction,
@@ -57,4 +60,10 @@ export const CARD_ACTIONS: Record<string, ActionSpec> = {
   evidence_get: evidenceGetAction,
   import_confirm: importConfirmAction,
   import_cancel: importCancelAction,
+  achievement_confirm: achievementConfirmAction,
+  achievement_reject: achievementRejectAction,
+  case_form: caseFormAction,
+  case_submit: caseSubmitAction,
+  case_select: caseSelectAction,
+  promotion_submit: promotionSubmitAction,
 };

@@ -18,6 +18,11 @@ import { adjustCommand, cancelCommand, newTaskCommand, approveExtensionCommand, 
 import { viewCommand } from './view.js';
 import { problemDoneCommand, problemReplyCommand, problemTransferCommand } from './problems.js';
 import { todoCommand, unreportedCommand } from './todo.js';
+import { achievementCommand } from './pilot/achievement.js';
+import { pilotCommand } from './pilot/pilot.js';
+import { briefCommand } from './pilot/brief.js';
+import { caseFormCommand, caseThemeCommand } from './pilot/cases.js';
+import { promotionCommand } from './pilot/promotion.js';
 
 export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<CommandResult> } = {
   help: helpCommand,
@@ -72,4 +77,10 @@ export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageCont
   view: viewCommand,
   todo: todoCommand,
   unreported: unreportedCommand,
+  achievement: achievementCommand,
+  pilot: pilotCommand,
+  brief: briefCommand,
+  caseTheme: caseThemeCommand,
+  caseForm: caseFormCommand,
+  promotion: promotionCommand,
 };

@@ -5,7 +5,9 @@ export interface AuditEntry {
   actor: string;
   entity: 'task' | 'person' | 'unit' | 'milestone' | 'setting' | 'report' | 'tenant' | 'calendar'
     // the reform loop (src/loop)
-    | 'suggestion' | 'reserve' | 'risk' | 'call' | 'application' | 'lookback' | 'outpost';
+    | 'suggestion' | 'reserve' | 'risk' | 'call' | 'application' | 'lookback' | 'outpost'
+    // pilots and promotion (src/pilot)
+    | 'pilot' | 'achievement' | 'case' | 'promotion';
   entityId: string | number;
   action: 'create' | 'update' | 'delete';
   before?: unknown;

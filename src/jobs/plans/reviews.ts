@@ -4,6 +4,7 @@
 // every list is cut with "等 N 项" so the card stays within the 25-KB budget at any ledger size.
 import { collectUnitOutcomes, describeScoringRules, publishHonourRoll, type HonourTask } from '../../core/honour.js';
 import { onTimeJudge, formatPercent } from '../../core/stats.js';
+import type { UnitAchievement } from '../../core/pilot/honour-mix.js';
 import { computeSupervision, compareLevels, type SupervisionResult } from '../../core/supervision.js';
 import { computeTally, computeYearEndLedger } from '../../core/tally.js';
 import { LEVELS, OPEN_STATUSES, TASK_STATUSES, type IsoDate, type SupervisionLevel, type TaskStatus } from '../../core/types.js';
@@ -24,7 +25,8 @@ function noRecipients(notes: string[], kinds: readonly RecipientKind[]): void {
 
 // ---- 月度进展表 + 光荣榜 ----
 
-export function planHonourRoll(ledger: JobLedger, reportCounts: Map<number, number>, ctx: PlanContext): JobPlan {
+/** `achievements`: each unit's confirmed achievements in the month (src/core/pilot/honour-mix.ts), scored by the office's weight. */
+export function planHonourRoll(ledger: JobLedger, reportCounts: Map<number, number>, ctx: PlanContext, achievements: ReadonlyMap<number, readonly UnitAchievement[]> = new Map()): JobPlan {
   const cfg = ctx.config.jobs['honour-roll'];
   const { calendar } = ctx;
   const today = todayOf(ctx);
@@ -50,6 +52,13 @@ export function planHonourRoll(ledger: JobLedger, reportCounts: Map<number, numb
   }));
   const units = ledger.units.map((u) => ({ unitId: u.id, unitName: u.name }));
   const outcomes = collectUnitOutcomes(units, honourTasks, { period, calendar, weights: ctx.config.weights });
+  // Achievements count for their unit even when it leads no task this month.
+  for (const o of outcomes) o.achievements = achievements.get(o.unitId) ?? [];
+  for (const [unitId, list] of achievements) {
+    if (outcomes.some((o) => o.unitId === unitId)) continue;
+    const unitName = units.find((u) => u.unitId === unitId)?.unitName ?? `单位#${unitId}`;
+    outcomes.push({ unitId, unitName, onTimeCompletions: 0, earlyCompletions: 0, overdueTasks: 0, reportsExpected: 0, reportsTimely: 0, achievements: list });
+  }
   // Published to everyone, so it honours: positive scores only; nothing to assess is not "0 分".
   const roll = publishHonourRoll(outcomes, ctx.config.weights);
   const entries = roll.honoured;

@@ -1,0 +1,56 @@
+// 典型案例 cards: 报送案例 (the form, privately), 提交案例 (once per click; the office gets a review
+// card), 点评并入选汇编 (office only, once; audited).
+import { createHash } from 'node:crypto';
+import { officeRecipients } from '../../../ledger/recipients.js';
+import { caseFormCard, caseFormSchema, caseReviewCard, caseReviewSchema, quarterOf, selectCase, submitCase } from '../../../pilot/cases.js';
+import { refused, warn, type ActionContext, type ActionSpec } from '../../context.js';
+import { card, sendPrivately, sendTo } from '../../say.js';
+
+const clickKey = (ctx: ActionContext) => createHash('sha256').update(ctx.action.token || `${ctx.action.messageId}:${JSON.stringify(ctx.action.formValue ?? null)}:${ctx.actor.personId}`).digest('hex').slice(0, 32);
+const unitName = async (ctx: ActionContext, id: number) => (await ctx.db.unit.findUnique({ where: { id }, select: { name: true } }))?.name ?? '—';
+
+export const caseFormAction: ActionSpec = {
+  needsTask: false,
+  async handle(ctx) {
+    const { db, tenant, actor, today } = ctx;
+    if (actor.unitId === null) return refused({ reason: '您没有所属单位，无法以单位名义报送案例。' });
+    if (!actor.openId) return refused({ reason: '您的人员信息中没有飞书账号，无法私信发送，请联系县委改革办补充' });
+    const quarter = quarterOf(today);
+    const theme = await db.caseTheme.findUnique({ where: { tenantId_quarter: { tenantId: tenant.id, quarter: quarter.key } } });
+    await sendPrivately(db, tenant.id, actor.openId, `case-form:${clickKey(ctx)}`, card(caseFormCard(quarter.label, theme?.theme ?? '不限', actor.unitName ?? '本单位')));
+    return { toast: { type: 'info', content: '案例报送表单已私信发给您，请在与台账机器人的私聊中填写' } };
+  },
+};
+
+export const caseSubmitAction: ActionSpec = {
+  needsTask: false,
+  async handle(ctx) {
+    const { db, app, tenant, actor, today } = ctx;
+    const form = caseFormSchema.safeParse(ctx.action.formValue ?? {});
+    if (!form.success) return warn(form.error.issues[0]!.message);
+    const quarter = quarterOf(today);
+    const out = await submitCase(db, app.clock, actor, today, form.data, `card:${clickKey(ctx)}`, async (tx, row) => {
+      const office = await officeRecipients(tx, tenant.id);
+      await sendTo(tx, tenant.id, office, `case-review:${row.id}`, card(caseReviewCard(row, actor.unitName ?? '—', quarter.label)));
+    });
+    if (!out.ok) return refused(out);
+    return { toast: { type: out.created ? 'success' : 'info', content: out.created ? '案例已提交，改革办点评后告知结果' : '该案例此前已提交，未重复登记' } };
+  },
+};
+
+export const caseSelectAction: ActionSpec = {
+  needsTask: false,
+  async handle(ctx) {
+    const { db, app, actor, value } = ctx;
+    if (!value.t) return warn('卡片缺少案例编号');
+    if (!actor.roles.includes('ADMIN')) return refused({ reason: '只有县委改革办可以点评和遴选案例。' });
+    const review = caseReviewSchema.safeParse(ctx.action.formValue ?? {});
+    if (!review.success) return warn(review.error.issues[0]!.message);
+    const out = await selectCase(db, app.clock, actor, value.t, review.data);
+    if (!out.ok) {
+      if (out.row) return { toast: { type: 'info', content: out.reason }, card: { type: 'raw', data: caseReviewCard(out.row, await unitName(ctx, out.row.unitId), out.row.quarter) } };
+      return refused(out);
+    }
+    return { toast: { type: 'success', content: '已点评，案例入选本季度汇编' }, card: { type: 'raw', data: caseReviewCard(out.row, await unitName(ctx, out.row.unitId), out.row.quarter, { name: actor.name, at: app.clock.now() }) } };
+  },
+};

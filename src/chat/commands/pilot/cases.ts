@@ -1,0 +1,36 @@
+// 案例主题 <主题> (office): the quarter's theme, announced to the all-hands group once per quarter
+// with a 报送案例 button. 案例 (a unit's people): the case form, privately.
+import { md, txt } from '../../../cards/markup.js';
+import { allHandsRecipients } from '../../../ledger/recipients.js';
+import { caseFormCard, quarterOf, setCaseTheme } from '../../../pilot/cases.js';
+import { button } from '../../../cards/render.js';
+import { noticeCard } from '../../cards.js';
+import type { CommandHandler, CommandResult } from '../../context.js';
+import { card, sendPrivately, sendTo, text } from '../../say.js';
+
+const refuse = (label: string, reason: string): CommandResult => ({ ok: false, reply: text(txt`${reason}`), summary: md`✗ ${label}：${reason}` });
+
+export const caseThemeCommand: CommandHandler<'caseTheme'> = async (ctx, command) => {
+  const { db, app, tenant, actor, today } = ctx;
+  const theme = command.text.trim().slice(0, 100);
+  let told = 0;
+  const out = await setCaseTheme(db, app.clock, actor, today, theme, async (tx, quarter) => {
+    const to = await allHandsRecipients(tx, tenant.id);
+    told = await sendTo(tx, tenant.id, to, `case-theme:${quarter.key}`, card(noticeCard(`${quarter.label}典型案例征集`,
+      md`本季度案例征集主题：**${theme}**\n请各单位围绕主题报送典型做法（背景、主要做法、取得成效——请用数字说明、佐证材料、联系人）。改革办将逐一点评，入选案例编入本季度《典型案例汇编》。`,
+      'blue', [button('报送案例', { a: 'case_form' }, 'primary')])));
+  });
+  if (!out.ok) return refuse('案例主题', out.reason);
+  const announced = told > 0 ? '，已在全县改革工作群发布征集通知' : '（本季度征集通知此前已发布，不重复发送）';
+  return { ok: true, reply: text(txt`已设定${out.quarter.label}案例征集主题：${theme}${announced}。`), summary: md`✓ 案例主题：${theme}` };
+};
+
+export const caseFormCommand: CommandHandler<'caseForm'> = async (ctx) => {
+  const { db, tenant, actor, today, sourceRef } = ctx;
+  if (actor.unitId === null) return refuse('案例', '您没有所属单位，无法以单位名义报送案例。');
+  if (!actor.openId) return refuse('案例', '您的人员信息中没有飞书账号，无法私信发送报送表单，请联系县委改革办补充。');
+  const quarter = quarterOf(today);
+  const theme = await db.caseTheme.findUnique({ where: { tenantId_quarter: { tenantId: tenant.id, quarter: quarter.key } } });
+  await sendPrivately(db, tenant.id, actor.openId, `case-form:${sourceRef}`, card(caseFormCard(quarter.label, theme?.theme ?? '不限', actor.unitName ?? '本单位')));
+  return { ok: true, reply: text(txt`案例报送表单已私信发给您，请在与台账机器人的私聊中填写。`), summary: md`案例：表单已私信发送` };
+};

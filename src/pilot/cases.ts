@@ -1,0 +1,106 @@
+// Storage of 典型案例: the office sets the quarter's theme (announced once per quarter and group),
+// units submit cases by card (once per click), the office comments (亮点、推广价值、评级) and selects
+// a case into the quarter's 案例汇编 — once, audited.
+import { z } from 'zod';
+import { quarterContaining } from '../core/periods.js';
+import type { IsoDate } from '../core/types.js';
+import type { Db, Tx } from '../db/client.js';
+import { recordAudit } from '../db/repos/audit.js';
+import type { Clock } from '../clock.js';
+import type { LedgerActor } from '../ledger/actions.js';
+import { renderCard, type Card } from '../cards/render.js';
+import { md } from '../cards/markup.js';
+import { shanghaiShort } from '../core/dates.js';
+
+export type CaseRow = NonNullable<Awaited<ReturnType<Db['typicalCase']['findUnique']>>>;
+type Outcome<T> = ({ ok: true } & T) | { ok: false; reason: string; row?: CaseRow };
+
+export const quarterOf = (today: IsoDate) => {
+  const p = quarterContaining(today);
+  return { key: p.key.replace('-', ''), label: p.label };
+};
+
+const text = (name: string, min: number, max: number) =>
+  z.string({ error: `请填写${name}` }).trim().min(min, { error: `请填写${name}` }).max(max, { error: `${name}最多 ${max} 字` });
+export const caseFormSchema = z.object({
+  title: text('案例标题', 2, 100),
+  background: z.string().trim().max(1000).optional().default(''),
+  actions: text('主要做法', 2, 1000),
+  results: text('取得成效', 2, 1000),
+  evidence: z.string().trim().max(500).optional(),
+  contact: z.string().trim().max(100).optional(),
+});
+export const caseReviewSchema = z.object({
+  highlights: text('亮点', 2, 300),
+  value: text('推广价值', 2, 300),
+  rating: z.string({ error: '请填写评级 A、B 或 C' }).trim().toUpperCase().pipe(z.enum(['A', 'B', 'C'], { error: '评级请填 A、B 或 C' })),
+});
+
+export async function setCaseTheme(db: Db, clock: Clock, actor: LedgerActor, today: IsoDate, theme: string, after: (tx: Tx, quarter: { key: string; label: string }) => Promise<void>) {
+  if (!actor.roles.includes('ADMIN')) return { ok: false as const, reason: '只有县委改革办可以设定案例征集主题。' };
+  const quarter = quarterOf(today);
+  return db.$transaction(async (tx) => {
+    const before = await tx.caseTheme.findUnique({ where: { tenantId_quarter: { tenantId: actor.tenantId, quarter: quarter.key } } });
+    const now = clock.now();
+    const row = await tx.caseTheme.upsert({
+      where: { tenantId_quarter: { tenantId: actor.tenantId, quarter: quarter.key } },
+      create: { tenantId: actor.tenantId, quarter: quarter.key, theme, setById: actor.personId, createdAt: now },
+      update: { theme, setById: actor.personId },
+    });
+    if (before?.theme !== theme) {
+      await recordAudit(tx, [{ tenantId: actor.tenantId, actor: actor.name, entity: 'case', entityId: `theme:${quarter.key}`, action: before ? 'update' : 'create', before: before ? { theme: before.theme } : undefined, after: { theme }, at: now }]);
+    }
+    await after(tx, quarter);
+    return { ok: true as const, row, quarter, changed: before?.theme !== theme };
+  });
+}
+
+export async function submitCase(db: Db, clock: Clock, actor: LedgerActor, today: IsoDate, form: z.infer<typeof caseFormSchema>, sourceRef: string, after: (tx: Tx, row: CaseRow) => Promise<void>): Promise<Outcome<{ row: CaseRow; created: boolean }>> {
+  if (actor.unitId === null) return { ok: false, reason: '您没有所属单位，无法以单位名义报送案例。' };
+  const quarter = quarterOf(today);
+  return db.$transaction(async (tx) => {
+    const existing = await tx.typicalCase.findUnique({ where: { tenantId_sourceRef: { tenantId: actor.tenantId, sourceRef } } });
+    if (existing) return { ok: true as const, row: existing, created: false };
+    const now = clock.now();
+    const row = await tx.typicalCase.create({
+      data: {
+        tenantId: actor.tenantId, quarter: quarter.key, unitId: actor.unitId!, title: form.title, background: form.background, actions: form.actions, results: form.results,
+        evidence: form.evidence || null, contact: form.contact || null, stage: '挖掘提升', submittedById: actor.personId, sourceRef, createdAt: now,
+      },
+    });
+    await recordAudit(tx, [{ tenantId: actor.tenantId, actor: actor.name, entity: 'case', entityId: row.id, action: 'create', after: row, at: now }]);
+    await after(tx, row);
+    return { ok: true as const, row, created: true };
+  });
+}
+
+export async function selectCase(db: Db, clock: Clock, actor: LedgerActor, id: number, review: z.infer<typeof caseReviewSchema>): Promise<Outcome<{ row: CaseRow }>> {
+  if (!actor.roles.includes('ADMIN')) return { ok: false, reason: '只有县委改革办可以点评和遴选案例。' };
+  return db.$transaction(async (tx) => {
+    const before = await tx.typicalCase.findFirst({ where: { id, tenantId: actor.tenantId } });
+    if (!before) return { ok: false as const, reason: '没有找到这个案例。' };
+    const now = clock.now();
+    const changed = await tx.typicalCase.updateMany({
+      where: { id, selected: false },
+      data: { selected: true, stage: '培育推广', highlights: review.highlights, promotionValue: review.value, rating: review.rating },
+    });
+    const row = (await tx.typicalCase.findUnique({ where: { id } }))!;
+    if (changed.count === 0) return { ok: false as const, reason: '该案例已入选汇编，不能重复遴选。', row };
+    await recordAudit(tx, [{ tenantId: actor.tenantId, actor: actor.name, entity: 'case', entityId: id, action: 'update', before: { selected: before.selected, stage: before.stage }, after: { selected: true, stage: '培育推广', ...review }, at: now }]);
+    return { ok: true as const, row };
+  });
+}
+
+export function caseFormCard(quarterLabel: string, theme: string, unit: string): Card {
+  return renderCard('case-form', { quarterLabel, theme, unit });
+}
+
+export function caseReviewCard(row: CaseRow, unit: string, quarterLabel: string, by?: { name: string; at: Date }): Card {
+  return renderCard('case-review', {
+    headerTitle: row.selected ? '典型案例 · 已入选汇编' : '典型案例 · 待点评',
+    headerColor: row.selected ? 'green' : 'orange',
+    unit, quarterLabel, stage: row.stage, title: row.title, background: row.background || '—', actions: row.actions || '—', results: row.results || '—',
+    evidence: row.evidence ?? '—', contact: row.contact ?? '—', caseId: row.id, done: row.selected,
+    doneText: row.selected ? md`已入选 · 评级 ${row.rating ?? '—'} · 亮点：${row.highlights ?? '—'} · 推广价值：${row.promotionValue ?? '—'}${by ? ` · ${by.name} · ${shanghaiShort(by.at)}` : ''}` : md``,
+  });
+}
