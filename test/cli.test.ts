@@ -47,13 +47,15 @@ describe('taizhang CLI', () => {
 
   it('reports bad files and bad arguments in Chinese with exit code 1, writing nothing', async () => {
     const bad = await editedDemoWorkbook((wb) => {
-      rowByKey(wb, '台账', 'QY-2026-001').getCell(columnIndex(wb, '台账', '类别')).value = '随便写的类别';
+      // A 类别 the ledger does not know is now read as part of the section (published ledgers);
+      // a 状态 the ledger does not know is still an error.
+      rowByKey(wb, '台账', 'QY-2026-001').getCell(columnIndex(wb, '台账', '状态')).value = '随便写的状态';
     });
     expect((await run('tenant', '--tenant', 'cli-bad', '--create', '--name', '检查用改革办')).out).toBe('已新建租户 cli-bad：检查用改革办');
     const r = await run('import', bad, '--tenant', 'cli-bad');
     expect(r.code).toBe(1);
-    expect(r.err).toContain('导入失败：发现 1 处问题，未写入任何数据。');
-    expect(r.err).toContain('「台账」第 2 行「类别」列：类别「随便写的类别」无效');
+    expect(r.err).toContain('导入失败：发现 1 处错误，未写入任何数据。');
+    expect(r.err).toContain('「台账」第 2 行「状态」列：状态「随便写的状态」无效');
     expect((await run('import', bad, '--tenant', 'cli-bad', '--check')).code).toBe(1);
     expect(await run('import', '/no/such/file.xlsx')).toMatchObject({ code: 1, err: '错误：找不到文件：/no/such/file.xlsx' });
     expect(await run('export', 'x.txt')).toMatchObject({ code: 1, err: '错误：导出文件名应以 .xlsx 结尾' });

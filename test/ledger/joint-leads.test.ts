@@ -1,6 +1,7 @@
 // 联合牵头 end to end (issue 12 §5): a task led by several units — every lead unit gets the
 // 任务交办单, any of them may sign, reminders go to all, the honour roll scores it for each, the
 // card names them all; a collective co-unit is shown and never reminded.
+import { systemClock } from '../../src/clock.js';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
@@ -51,7 +52,7 @@ describeEachDatabase('joint lead units', (ctx) => {
     expect(task.collectiveNames).toEqual(['各镇人民政府']);
 
     // 任务交办单: the liaisons and groups of both lead units, nobody of the co-unit.
-    const app = { db: { prisma } } as unknown as AppContext;
+    const app = { db: { prisma }, clock: systemClock } as unknown as AppContext;
     expect(await dispatchTasks(app, tenant.id, [taskId!])).toBe(4);
     const sent = await prisma.outboxMessage.findMany({ where: { tenantId: tenant.id }, orderBy: { receiveId: 'asc' } });
     expect(sent.map((m) => m.receiveId)).toEqual(['oc_fin', 'oc_tax', 'ou_fin', 'ou_tax']);
