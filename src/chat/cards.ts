@@ -65,9 +65,9 @@ export function receiptCard(input: {
     : input.kind === '完成' ? '完成情况已提交' : input.kind === '问题' ? '问题已记录' : '进展已记录';
   const footer = input.withdrawn ? input.withdrawn
     : input.duplicate ? md`这条报送此前已记录，未重复登记。`
-    : input.kind === '完成' ? md`已提交改革办销号审核，审核结果会通知您。`
+    : input.kind === '完成' ? md`已提交改革办销号审核，审核结果会通知您。回复本消息附上佐证材料（文件或图片）。`
     : input.kind === '问题' ? md`已转改革办，协调结果会通知您。`
-    : md`感谢报送。发送「我的任务」查看本单位全部事项。`;
+    : md`感谢报送。回复本消息附上佐证材料（文件或图片）；发送「我的任务」查看本单位全部事项。`;
   return renderCard('receipt', {
     heading, code: input.task.code, reporter: input.reporter, when: shanghaiShort(input.at), title: input.task.title,
     kindLabel: input.kind === '完成' ? '完成情况' : input.kind === '问题' ? '存在问题' : '工作进展', text: input.text,

@@ -3,6 +3,10 @@
 // the office) may attach. The sender is told it is attached; for a completion the office's open
 // 销号审核 cards are updated in place to list it (found through their outbox rows). Re-delivered:
 // the (message, file) pair is unique, nothing is attached or said twice.
+// Not in the form itself: a JSON 2.0 card has no file-upload component for its form container (input,
+// selects, person/date/time pickers, 多图选择 of the card's own images, checker, button —
+// https://open.feishu.cn/document/uAjLw4CM/ukzMukzMukzM/feishu-cards/card-json-v2-components/component-json-v2-overview),
+// so every 回执, a form's included, asks for a reply with the file (chat/cards.ts receiptCard).
 import type { AppContext } from '../app.js';
 import { txt } from '../cards/markup.js';
 import { recordAudit } from '../db/repos/audit.js';

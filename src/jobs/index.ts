@@ -23,7 +23,7 @@
 // |-----------------------------|-----------------------------------|-------------------------------------------|-----------------|
 // | reminders   临期提醒        | every working day 09:00           | lead unit's liaison + unit group          | the day         |
 // | overdue     逾期预警        | every working day 09:30           | liaison; red also unit head + lead leaders | the day         |
-// | nudges      催报进展        | 25th of each month 10:00          | units with no report this cycle (liaison); missed last cycle too → unit head | the reporting cycle |
+// | nudges      催报进展        | 25th of each month 10:00          | tasks with no report this cycle (liaison); missed last cycle too → unit head; one message per recipient | the reporting cycle |
 // | digest      领导周报        | Monday 08:30                      | each leader with led items                | ISO week        |
 // | honour-roll 月度进展表+光荣榜 | first working day of month 10:00 | all-hands group                           | month just ended |
 // | quarterly   按季盘点        | first working day of Jan/Apr/Jul/Oct 10:30 | office + every leader          | quarter just ended |

@@ -30,14 +30,21 @@ export async function evidenceOf(db: DbOrTx, reportId: number): Promise<Evidence
 /**
  * The report a reply to one of the bot's messages is about: the 回执 of a chat report (outbox key
  * `reply:<message_id>` → the report with sourceRef `msg:<message_id>`, the message's first command)
- * or of a form (`progress-receipt:<click>` → sourceRef `card:<click>`).
+ * or of a form. A form's report has sourceRef `card:<click>:<card message_id>`: its 回执 either
+ * replaced that card in place (a private card: the reply names the card's message) or came as a new
+ * private message (`progress-receipt:<click>`). Older form reports have `card:<click>` only.
  */
 export async function reportForReceipt(db: DbOrTx, tenantId: number, receiptMessageId: string) {
   const sent = await db.outboxMessage.findFirst({ where: { tenantId, feishuMessageId: receiptMessageId }, select: { dedupeKey: true } });
   if (!sent) return null;
-  let sourceRef: string | undefined;
-  if (sent.dedupeKey.startsWith('reply:')) sourceRef = `msg:${sent.dedupeKey.slice('reply:'.length)}`;
-  else if (sent.dedupeKey.startsWith('progress-receipt:')) sourceRef = `card:${sent.dedupeKey.slice('progress-receipt:'.length)}`;
-  if (!sourceRef) return null;
-  return db.progressReport.findFirst({ where: { tenantId, sourceRef, withdrawnAt: null }, include: { task: { select: { id: true, code: true, title: true, status: true, leadUnitId: true } } } });
+  const include = { task: { select: { id: true, code: true, title: true, status: true, leadUnitId: true } } } as const;
+  if (sent.dedupeKey.startsWith('reply:')) {
+    const report = await db.progressReport.findFirst({ where: { tenantId, sourceRef: `msg:${sent.dedupeKey.slice('reply:'.length)}`, withdrawnAt: null }, include });
+    if (report) return report;
+  } else if (sent.dedupeKey.startsWith('progress-receipt:')) {
+    const click = `card:${sent.dedupeKey.slice('progress-receipt:'.length)}`;
+    return db.progressReport.findFirst({ where: { tenantId, OR: [{ sourceRef: click }, { sourceRef: { startsWith: `${click}:` } }], withdrawnAt: null }, include });
+  }
+  // A form submitted on this very card: its 回执 replaced the card.
+  return db.progressReport.findFirst({ where: { tenantId, sourceRef: { startsWith: 'card:', endsWith: `:${receiptMessageId}` }, withdrawnAt: null }, orderBy: { id: 'desc' }, include });
 }

@@ -1,7 +1,10 @@
 // 佐证材料 end to end over the signed webhook against the fake Feishu, on SQLite and PostgreSQL: a
 // liaison replies to the bot's 回执 with a file; it is stored with the report; the office's 销号审核
 // card is updated to list it; the office gets the file back through the bot; someone of another
-// unit cannot attach; with the setting on, 同意销号 waits for evidence.
+// unit cannot attach; with the setting on, 同意销号 waits for evidence. A card form has no file field
+// (JSON 2.0 forms hold inputs, selects, pickers and checkers only), so the form's 回执 asks for a reply
+// with the file, and that reply attaches it — whether the receipt replaced a private card in place or
+// came privately after a click on a group card.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app.js';
 import { createBotHandlers } from '../../src/chat/handlers.js';
@@ -35,7 +38,7 @@ describeEachDatabase('佐证材料', (ctx) => {
     const imported = await importLedger(ctx().prisma, tenantId, [DEMO_WORKBOOK]);
     if (!imported.ok) throw new Error('demo import failed');
     const unit = await ctx().prisma.unit.findFirstOrThrow({ where: { tenantId, name: '城关街道' } });
-    const tasks = await ctx().prisma.task.findMany({ where: { tenantId }, orderBy: { id: 'asc' }, take: 2 });
+    const tasks = await ctx().prisma.task.findMany({ where: { tenantId }, orderBy: { id: 'asc' }, take: 4 });
     await ctx().prisma.task.updateMany({ where: { id: { in: tasks.map((t) => t.id) } }, data: { leadUnitId: unit.id, status: '推进中' } });
     codes = tasks.map((t) => t.code);
     ({ rt } = await startBotOnFake(fake, { db: ctx(), handlers: createBotHandlers(app) }));
@@ -98,5 +101,40 @@ describeEachDatabase('佐证材料', (ctx) => {
     await waitFor(async () => (await ctx().prisma.evidence.count({ where: { taskId: task.id } })) === 1, 8_000);
     const ok = await fake.clickCard({ messageId: review.messageId, operatorOpenId: OFFICE, value: { a: 'approve', t: task.id } });
     expect(ok.toast).toMatchObject({ type: 'success', content: '已销号' });
+  });
+
+  it('a progress form\'s 回执 asks for 佐证材料 by reply, and a file replying to it is attached to that report', async () => {
+    const ids = await Promise.all(codes.slice(2).map((code) => ctx().prisma.task.findFirstOrThrow({ where: { tenantId, codeKey: code } }).then((t) => t.id)));
+    // (1) In the private chat: 我的任务 → 填报进展 (the form replaces the card) → 提交 (the 回执 replaces the form).
+    const ask = `om_evidence_${n++}`;
+    await fake.deliverMessageEvent({ senderOpenId: LIAISON, text: '我的任务', messageId: ask });
+    const list = await waitFor(() => fake.botMessages().find((m) => m.parentId === ask), 8_000);
+    const opened = await fake.clickCard({ messageId: list.messageId, operatorOpenId: LIAISON, value: { a: 'progress_form', t: ids[0] } });
+    expect(headerOf({ content: opened.card } as FakeMessage)).toBe('进展填报');
+    const submitted = await fake.clickCard({ messageId: list.messageId, operatorOpenId: LIAISON, value: { a: 'submit_progress' }, formValue: { task: String(ids[0]), text: '方案已起草', percent: '40' } });
+    expect(submitted.toast).toMatchObject({ type: 'success' });
+    expect(json(fake.getMessage(list.messageId))).toContain('回复本消息附上佐证材料');
+    const first = await fake.sendUserFile({ senderOpenId: LIAISON, fileName: '方案初稿.docx', bytes: Buffer.from('docx'), parentId: list.messageId });
+    const said = await waitFor(() => fake.botMessages().find((m) => m.parentId === first.messageId), 8_000);
+    expect((said.content as { text: string }).text).toContain(`佐证材料「方案初稿.docx」已附在 ${codes[2]}`);
+    const report = await ctx().prisma.progressReport.findFirstOrThrow({ where: { taskId: ids[0], text: '方案已起草' } });
+    expect(await ctx().prisma.evidence.findFirstOrThrow({ where: { messageId: first.messageId } })).toMatchObject({ reportId: report.id, fileName: '方案初稿.docx' });
+
+    // (2) From a card in the unit's group: the form and then its 回执 come privately; a reply to that 回执 attaches too.
+    const group = `om_evidence_${n++}`;
+    await fake.deliverMessageEvent({ senderOpenId: LIAISON, text: '我的任务', chatId: 'oc_demo_chengguan', messageId: group });
+    const groupList = await waitFor(() => fake.botMessages().find((m) => m.parentId === group), 8_000);
+    const toForm = await fake.clickCard({ messageId: groupList.messageId, operatorOpenId: LIAISON, value: { a: 'progress_form', t: ids[1] } });
+    expect(toForm.toast?.content).toContain('私信');
+    const form = await waitFor(() => fake.botMessages({ openId: LIAISON }).filter((m) => headerOf(m) === '进展填报').at(-1), 8_000);
+    const sent = await fake.clickCard({ messageId: form.messageId, operatorOpenId: LIAISON, value: { a: 'submit_progress' }, formValue: { task: String(ids[1]), text: '征求意见中', percent: '55' } });
+    expect(sent.toast).toMatchObject({ type: 'success' });
+    const receiptId = (await waitFor(() => fake.botMessages({ openId: LIAISON }).find((m) => json(m).includes('征求意见中') && json(m).includes('回复本消息附上佐证材料')), 8_000)).messageId;
+    const second = await fake.sendUserFile({ senderOpenId: LIAISON, fileName: '意见汇总.jpg', bytes: Buffer.from('jpg'), parentId: receiptId });
+    await waitFor(() => fake.botMessages().find((m) => m.parentId === second.messageId), 8_000);
+    const report2 = await ctx().prisma.progressReport.findFirstOrThrow({ where: { taskId: ids[1], text: '征求意见中' } });
+    expect(await ctx().prisma.evidence.findFirstOrThrow({ where: { messageId: second.messageId } })).toMatchObject({ reportId: report2.id });
+    // Nobody else's report got it.
+    expect(await ctx().prisma.evidence.count({ where: { reportId: report.id } })).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 // One message per recipient per run, and exactly once per (job, recipient, period) across a kill -9
-// in the middle of the send (the pattern of crash.test.ts): every task of the demo ledger is moved
+// in the middle of the send (the pattern of crash.test.ts) — reminders, overdue warnings and nudges: every task of the demo ledger is moved
 // to 石堡镇 and made due on the same day, so its liaison has them all at once.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -42,13 +42,13 @@ describeEachDatabase('batched reminders: one message per recipient, exactly once
   it(`the liaison with every task due gets ONE reminder listing them (cut with 等 N 项), and the run survives kill -9`, async () => {
     const db = ctx();
     const app = testApp(db, tenant, systemClock);
-    const moments = [['reminders', at('2026-11-27')], ['overdue', at('2026-11-30', '09:30')]] as const;
+    const moments = [['reminders', at('2026-11-27')], ['overdue', at('2026-11-30', '09:30')], ['nudges', at('2026-11-25', '10:00')]] as const;
     let planned = 0;
     for (const [job, moment] of moments) planned += (await runJob(app, job, moment)).enqueued;
     const rows = await db.prisma.outboxMessage.findMany({ where: { tenantId: tenant.id } });
     expect(rows).toHaveLength(planned);
     // Per job: every recipient once.
-    for (const job of ['reminders', 'overdue']) {
+    for (const job of ['reminders', 'overdue', 'nudges']) {
       const to = rows.filter((r) => r.dedupeKey.startsWith(`${job}:`)).map((r) => r.receiveId);
       expect(to.length, job).toBeGreaterThanOrEqual(2);
       expect(new Set(to).size, job).toBe(to.length);
@@ -58,6 +58,9 @@ describeEachDatabase('batched reminders: one message per recipient, exactly once
     expect(text).toContain(`临期提醒：${taskCount} 项事项临近到期`);
     expect(text).toContain(`…等 ${taskCount} 项（另有 ${taskCount - 10} 项未列出）`);
     expect(JSON.parse(liaisonRow.content).body.elements.filter((e: { tag: string }) => e.tag === 'column_set')).toHaveLength(10);
+    // 催报进展 likewise: one card for the liaison listing every unreported item.
+    const nudgeRow = rows.find((r) => r.dedupeKey === `nudges:t${tenant.id}:${LIAISON}:2026-11`)!;
+    expect(cardText(JSON.parse(nudgeRow.content)).join('\n')).toContain(`…等 ${taskCount} 项（另有 ${taskCount - 10} 项未列出）`);
 
     // kill -9 once the fake has accepted the second message (its outcome never recorded).
     const env = { DATABASE_URL: db.target.url, FEISHU_APP_ID: fake.appId, FEISHU_APP_SECRET: fake.appSecret, FEISHU_DOMAIN: fake.url };
@@ -80,7 +83,7 @@ describeEachDatabase('batched reminders: one message per recipient, exactly once
     const delivered = deliveriesByUuid(fake);
     for (const r of after) expect(delivered.get(r.uuid), r.dedupeKey).toBe(1);
     expect(fake.botMessages()).toHaveLength(planned);
-    expect(fake.botMessages({ openId: LIAISON })).toHaveLength(2); // one reminder, one overdue warning
+    expect(fake.botMessages({ openId: LIAISON })).toHaveLength(3); // one reminder, one overdue warning, one nudge
 
     // Running the same moments again sends nothing more.
     for (const [job, moment] of moments) expect((await runJob(app, job, moment)).enqueued, job).toBe(0);

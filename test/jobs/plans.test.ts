@@ -104,30 +104,59 @@ describeEachDatabase('job plans on the demo ledger', (ctx) => {
     expect((await subjects('2026-12-03')).filter((t) => t.includes('QY-2026-018'))).toHaveLength(1);
   });
 
-  it('nudges: units with no report this cycle, escalated to the head when last cycle was missed too', async () => {
+  it('nudges: one message per recipient, escalated to the head for items that missed last cycle too', async () => {
     const plan = await planJob(prisma, tenant.id, 'nudges', at('2026-11-25', '10:00'), calendar);
     expect(plan.period.key).toBe('2026-11');
-    const units = await prisma.unit.findMany({ where: { tenantId: tenant.id } });
-    const unit = (name: string) => `unit${units.find((u) => u.name === name)!.id}`;
+    // One message per recipient per run, keyed by (job, recipient, period).
+    const keys = plan.messages.map((m) => m.dedupeKey);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const m of plan.messages) expect(m.dedupeKey).toBe(`nudges:t${tenant.id}:${m.recipient.receiveId}:2026-11`);
+    const reported = (code: string) => plan.messages.filter((m) => text(m).includes(code));
     // 公安局, 司法局 (014 reported; 015 not), 卫健局, 审批局 (010 reported; 008 not), 石堡镇 (both reported) …
-    expect(bySubject(plan, unit('县公安局'))).toEqual([]);
-    expect(bySubject(plan, unit('石堡镇'))).toEqual([]);
-    expect(bySubject(plan, unit('县卫生健康局'))).toEqual([]);
-    // 农业农村局: QY-001 never reported → liaison and, escalated, the head.
-    const nongye = bySubject(plan, unit('县农业农村局'));
+    for (const code of ['QY-2026-002', 'QY-2026-011', 'QY-2026-014', 'QY-2026-004', 'QY-2026-010']) expect(reported(code)).toEqual([]);
+    // 农业农村局: QY-001 never reported → liaison and, escalated, the head; each its single-item card.
+    const nongye = bySubject(plan, `task${await id('QY-2026-001')}`);
     expect(nongye.map((m) => m.recipient.label)).toEqual(['张晓燕', '刘振华']);
-    expect(nongye[0]!.title).toBe('请报送2026年11月改革进展：县农业农村局还有 1 项未报');
+    expect(nongye[0]!.title).toBe('请报送2026年11月改革进展：QY-2026-001');
     expect(text(nongye[0]!)).toContain('QY-2026-001');
-    expect(text(nongye[0]!)).toContain('其中 1 项上个报告周期也没有报送进展，已同时告知牵头单位一把手');
+    expect(text(nongye[0]!)).toContain('该事项上个报告周期也没有报送进展，已同时告知牵头单位一把手');
+    expect(header(nongye[0]!)).toBe('red');
     expect(JSON.stringify(nongye[0]!.card)).toContain(JSON.stringify({ a: 'progress_form', t: await id('QY-2026-001') }));
     // A unit that reported last cycle but not this one is nudged without escalation.
     const other = await demoTenant(prisma, 'plans-nudge');
     await report(prisma, other.id, 'QY-2026-001', at('2026-10-20', '10:00'));
     const plan2 = await planJob(prisma, other.id, 'nudges', at('2026-11-25', '10:00'), calendar);
-    const units2 = await prisma.unit.findMany({ where: { tenantId: other.id } });
-    const nongye2 = plan2.messages.filter((m) => m.subject === `unit${units2.find((u) => u.name === '县农业农村局')!.id}`);
+    const qy001 = (await prisma.task.findFirstOrThrow({ where: { tenantId: other.id, codeKey: 'QY-2026-001' } })).id;
+    const nongye2 = plan2.messages.filter((m) => m.subject === `task${qy001}`);
     expect(nongye2.map((m) => m.recipient.label)).toEqual(['张晓燕']);
     expect(header(nongye2[0]!)).toBe('orange');
+  });
+
+  it('nudges: a liaison with many unreported items gets ONE card listing them, each with its buttons, cut with 「等 N 项」', async () => {
+    const many = await demoTenant(prisma, 'plans-nudge-many');
+    const shibao = await prisma.unit.findFirstOrThrow({ where: { tenantId: many.id, name: '石堡镇' } });
+    const { count } = await prisma.task.updateMany({ where: { tenantId: many.id }, data: { leadUnitId: shibao.id, status: '推进中' } });
+    expect(count).toBeGreaterThan(10);
+    const plan = await planJob(prisma, many.id, 'nudges', at('2026-11-25', '10:00'), calendar);
+    const liaison = plan.messages.filter((m) => m.recipient.label === '程功');
+    expect(liaison).toHaveLength(1);
+    const m = liaison[0]!;
+    expect(m.subject).toBe('items');
+    expect(m.dedupeKey).toBe(`nudges:t${many.id}:ou_demo_shibao_liaison:2026-11`);
+    expect(m.title).toBe(`请报送2026年11月改革进展：${count} 项未报`);
+    expect(text(m)).toContain(`等 ${count} 项（另有 ${count - 10} 项未列出）`);
+    const buttons = JSON.stringify(m.card).match(/"a":"progress_form"/g) ?? [];
+    expect(buttons).toHaveLength(10);
+    expect(JSON.stringify(m.card)).toContain('"a":"extension"');
+    // The head hears once too, of the items that missed last cycle as well.
+    const head = plan.messages.filter((x) => x.recipient.label === '潘强');
+    expect(head).toHaveLength(1);
+    // Nobody gets two messages.
+    const ids = plan.messages.map((x) => x.recipient.receiveId);
+    expect(new Set(ids).size).toBe(ids.length);
+    // A re-plan yields the same keys: the outbox keeps it exactly once.
+    const again = await planJob(prisma, many.id, 'nudges', at('2026-11-25', '16:00'), calendar);
+    expect(again.messages.map((x) => x.dedupeKey).sort()).toEqual(plan.messages.map((x) => x.dedupeKey).sort());
   });
 
   it('digest: each leader gets their led items, red ones first, and what changed in the week', async () => {

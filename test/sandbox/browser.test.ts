@@ -1,6 +1,7 @@
 // The sandbox page in a real browser (Debian's chromium, driven by playwright-core): a liaison
 // reports progress from her group, a liaison signs for a task on its card, the office jumps the
-// clock to 1 July and runs the half-year tally. Screenshots go to test-artifacts/sandbox/.
+// clock to 1 July and runs the half-year tally, a liaison asks for an extension and the office
+// approves it on its 延期审批 card. Screenshots go to test-artifacts/sandbox/.
 //
 // Needs /usr/bin/chromium (or CHROMIUM_PATH), installed by `node scripts/setup-browser.mjs`, which
 // `npm test` runs first. Without it the suite is skipped, loudly, with the reason.
@@ -22,6 +23,7 @@ const CG_LIAISON = 'ou_demo_chengguan_liaison'; // 袁媛, 城关街道 改革�
 const OFFICE = 'ou_demo_office_zhou'; // 周敏, 县委改革办
 const SHIBAO = 'oc_demo_shibao';
 const CHENGGUAN = 'oc_demo_chengguan';
+const OFFICE_GROUP = 'oc_demo_office';
 
 function skipReason(): string | undefined {
   try {
@@ -234,6 +236,39 @@ describe.skipIf(Boolean(reason))('sandbox page in Chromium', () => {
     await page.locator('.msg.from-bot .card-title', { hasText: '已导入' }).last().waitFor({ timeout: 15_000 });
     await shot('08-phone-imported.png');
     await page.setViewportSize({ width: 1440, height: 1000 });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a liaison asks 延期 in her group, the office approves on its 延期审批 card, and the 完成时限 changes', async () => {
+    const prisma = h.app.db.prisma;
+    const code = 'QY-2026-018'; // 石堡镇, 推进中, 完成时限 2026-11-25
+    const before = await prisma.task.findFirstOrThrow({ where: { tenantId: h.app.defaultTenant.id, codeKey: code } });
+    expect(before.deadline).toBe('2026-11-25');
+    await becomeIn(LIAISON, SHIBAO);
+    await page.fill('#input', `延期 ${code} 2027-03-31 执法事项目录需待省级清单调整后定稿`);
+    await page.click('#send');
+    await page.locator('.msg.from-bot', { hasText: `由 2026-11-25 延至 2027-03-31` }).last().waitFor();
+    await shot('09-extension-asked.png');
+
+    await becomeIn(OFFICE, OFFICE_GROUP);
+    const card = page.locator('.msg.from-bot', { has: page.locator('.card-title', { hasText: '延期审批' }) }).filter({ hasText: code }).last();
+    await card.waitFor();
+    expect((await card.textContent()) ?? '').toContain('执法事项目录需待省级清单调整后定稿');
+    const messageId = await card.getAttribute('data-message-id');
+    await card.locator('button.card-btn', { hasText: '同意' }).click();
+    await page.locator('#toast.show', { hasText: '已同意，完成时限改为 2027-03-31' }).waitFor();
+    await page.locator(`.msg[data-message-id="${messageId}"] .card-title`, { hasText: '已同意' }).waitFor();
+    expect(await page.locator(`.msg[data-message-id="${messageId}"] button`, { hasText: '同意' }).count()).toBe(0);
+    await shot('10-extension-approved.png');
+
+    const after = await prisma.task.findFirstOrThrow({ where: { id: before.id } });
+    expect([after.deadline, after.originalDeadline]).toEqual(['2027-03-31', '2026-11-25']);
+    // 查看 on the page shows the new time limit and the first one.
+    await page.fill('#input', `查看 ${code}`);
+    await page.click('#send');
+    const view = page.locator('.msg.from-bot', { has: page.locator('.card-title', { hasText: code }) }).last();
+    await view.locator('.card-body', { hasText: '2027-03-31' }).waitFor();
+    expect((await view.textContent()) ?? '').toContain('原时限 2026-11-25');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -66,7 +66,7 @@ export const submitProgressAction: ActionSpec = {
     const problems = form.data.problems || null;
     const nextSteps = form.data.next || null;
     const out = await submitReport(db, app.clock, actor, task, {
-      kind: '进展', text, percent, problems, nextSteps, source: 'card', sourceRef: `card:${clickKey(ctx)}`,
+      kind: '进展', text, percent, problems, nextSteps, source: 'card', sourceRef: `card:${clickKey(ctx)}:${ctx.action.messageId}`, // the message id finds the report from a reply to its 回执 (ledger/evidence.ts)
     }, async (tx, r) => {
       await afterReport(calendar, tx, tenant.id, actor, r.task, '进展', text, r);
       if (problems) await afterReport(calendar, tx, tenant.id, actor, r.task, '问题', problems, { ...r, previousPercent: r.task.lastPercent });

@@ -14,6 +14,13 @@
 //  - The callback (card.action.trigger, create_time in µs, event.token valid 30 min for 2
 //    updates) and its answer {toast, card: {type: raw|template, data}}:
 //    https://open.feishu.cn/document/feishu-cards/card-callback-communication
+//  - How long a card can be clicked: a JSON 2.0 card is interactive (and updatable) for 14 days,
+//    a 1.0 card interactive for 30 days (「卡片交互有效期变更」: 1.0 可交互 30 天、可更新 14 天；2.0
+//    可交互和可更新时间统一为 14 天): https://open.feishu.cn/document/uAjLw4CM/ukzMukzMukzM/feishu-cards/card-json-v2-breaking-changes-release-notes
+//    After that the client does not call the app at all and tells the user the card was sent too
+//    long ago to interact with (legacy page: "This card was sent over 30 days ago and cannot be
+//    interacted with"): https://open.feishu.cn/document/common-capabilities/message-card/add-card-interaction/interaction-module
+//    — clickCard returns `expired` with that notice and sends no card.action.trigger.
 //  - Delayed update (only after the callback was answered, else reverted; token 30 min, 2 uses;
 //    its own error codes 300020/300030/300040/200310/10002/11311):
 //    https://open.feishu.cn/document/server-docs/im-v1/message-card/delay-update-message-card
@@ -46,6 +53,15 @@ export interface CardClickResult {
   toast?: { type: string; content: string };
   card?: unknown;
   response?: unknown;
+  /** Past the card's interaction window (14 days for 2.0, 30 for 1.0): no callback, only the client's notice. */
+  expired?: { days: number; notice: string };
+}
+
+const DAY_MS = 24 * 3600_000;
+
+/** Days a card stays clickable: 14 for JSON 2.0, 30 for 1.0 (card-json-v2-breaking-changes-release-notes). */
+export function interactionDays(card: unknown): number {
+  return (card as Record<string, unknown> | null)?.['schema'] === '2.0' ? 14 : 30;
 }
 
 export interface CardClickOptions {
@@ -139,6 +155,12 @@ export async function clickCard(f: FakeState, opts: CardClickOptions): Promise<C
   if (!msg || msg.sender.type !== 'bot' || msg.msgType !== 'interactive') throw new Error(`${opts.messageId} 不是机器人发送的卡片`);
   const operator = f.requireUser(opts.operatorOpenId);
   const now = f.clock.now();
+  const days = interactionDays(msg.content);
+  if (now.getTime() - msg.createdAt.getTime() > days * DAY_MS) {
+    // The client refuses the click itself: nothing reaches the app.
+    f.emit('card-click-expired', { messageId: msg.messageId, operatorOpenId: operator.openId });
+    return { eventId: '', cardToken: '', timedOut: false, expired: { days, notice: `该卡片已发送超过 ${days} 天，无法交互` } };
+  }
   const cardToken = `c-${randomBytes(20).toString('hex')}`;
   const tokenState: CardTokenState = { token: cardToken, messageId: msg.messageId, expiresAt: now.getTime() + 30 * 60_000, usesLeft: 2, answered: false };
   f.cardTokens.set(cardToken, tokenState);

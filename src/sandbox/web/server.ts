@@ -481,6 +481,7 @@ export function createSandboxWebApp(opts: SandboxWebOptions): { app: express.Exp
     res.json({
       ...(result.toast ? { toast: result.toast } : {}),
       ...(result.clientError ? { clientError: result.clientError, clientErrorText: CLIENT_ERRORS[result.clientError] ?? `卡片交互失败（${result.clientError}）` } : {}),
+      ...(result.expired ? { clientErrorText: result.expired.notice } : {}),
       updated: result.card !== undefined,
       message: view(msg),
     });
