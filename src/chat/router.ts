@@ -130,7 +130,8 @@ export function createBotHandlers(app: AppContext, deps: BotHandlerDeps = {}): B
     const spec = parsed.success && Object.hasOwn(CARD_ACTIONS, parsed.data.a) ? CARD_ACTIONS[parsed.data.a] : undefined;
     if (!parsed.success || !spec) return { toast: { type: 'error', content: '无法识别该卡片操作，请发送「帮助」查看用法' } };
     const tenant = await resolveEventTenant(app, action.tenantKey);
-    const actor = await findActorByOpenId(db, tenant.id, action.operator.openId);
+    // Someone not yet bound clicking a card in their unit's group: looked up like a sender.
+    const actor = (await findActorByOpenId(db, tenant.id, action.operator.openId)) ?? (await bindSender(tenant, action.operator.openId));
     if (!actor) return { toast: { type: 'error', content: '您还没有登记在台账人员名单中，请联系县委改革办' } };
     const ctx: ActionContext = { app, db, tenant, actor, action, value: parsed.data, today: shanghaiDate(app.clock.now()), calendar: await app.calendars.calendarFor(tenant.id) };
     if (!spec.needsTask) return spec.handle(ctx);

@@ -14,7 +14,7 @@ import { columnIndex, editedDemoWorkbook } from '../helpers/workbooks.js';
 import { FakeFeishu, type FakeMessage } from '../../src/sandbox/fake-feishu.js';
 import type { FeishuRuntime } from '../../src/feishu/runtime.js';
 import { importLedger } from '../../src/ledger/import/index.js';
-import { createBotHandlers } from '../../src/chat/handlers.js';
+import { createBotHandlers, dispatchTasks } from '../../src/chat/handlers.js';
 import { startBot } from '../../src/bot.js';
 import type { AppContext } from '../../src/app.js';
 
@@ -22,7 +22,10 @@ const CHENG_GONG = 'ou_demo_shibao_liaison'; // 程功, 石堡镇
 const CHENG_MOBILE = '13800009901';
 const DU_JUAN = '杜鹃'; // 石堡镇, bound only once the phone scope is granted
 const DU_MOBILE = '13800009902';
+const PAN_QIANG = 'ou_demo_shibao_head'; // 潘强, 石堡镇 一把手: clicks a card in the unit group
+const PAN_MOBILE = '13800009903';
 const OFFICE_GROUP = 'oc_demo_office';
+const SHIBAO_GROUP = 'oc_demo_shibao';
 const headerOf = (m: FakeMessage | undefined) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
 const textOf = (m: FakeMessage | undefined) => JSON.stringify(m?.content ?? null);
 
@@ -61,6 +64,7 @@ describeEachDatabase('an unregistered sender bound by the directory', (ctx) => {
         const name = String(row.getCell(1).value);
         if (name === '程功') (row.getCell(id!).value = null), (row.getCell(m!).value = CHENG_MOBILE);
         if (name === DU_JUAN) (row.getCell(id!).value = null), (row.getCell(m!).value = DU_MOBILE);
+        if (name === '潘强') (row.getCell(id!).value = null), (row.getCell(m!).value = PAN_MOBILE);
       });
     });
     if (!(await importLedger(ctx().prisma, tenantId, [workbook])).ok) throw new Error('import failed');
@@ -68,8 +72,8 @@ describeEachDatabase('an unregistered sender bound by the directory', (ctx) => {
     fake.eventUrl = `http://127.0.0.1:${(rt.server!.address() as AddressInfo).port}/feishu/events`;
     // The start-up directory run found neither (the office got its 「无法联系」 card).
     await waitFor(() => fake.botMessages({ chatId: OFFICE_GROUP }).find((m) => headerOf(m).endsWith('人无法联系')), 10_000);
-    const unbound = await ctx().prisma.person.findMany({ where: { tenantId, name: { in: ['程功', DU_JUAN] } } });
-    expect(unbound.map((p) => p.openId)).toEqual([null, null]);
+    const unbound = await ctx().prisma.person.findMany({ where: { tenantId, name: { in: ['程功', DU_JUAN, '潘强'] } } });
+    expect(unbound.map((p) => p.openId)).toEqual([null, null, null]);
   });
   afterAll(async () => {
     await rt?.stop();
@@ -115,5 +119,19 @@ describeEachDatabase('an unregistered sender bound by the directory', (ctx) => {
     expect(textOf(await say(stranger, '我的任务'))).toContain('还没有登记');
     await waitFor(() => unregisteredNotices(stranger).length === 1, 8_000);
     expect(await ctx().prisma.person.count({ where: { tenantId, openId: stranger } })).toBe(0);
+  });
+
+  it('a card clicked in the unit group by someone not yet bound: bound the same way, the click is theirs', async () => {
+    fake.users.get(PAN_QIANG)!.mobile = PAN_MOBILE;
+    const shibao = await ctx().prisma.unit.findFirstOrThrow({ where: { tenantId, name: '石堡镇' } });
+    expect(shibao.chatId).toBe(SHIBAO_GROUP);
+    const task = await ctx().prisma.task.findFirstOrThrow({ where: { tenantId, leadUnitId: shibao.id }, orderBy: { id: 'asc' } });
+    await ctx().prisma.task.update({ where: { id: task.id }, data: { status: '待签收' } });
+    await dispatchTasks(app, tenantId, [task.id]);
+    const card = await waitFor(() => fake.botMessages({ chatId: SHIBAO_GROUP }).find((m) => headerOf(m) === '任务交办单'), 10_000);
+    const res = await fake.clickCard({ messageId: card.messageId, operatorOpenId: PAN_QIANG, value: { a: 'sign', t: task.id } });
+    expect(res.response).toMatchObject({ toast: { type: 'success', content: '已签收' } });
+    expect((await ctx().prisma.task.findUniqueOrThrow({ where: { id: task.id } })).status).not.toBe('待签收');
+    expect((await ctx().prisma.person.findFirstOrThrow({ where: { tenantId, name: '潘强' } })).openId).toBe(PAN_QIANG);
   });
 });
