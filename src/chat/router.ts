@@ -6,7 +6,11 @@
 // write and the messages it causes share one transaction (src/ledger/actions.ts).
 import type { AppContext } from '../app.js';
 import { shanghaiDate } from '../core/dates.js';
-import { findActorByOpenId, findTaskByCode, loadTask } from '../ledger/actions.js';
+import { findActorByOpenId, findTaskByCode, loadTask, type LedgerActor } from '../ledger/actions.js';
+import { bindUnregisteredSender } from '../ledger/bind-sender.js';
+import { senderDirectory } from '../jobs/reach.js';
+import type { ContactLookup } from '../feishu/contact.js';
+import { dispatchTasks } from './dispatch-tasks.js';
 import { officeRecipients } from '../ledger/recipients.js';
 import { resolveEventTenant } from '../ledger/tenancy.js';
 import type { TenantRef } from '../db/repos/tenants.js';
@@ -27,8 +31,14 @@ import type { BotAddedToChat, BotHandlers, CardAction, CardActionResponse, ChatM
 /** The commands of one message answered in one reply; more than this are refused whole. */
 export const MAX_COMMANDS_PER_MESSAGE = 20;
 
-export function createBotHandlers(app: AppContext): BotHandlers {
+export interface BotHandlerDeps {
+  /** Feishu's directory, asked (read-only) who an unregistered sender is; default: the configured app's. */
+  directory?: (tenantKey: string) => ContactLookup | undefined;
+}
+
+export function createBotHandlers(app: AppContext, deps: BotHandlerDeps = {}): BotHandlers {
   const db = app.db.prisma;
+  const directory = deps.directory ?? senderDirectory(app);
   const isv = app.config.feishu.appType === 'isv';
 
   async function onMessage(msg: ChatMessage): Promise<void> {
@@ -37,7 +47,7 @@ export function createBotHandlers(app: AppContext): BotHandlers {
     // Groups: only messages that @ the bot are for us (with the group_msg scope we'd see all).
     if (msg.chatType === 'group' && !msg.mentionsBot) return;
     const tenant = await resolveEventTenant(app, msg.tenantKey);
-    const actor = await findActorByOpenId(db, tenant.id, msg.sender.openId);
+    const actor = (await findActorByOpenId(db, tenant.id, msg.sender.openId)) ?? (await bindSender(tenant, msg.sender.openId));
     if (!actor) return unregistered(tenant, msg);
     let code: string | undefined;
     const example = async () => (code ??= await exampleCode(db, tenant.id, actor));
@@ -81,6 +91,27 @@ export function createBotHandlers(app: AppContext): BotHandlers {
     return handler(ctx, command);
   }
 
+  /**
+   * An open_id no person has: Feishu's directory gives their mobile/email, and the ONE active person
+   * with it and no account yet is bound (ledger/bind-sender.ts) and handled as that person; their
+   * unit's 任务交办单 they could not get before follow (idempotent per task and recipient).
+   */
+  async function bindSender(tenant: TenantRef, openId: string): Promise<LedgerActor | null> {
+    const lookup = directory(tenant.key);
+    if (!lookup) return null;
+    const res = await bindUnregisteredSender(db, tenant.id, openId, lookup);
+    if (!res.bound) {
+      app.logger.info({ tenant: tenant.key, why: res.why, detail: res.detail }, '未登记的发消息人未能按通讯录对应到台账人员');
+      return null;
+    }
+    app.logger.info({ tenant: tenant.key, personId: res.personId, by: res.by }, '未登记的发消息人已按通讯录对应到台账人员');
+    if (res.unitId !== null) {
+      const waiting = await db.task.findMany({ where: { tenantId: tenant.id, status: '待签收', leadUnitId: res.unitId }, select: { id: true }, orderBy: { id: 'asc' } });
+      if (waiting.length) await dispatchTasks(app, tenant.id, waiting.map((t) => t.id));
+    }
+    return findActorByOpenId(db, tenant.id, openId);
+  }
+
   async function unregistered(tenant: TenantRef, msg: ChatMessage): Promise<void> {
     // A tenant that just installed the store app has no ledger yet: say so, with the key the
     // operator needs to load it (nobody there could register this person yet).
@@ -99,7 +130,8 @@ export function createBotHandlers(app: AppContext): BotHandlers {
     const spec = parsed.success && Object.hasOwn(CARD_ACTIONS, parsed.data.a) ? CARD_ACTIONS[parsed.data.a] : undefined;
     if (!parsed.success || !spec) return { toast: { type: 'error', content: '无法识别该卡片操作，请发送「帮助」查看用法' } };
     const tenant = await resolveEventTenant(app, action.tenantKey);
-    const actor = await findActorByOpenId(db, tenant.id, action.operator.openId);
+    // Someone not yet bound clicking a card in their unit's group: looked up like a sender.
+    const actor = (await findActorByOpenId(db, tenant.id, action.operator.openId)) ?? (await bindSender(tenant, action.operator.openId));
     if (!actor) return { toast: { type: 'error', content: '您还没有登记在台账人员名单中，请联系县委改革办' } };
     const ctx: ActionContext = { app, db, tenant, actor, action, value: parsed.data, today: shanghaiDate(app.clock.now()), calendar: await app.calendars.calendarFor(tenant.id) };
     if (!spec.needsTask) return spec.handle(ctx);

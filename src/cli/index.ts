@@ -143,6 +143,9 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
           const reach = await reachPeople(app, tenant, lookup);
           for (const l of reachReportLines(reach)) io.out(l);
           if (reach.noticed) io.out('已通知改革办：无法联系的人员及修改办法。');
+          // Typed 飞书IDs (not the ones just found by mobile/email): another app's open_id (99992361) said now.
+          const { checkTypedOpenIds, typedIdLines } = await import('../ledger/typed-ids.js');
+          for (const l of typedIdLines(await checkTypedOpenIds(app.db.prisma, tenant.id, lookup, { exclude: reach.resolved.map((p) => p.personId) }))) io.out(l);
         } else {
           const missing = await app.db.prisma.person.count({ where: { tenantId: tenant.id, active: true, openId: null } });
           if (missing) io.out(`飞书账号：${missing} 人没有飞书ID；未配置飞书凭证，机器人连接飞书后会按手机号/邮箱查找。`);

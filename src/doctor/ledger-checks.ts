@@ -5,17 +5,9 @@ import type { AppContext } from '../app.js';
 import type { TenantRef } from '../db/repos/tenants.js';
 import { readMigrations } from '../db/migrate.js';
 import { shanghaiDate } from '../core/dates.js';
-import { apiErrorOf } from '../feishu/contact.js';
-import { tenantOptions } from '../feishu/client.js';
+import { contactLookup } from '../feishu/contact.js';
+import { checkTypedOpenIds, CROSS_APP, FOREIGN_ID_FIX } from '../ledger/typed-ids.js';
 import type { Check } from './report.js';
-
-const CROSS_APP = 99992361;
-/** 99991400 request trigger frequency limit (generic error codes): retried after a pause. */
-const FREQUENCY_LIMIT = 99991400;
-const FREQUENCY_RETRIES = 5;
-const FREQUENCY_WAIT_MS = 500;
-/** At most this many typed 飞书IDs are checked per run (one user-info call each). */
-const CROSS_APP_SAMPLE = 200;
 
 export async function groupChecks(app: AppContext, tenant: TenantRef): Promise<Check[]> {
   const db = app.db.prisma;
@@ -46,35 +38,13 @@ export async function peopleChecks(app: AppContext, tenant: TenantRef, client: l
     ? { ok: false, label: `人员：${unresolved.length} 人没有飞书账号，收不到消息`, details: unresolved.slice(0, 20).map((p) => `${p.name}（${p.unit?.name ?? '未填单位'}）${p.mobile || p.email ? '：手机号/邮箱在飞书中查不到' : '：未填手机、邮箱或飞书ID'}`), fix: '在「人员」表补全手机号或邮箱后重新导入（taizhang import 会按手机号/邮箱查找），并确认其在应用「可用范围」内' }
     : { ok: true, label: `人员：${active} 人都有飞书账号${inactive ? `（另有 ${inactive} 人已停用）` : ''}` });
   if (!client) return checks;
-  const typed = await db.person.findMany({ where: { tenantId: tenant.id, active: true, openId: { not: null } }, select: { name: true, openId: true, unit: { select: { name: true } } }, orderBy: { id: 'asc' }, take: CROSS_APP_SAMPLE });
-  const foreign: string[] = [];
-  const t = tenantOptions(client, app.config.feishu.appType === 'isv' ? tenant.key : undefined);
-  const unchecked: string[] = [];
-  for (const p of typed) {
-    // Frequency limit (99991400, generic error-code page): wait and ask again rather than take
-    // the refusal for "belongs to this app"; anything else unexplained is reported as unchecked.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await client.contact.v3.user.get({ path: { user_id: p.openId! }, params: { user_id_type: 'open_id' } }, t);
-        break;
-      } catch (err) {
-        const code = apiErrorOf(err).code;
-        if (code === FREQUENCY_LIMIT && attempt < FREQUENCY_RETRIES) {
-          await new Promise((r) => setTimeout(r, FREQUENCY_WAIT_MS * (attempt + 1)));
-          continue;
-        }
-        if (code === CROSS_APP) foreign.push(`${p.name}（${p.unit?.name ?? '未填单位'}）：${p.openId}`);
-        else unchecked.push(`${p.name}（${p.unit?.name ?? '未填单位'}）：飞书错误码 ${code ?? '未知'}`);
-        break;
-      }
-    }
-  }
+  const { checked, foreign, unchecked } = await checkTypedOpenIds(db, tenant.id, contactLookup(client, app.config.feishu.appType === 'isv' ? tenant.key : undefined));
   if (unchecked.length) {
     checks.push({ ok: false, label: `人员：${unchecked.length} 个飞书ID未能核对`, details: unchecked.slice(0, 20), fix: '稍后再运行 taizhang doctor；仍不能核对时按错误码查飞书开放平台「通用错误码」' });
   }
   checks.push(foreign.length
-    ? { ok: false, label: `人员：${foreign.length} 人的飞书ID属于其他应用（飞书错误码 ${CROSS_APP} open_id cross app），消息发不出去`, details: foreign.slice(0, 20), fix: 'open_id 每个应用各不相同：清空「人员」表中这些人的飞书ID、填写手机号或邮箱后重新导入' }
-    : { ok: true, label: `人员：已核对 ${typed.length - unchecked.length} 个飞书ID，均属于本应用` });
+    ? { ok: false, label: `人员：${foreign.length} 人的飞书ID属于其他应用（飞书错误码 ${CROSS_APP} open_id cross app），消息发不出去`, details: foreign.slice(0, 20), fix: FOREIGN_ID_FIX }
+    : { ok: true, label: `人员：已核对 ${checked} 个飞书ID，均属于本应用` });
   return checks;
 }
 

@@ -4,6 +4,9 @@
 //    who left (with status.is_resigned); a number or address Feishu does not know comes back
 //    without user_id; enterprise-mailbox addresses are not supported. Scope contact:user.id:readonly.
 //    https://open.feishu.cn/document/server-docs/contact-v3/user/batch_get_id
+//  - contact/v3/users/:user_id (user_id_type=open_id): one user's info; mobile only with
+//    contact:user.phone:readonly, email only with contact:user.email:readonly; an open_id issued to
+//    another app answers 99992361. https://open.feishu.cn/document/server-docs/contact-v3/user/get
 //  - im/v1/chats/:chat_id: a chat's name. https://open.feishu.cn/document/server-docs/group/chat/get-2
 import type * as lark from '@larksuiteoapi/node-sdk';
 import { tenantOptions } from './client.js';
@@ -35,7 +38,17 @@ export function apiErrorOf(err: unknown): FeishuApiError {
 export interface ContactLookup {
   /** open_ids by mobile (normalizeMobile) and by email (lower case); absent = Feishu does not know it. */
   byMobileAndEmail(mobiles: string[], emails: string[]): Promise<{ mobiles: Map<string, FoundUser>; emails: Map<string, FoundUser> }>;
+  /** One user's mobile (normalizeMobile) and email (lower case), each only where its scope is granted; throws FeishuApiError. */
+  userContact(openId: string): Promise<UserContact>;
 }
+
+export interface UserContact {
+  mobile?: string;
+  email?: string;
+  resigned: boolean;
+}
+
+type UserGetAnswer = { code?: number; msg?: string; data?: { user?: { mobile?: string; email?: string; status?: { is_resigned?: boolean } } } };
 
 type BatchGetIdAnswer = { code?: number; msg?: string; data?: { user_list?: { user_id?: string; mobile?: string; email?: string; status?: { is_resigned?: boolean } }[] } };
 
@@ -67,6 +80,18 @@ export function contactLookup(client: lark.Client, tenantKey?: string): ContactL
         }
       }
       return out;
+    },
+
+    async userContact(openId) {
+      let res: UserGetAnswer;
+      try {
+        res = (await client.contact.v3.user.get({ path: { user_id: openId }, params: { user_id_type: 'open_id' } }, tenantOptions(client, tenantKey))) as UserGetAnswer;
+      } catch (err) {
+        throw apiErrorOf(err);
+      }
+      if (res?.code !== 0) throw new FeishuApiError(res?.code, res?.msg ?? '');
+      const u = res.data?.user ?? {};
+      return { ...(u.mobile ? { mobile: normalizeMobile(u.mobile) } : {}), ...(u.email ? { email: u.email.toLowerCase() } : {}), resigned: Boolean(u.status?.is_resigned) };
     },
   };
 }

@@ -41,6 +41,19 @@ export function configuredLookup(app: AppContext, tenantKey?: string, client?: l
   return contactLookup(client ?? createFeishuClient(app.config.feishu, app.logger), app.config.feishu.appType === 'isv' ? tenantKey : undefined);
 }
 
+/**
+ * The directory the bot asks about an unregistered sender (chat/router.ts): one client for the
+ * process, made on first use; undefined without credentials (the sandbox binds nobody this way).
+ */
+export function senderDirectory(app: AppContext): (tenantKey: string) => ContactLookup | undefined {
+  let client: lark.Client | undefined;
+  return (tenantKey) => {
+    if (!app.config.feishu.hasCredentials) return undefined;
+    client ??= createFeishuClient(app.config.feishu, app.logger);
+    return configuredLookup(app, tenantKey, client);
+  };
+}
+
 /** At start and then daily: every tenant (a store app's) or the home tenant. Returns a stop function. */
 export function startReachLoop(app: AppContext, client: lark.Client): () => void {
   const runAll = async () => {
