@@ -29,6 +29,8 @@ import { dispatchBatchCard } from '../../src/chat/dispatch-batch.js';
 import { achievementReviewCard } from '../../src/pilot/achievements.js';
 import { caseFormCard, caseReviewCard } from '../../src/pilot/cases.js';
 import { promotionFormCard } from '../../src/pilot/promotion.js';
+import { loadPilotDemo } from '../../src/demo/pilot.js';
+import { putSetting } from '../../src/db/repos/settings.js';
 
 const calendar = createWorkingCalendar();
 
@@ -177,6 +179,10 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     add('case-review', caseReviewCard(caseRow, '石堡镇', '2026年第四季度'));
     add('case-review', caseReviewCard({ ...caseRow, selected: true, stage: '培育推广', highlights: '机制闭环', promotionValue: '全县推广', rating: 'A' }, '石堡镇', '2026年第四季度', { name: '周敏', at }));
     add('promotion-form', promotionFormCard({ id: 1, title: '家庭农场培育提升经验复制推广', corePractice: '三位一体培育机制', bottomLines: '不改变土地用途' }, '石堡镇', '首批推广单位', '2026年11月'));
+    // The demo's pilot part (a case theme, a promotion plan) and the office/all-hands groups, so the
+    // 试点与复制推广 jobs have something to send.
+    await loadPilotDemo(db, tenant.id, shanghaiInstant('2026-11-02', '09:00'));
+    await putSetting(db, tenant.id, 'recipients', { allHandsChatId: 'oc_all_hands_templates', officeChatId: 'oc_office_templates' }, 'test');
     // Every scheduled job at moments across the year (its cards come from the other templates).
     const config = undefined;
     for (const job of JOB_NAMES) {
