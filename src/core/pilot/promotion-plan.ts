@@ -47,10 +47,37 @@ export function parsePromotionPlanText(text: string, today: IsoDate): { ok: true
   if (head.length < 2) return { ok: false, reason: '缺少核心机制（推广什么做法）' };
   const bottomLines = fields.get('bottomLines') ?? '';
   if (bottomLines.length < 2) return { ok: false, reason: '缺少底线要求（推广中不能改变的内容），如「底线要求：不改变土地用途」' };
+  const batches = readBatches(PROMOTION_BATCH_NAMES.map((b) => [b, fields.get(b)]), today);
+  if (!batches.ok) return batches;
+  const title = fields.get('title')?.trim() || null;
+  return { ok: true, draft: { title, corePractice: head.slice(0, 500), bottomLines: bottomLines.slice(0, 500), batches: batches.batches } };
+}
+
+/** The form card's fields (src/chat/actions/pilot/promotion-plan.ts): the same rules as the text. */
+export interface PromotionPlanFields {
+  title?: string; corePractice?: string; bottomLines?: string;
+  first?: string; firstDate?: string; key?: string; keyDate?: string; later?: string; laterDate?: string;
+}
+
+export function promotionDraftFromFields(f: PromotionPlanFields, today: IsoDate): { ok: true; draft: PromotionPlanDraft } | { ok: false; reason: string } {
+  const corePractice = (f.corePractice ?? '').trim();
+  const bottomLines = (f.bottomLines ?? '').trim();
+  if (corePractice.length < 2) return { ok: false, reason: '请填写核心机制' };
+  if (bottomLines.length < 2) return { ok: false, reason: '请填写底线要求（推广中不能改变的内容）' };
+  const withDate = (units?: string, date?: string) => (units?.trim() ? `${units} ${date?.trim() ?? ''}` : undefined);
+  const batches = readBatches([
+    ['首批推广单位', withDate(f.first, f.firstDate)],
+    ['重点推广单位', withDate(f.key, f.keyDate)],
+    ['后续跟进单位', withDate(f.later, f.laterDate)],
+  ], today);
+  if (!batches.ok) return batches;
+  return { ok: true, draft: { title: f.title?.trim() || null, corePractice: corePractice.slice(0, 500), bottomLines: bottomLines.slice(0, 500), batches: batches.batches } };
+}
+
+function readBatches(raws: [PromotionBatchName, string | undefined][], today: IsoDate): { ok: true; batches: PromotionPlanDraft['batches'] } | { ok: false; reason: string } {
   const batches: PromotionPlanDraft['batches'] = [];
   const seen = new Set<string>();
-  for (const batch of PROMOTION_BATCH_NAMES) {
-    const raw = fields.get(batch);
+  for (const [batch, raw] of raws) {
     if (raw === undefined) continue;
     let startOn = today;
     let rest = raw;
@@ -69,7 +96,6 @@ export function parsePromotionPlanText(text: string, today: IsoDate): { ok: true
     }
     batches.push({ batch, unitNames, startOn });
   }
-  if (!batches.length) return { ok: false, reason: '至少要有一批推广单位，如「首批推广单位：石堡镇、城关镇 2026-12-01」' };
-  const title = fields.get('title')?.trim() || null;
-  return { ok: true, draft: { title, corePractice: head.slice(0, 500), bottomLines: bottomLines.slice(0, 500), batches } };
+  if (!batches.length) return { ok: false, reason: '至少要有一批推广单位，如「首批推广单位：石堡镇、城关街道 2026-12-01」' };
+  return { ok: true, batches };
 }
