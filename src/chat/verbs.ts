@@ -14,7 +14,7 @@ export type CodeKind = 'sign' | 'close' | 'redispatch' | 'withdraw' | 'view' | '
 /** 编号 and a required text ("异议 QY-2026-012 应由某局牵头"). */
 export type CodeTextKind = 'dispute' | 'sendBack' | 'extend' | 'pause' | 'instruct' | 'resolveDispute' | 'rejectExtension' | 'problemReply' | 'problemDone' | 'problemTransfer' | 'cancel' | 'decline' | 'study' | 'merge' | 'topic';
 /** 编号 and an optional text. */
-export type CodeOptTextKind = never;
+export type CodeOptTextKind = 'promotionPlan';
 /** A required text ("建议 …"). */
 export type TextKind = 'caseTheme';
 /** An optional text ("导出台账 [单位]"). */
@@ -111,6 +111,7 @@ export const COMMANDS = [
   { kind: 'caseForm', shape: 'exact', words: ['案例', '报送案例', '典型案例'], label: '案例', example: '案例' },
   { kind: 'promotion', shape: 'exact', words: ['推广', '复制推广', '推广进展'], label: '推广', example: '推广' },
   { kind: 'brief', shape: 'exact', words: ['简报', '推广简报', '推广动态简报'], label: '简报', example: '简报' },
+  { kind: 'promotionPlan', shape: 'codeOptText', words: ['推广方案', '制定推广方案'], label: '推广方案', example: '推广方案 LY-012 三位一体培育机制 底线要求：不改变土地用途 首批推广单位：石堡镇、城关镇 2026-12-01 重点推广单位：县农业农村局 2027-01-04', textName: '核心机制' },
 ] as const satisfies readonly CommandSpec[];
 
 /** The spec of a command kind. */

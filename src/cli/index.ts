@@ -178,7 +178,7 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
         const { supervisionThresholds } = await import('../ledger/settings.js');
         const calendar = await app.calendars.calendarFor(tenant.id);
         const n = await exportLedger(app.db.prisma, tenant.id, file, { today: shanghaiDate(app.clock.now()), calendar, thresholds: await supervisionThresholds(app.db.prisma, tenant.id) });
-        io.out(`已导出 ${file}：事项 ${n.tasks}，单位 ${n.units}，人员 ${n.people}，节点 ${n.milestones}`);
+        io.out(`已导出 ${file}：事项 ${n.tasks}，单位 ${n.units}，人员 ${n.people}，节点 ${n.milestones}${n.pilots ? `，试点 ${n.pilots}` : ''}`);
       });
     });
 

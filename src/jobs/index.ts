@@ -30,6 +30,9 @@
 // | half-year   半年一通报      | first working day of July 11:00   | all-hands group + every leader            | half just ended |
 // | year-end    年终盘总账      | first working day of January 11:00 | all-hands group + every leader           | year just ended |
 // | calendar    放假安排载入提醒 | every working day of December 09:15 | office, only while next year's holiday schedule is not loaded | 7-day stretch of the month |
+// | case-collection 典型案例征集 | every working day 09:45     | all-hands: the quarter's 征集 notice (key shared with 「案例主题」); liaisons of units without a case, 10/3 working days before quarter end | quarter / reminder day |
+// | promotion-nudges 推广进展催报 | 20th of each month 10:10  | liaison of each started promoting unit not reported this month (the report form) | month |
+// | promotion-brief 推广动态简报 | 28th of each month 16:00   | office: the 简报 card and the Word file                  | month           |
 //
 // Reminders go out 5, 3 and 1 working days before each deadline and unfinished milestone and on
 // the day itself; a limit on a holiday moves to the next working day. Overdue warnings go out on

@@ -6,7 +6,7 @@
 // manual run for a moment already handled queues nothing new.
 import type { Clock } from '../clock.js';
 import type { Database, DbOrTx } from '../db/client.js';
-import { enqueueMessage } from '../outbox/index.js';
+import { enqueueFile, enqueueMessage } from '../outbox/index.js';
 import type { JobPlan } from './plan.js';
 import type { JobName } from './settings.js';
 
@@ -44,6 +44,9 @@ export async function commitPlan(db: Database, plan: JobPlan, opts: { mode: RunM
         opts.clock,
       );
       if (r.created) enqueued++;
+      if (m.file) {
+        await enqueueFile(tx, { tenantId: plan.tenantId, dedupeKey: `${m.dedupeKey}:file`, kind: 'send', receiveIdType: m.recipient.receiveIdType, receiveId: m.recipient.receiveId, fileName: m.file.fileName, bytes: m.file.bytes }, opts.clock);
+      }
     }
     if (claimed) {
       await tx.jobRun.updateMany({

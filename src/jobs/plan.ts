@@ -23,6 +23,8 @@ export interface PlannedMessage {
   card: Card;
   /** The card's title, for logs and --dry-run. */
   title: string;
+  /** A file sent right after the card (the 简报's Word document), keyed `${dedupeKey}:file`. */
+  file?: { fileName: string; bytes: Buffer };
 }
 
 export interface JobPlan {

@@ -21,6 +21,8 @@ import { planHalfYear, planHonourRoll, planQuarterly, planYearEnd } from './plan
 import { planCalendarReminder } from './plans/calendar.js';
 import { planAssessment, planCallReminders, planLookbackList, planLookbacks, planOutposts, planSuggestionDigest } from './plans/loop.js';
 import { loadAssessment, loadLookbacks, loadNewSuggestions, loadOpenCalls, loadOutposts } from './loop-data.js';
+import { planCaseCollection, planPromotionBrief, planPromotionNudges } from './plans/pilot.js';
+import { loadCaseCollection, loadPromotionBrief, loadPromotionNudges } from './pilot-data.js';
 import { dueSubjects, loadReissueItems, loadReissueSubjects, planReissue } from './plans/reissue.js';
 import { describeSchedule, firesOn, jobPeriod } from './schedule.js';
 import { isJobName, JOB_LABELS, JOB_NAMES, loadTenantJobConfig, type JobName, type TenantJobConfig } from './settings.js';
@@ -80,6 +82,13 @@ export async function planJob(
       return planLookbackList(await loadDirectory(db, tenantId), await loadLookbacks(db, tenantId, shanghaiDate(at)), ctx);
     case 'assessment':
       return planAssessment(await loadDirectory(db, tenantId), await loadAssessment(db, tenantId, Number(shanghaiDate(at).slice(0, 4)) - 1), ctx);
+    // 试点与复制推广 (plans/pilot.ts, pilot-data.ts)
+    case 'case-collection':
+      return planCaseCollection(await loadDirectory(db, tenantId), await loadCaseCollection(db, tenantId, shanghaiDate(at)), ctx);
+    case 'promotion-nudges':
+      return planPromotionNudges(await loadDirectory(db, tenantId), await loadPromotionNudges(db, tenantId, shanghaiDate(at)), ctx);
+    case 'promotion-brief':
+      return planPromotionBrief(await loadDirectory(db, tenantId), await loadPromotionBrief(db, tenantId, at, shanghaiDate(at), calendar), ctx);
     case 'reissue': {
       const due = dueSubjects(await loadReissueSubjects(db as Db, tenantId), shanghaiDate(at), calendar);
       return planReissue(await loadReissueItems(db as Db, tenantId, calendar, due), ctx);

@@ -184,5 +184,12 @@ export function jobPeriod(job: JobName, date: IsoDate, cycle: ReportingCycle): P
       return previous(quarterContaining, date);
     case 'assessment':
       return yearPeriod(Number(date.slice(0, 4)) - 1);
+    // 试点与复制推广: the case collection is checked daily (its messages carry the quarter or the
+    // reminder day); the promotion nudges and the 简报 are about the month of the date.
+    case 'case-collection':
+      return { key: date, label: date, start: date, end: date };
+    case 'promotion-nudges':
+    case 'promotion-brief':
+      return monthContaining(date);
   }
 }

@@ -15,7 +15,9 @@ import { parseSettings } from '../core/validation.js';
 
 /** The reform loop's jobs (改革闭环, src/jobs/plans/loop*.ts). */
 export const LOOP_JOB_NAMES = ['outposts', 'suggestion-digest', 'call-reminders', 'lookback', 'lookback-list', 'assessment'] as const;
-export const JOB_NAMES = ['reminders', 'overdue', 'nudges', 'digest', 'honour-roll', 'quarterly', 'half-year', 'year-end', 'calendar', 'reissue', ...LOOP_JOB_NAMES] as const;
+/** 试点与复制推广's jobs (issue 16, src/jobs/plans/pilot.ts). */
+export const PILOT_JOB_NAMES = ['case-collection', 'promotion-nudges', 'promotion-brief'] as const;
+export const JOB_NAMES = ['reminders', 'overdue', 'nudges', 'digest', 'honour-roll', 'quarterly', 'half-year', 'year-end', 'calendar', 'reissue', ...LOOP_JOB_NAMES, ...PILOT_JOB_NAMES] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export const JOB_LABELS: Record<JobName, string> = {
@@ -35,6 +37,9 @@ export const JOB_LABELS: Record<JobName, string> = {
   'lookback-list': '回头看季度清单',
   assessment: '年度考核',
   reissue: '待办卡片续发',
+  'case-collection': '典型案例征集与催报',
+  'promotion-nudges': '推广进展催报',
+  'promotion-brief': '推广动态简报',
 };
 
 export function isJobName(name: string): name is JobName {
@@ -153,6 +158,14 @@ const jobsSettingSchema = z.strictObject(
     'lookback-list': z.strictObject({ ...base, to: kinds(['office', 'leaders'] as const, '回头看清单接收人').optional() }).optional(),
     assessment: z.strictObject({ ...base, to: kinds(['office', 'leaders'] as const, '年度考核接收人').optional() }).optional(),
     reissue: z.strictObject({ ...base }).optional(),
+    'case-collection': z.strictObject({
+      ...base,
+      daysBefore: z.array(z.number().int().min(0).max(60), { error: 'daysBefore 应为季末前工作日数的数组，如 [10, 3]' }).min(1, { error: 'daysBefore 不能为空' }).optional(),
+      to: kinds(UNIT_KINDS, '案例催报接收人').optional(),
+      announceTo: kinds(['allHands', 'office'] as const, '案例征集通知接收人').optional(),
+    }).optional(),
+    'promotion-nudges': z.strictObject({ ...base, to: kinds(UNIT_KINDS, '推广进展催报接收人').optional() }).optional(),
+    'promotion-brief': z.strictObject({ ...base, to: kinds(['office', 'leaders'] as const, '推广动态简报接收人').optional() }).optional(),
   },
   { error: (iss) => (iss.code === 'unrecognized_keys' ? `无法识别的任务：${iss.keys.join('、')}（可用：${JOB_NAMES.join('、')}）` : '定时推送设置应为一个对象') },
 );
@@ -181,6 +194,9 @@ export interface JobsSettings {
   'lookback-list': JobBase & { to: RecipientKind[] };
   assessment: JobBase & { to: RecipientKind[] };
   reissue: JobBase;
+  'case-collection': JobBase & { daysBefore: number[]; to: RecipientKind[]; announceTo: RecipientKind[] };
+  'promotion-nudges': JobBase & { to: RecipientKind[] };
+  'promotion-brief': JobBase & { to: RecipientKind[] };
 }
 
 export const DEFAULT_JOBS_SETTINGS: Readonly<JobsSettings> = Object.freeze({
@@ -212,6 +228,12 @@ export const DEFAULT_JOBS_SETTINGS: Readonly<JobsSettings> = Object.freeze({
   assessment: { enabled: true, schedule: { every: 'month', day: 'firstWorkingDay', months: [1], time: '11:30' }, catchUpHours: 72, to: ['leaders', 'office'] },
   // Cards still waited on, sent afresh before Feishu's 14-day limit (src/jobs/plans/reissue.ts).
   reissue: { enabled: true, schedule: { every: 'workingDay', time: '08:45' }, catchUpHours: 12 },
+  // 试点与复制推广 (src/jobs/plans/pilot.ts). The case collection is checked every working day: the
+  // quarter's theme is announced once per quarter (the same message as 「案例主题」's), and units
+  // without a case are reminded 10 and 3 working days before the quarter ends.
+  'case-collection': { enabled: true, schedule: { every: 'workingDay', time: '09:45' }, catchUpHours: 12, daysBefore: [10, 3], to: ['liaison'], announceTo: ['allHands'] },
+  'promotion-nudges': { enabled: true, schedule: { every: 'month', day: 20, time: '10:10' }, catchUpHours: 24, to: ['liaison'] },
+  'promotion-brief': { enabled: true, schedule: { every: 'month', day: 28, time: '16:00' }, catchUpHours: 48, to: ['office'] },
 } satisfies JobsSettings);
 
 /** Validates the "jobs" setting and fills in defaults job by job (a given schedule replaces the default). */

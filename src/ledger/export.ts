@@ -26,7 +26,7 @@ export async function exportLedger(
   tenantId: number,
   file: string,
   opts: { today: IsoDate; calendar: WorkingCalendar; thresholds?: SupervisionThresholds; unitId?: number },
-): Promise<{ tasks: number; units: number; people: number; milestones: number }> {
+): Promise<{ tasks: number; units: number; people: number; milestones: number; pilots: number }> {
   // One unit's export: its tasks (lead or co-operating), the units they name and the unit's own
   // people and the tasks' lead leaders — not the whole county's directory.
   const scope = opts.unitId !== undefined ? await unitScope(db, tenantId, opts.unitId) : undefined;
@@ -119,8 +119,40 @@ export async function exportLedger(
   const m = sheet('节点', ['编号', '节点名称', '完成时限', '完成日期'], [14, 36, 11, 11]);
   for (const r of milestoneRows) m.addRow(r).commit();
   m.commit();
+  // 试点台账 (issue 16): only when the ledger has pilots. The importer skips this sheet by name
+  // (import/sheets.ts EXPORT_ONLY_SHEETS): pilots are registered in the chat, not imported.
+  const pilots = await pilotRows(db, tenantId, opts.unitId);
+  if (pilots.length) {
+    const ps = sheet(PILOT_SHEET, [...PILOT_HEADERS], [14, 36, 16, 8, 22, 10, 11, 17, 36, 30, 17]);
+    for (const r of pilots) ps.addRow(r).commit();
+    ps.commit();
+  }
   await wb.commit();
-  return { tasks: taskCount, units: units.length, people: people.length, milestones: milestoneRows.length };
+  return { tasks: taskCount, units: units.length, people: people.length, milestones: milestoneRows.length, pilots: pilots.length };
+}
+
+export const PILOT_SHEET = '试点台账';
+export const PILOT_HEADERS = ['编号', '改革事项', '牵头单位', '试点级别', '批准单位', '试点阶段', '获批日期', '阶段变更时间', '申报/批复材料', '对接情况', '登记时间'] as const;
+
+/** One row per pilot, in task-code order; a unit's export: the pilots of the tasks it leads or co-operates on. */
+async function pilotRows(db: Db, tenantId: number, unitId?: number): Promise<(string | null)[][]> {
+  const pilots = await db.pilot.findMany({ where: { tenantId }, orderBy: { id: 'asc' } });
+  if (!pilots.length) return [];
+  const tasks = await db.task.findMany({
+    where: {
+      tenantId, id: { in: pilots.map((p) => p.taskId) },
+      ...(unitId !== undefined ? { OR: [{ leadUnitId: unitId }, { leadUnits: { some: { unitId } } }, { coUnits: { some: { unitId } } }] } : {}),
+    },
+    select: { id: true, code: true, title: true, leadUnit: { select: { name: true } } },
+  });
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  return pilots
+    .filter((p) => byId.has(p.taskId))
+    .sort((a, b) => naturalCompare(byId.get(a.taskId)!.code, byId.get(b.taskId)!.code))
+    .map((p) => {
+      const t = byId.get(p.taskId)!;
+      return [t.code, t.title, t.leadUnit.name, p.level, p.approvingBody, p.stage, p.approvedOn, p.stageChangedAt ? shanghaiDateTime(p.stageChangedAt) : null, p.documents || null, p.contacts || null, shanghaiDateTime(p.createdAt)];
+    });
 }
 
 /** The units and lead leaders one unit's tasks name (the unit itself included). */

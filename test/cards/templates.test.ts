@@ -29,6 +29,9 @@ import { dispatchBatchCard } from '../../src/chat/dispatch-batch.js';
 import { achievementReviewCard } from '../../src/pilot/achievements.js';
 import { caseFormCard, caseReviewCard } from '../../src/pilot/cases.js';
 import { promotionFormCard } from '../../src/pilot/promotion.js';
+import { loadPilotDemo } from '../../src/demo/pilot.js';
+import { promotionPlanFormCard } from '../../src/chat/commands/pilot/promotion-plan.js';
+import { putSetting } from '../../src/db/repos/settings.js';
 
 const calendar = createWorkingCalendar();
 
@@ -177,6 +180,11 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     add('case-review', caseReviewCard(caseRow, '石堡镇', '2026年第四季度'));
     add('case-review', caseReviewCard({ ...caseRow, selected: true, stage: '培育推广', highlights: '机制闭环', promotionValue: '全县推广', rating: 'A' }, '石堡镇', '2026年第四季度', { name: '周敏', at }));
     add('promotion-form', promotionFormCard({ id: 1, title: '家庭农场培育提升经验复制推广', corePractice: '三位一体培育机制', bottomLines: '不改变土地用途' }, '石堡镇', '首批推广单位', '2026年11月'));
+    // The demo's pilot part (a case theme, a promotion plan) and the office/all-hands groups, so the
+    // 试点与复制推广 jobs have something to send.
+    await loadPilotDemo(db, tenant.id, shanghaiInstant('2026-11-02', '09:00'));
+    await putSetting(db, tenant.id, 'recipients', { allHandsChatId: 'oc_all_hands_templates', officeChatId: 'oc_office_templates' }, 'test');
+    add('promotion-plan-form', promotionPlanFormCard({ id: 5, code: 'QY-2026-005', title: '家庭农场培育提升' }, { level: '县级', stage: '经验形成' }));
     // Every scheduled job at moments across the year (its cards come from the other templates).
     const config = undefined;
     for (const job of JOB_NAMES) {
@@ -196,7 +204,7 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     }
     // Which template files the renderings came from: each card's shape names it via its summary or title.
     const files = readdirSync(path.resolve(import.meta.dirname, '../../cards')).map((f) => f.replace(/\.json$/, '')).sort();
-    const chatTemplates = ['task-dispatch', 'dispatch-batch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'import-preview', 'extension-form', 'extension-review', 'problem', 'task-view', 'task-edit', 'achievement-review', 'case-form', 'case-review', 'promotion-form', ...LOOP_TEMPLATES];
+    const chatTemplates = ['task-dispatch', 'dispatch-batch', 'receipt', 'review', 'notice', 'help', 'my-tasks', 'ledger-summary', 'progress-form', 'import-preview', 'extension-form', 'extension-review', 'problem', 'task-view', 'task-edit', 'achievement-review', 'case-form', 'case-review', 'promotion-form', 'promotion-plan-form', ...LOOP_TEMPLATES];
     const jobTemplates = ['reminder', 'reminder-overdue', 'reminder-batch', 'nudge', 'digest', 'honour-roll', 'honour-progress-table', 'quarterly', 'tally-half-year', 'year-end', 'calendar-reminder'];
     expect([...chatTemplates, ...jobTemplates].sort()).toEqual(files);
     for (const t of chatTemplates) expect(rendered.get(t)?.length, t).toBeGreaterThan(0);

@@ -88,6 +88,8 @@ describeEachDatabase('job scheduler', (ctx) => {
       calendar: 'skipped', // December's reminder: last checked 2025-12-31
       // 改革闭环: the weekly digest and the daily ones today; the monthly, quarterly and yearly ones long ago.
       'suggestion-digest': 'ran', 'call-reminders': 'ran', lookback: 'ran', outposts: 'skipped', 'lookback-list': 'skipped', assessment: 'skipped',
+      // 试点与复制推广: the daily case collection (09:45) today; the 20th's nudges and the 28th's 简报 long ago.
+      'case-collection': 'ran', 'promotion-nudges': 'skipped', 'promotion-brief': 'skipped',
       reissue: 'ran', // 08:45 today: cards still waited on (this ledger's 待签收 and 待销号 never had one)
     });
     const reminders = outcomes.find((o) => o.job === 'reminders')!;

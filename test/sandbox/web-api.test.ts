@@ -47,7 +47,8 @@ describe('sandbox web API', () => {
     expect(chats.find((c) => c.chatId === SHIBAO)!.memberOpenIds).toEqual(expect.arrayContaining([LIAISON, 'ou_demo_office_zhou']));
     expect(chats.find((c) => c.chatId === ALL_HANDS_CHAT_ID)!.memberOpenIds).toHaveLength(people.length);
     expect((body['jobs'] as { name: string }[]).map((j) => j.name)).toEqual(['reminders', 'overdue', 'nudges', 'digest', 'honour-roll', 'quarterly', 'half-year', 'year-end', 'calendar', 'reissue',
-      'outposts', 'suggestion-digest', 'call-reminders', 'lookback', 'lookback-list', 'assessment']); // 改革闭环
+      'outposts', 'suggestion-digest', 'call-reminders', 'lookback', 'lookback-list', 'assessment', // 改革闭环
+      'case-collection', 'promotion-nudges', 'promotion-brief']); // 试点与复制推广
     expect(body['jobsEnabled']).toBe(true);
     expect(body['bot']).toMatchObject({ name: '台账机器人' });
   });

@@ -16,6 +16,7 @@ import { launchFormAction, launchSubmitAction, riskFormAction, riskSubmitAction 
 import { achievementConfirmAction, achievementRejectAction } from './pilot/achievement.js';
 import { caseFormAction, caseSelectAction, caseSubmitAction } from './pilot/cases.js';
 import { promotionSubmitAction } from './pilot/promotion.js';
+import { promotionPlanSubmitAction } from './pilot/promotion-plan.js';
 
 export const CARD_ACTIONS: Record<string, ActionSpec> = {
   sign: signAction,
@@ -66,4 +67,5 @@ export const CARD_ACTIONS: Record<string, ActionSpec> = {
   case_submit: caseSubmitAction,
   case_select: caseSelectAction,
   promotion_submit: promotionSubmitAction,
+  promotion_plan_submit: promotionPlanSubmitAction,
 };

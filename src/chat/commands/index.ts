@@ -23,6 +23,7 @@ import { pilotCommand } from './pilot/pilot.js';
 import { briefCommand } from './pilot/brief.js';
 import { caseFormCommand, caseThemeCommand } from './pilot/cases.js';
 import { promotionCommand } from './pilot/promotion.js';
+import { promotionPlanCommand } from './pilot/promotion-plan.js';
 
 export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageContext, command: Extract<ParsedCommand, { kind: K }>) => Promise<CommandResult> } = {
   help: helpCommand,
@@ -83,4 +84,5 @@ export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageCont
   caseTheme: caseThemeCommand,
   caseForm: caseFormCommand,
   promotion: promotionCommand,
+  promotionPlan: promotionPlanCommand,
 };

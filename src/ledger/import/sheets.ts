@@ -15,6 +15,9 @@ export const DIRECTORY_SHEETS = {
 } as const;
 export type DirectorySheetName = keyof typeof DIRECTORY_SHEETS;
 
+/** Sheets `taizhang export` adds for reading only (src/ledger/export.ts): never imported. */
+export const EXPORT_ONLY_SHEETS = ['试点台账'] as const;
+
 /** Rows searched for the header of a ledger sheet. */
 const HEADER_SEARCH_ROWS = 20;
 
@@ -66,6 +69,10 @@ export function classifySheets(grids: GridSheet[]): ClassifiedSource {
     }
     for (const c of g.cellProblems) {
       out.problems.push({ sheet: g.name, row: c.row, column: columnLetter(c.column), message: c.message, severity: 'warning' });
+    }
+    if ((EXPORT_ONLY_SHEETS as readonly string[]).includes(g.name)) {
+      report('未读取', { note: '导出台账附带的试点台账，导入时不读取（试点由改革办在机器人中登记）' });
+      continue;
     }
     if (Object.hasOwn(DIRECTORY_SHEETS, g.name)) {
       const name = g.name as DirectorySheetName;

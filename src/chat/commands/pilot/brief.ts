@@ -6,7 +6,7 @@ import { monthContaining } from '../../../core/periods.js';
 import { summariseBrief } from '../../../documents/brief.js';
 import { generateDocument, loadBriefPlans } from '../../../documents/generate.js';
 import { enqueueFile } from '../../../outbox/index.js';
-import { noticeCard } from '../../cards.js';
+import { briefCard } from '../../../pilot/brief-card.js';
 import type { CommandHandler } from '../../context.js';
 import { card, text } from '../../say.js';
 
@@ -23,13 +23,9 @@ export const briefCommand: CommandHandler<'brief'> = async (ctx) => {
   const s = summariseBrief(plans);
   const doc = await generateDocument(db, 'brief', { tenantId: tenant.id, issuer: tenant.name, at: app.clock.now(), calendar: ctx.calendar });
   await enqueueFile(db, { tenantId: tenant.id, dedupeKey: `file:${sourceRef}`, kind: 'reply', receiveId: ctx.msg.messageId, fileName: doc.fileName, bytes: doc.buffer });
-  const batches = s.byBatch.map((b) => md`· ${b.batch}：${b.units} 个单位，已报送 ${b.reported} 个`).reduce((a, b) => md`${a}\n${b}`, md``);
-  const adaptations = s.adaptations.slice(0, 10).map((a) => md`· ${a.unitName}：${a.text}`).reduce((a, b) => md`${a}\n${b}`, md``);
-  const problems = s.problems.slice(0, 10).map((p) => md`· ${p.unitName}：${p.text}`).reduce((a, b) => md`${a}\n${b}`, md``);
-  const missing = s.missing.map((m) => m.unitName).join('、');
   return {
     ok: true,
-    reply: card(noticeCard(`推广动态简报 · ${month.label}`, md`推广方案 ${plans.length} 项，推广单位 ${s.units} 个，已报送 ${s.reported} 个。\n\n**分批次进展**${batches}\n\n**适应性调整**${s.adaptations.length ? adaptations : md`\n本期无`}\n\n**共性问题**${s.problems.length ? problems : md`\n本期无`}${missing ? md`\n\n**未报送**：${missing}` : md``}\n\n<font color='grey'>Word 文件「${doc.fileName}」随后发出。</font>`, 'blue')),
+    reply: card(briefCard(month.label, plans.length, s, doc.fileName)),
     summary: md`简报 ${month.label}：已报送 ${s.reported}/${s.units}`,
   };
 };

@@ -3,8 +3,7 @@
 import { md, txt } from '../../../cards/markup.js';
 import { allHandsRecipients } from '../../../ledger/recipients.js';
 import { caseFormCard, quarterOf, setCaseTheme } from '../../../pilot/cases.js';
-import { button } from '../../../cards/render.js';
-import { noticeCard } from '../../cards.js';
+import { caseThemeNotice } from '../../../jobs/plans/pilot.js';
 import type { CommandHandler, CommandResult } from '../../context.js';
 import { card, sendPrivately, sendTo, text } from '../../say.js';
 
@@ -16,9 +15,8 @@ export const caseThemeCommand: CommandHandler<'caseTheme'> = async (ctx, command
   let told = 0;
   const out = await setCaseTheme(db, app.clock, actor, today, theme, async (tx, quarter) => {
     const to = await allHandsRecipients(tx, tenant.id);
-    told = await sendTo(tx, tenant.id, to, `case-theme:${quarter.key}`, card(noticeCard(`${quarter.label}典型案例征集`,
-      md`本季度案例征集主题：**${theme}**\n请各单位围绕主题报送典型做法（背景、主要做法、取得成效——请用数字说明、佐证材料、联系人）。改革办将逐一点评，入选案例编入本季度《典型案例汇编》。`,
-      'blue', [button('报送案例', { a: 'case_form' }, 'primary')])));
+    // The same message (same key) as the case-collection job's notice: whichever comes first is sent.
+    told = await sendTo(tx, tenant.id, to, `case-theme:${quarter.key}`, card(caseThemeNotice(quarter.label, theme)));
   });
   if (!out.ok) return refuse('案例主题', out.reason);
   const announced = told > 0 ? '，已在全县改革工作群发布征集通知' : '（本季度征集通知此前已发布，不重复发送）';
