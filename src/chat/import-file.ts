@@ -5,6 +5,7 @@
 // never reads a file again. Office only: anyone else is told so and nothing is downloaded.
 // One preview per message (its message_id is unique): a re-delivered event does nothing twice.
 import path from 'node:path';
+import { MAX_FILE_BYTES } from '../ledger/import/read.js';
 import type { AppContext } from '../app.js';
 import { txt } from '../cards/markup.js';
 import type { TenantRef } from '../db/repos/tenants.js';
@@ -21,7 +22,8 @@ import type { ChatMessage } from './types.js';
 /** Workbooks the import reads (src/ledger/import/read.ts). */
 export const IMPORT_EXTENSIONS = ['.xlsx', '.csv'];
 /** A ledger workbook is small; anything bigger is not one (Feishu's own download limit is 100 MB). */
-export const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
+/** The importer's own limit (one limit for the CLI and the chat). */
+export const IMPORT_MAX_BYTES = MAX_FILE_BYTES;
 
 export function isWorkbook(name: string): boolean {
   return IMPORT_EXTENSIONS.includes(path.extname(name).toLowerCase());

@@ -10,7 +10,8 @@ import { formatProblem, type ImportProblem } from '../ledger/import/validate.js'
 import { noticeCard } from './cards.js';
 
 const FIELD_LABELS: Record<string, string> = {
-  title: '改革事项', category: '类别', batch: '批次', leadUnit: '牵头单位', leadLeaders: '领衔领导', coUnits: '配合单位',
+  title: '改革事项', category: '类别', batch: '批次', leadUnit: '牵头单位', leadUnits: '牵头单位', collectives: '配合单位（统称）',
+  dueAsWritten: '时限原文', longTerm: '长期事项', section: '分组', serialNo: '序号', remark: '备注', leadLeaders: '领衔领导', coUnits: '配合单位',
   ownerName: '责任人', deliverable: '成果形式', implementationPath: '实施路径', startDate: '开始时间', deadline: '完成时限',
   status: '状态', completedOn: '完成日期', closedOn: '销号日期', name: '名称', unit: '单位', roles: '角色', mobile: '手机',
   email: '邮箱', openId: '飞书ID', kind: '类型', parent: '上级单位', chatId: '工作群ID', dueDate: '完成时限', doneDate: '完成日期',
@@ -33,7 +34,7 @@ function subject(c: ImportChange): string {
 
 function createdLine(c: ImportChange): Md {
   const v = c.after ?? {};
-  const detail = c.entity === 'task' ? `牵头单位 ${show(v['leadUnit'])}，完成时限 ${show(v['deadline'])}` : c.entity === 'milestone' ? `完成时限 ${show(v['dueDate'])}` : '';
+  const detail = c.entity === 'task' ? `牵头单位 ${show(v['leadUnits'] ?? v['leadUnit'])}，完成时限 ${show(v['deadline'] ?? v['dueAsWritten'])}` : c.entity === 'milestone' ? `完成时限 ${show(v['dueDate'])}` : '';
   return md`· ${ENTITY_LABELS[c.entity] ?? c.entity} **${subject(c)}**${detail ? `　${detail}` : ''}`;
 }
 

@@ -50,6 +50,8 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
   const program = new Command('taizhang')
     .description('台账：改革台账飞书机器人的命令行工具')
     .option('--tenant <key>', '租户（飞书 tenant_key）', config.defaultTenant.key)
+    .helpOption('-h, --help', '显示帮助')
+    .helpCommand('help [命令]', '显示某个命令的帮助')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.out(s.trimEnd()),

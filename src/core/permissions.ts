@@ -64,8 +64,11 @@ export function checkPermission(actor: Actor, task: TaskParties, op: TaskOperati
       if (inLeadUnit(actor, task)) return OK;
       return { ok: false, reason: `只有牵头单位（${task.leadUnitName}）的人员可以撤回完成报告。` };
     case 'extend':
-      if (inLeadUnit(actor, task) || isOffice(actor)) return OK;
-      return { ok: false, reason: `只有牵头单位（${task.leadUnitName}）可以申请延期。` };
+      // The office decides extensions: it does not apply to itself (it changes a deadline by 调整).
+      if (inLeadUnit(actor, task)) return OK;
+      return { ok: false, reason: isOffice(actor)
+        ? `延期由牵头单位（${task.leadUnitName}）申请、改革办审批；改革办要改完成时限，请发「调整 编号」并写明理由。`
+        : `只有牵头单位（${task.leadUnitName}）可以申请延期。` };
     case 'redispatch':
       if (inLeadUnit(actor, task) || isOffice(actor)) return OK;
       return { ok: false, reason: `任务交办单只发给牵头单位（${task.leadUnitName}）和改革办。` };

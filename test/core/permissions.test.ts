@@ -19,7 +19,7 @@ describe('permissions', () => {
     ['another unit', liaisonB, { report: false, problem: false, complete: false, sign: false, dispute: false, urge: false, review: false, resolveDispute: false, withdraw: false, extend: false, redispatch: false, decideExtension: false, answerProblem: false, edit: false, instruct: false }],
     ['lead leader', leader, { report: true, problem: true, complete: true, sign: false, dispute: false, urge: false, review: false, resolveDispute: false, withdraw: false, extend: false, redispatch: false, decideExtension: false, answerProblem: false, edit: false, instruct: true }],
     ['another leader', otherLeader, { report: false, problem: false, complete: false, sign: false, dispute: false, urge: false, review: false, resolveDispute: false, withdraw: false, extend: false, redispatch: false, decideExtension: false, answerProblem: false, edit: false, instruct: false }],
-    ['office', office, { report: true, problem: true, complete: true, sign: false, dispute: false, urge: true, review: true, resolveDispute: true, withdraw: false, extend: true, redispatch: true, decideExtension: true, answerProblem: true, edit: true, instruct: false }],
+    ['office', office, { report: true, problem: true, complete: true, sign: false, dispute: false, urge: true, review: true, resolveDispute: true, withdraw: false, extend: false, redispatch: true, decideExtension: true, answerProblem: true, edit: true, instruct: false }],
   ])('%s', (_name, who, expected) => {
     for (const [op, ok] of Object.entries(expected)) expect([op, allowed(who, op as TaskOperation)]).toEqual([op, ok]);
   });

@@ -97,7 +97,8 @@ export async function readWorkbookGrids(file: string): Promise<GridSheet[]> {
     await wb.xlsx.readFile(file);
   } catch (err) {
     if (err instanceof ImportReadError) throw err;
-    throw new ImportReadError(`无法读取 Excel 文件 ${path.basename(file)}：${(err as Error).message}`);
+    // The library's own words (English, with its links) say nothing to an office: say what to do.
+    throw new ImportReadError(`无法读取 Excel 文件 ${path.basename(file)}：文件已损坏或不是 .xlsx 格式（可能是改了扩展名的其他文件，或 .xls 旧格式）。请用 Excel 或 WPS 打开后「另存为」.xlsx 再发送。`);
   }
   return wb.worksheets.map((ws) => {
     const sheet: GridSheet = { name: ws.name.trim(), file: path.basename(file), hidden: ws.state === 'hidden' || ws.state === 'veryHidden', rows: [], merges: [], cellProblems: [] };
