@@ -116,6 +116,8 @@ export function printReport(report: JobRunReport, io: CliIo, json = false): void
     io.out('');
     io.out(`── ${i + 1}/${report.messages.length} → ${r.label}（${r.receiveIdType} ${r.receiveId}）${m.alreadyQueued ? ' 〔此前已发送，跳过〕' : ''}`);
     for (const line of cardText(m.card)) io.out(`   ${line}`);
+    if (m.file) io.out(`   附件：${m.file.fileName}（${Math.ceil(m.file.bytes.length / 1024)} KB）`);
+    if (m.image) io.out(`   图片：${m.image.fileName}（${Math.ceil(m.image.bytes.length / 1024)} KB）`);
     io.out(`   去重键：${m.dedupeKey}`);
     if (json) io.out(JSON.stringify(m.card, null, 2));
   });

@@ -10,7 +10,7 @@ import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
-import { OutboxStore, outboxSignal, pendingFileRef, type OutboxRow, type OutboxScope, type ReceiveIdType } from '../outbox/index.js';
+import { IMAGE_FILE_TYPE, OutboxStore, outboxSignal, pendingFileRef, type OutboxRow, type OutboxScope, type ReceiveIdType } from '../outbox/index.js';
 import { invalidateTenantToken, isIsvClient, tenantOptions, type TenantRequestOptions } from './client.js';
 import { classifyResponse, describeFailure, outcomeOfError, type FeishuBody, type SendOutcome } from './errors.js';
 import { SlidingWindowLimiter, type LimitSpec, type RateLimiter } from './ratelimit.js';
@@ -437,10 +437,10 @@ export class Sender {
     const as = isIsvClient(this.client) ? tenantOptions(this.client, await this.tenantKeyOf(row.tenantId)) : undefined;
     let res: FeishuBody | undefined;
     let content = row.content;
-    if (row.msgType === 'file') {
+    if (row.msgType === 'file' || row.msgType === 'image') {
       const uploaded = await this.uploadFile(row, as);
       if (typeof uploaded !== 'string') return uploaded;
-      content = JSON.stringify({ file_key: uploaded });
+      content = JSON.stringify(row.msgType === 'image' ? { image_key: uploaded } : { file_key: uploaded });
     }
     switch (row.kind) {
       case 'send':
@@ -483,8 +483,8 @@ export class Sender {
 
 
 /**
- * A file message's upload (im/v1/files, through the SDK): the bytes the outbox holds for the row
- * go up once; the file_key is kept on the OutboxFile row, so a retry (or another instance taking
+ * A file message's upload (im/v1/files, or im/v1/images for an image message, through the SDK):
+ * the bytes the outbox holds for the row go up once; the file_key (image_key) is kept on the OutboxFile row, so a retry (or another instance taking
  * the row over) sends the same upload. Returns the file_key, or the outcome of a failed upload.
  */
 async function uploadOutboxFile(db: Database, client: lark.Client, row: OutboxRow, as: TenantRequestOptions | undefined, defaultResetMs: number): Promise<string | SendOutcome> {
@@ -492,7 +492,8 @@ async function uploadOutboxFile(db: Database, client: lark.Client, row: OutboxRo
   if (!ref) {
     // Already a file_key (a file uploaded elsewhere): send as it is.
     try {
-      const key = (JSON.parse(row.content) as { file_key?: unknown }).file_key;
+      const parsed = JSON.parse(row.content) as { file_key?: unknown; image_key?: unknown };
+      const key = row.msgType === 'image' ? parsed.image_key : parsed.file_key;
       if (typeof key === 'string' && key) return key;
     } catch {
       /* below */
@@ -502,16 +503,18 @@ async function uploadOutboxFile(db: Database, client: lark.Client, row: OutboxRo
   const file = await db.prisma.outboxFile.findUnique({ where: { dedupeKey: ref } });
   if (!file) return { kind: 'transient', msg: '文件尚未写入发件箱' };
   if (file.fileKey) return file.fileKey;
-  let uploaded: { file_key?: string } | null;
+  let key: string | undefined;
   try {
-    uploaded = await client.im.v1.file.create(
-      { data: { file_type: file.fileType as 'stream', file_name: file.fileName, file: Buffer.from(file.bytes) } },
-      as,
-    );
+    // An image goes up through im/v1/images (image_type "message"; https://open.feishu.cn/document/server-docs/im-v1/image/create).
+    key = file.fileType === IMAGE_FILE_TYPE
+      ? (await client.im.v1.image.create({ data: { image_type: 'message', image: Buffer.from(file.bytes) } }, as))?.image_key
+      : (await client.im.v1.file.create(
+          { data: { file_type: file.fileType as 'stream', file_name: file.fileName, file: Buffer.from(file.bytes) } },
+          as,
+        ))?.file_key;
   } catch (err) {
     return outcomeOfError(err, defaultResetMs, 'send');
   }
-  const key = uploaded?.file_key;
   if (!key) return { kind: 'transient', msg: '上传文件未返回 file_key' };
   await db.prisma.outboxFile.update({ where: { id: file.id }, data: { fileKey: key } });
   return key;

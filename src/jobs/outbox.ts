@@ -47,6 +47,9 @@ export async function commitPlan(db: Database, plan: JobPlan, opts: { mode: RunM
       if (m.file) {
         await enqueueFile(tx, { tenantId: plan.tenantId, dedupeKey: `${m.dedupeKey}:file`, kind: 'send', receiveIdType: m.recipient.receiveIdType, receiveId: m.recipient.receiveId, fileName: m.file.fileName, bytes: m.file.bytes }, opts.clock);
       }
+      if (m.image) {
+        await enqueueFile(tx, { tenantId: plan.tenantId, dedupeKey: `${m.dedupeKey}:image`, kind: 'send', receiveIdType: m.recipient.receiveIdType, receiveId: m.recipient.receiveId, fileName: m.image.fileName, bytes: m.image.bytes, image: true }, opts.clock);
+      }
     }
     if (claimed) {
       await tx.jobRun.updateMany({

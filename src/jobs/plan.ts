@@ -25,6 +25,8 @@ export interface PlannedMessage {
   title: string;
   /** A file sent right after the card (the 简报's Word document), keyed `${dedupeKey}:file`. */
   file?: { fileName: string; bytes: Buffer };
+  /** An image message (im/v1/images) sent right after the card (the 年度考核's chart), keyed `${dedupeKey}:image`. */
+  image?: { fileName: string; bytes: Buffer };
 }
 
 export interface JobPlan {

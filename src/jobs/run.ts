@@ -19,7 +19,8 @@ import { planNudges } from './plans/nudges.js';
 import { planOverdue, planReminders, REMINDED_STATUSES } from './plans/reminders.js';
 import { planHalfYear, planHonourRoll, planQuarterly, planYearEnd } from './plans/reviews.js';
 import { planCalendarReminder } from './plans/calendar.js';
-import { planAssessment, planCallReminders, planLookbackList, planLookbacks, planOutposts, planSuggestionDigest } from './plans/loop.js';
+import { assessmentFiles } from '../loop/assessment-files.js';
+import { planAssessment, planCallReminders, rankAssessment, planLookbackList, planLookbacks, planOutposts, planSuggestionDigest } from './plans/loop.js';
 import { loadAssessment, loadLookbacks, loadNewSuggestions, loadOpenCalls, loadOutposts } from './loop-data.js';
 import { planCaseCollection, planPromotionBrief, planPromotionNudges } from './plans/pilot.js';
 import { loadCaseCollection, loadPromotionBrief, loadPromotionNudges } from './pilot-data.js';
@@ -80,8 +81,12 @@ export async function planJob(
       return planLookbacks(await loadDirectory(db, tenantId), await loadLookbacks(db, tenantId, shanghaiDate(at)), ctx);
     case 'lookback-list':
       return planLookbackList(await loadDirectory(db, tenantId), await loadLookbacks(db, tenantId, shanghaiDate(at)), ctx);
-    case 'assessment':
-      return planAssessment(await loadDirectory(db, tenantId), await loadAssessment(db, tenantId, Number(shanghaiDate(at).slice(0, 4)) - 1), ctx);
+    case 'assessment': {
+      const year = Number(shanghaiDate(at).slice(0, 4)) - 1;
+      const data = await loadAssessment(db, tenantId, year);
+      const files = await assessmentFiles(year, rankAssessment(data, ctx));
+      return planAssessment(await loadDirectory(db, tenantId), data, ctx, { file: files.workbook, ...(files.chart ? { image: { fileName: files.chart.fileName, bytes: files.chart.png } } : {}) });
+    }
     // 试点与复制推广 (plans/pilot.ts, pilot-data.ts)
     case 'case-collection':
       return planCaseCollection(await loadDirectory(db, tenantId), await loadCaseCollection(db, tenantId, shanghaiDate(at)), ctx);

@@ -16,6 +16,14 @@ import type { EnqueueResult, ReceiveIdType } from './message.js';
  */
 export const FEISHU_FILE_MAX_BYTES = 30 * 1024 * 1024;
 
+/**
+ * Images go up through im/v1/images (image_type "message"), at most 10 MB and not empty
+ * (https://open.feishu.cn/document/server-docs/im-v1/image/create), and out as msg_type "image".
+ */
+export const FEISHU_IMAGE_MAX_BYTES = 10 * 1024 * 1024;
+/** OutboxFile.fileType of an image (not an upload file_type: the sender uploads it as an image). */
+export const IMAGE_FILE_TYPE = 'image';
+
 /** The upload's file_type values (same page): anything else goes as `stream`. */
 export type FeishuFileType = 'opus' | 'mp4' | 'pdf' | 'doc' | 'xls' | 'ppt' | 'stream';
 
@@ -56,6 +64,8 @@ export interface EnqueueFileInput {
   path?: string;
   /** Default: fileTypeFor(fileName). */
   fileType?: FeishuFileType;
+  /** Send the bytes (PNG, JPEG…) as an image message (im/v1/images) rather than a file. */
+  image?: boolean;
   notBefore?: Date;
 }
 
@@ -71,6 +81,7 @@ export async function enqueueFile(db: DbOrTx, input: EnqueueFileInput, clock: Cl
   const bytes = input.bytes ? Buffer.from(input.bytes) : input.path ? await readFile(input.path) : undefined;
   if (!bytes) throw new Error('enqueueFile 需要 bytes 或 path');
   if (bytes.length === 0) throw new FileRefusedError(`文件「${input.fileName}」是空的，飞书不接受空文件`);
+  if (input.image && bytes.length > FEISHU_IMAGE_MAX_BYTES) throw new FileRefusedError(`图片「${input.fileName}」超过 10 MB，飞书不接受`);
   if (bytes.length > FEISHU_FILE_MAX_BYTES) throw new FileRefusedError(`文件「${input.fileName}」超过 30 MB，飞书不接受`);
   const kind = input.kind ?? 'send';
   const write = async (tx: DbOrTx): Promise<EnqueueResult> => {
@@ -83,8 +94,10 @@ export async function enqueueFile(db: DbOrTx, input: EnqueueFileInput, clock: Cl
         kind,
         ...(kind === 'send' ? { receiveIdType: input.receiveIdType ?? 'open_id' } : {}),
         receiveId: input.receiveId,
-        // The sender swaps file_ref for the uploaded file_key before sending.
-        message: { msgType: 'file', content: content as unknown as { file_key: string } },
+        // The sender swaps file_ref for the uploaded file_key (image_key) before sending.
+        message: input.image
+          ? { msgType: 'image', content: content as unknown as { image_key: string } }
+          : { msgType: 'file', content: content as unknown as { file_key: string } },
         ...(input.notBefore ? { notBefore: input.notBefore } : {}),
       },
       clock,
@@ -95,7 +108,7 @@ export async function enqueueFile(db: DbOrTx, input: EnqueueFileInput, clock: Cl
           tenantId: input.tenantId,
           dedupeKey: input.dedupeKey,
           fileName: input.fileName,
-          fileType: input.fileType ?? fileTypeFor(input.fileName),
+          fileType: input.image ? IMAGE_FILE_TYPE : input.fileType ?? fileTypeFor(input.fileName),
           size: bytes.length,
           bytes,
           createdAt: clock.now(),
@@ -110,8 +123,8 @@ export async function enqueueFile(db: DbOrTx, input: EnqueueFileInput, clock: Cl
 /** The file_ref of a queued file message's content, if it is one still to upload. */
 export function pendingFileRef(content: string): string | undefined {
   try {
-    const parsed = JSON.parse(content) as Partial<PendingFileContent> & { file_key?: unknown };
-    return typeof parsed.file_ref === 'string' && !parsed.file_key ? parsed.file_ref : undefined;
+    const parsed = JSON.parse(content) as Partial<PendingFileContent> & { file_key?: unknown; image_key?: unknown };
+    return typeof parsed.file_ref === 'string' && !parsed.file_key && !parsed.image_key ? parsed.file_ref : undefined;
   } catch {
     return undefined;
   }

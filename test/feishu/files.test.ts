@@ -84,6 +84,23 @@ describeEachDatabase('files through the outbox and the fake', (ctx) => {
     expect(row.fileKey).toBe(key);
   });
 
+  it('an image is uploaded through im/v1/images once and sent as msg_type image; over 10 MB is refused before queueing', async () => {
+    const bytes = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.alloc(2000, 7)]);
+    const input = { tenantId, dedupeKey: 'chart:om_1', receiveIdType: 'chat_id' as const, receiveId: GROUP, fileName: '得分.png', bytes, image: true };
+    expect((await enqueueFile(ctx().prisma, input)).created).toBe(true);
+    expect((await enqueueFile(ctx().prisma, input)).created).toBe(false);
+    fake.injectFault({ api: 'im.message.create', count: 1, status: 500, code: 1, msg: 'internal error' });
+    await startSender().waitUntilIdle(10_000);
+    const sent = fake.botMessages({ chatId: GROUP });
+    expect(sent.map((m) => m.msgType)).toEqual(['image']);
+    const key = (sent[0]!.content as { image_key: string }).image_key;
+    expect(fake.images.get(key)?.bytes.equals(bytes)).toBe(true);
+    expect(fake.images.get(key)?.imageType).toBe('message');
+    expect(fake.requestsFor('im.image.create', { ok: true })).toHaveLength(1); // the retry re-used the upload
+    expect(fake.requestsFor('im.file.create')).toHaveLength(0);
+    await expect(enqueueFile(ctx().prisma, { ...input, dedupeKey: 'chart:big', bytes: Buffer.alloc(10 * 1024 * 1024 + 1, 1) })).rejects.toThrow(/超过 10 MB/);
+  });
+
   it('a send that fails after the upload is retried with the same upload (no second upload)', async () => {
     fake.injectFault({ api: 'im.message.create', count: 2, status: 500, code: 1, msg: 'internal error' });
     await enqueueFile(ctx().prisma, { tenantId, dedupeKey: 'export:retry', receiveIdType: 'chat_id', receiveId: GROUP, fileName: '导出.xlsx', bytes: Buffer.from('x') });

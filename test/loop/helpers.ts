@@ -27,6 +27,7 @@ export interface LoopBot {
   rt: FeishuRuntime;
   app: AppContext;
   tenantId: number;
+  /** The reply is the first text or card answering the message (files and images come separately). */
   say(openId: string, text: string, chatId?: string): Promise<{ messageId: string; eventId: string; reply: FakeMessage }>;
   stop(): Promise<void>;
 }
@@ -45,7 +46,7 @@ export async function startLoopBot(db: Database): Promise<LoopBot> {
       const messageId = `om_loop_${Date.now()}_${counter++}`;
       const r = await fake.deliverMessageEvent({ senderOpenId: openId, text, messageId, ...(chatId ? { chatId } : {}) });
       expect(r.acked).toBe(true);
-      return { messageId, eventId: r.eventId, reply: await waitFor(() => fake.botMessages().find((m) => m.parentId === messageId), 8_000) };
+      return { messageId, eventId: r.eventId, reply: await waitFor(() => fake.botMessages().find((m) => m.parentId === messageId && m.msgType !== 'file' && m.msgType !== 'image'), 8_000) };
     },
     async stop() {
       await rt.stop();

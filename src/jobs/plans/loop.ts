@@ -106,15 +106,22 @@ export function assessmentCard(year: number, ranked: UnitAssessment[], weights: 
   };
   const explain = ranked.slice(0, 8).map((u) => markdownElement(md`**${u.rank}. ${u.unitName}：${u.total.toFixed(1)} 分**\n${joinMd(u.components.map((c) => md`· ${c.explain}`))}\n· ${u.totalExplain}\n· 战略任务落实：${u.strategic.explain}`));
   const w = weights.components;
-  return noticeCard(`${year} 年度改革考核结果`, md`按县委改革办设定的权重计算：${joinMd(COMPONENTS.map((c) => md`${COMPONENT_LABELS[c]} ${w[c]} 分`), '、')}；事项权重 = 事项权重 × 类别系数。每项得分均附计算过程。仅送县级领导和县委改革办。`, 'blue', [table, ...explain]);
+  return noticeCard(`${year} 年度改革考核结果`, md`按县委改革办设定的权重计算：${joinMd(COMPONENTS.map((c) => md`${COMPONENT_LABELS[c]} ${w[c]} 分`), '、')}；事项权重 = 事项权重 × 类别系数。每项得分均附计算过程。仅送县级领导和县委改革办；得分柱状图和 Excel 明细随后发出。`, 'blue', [table, ...explain]);
 }
 
-export function planAssessment(dir: JobDirectoryData, data: { weights: AssessmentWeights; units: UnitAssessmentInput[] }, ctx: PlanContext): JobPlan {
+/** The year's ranking as the job computes it (to the year's last day); the files are made from the same. */
+export function rankAssessment(data: { weights: AssessmentWeights; units: UnitAssessmentInput[] }, ctx: PlanContext): UnitAssessment[] {
+  return assessUnits(data.units, data.weights, base('assessment', ctx).period.end);
+}
+
+/** `attachments`: the Excel sheet (file) and the chart (image), sent to each recipient after the card. */
+export function planAssessment(dir: JobDirectoryData, data: { weights: AssessmentWeights; units: UnitAssessmentInput[] }, ctx: PlanContext, attachments: Pick<PlannedMessage, 'file' | 'image'> = {}): JobPlan {
   const b = base('assessment', ctx);
   const year = Number(b.period.key.slice(0, 4));
-  const ranked = assessUnits(data.units, data.weights, b.period.end);
+  const ranked = rankAssessment(data, ctx);
   // Leaders and the office only: the all-hands group is not a recipient kind of this job.
   const to = new Directory(dir).broadcast(ctx.config.jobs.assessment.to.filter((k) => k !== 'allHands'));
-  return { ...b, messages: fanOut('assessment', `tenant${ctx.tenantId}.assessment`, b.period.key, to, assessmentCard(year, ranked, data.weights), `${year} 年度改革考核结果`), notes: [`${ranked.length} 个单位参加考核`] };
+  const messages = fanOut('assessment', `tenant${ctx.tenantId}.assessment`, b.period.key, to, assessmentCard(year, ranked, data.weights), `${year} 年度改革考核结果`);
+  return { ...b, messages: messages.map((m) => ({ ...m, ...attachments })), notes: [`${ranked.length} 个单位参加考核`] };
 }
 

@@ -1,11 +1,14 @@
 // 前哨站 [单位] (the office designates a unit, or lists them) and 考核 [年度] (the annual assessment
-// previewed in the chat for the leaders and the office — never for others).
+// previewed in the chat for the leaders and the office — never for others: the card, its bar chart
+// as an image and the Excel sheet, each once per message through the outbox).
 import { md, txt } from '../../../cards/markup.js';
 import { recordAudit } from '../../../db/repos/audit.js';
 import { assessUnits } from '../../../core/loop/assessment.js';
 import { checkLoopPermission } from '../../../core/loop/permissions.js';
 import { loadAssessment, loadOutposts } from '../../../jobs/loop-data.js';
 import { assessmentCard } from '../../../jobs/plans/loop.js';
+import { assessmentFiles } from '../../../loop/assessment-files.js';
+import { enqueueFile } from '../../../outbox/index.js';
 import type { CommandHandler } from '../../context.js';
 import { card, text } from '../../say.js';
 import { refusedCommand } from '../report.js';
@@ -39,5 +42,9 @@ export const assessmentCommand: CommandHandler<'assessment'> = async (ctx, c) =>
   const data = await loadAssessment(ctx.db, ctx.tenant.id, year);
   const ranked = assessUnits(data.units, data.weights, year === thisYear ? ctx.today : `${year}-12-31`);
   const view = assessmentCard(year, ranked, data.weights);
-  return { ok: true, reply: card(year === thisYear ? { ...view, header: { ...(view.header as object), subtitle: { tag: 'plain_text', content: `截至 ${ctx.today} 的预览` } } } : view), summary: md`✓ 考核 ${year}：${ranked.length} 个单位` };
+  const files = await assessmentFiles(year, ranked, year === thisYear ? ctx.today : undefined);
+  const to = { tenantId: ctx.tenant.id, kind: 'reply' as const, receiveId: ctx.msg.messageId };
+  if (files.chart) await enqueueFile(ctx.db, { ...to, dedupeKey: `image:${ctx.sourceRef}`, fileName: files.chart.fileName, bytes: files.chart.png, image: true });
+  await enqueueFile(ctx.db, { ...to, dedupeKey: `file:${ctx.sourceRef}`, fileName: files.workbook.fileName, bytes: files.workbook.bytes });
+  return { ok: true, reply: card(year === thisYear ? { ...view, header: { ...(view.header as object), subtitle: { tag: 'plain_text', content: `截至 ${ctx.today} 的预览` } } } : view), summary: md`✓ 考核 ${year}：${ranked.length} 个单位，得分图和 Excel 随后发出` };
 };

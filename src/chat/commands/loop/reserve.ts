@@ -5,6 +5,8 @@ import { checkLoopPermission } from '../../../core/loop/permissions.js';
 import { canLaunch, canReview } from '../../../core/loop/risk.js';
 import { findByNumber } from '../../../loop/common.js';
 import { listReserve, loadReserve, reviewsOf, tagTopic, TOPIC_TAG } from '../../../loop/reserve.js';
+import { topicsWorkbook } from '../../../loop/excel.js';
+import { enqueueFile } from '../../../outbox/index.js';
 import { findTaskByCode } from '../../../ledger/actions.js';
 import type { CommandHandler, MessageContext } from '../../context.js';
 import { card, text } from '../../say.js';
@@ -44,8 +46,14 @@ export const topicListCommand: CommandHandler<'topicList'> = async (ctx, c) => {
     const reply = meetings.length ? txt`已列入深改委议题的会议：${meetings.join('、')}。发送「议题清单 <会议>」查看。` : txt`还没有列入深改委议题的储备库议题。用「深改委议题 CB-2026-001 第十次会议」标记。`;
     return { ok: true, reply: text(reply), summary: md`✓ 议题清单：${meetings.length} 次会议` };
   }
-  const items = await listReserve(ctx.db, ctx.tenant.id, { meeting: c.text.trim() });
-  return { ok: true, reply: card(reserveListCard(items, isOffice(ctx), `深改委议题清单：${c.text.trim()}`)), summary: md`✓ 议题清单 ${c.text.trim()}：${items.length} 项` };
+  const meeting = c.text.trim();
+  const items = await listReserve(ctx.db, ctx.tenant.id, { meeting });
+  // The same list as the office prints it (Excel, the writer behind `taizhang loop-export topics`),
+  // as a file in this chat: once per message (the outbox's dedupe key).
+  if (items.length) {
+    await enqueueFile(ctx.db, { tenantId: ctx.tenant.id, dedupeKey: `file:${ctx.sourceRef}`, kind: 'reply', receiveId: ctx.msg.messageId, fileName: `${safeFileName(meeting)}议题清单.xlsx`, bytes: await topicsWorkbook(meeting, items) });
+  }
+  return { ok: true, reply: card(reserveListCard(items, isOffice(ctx), `深改委议题清单：${meeting}`)), summary: md`✓ 议题清单 ${meeting}：${items.length} 项${items.length ? '，Excel 随后发出' : ''}` };
 };
 
 export const riskCommand: CommandHandler<'risk'> = async (ctx, c) => {
@@ -73,3 +81,8 @@ export const launchCommand: CommandHandler<'launch'> = async (ctx, c) => {
   if (!state.ok) return refusedCommand('立项', found.item.number, state.reason + (found.item.taskCode ? `（${found.item.taskCode}）` : ''));
   return { ok: true, reply: card(launchFormCard(found.item, await activeUnits(ctx.db, ctx.tenant.id))), summary: md`✓ 立项 ${found.item.number}：已发出立项表` };
 };
+
+/** A typed name as a file name: no path separators or characters Windows refuses. */
+export function safeFileName(name: string): string {
+  return name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').slice(0, 60) || '议题清单';
+}
