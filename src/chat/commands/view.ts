@@ -7,6 +7,12 @@ import type { TaskRecord } from '../../ledger/actions.js';
 import { taskViewCard, type TimelineEntry } from '../office-cards.js';
 import type { MessageContext } from '../context.js';
 import { card } from '../say.js';
+
+/** Non-person actors in the audit log (src/db/repos/audit.ts callers) and how 查看 names them. */
+const SYSTEM_ACTORS: [prefix: string, label: string][] = [
+  ['import', '台账导入'], ['demo', '示范数据'], ['cli', '命令行'], ['job', '定时任务'], ['scheduler', '定时任务'],
+  ['feishu-directory', '飞书通讯录'], ['calendar', '工作日历'], ['plan', '台账导入'],
+];
 import { withTask } from './tasks.js';
 
 type Json = Record<string, unknown>;
@@ -29,7 +35,8 @@ async function viewCard(ctx: MessageContext, task: TaskRecord) {
   const answers = await db.problemAnswer.findMany({ where: { reportId: { in: reports.filter((r) => r.kind === '问题').map((r) => r.id) } } });
   const ids = new Set<number>([...audits.flatMap((a) => (a.actor.startsWith('person:') ? [Number(a.actor.slice(7))] : [])), ...extensions.map((e) => e.requesterId), ...instructions.map((i) => i.leaderId), ...answers.map((a) => a.byId)]);
   const names = new Map((await db.person.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } })).map((p) => [p.id, p.name]));
-  const nameOf = (actor: string) => (actor.startsWith('person:') ? names.get(Number(actor.slice(7))) ?? '—' : actor.startsWith('import') ? '台账导入' : actor);
+  // Who did it, as an official reads it: a person's name, or what the system step was — never an internal id.
+  const nameOf = (actor: string) => (actor.startsWith('person:') ? names.get(Number(actor.slice(7))) ?? '—' : SYSTEM_ACTORS.find(([prefix]) => actor.startsWith(prefix))?.[1] ?? '系统');
 
   const t: TimelineEntry[] = [{ at: row.createdAt, text: md`交办（载入台账）· 牵头单位 ${task.leadUnitName}` }];
   for (const a of audits) {

@@ -17,7 +17,8 @@ export const promotionCommand: CommandHandler<'promotion'> = async (ctx) => {
     for (const p of plans) {
       await sendPrivately(db, tenant.id, actor.openId, `promotion-form:${sourceRef}:${p.id}`, card(promotionFormCard(p, actor.unitName ?? '本单位', p.units[0]?.batch ?? '', month.label)));
     }
-    return { ok: true, reply: text(txt`推广进展报送表单（${plans.length} 份）已私信发给您。`), summary: md`推广：表单已私信发送` };
+    const where = ctx.msg.chatType === 'p2p' ? txt`推广进展报送表单（${plans.length} 份）见下面的消息。` : txt`推广进展报送表单（${plans.length} 份）已私信发给您。`;
+    return { ok: true, reply: text(where), summary: md`推广：表单已私信发送` };
   }
   const plans = await db.promotionPlan.findMany({ where: { tenantId: tenant.id }, include: { units: true }, orderBy: { id: 'asc' } });
   if (!plans.length) return { ok: true, reply: text(txt`还没有推广方案。`), summary: md`推广：暂无方案` };
