@@ -31,6 +31,6 @@ export const achievementCommand: CommandHandler<'achievement'> = async (ctx, com
   return {
     ok: true,
     reply: text(txt`已记录成果${again}：${task.code} ${category.key}——${outcome.row.description}。改革办确认后计入光荣榜（${category.points} 分）。`),
-    summary: md`✓ 成果 ${task.code}：${category.key}，待改革办确认`,
+    summary: outcome.created ? md`✓ 成果 ${task.code}：${category.key}，待改革办确认` : md`✓ 成果 ${task.code}：${category.key}，此前已记录`,
   };
 };
