@@ -21,6 +21,7 @@ describeEachDatabase('成果 and 试点 on the task state', (ctx) => {
     const b = await bot.say(OTHER_LIAISON, '成果 QY-2026-011 批示 经验做法获市委主要领导批示肯定');
     expect(cardText(a.reply)).not.toContain('此前已记录');
     expect(cardText(b.reply)).toContain('此前已记录');
+    expect(JSON.stringify(b.reply)).toContain('"template":"grey"');
     const rows = await ctx().prisma.achievement.findMany({ where: { tenantId: bot.tenantId, description: '经验做法获市委主要领导批示肯定' } });
     expect(rows).toHaveLength(1);
   });
