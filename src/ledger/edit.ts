@@ -56,7 +56,7 @@ export async function editTask(db: Db, clock: Clock, actor: LedgerActor, task: T
   if (actor.tenantId !== task.tenantId) return { ok: false, reason: '该事项不存在或已删除。' };
   const allowed = checkPermission(actor, task, 'edit');
   if (!allowed.ok) return allowed;
-  if (task.status === '已销号') return { ok: false, reason: `该事项当前状态为"已销号"，不能调整。` };
+  if (task.status === '已销号' || task.status === '已撤销') return { ok: false, reason: `该事项当前状态为"${task.status}"，不能调整。` };
   if (input.reason.trim().length < 2) return { ok: false, reason: '调整需要填写理由（至少 2 个字）。' };
   const tenantId = task.tenantId;
   const changes: FieldChange[] = [];

@@ -25,6 +25,17 @@ describeEachDatabase('office dates', (ctx) => {
     expect((await task('QY-2026-013')).deadline).toBe(t.deadline);
   });
 
+  it('调整 submitted from a form opened before the task was revoked changes nothing', async () => {
+    const form = await bot.say(OFFICE, '调整 QY-2026-018', OFFICE_GROUP);
+    const t = await task('QY-2026-018');
+    expect(cardText((await bot.say(OFFICE, '撤销 QY-2026-018 县委深改委决定不再实施')).reply)).toContain('已撤销');
+    const r = await bot.fake.clickCard({ messageId: form.reply.messageId, operatorOpenId: OFFICE, value: { a: 'submit_edit', t: t.id }, formValue: { deadline: '2027-06-30', leadUnit: '石堡镇', reason: '会议决定' } });
+    expect(JSON.stringify(r.toast)).toContain('已撤销');
+    const after = await task('QY-2026-018');
+    expect(after.status).toBe('已撤销');
+    expect(after.deadline).toBe(t.deadline);
+  });
+
   it('延期 to 2027-02-30 says the day does not exist', async () => {
     const r = cardText((await bot.say(OTHER_LIAISON, '延期 QY-2026-011 2027-02-30 用地报批未完成')).reply);
     expect(r).toContain('2027 年 2 月没有 30 日');
