@@ -112,10 +112,11 @@ function refusal(current: TaskStatus, action: TaskAction): string {
  * command checks its task's state here or through applyTransition — a 延期申请 on a task already
  * closed out must not reach the office.
  */
-export type TaskRequest = '申请延期' | '催办' | '填报进展';
+export type TaskRequest = '申请延期' | '审批延期' | '催办' | '填报进展';
 
 const REQUEST_FROM: Record<TaskRequest, readonly TaskStatus[]> = {
   申请延期: ['待签收', '推进中', '已调整'],
+  审批延期: ['待签收', '推进中', '已调整'],
   催办: ['待签收', '推进中', '有异议', '已调整'],
   填报进展: ['待签收', '推进中', '有异议', '已调整', '待销号', '暂缓'],
 };

@@ -29,3 +29,11 @@ export function beganWithin(t: TaskDates, start: IsoDate, end: IsoDate): boolean
   const began = taskBeganOn(t);
   return began !== null && began >= start && began <= end;
 }
+
+/**
+ * Why a 完成时限 the office sets (新增事项, 调整) is refused: a day already past. Today is allowed
+ * (a task due today); null when the date may stand.
+ */
+export function pastDeadlineProblem(deadline: IsoDate, today: IsoDate): string | null {
+  return deadline < today ? `完成时限（${deadline}）早于今天（${today}），请填写今天或以后的日期。` : null;
+}

@@ -10,6 +10,8 @@ import type { Clock } from '../clock.js';
 import { codeKey } from '../core/codes.js';
 import { checkPermission } from '../core/permissions.js';
 import { parseEntryDate } from '../core/calendar-entry.js';
+import { shanghaiDate } from '../core/dates.js';
+import { pastDeadlineProblem } from '../core/task-dates.js';
 import { TASK_CATEGORIES, type TaskStatus } from '../core/types.js';
 import { loadTask, type Effects, type LedgerActor, type Outcome, type TaskRecord } from './actions.js';
 
@@ -54,7 +56,7 @@ export async function editTask(db: Db, clock: Clock, actor: LedgerActor, task: T
   if (actor.tenantId !== task.tenantId) return { ok: false, reason: '该事项不存在或已删除。' };
   const allowed = checkPermission(actor, task, 'edit');
   if (!allowed.ok) return allowed;
-  if (task.status === '已销号') return { ok: false, reason: `该事项当前状态为"已销号"，不能调整。` };
+  if (task.status === '已销号' || task.status === '已撤销') return { ok: false, reason: `该事项当前状态为"${task.status}"，不能调整。` };
   if (input.reason.trim().length < 2) return { ok: false, reason: '调整需要填写理由（至少 2 个字）。' };
   const tenantId = task.tenantId;
   const changes: FieldChange[] = [];
@@ -63,6 +65,8 @@ export async function editTask(db: Db, clock: Clock, actor: LedgerActor, task: T
   if (input.deadline?.trim() && input.deadline.trim() !== (task.deadline ?? '')) {
     const d = parseEntryDate(input.deadline);
     if (!d) return { ok: false, reason: `完成时限「${input.deadline}」不是日期，应写作 2027-03-31。` };
+    const past = pastDeadlineProblem(d, shanghaiDate(clock.now()));
+    if (past && d !== task.deadline) return { ok: false, reason: past };
     if (d !== task.deadline) {
       deadline = d;
       changes.push({ field: '完成时限', before: task.deadline ?? '—', after: d });
@@ -168,6 +172,8 @@ export async function createTask(db: Db, clock: Clock, actor: LedgerActor, input
   if (title.length < 2) return { ok: false, reason: '请填写改革事项名称。' };
   const deadline = parseEntryDate(input.deadline);
   if (!deadline) return { ok: false, reason: `完成时限「${input.deadline}」不是日期，应写作 2027-03-31。` };
+  const past = pastDeadlineProblem(deadline, shanghaiDate(clock.now()));
+  if (past) return { ok: false, reason: past };
   const lead = await unitByName(db, tenantId, input.leadUnit.trim());
   if (!input.leadUnit.trim() || !lead) return { ok: false, reason: `没有找到名称含「${input.leadUnit.trim()}」的牵头单位。` };
   const category = input.category?.trim() || '其他';

@@ -141,7 +141,7 @@ export async function decideExtension(
   if (verdict === '已驳回' && !reason?.trim()) return { ok: false, reason: '驳回延期申请需要填写理由。' };
   // A task closed out (or revoked, or awaiting its review) since the request needs no new deadline.
   if (verdict === '已同意') {
-    const state = checkRequest(task.status, '申请延期');
+    const state = checkRequest(task.status, '审批延期');
     if (!state.ok) return state;
   }
   const now = clock.now();

@@ -8,7 +8,7 @@ import type { Db, DbOrTx, Tx } from '../db/client.js';
 import { recordAudit } from '../db/repos/audit.js';
 import { getSetting } from '../db/repos/settings.js';
 import type { Clock } from '../clock.js';
-import type { LedgerActor, TaskRecord } from '../ledger/actions.js';
+import { IDENTICAL_REPORT_WINDOW_MS, type LedgerActor, type TaskRecord } from '../ledger/actions.js';
 import { renderCard, type Card } from '../cards/render.js';
 import { md, type Md } from '../cards/markup.js';
 
@@ -17,6 +17,9 @@ export async function achievementCategories(db: DbOrTx, tenantId: number): Promi
 }
 
 export type AchievementRow = NonNullable<Awaited<ReturnType<Db['achievement']['findUnique']>>>;
+
+/** Two identical 成果 by one person on one task this close together are one (as for 进展). */
+export const IDENTICAL_ACHIEVEMENT_WINDOW_MS = IDENTICAL_REPORT_WINDOW_MS;
 
 export type Outcome<T> = ({ ok: true } & T) | { ok: false; reason: string };
 
@@ -37,7 +40,20 @@ export async function recordAchievement(
   return db.$transaction(async (tx) => {
     const existing = await tx.achievement.findUnique({ where: { tenantId_sourceRef: { tenantId: task.tenantId, sourceRef: input.sourceRef } } });
     if (existing) return { ok: true as const, row: existing, created: false };
+    // Read inside the transaction: a task revoked meanwhile takes no achievement (已销号 still does —
+    // recognition often comes after the work is closed out).
+    const current = await tx.task.findUnique({ where: { id: task.id }, select: { status: true } });
+    if (current?.status === '已撤销') return { ok: false as const, reason: '该事项已被改革办撤销，不再接收成果。' };
     const now = clock.now();
+    // The same achievement typed again by the same person moments later is the one already recorded.
+    const same = await tx.achievement.findFirst({
+      where: {
+        tenantId: task.tenantId, taskId: task.id, reporterId: actor.personId, category: input.category, description: input.description,
+        createdAt: { gte: new Date(now.getTime() - IDENTICAL_ACHIEVEMENT_WINDOW_MS) },
+      },
+      orderBy: { id: 'desc' },
+    });
+    if (same) return { ok: true as const, row: same, created: false };
     const row = await tx.achievement.create({
       data: {
         tenantId: task.tenantId, unitId: actor.unitId !== null && (actor.unitId === task.leadUnitId || task.coUnitIds.includes(actor.unitId)) ? actor.unitId : task.leadUnitId,
@@ -109,5 +125,8 @@ export async function loadConfirmedAchievements(db: DbOrTx, tenantId: number, pe
     where: { tenantId, status: '已确认', decidedAt: { gte: shanghaiInstant(period.start), lt: shanghaiInstant(addDays(period.end, 1)) } },
     orderBy: { id: 'asc' },
   });
-  return rows.map((r) => ({ id: r.id, unitId: r.unitId, category: r.category, description: r.description, status: r.status, confirmedOn: r.decidedAt ? shanghaiDate(r.decidedAt) : null }));
+  // A revoked task's achievements do not score: the task no longer stands.
+  const taskIds = [...new Set(rows.flatMap((r) => (r.taskId === null ? [] : [r.taskId])))];
+  const revoked = new Set((await db.task.findMany({ where: { id: { in: taskIds }, status: '已撤销' }, select: { id: true } })).map((t) => t.id));
+  return rows.filter((r) => r.taskId === null || !revoked.has(r.taskId)).map((r) => ({ id: r.id, unitId: r.unitId, category: r.category, description: r.description, status: r.status, confirmedOn: r.decidedAt ? shanghaiDate(r.decidedAt) : null }));
 }

@@ -16,6 +16,8 @@ export async function createPilot(db: Db, clock: Clock, actor: LedgerActor, task
   return db.$transaction(async (tx) => {
     const existing = await tx.pilot.findUnique({ where: { tenantId_taskId: { tenantId: task.tenantId, taskId: task.id } } });
     if (existing) return { ok: true as const, pilot: existing, changed: false };
+    const current = await tx.task.findUnique({ where: { id: task.id }, select: { status: true } });
+    if (current?.status === '已撤销') return { ok: false as const, reason: `${task.code} 已撤销，不能登记为试点。` };
     const now = clock.now();
     const pilot = await tx.pilot.create({ data: { tenantId: task.tenantId, taskId: task.id, level, approvingBody, stageChangedAt: now } });
     await recordAudit(tx, [{ tenantId: task.tenantId, actor: actor.name, entity: 'pilot', entityId: pilot.id, action: 'create', after: pilot, at: now }]);

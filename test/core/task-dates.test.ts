@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { beganWithin, taskBeganOn } from '../../src/core/task-dates.js';
+import { beganWithin, pastDeadlineProblem, taskBeganOn } from '../../src/core/task-dates.js';
 
 describe('taskBeganOn: the task\'s own dates, not the day the ledger was loaded', () => {
   it('开始时间 when the ledger gives one', () => {
@@ -14,5 +14,14 @@ describe('taskBeganOn: the task\'s own dates, not the day the ledger was loaded'
     expect(beganWithin({ createdOn: '2026-11-20', closedOn: '2026-06-30' }, '2026-11-16', '2026-11-22')).toBe(false);
     expect(beganWithin({ createdOn: '2026-11-20' }, '2026-11-16', '2026-11-22')).toBe(true);
     expect(beganWithin({}, '2026-11-16', '2026-11-22')).toBe(false);
+  });
+});
+
+describe('pastDeadlineProblem', () => {
+  it('refuses a day before today, allows today and later', () => {
+    expect(pastDeadlineProblem('2020-01-01', '2026-11-30')).toContain('早于今天');
+    expect(pastDeadlineProblem('2026-11-29', '2026-11-30')).toContain('2026-11-29');
+    expect(pastDeadlineProblem('2026-11-30', '2026-11-30')).toBeNull();
+    expect(pastDeadlineProblem('2027-03-31', '2026-11-30')).toBeNull();
   });
 });

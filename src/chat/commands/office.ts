@@ -3,6 +3,7 @@
 //   暂缓 <编号> <理由> / 恢复 <编号>   the office pauses or resumes; the unit and leaders are told
 //   批示 <编号> <内容>            a county leader on an item they lead; to the unit and the office
 import { md, txt, type Md } from '../../cards/markup.js';
+import { dateProblem } from '../../core/calendar-entry.js';
 import { checkPermission } from '../../core/permissions.js';
 import { transitionTask, type TaskRecord } from '../../ledger/actions.js';
 import { instructTask, pendingExtension } from '../../ledger/office.js';
@@ -19,6 +20,8 @@ import { done, withTask } from './tasks.js';
 export const extendCommand = (ctx: MessageContext, c: { codeText: string; text: string }) => withTask(ctx, '延期', c.codeText, async (task) => {
   const m = /^(\S+)\s*(.*)$/s.exec(c.text.trim());
   const date = m ? readDate(m[1]!) : null;
+  // Something date-shaped that is no date (2027-02-30): say so, as 日历 does.
+  if (!date && m && /^[0-9０-９]/.test(m[1]!)) return refusedCommand('延期', task.code, dateProblem(m[1]!));
   if (!date) return refusedCommand('延期', task.code, `请先写新的完成时限，再写理由。示例：延期 ${task.code} 2027-03-31 用地报批未完成`);
   const reason = m![2]!.trim();
   if (reason.length < 2) return refusedCommand('延期', task.code, `请写明延期理由。示例：延期 ${task.code} ${date} 用地报批未完成`);

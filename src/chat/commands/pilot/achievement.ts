@@ -6,6 +6,7 @@ import { findTaskByCode } from '../../../ledger/actions.js';
 import { officeRecipients } from '../../../ledger/recipients.js';
 import { achievementCategories, achievementReviewCard, recordAchievement } from '../../../pilot/achievements.js';
 import type { CommandHandler } from '../../context.js';
+import { noticeCard } from '../../cards.js';
 import { card, sendTo, text } from '../../say.js';
 import { refusedCommand } from '../report.js';
 
@@ -27,10 +28,17 @@ export const achievementCommand: CommandHandler<'achievement'> = async (ctx, com
     await sendTo(tx, tenant.id, office, `achievement:${row.id}`, card(achievementReviewCard(row, { code: task.code, taskTitle: task.title, unit: task.leadUnitName, reporter: actor.name, points: category.points })));
   });
   if (!outcome.ok) return refusedCommand('成果', task.code, outcome.reason);
-  const again = outcome.created ? '' : '（此前已记录）';
+  // The same 成果 again (re-delivered, or typed twice): a grey 此前已记录, as 进展 answers.
+  if (!outcome.created) {
+    return {
+      ok: true,
+      reply: card(noticeCard(`成果此前已记录：${task.code}`, md`${category.key}——${outcome.row.description}\n此前已记录，未重复登记；改革办确认后计入光荣榜（${category.points} 分）。`, 'grey')),
+      summary: md`✓ 成果 ${task.code}：${category.key}，此前已记录`,
+    };
+  }
   return {
     ok: true,
-    reply: text(txt`已记录成果${again}：${task.code} ${category.key}——${outcome.row.description}。改革办确认后计入光荣榜（${category.points} 分）。`),
+    reply: text(txt`已记录成果：${task.code} ${category.key}——${outcome.row.description}。改革办确认后计入光荣榜（${category.points} 分）。`),
     summary: md`✓ 成果 ${task.code}：${category.key}，待改革办确认`,
   };
 };
