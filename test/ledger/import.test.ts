@@ -150,6 +150,19 @@ describeEachDatabase('import', (ctx) => {
     expect(rows).toHaveLength(2);
   });
 
+  it('a published sheet with only headings is "no task found", not "nothing changed"; an empty 台账 beside 人员 still updates people', async () => {
+    const { prisma } = ctx();
+    const tenant = await ensureTenant(prisma, 'import-headings-only');
+    const dir = writeCsvFolder({
+      附件: [['附件1'], ['2026年改革任务分工方案'], ['序号', '改革任务', '牵头单位', '完成时限'], ['一、优化营商环境'], ['（一）深化政务服务改革']],
+    });
+    const outcome = await importLedger(prisma, tenant.id, [dir]);
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.problems.map(formatProblem).join('\n')).toContain('表头下没有找到改革事项（只有 2 行分组标题）');
+    expect(await prisma.task.count({ where: { tenantId: tenant.id } })).toBe(0);
+  });
+
   it('names missing required columns', async () => {
     const { prisma } = ctx();
     const tenant = await ensureTenant(prisma, 'import-missing');

@@ -219,9 +219,11 @@ export function validateSource(source: ClassifiedSource, known: KnownLedger, opt
     const seen = source.reports.map((r) => `「${r.sheet}」${r.note ? `（${r.note}）` : ''}`).join('；');
     block(source.reports[0]?.sheet ?? '（无）', 1, '', `没有找到台账：任何工作表的前几行都没有台账表头。表头应含任务名称列（改革事项/改革任务/重点任务/工作任务…）和牵头单位、完成时限等列。已查看：${seen || '（无工作表）'}`);
   }
-  // A ledger sheet whose rows are all headings (一、/（一）…) or blank: nothing to import, said so
-  // rather than previewed as 「与台账一致」.
-  for (const t of tables) {
+  // A file whose only ledger sheets hold nothing but headings (一、/（一）…) or blanks: nothing to
+  // import, said so rather than previewed as 「与台账一致」. (An empty 台账 next to 单位/人员 sheets is
+  // a directory update and stays allowed.)
+  const directoryOnly = Boolean(dir.单位 || dir.人员 || dir.节点);
+  for (const t of directoryOnly ? [] : tables) {
     if (t.rows.length === 0) block(t.sheet, t.headerRow + 1, '', `表头下没有找到改革事项${t.headings.length ? `（只有 ${t.headings.length} 行分组标题）` : ''}：每项任务应占一行，写明任务名称和牵头单位`);
   }
   for (const t of tables) {
