@@ -112,7 +112,9 @@ export function parseUnitCell(text: string | null | undefined, defaultRole: 'lea
   const out: UnitCell = { leads: [], cos: [], collectives: [], notes: [] };
   if (!text) return out;
   const note = (n: UnitCellNote) => out.notes.includes(n) || out.notes.push(n);
-  const tokens = splitOutsideBrackets(text.replace(ZERO_WIDTH, '').replace(/\r\n?/g, '\n')).flatMap(splitSpaces).filter((t) => t.trim());
+  // Split again after the spaces: a line break inside brackets (「区（⏎区,）」) leaves pieces whose
+  // brackets no longer balance, and their separators must still separate (found by the property test).
+  const tokens = splitOutsideBrackets(text.replace(ZERO_WIDTH, '').replace(/\r\n?/g, '\n')).flatMap(splitSpaces).flatMap(splitOutsideBrackets).filter((t) => t.trim());
   const assigned: { raw: string; role: 'lead' | 'co' }[] = [];
   let pending: string[] = [];
   let sticky: 'lead' | 'co' | null = null;

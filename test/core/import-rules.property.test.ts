@@ -47,6 +47,10 @@ describe('units cells', () => {
     }));
   });
 
+  it('a line break inside brackets does not leave a separator in a name (counterexample 「区区（⏎区,）」)', () => {
+    for (const u of [...parseUnitCell('区区（\n区,）').leads, ...parseUnitCell('区区（\n区,）').cos]) expect(u.name.replace(/（[^（）]*）/g, '')).not.toMatch(/[、，,；;]/);
+  });
+
   it('never throws; names carry no whitespace, nor separators outside brackets (各县（市、区）政府)', () => {
     fc.assert(fc.property(fc.string({ unit: fc.constantFrom(...'区县财政局各镇有关部门牵头配合、，,；;（）() \n等等x') }), (cell) => {
       const r = parseUnitCell(cell);
