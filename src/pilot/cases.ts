@@ -2,7 +2,7 @@
 // units submit cases by card (once per click), the office comments (亮点、推广价值、评级) and selects
 // a case into the quarter's 案例汇编 — once, audited.
 import { z } from 'zod';
-import { quarterContaining } from '../core/periods.js';
+import { quarterContaining, quarterPeriod } from '../core/periods.js';
 import type { IsoDate } from '../core/types.js';
 import type { Db, Tx } from '../db/client.js';
 import { recordAudit } from '../db/repos/audit.js';
@@ -15,6 +15,9 @@ import { describeLinks, EMPTY_LINKS, resolveCaseLinks, type CaseLinks } from './
 
 export type CaseRow = NonNullable<Awaited<ReturnType<Db['typicalCase']['findUnique']>>>;
 type Outcome<T> = ({ ok: true } & T) | { ok: false; reason: string; row?: CaseRow };
+
+/** '2026Q4' (the stored key) → '2026年第四季度'. */
+export const quarterLabelOf = (key: string) => quarterPeriod(Number(key.slice(0, 4)), Number(key.slice(5))).label;
 
 export const quarterOf = (today: IsoDate) => {
   const p = quarterContaining(today);

@@ -80,6 +80,7 @@ describe.skipIf(Boolean(reason))('from pilot to promotion on the sandbox page in
     const selected = page.locator(`.msg[data-message-id="${reviewId}"]`);
     await selected.locator('.card-title', { hasText: '典型案例 · 已入选汇编' }).waitFor();
     expect(await selected.textContent()).toContain('已入选 · 评级 A');
+    expect(await selected.locator('.card-subtitle').textContent()).toMatch(/^城关街道 · \d{4}年第[一二三四]季度 · 培育推广$/);
     expect(await selected.locator('button.card-btn', { hasText: '点评并入选汇编' }).count()).toBe(0);
 
     // 3. The office compiles the 案例汇编 in its private chat: a card naming the case and the Word file.

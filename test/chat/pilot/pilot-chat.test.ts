@@ -176,6 +176,7 @@ describeEachDatabase('chat: 成果 / 试点 / 简报', (ctx) => {
     const selectedCard = fake.getMessage(review!.messageId);
     expect(headerOf(selectedCard)).toBe('典型案例 · 已入选汇编');
     expect(cardText(selectedCard)).toContain('**关联事项**：QY-2026-009 ');
+    expect(cardText(selectedCard)).toContain('2026年第四季度 · 培育推广'); // the quarter's label, not its key
 
     // 案例汇编 (office only): a card and the Word file, with the case's tasks and confirmed achievements.
     expect(textOf((await say(LIAISON, '@_user_1 案例汇编')).reply)).toBe('只有县委改革办可以编印典型案例汇编。');

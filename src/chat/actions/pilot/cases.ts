@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { officeRecipients } from '../../../ledger/recipients.js';
 import { linksOfCase } from '../../../pilot/case-links.js';
-import { caseFormCard, caseFormSchema, caseReviewCard, caseReviewSchema, quarterOf, selectCase, submitCase } from '../../../pilot/cases.js';
+import { caseFormCard, caseFormSchema, caseReviewCard, caseReviewSchema, quarterLabelOf, quarterOf, selectCase, submitCase } from '../../../pilot/cases.js';
 import { refused, warn, type ActionContext, type ActionSpec } from '../../context.js';
 import { card, sendPrivately, sendTo } from '../../say.js';
 
@@ -49,9 +49,9 @@ export const caseSelectAction: ActionSpec = {
     if (!review.success) return warn(review.error.issues[0]!.message);
     const out = await selectCase(db, app.clock, actor, value.t, review.data);
     if (!out.ok) {
-      if (out.row) return { toast: { type: 'info', content: out.reason }, card: { type: 'raw', data: caseReviewCard(out.row, await unitName(ctx, out.row.unitId), out.row.quarter, await linksOfCase(db, actor.tenantId, out.row)) } };
+      if (out.row) return { toast: { type: 'info', content: out.reason }, card: { type: 'raw', data: caseReviewCard(out.row, await unitName(ctx, out.row.unitId), quarterLabelOf(out.row.quarter), await linksOfCase(db, actor.tenantId, out.row)) } };
       return refused(out);
     }
-    return { toast: { type: 'success', content: '已点评，案例入选本季度汇编' }, card: { type: 'raw', data: caseReviewCard(out.row, await unitName(ctx, out.row.unitId), out.row.quarter, await linksOfCase(db, actor.tenantId, out.row), { name: actor.name, at: app.clock.now() }) } };
+    return { toast: { type: 'success', content: '已点评，案例入选本季度汇编' }, card: { type: 'raw', data: caseReviewCard(out.row, await unitName(ctx, out.row.unitId), quarterLabelOf(out.row.quarter), await linksOfCase(db, actor.tenantId, out.row), { name: actor.name, at: app.clock.now() }) } };
   },
 };
