@@ -122,7 +122,11 @@ describeEachDatabase('chat: 成果 / 试点 / 简报', (ctx) => {
     const zip = await JSZip.loadAsync(stored.bytes);
     expect(await zip.file('word/document.xml')!.async('string')).toContain('改革试点经验复制推广动态简报');
     // A month can be named; one not begun is refused.
-    expect(headerOf((await say(OFFICE, '简报 2026-10', undefined)).reply)).toBe('推广动态简报 · 2026年10月');
+    const october = await say(OFFICE, '简报 2026-10', undefined);
+    const octoberCard = await waitFor(() => fake.botMessages().find((m) => m.parentId === october.messageId && m.msgType !== 'file'), 8_000);
+    expect(headerOf(octoberCard)).toBe('推广动态简报 · 2026年10月');
+    const octoberFile = await waitFor(() => fake.botMessages().find((m) => m.parentId === october.messageId && m.msgType === 'file'), 8_000);
+    expect(fake.files.get((octoberFile!.content as { file_key: string }).file_key)!.fileName).toBe('推广动态简报-2026-10.docx');
     expect(textOf((await say(OFFICE, '简报 2027-01', undefined)).reply)).toBe('2027年1月尚未开始，无法生成。');
   });
   it('典型案例: the office sets the theme; a unit submits by card once; only the office comments and selects, once; the 汇编 has it', async () => {
