@@ -49,6 +49,8 @@ export interface ContactLookup {
   userIds(mobiles: string[], emails: string[]): Promise<{ mobiles: Map<string, string>; emails: Map<string, string>; skipped?: string }>;
   /** One user's mobile (normalizeMobile) and email (lower case), each only where its scope is granted; throws FeishuApiError. */
   userContact(openId: string): Promise<UserContact>;
+  /** A chat's name, or why Feishu would not say (im/v1/chats/:chat_id). */
+  chatName(chatId: string): Promise<ChatNameAnswer>;
 }
 
 export interface UserContact {
@@ -146,6 +148,8 @@ export function contactLookup(client: lark.Client, tenantKey?: string): ContactL
       return out;
     },
 
+    chatName: (chatId) => chatName(client, chatId, tenantKey),
+
     async userContact(openId) {
       let res: UserGetAnswer;
       try {
@@ -160,12 +164,34 @@ export function contactLookup(client: lark.Client, tenantKey?: string): ContactL
   };
 }
 
-/** A chat's name (GET im/v1/chats/:chat_id), or undefined when Feishu will not say. */
-export async function chatName(client: lark.Client, chatId: string, tenantKey?: string): Promise<string | undefined> {
+/** What im/v1/chats/:chat_id said about a chat's name: the name, or why Feishu refused (Chinese). */
+export type ChatNameAnswer = { name: string } | { refused: string };
+
+/** The chat API's documented refusals, in words an office can act on (chat/get-2 error table). */
+const CHAT_REFUSALS: Record<number, string> = {
+  [MISSING_SCOPE]: '应用未开通「获取群组信息」权限（im:chat:readonly）',
+  232006: '群 ID 无效',
+  232010: '群不属于本企业',
+  232011: '机器人不在该群中',
+  232025: '应用未启用机器人能力',
+  232033: '外部群，机器人无权查看',
+  232034: '应用在本企业未安装或未启用',
+};
+
+/**
+ * A chat's name: GET /open-apis/im/v1/chats/:chat_id → data.name (scope im:chat, im:chat:read or
+ * im:chat:readonly; the bot must be in the chat, else 232011).
+ * https://open.feishu.cn/document/server-docs/group/chat/get-2
+ */
+export async function chatName(client: lark.Client, chatId: string, tenantKey?: string): Promise<ChatNameAnswer> {
+  let res: { code?: number; msg?: string; data?: { name?: string } };
   try {
-    const res = (await client.im.v1.chat.get({ path: { chat_id: chatId } }, tenantOptions(client, tenantKey))) as { code?: number; data?: { name?: string } };
-    return res?.code === 0 ? res.data?.name : undefined;
-  } catch {
-    return undefined;
+    res = (await client.im.v1.chat.get({ path: { chat_id: chatId } }, tenantOptions(client, tenantKey))) as typeof res;
+  } catch (err) {
+    const e = apiErrorOf(err);
+    return { refused: (e.code !== undefined && CHAT_REFUSALS[e.code]) || e.message };
   }
+  if (res?.code !== 0) return { refused: (res?.code !== undefined && CHAT_REFUSALS[res.code]) || `飞书接口返回错误 ${res?.code ?? ''}：${res?.msg ?? ''}` };
+  const name = res.data?.name?.trim();
+  return name ? { name } : { refused: '飞书未返回群名（可能是没有群名的单聊或话题）' };
 }
