@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { apiErrorOf } from '../feishu/contact.js';
 import { tenantOptions } from '../feishu/client.js';
 import type { Check } from './report.js';
+import { longConnectionCheck } from './longconn-check.js';
 
 /** The permissions the bot uses: console name, scope, why, and a harmless call that needs it. */
 export const NEEDED_PERMISSIONS: { name: string; scope: string; why: string; call: (c: lark.Client, t: TenantOpts) => Promise<unknown> }[] = [
@@ -79,18 +80,9 @@ export async function feishuChecks(config: Config, client: lark.Client, tenantKe
   return checks;
 }
 
-/** Long connection: the endpoint hands out a connection URL. Webhook: FEISHU_EVENT_URL answers a url_verification challenge. */
+/** Long connection: one is opened and closed (longconn-check.ts). Webhook: FEISHU_EVENT_URL answers a url_verification challenge. */
 async function eventCheck(config: Config, client: lark.Client): Promise<Check> {
-  if (config.feishu.eventMode === 'longconn') {
-    try {
-      const res = (await client.request({ method: 'POST', url: '/callback/ws/endpoint', data: { AppID: config.feishu.appId, AppSecret: config.feishu.appSecret } })) as { code?: number; data?: { URL?: string } };
-      return res?.code === 0 && res.data?.URL
-        ? { ok: true, label: '事件接收：长连接可以建立（飞书已分配连接地址）' }
-        : { ok: false, label: `事件接收：长连接无法建立（${res?.code}）`, fix: '开发者后台 → 事件与回调 → 订阅方式选「使用长连接接收事件」，并确认服务器能访问飞书' };
-    } catch (err) {
-      return { ok: false, label: `事件接收：长连接无法建立：${apiErrorOf(err).message}`, fix: '确认服务器能访问飞书开放平台（出站 HTTPS/WSS）' };
-    }
-  }
+  if (config.feishu.eventMode === 'longconn') return longConnectionCheck(config);
   const url = config.feishu.eventUrl;
   if (!url) return { ok: false, label: '事件接收：未配置 FEISHU_EVENT_URL，无法检查请求地址', fix: '把开发者后台 → 事件与回调 → 请求地址 填入 FEISHU_EVENT_URL（如 https://台账.example.gov.cn/feishu/events）后重试' };
   const challenge = `doctor-${randomBytes(6).toString('hex')}`;

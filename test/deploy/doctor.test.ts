@@ -50,7 +50,7 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
       expect(r.code).toBe(0);
       expect(r.out).toContain('✓ 应用凭证：App ID / App Secret 有效');
       expect(r.out).toContain('✓ 权限「通过手机号或邮箱获取用户 ID」（contact:user.id:readonly）已开通');
-      expect(r.out).toContain('✓ 事件接收：长连接可以建立');
+      expect(r.out).toMatch(/✓ 事件接收：长连接已建立并关闭（\d+ 毫秒）/);
       expect(r.out).toContain('✓ 节假日：2026 年放假安排已载入');
       expect(r.out).toContain('✓ 数据库：迁移已是最新');
       expect(r.out).toMatch(/共 \d+ 项，全部通过。/);
