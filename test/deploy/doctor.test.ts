@@ -71,6 +71,18 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
       }
     });
 
+    it('an optional permission missing (user_id field scope) is said, not ✗; exit 0', async () => {
+      fake.lackScopes.add('contact:user.employee_id:readonly');
+      try {
+        const r = await cli(env, 'doctor', ...AT);
+        expect(r.out).toContain('✓ 可选权限「获取用户 user ID」（contact:user.employee_id:readonly）未开通：不开通只记录 open_id');
+        expect(r.out).not.toContain('✗');
+        expect(r.code).toBe(0);
+      } finally {
+        fake.lackScopes.clear();
+      }
+    });
+
     it('a typed 飞书ID of another app (99992361) is found; December without next year\'s holidays is ✗', async () => {
       fake.crossAppOpenIds.add('ou_demo_office_sun');
       try {
