@@ -1,12 +1,14 @@
 // Issue 13 acceptance, against a Feishu that knows only what the docs say (test/feishu/doc-only-fake.ts,
 // not the sandbox fake): a published-style workbook plus a 人员 sheet with mobiles only — typed the
 // ways officials type them — is imported by `taizhang import`, the bot starts, and every 任务交办单
-// reaches exactly the open_ids batch_get_id returned. SQLite and PostgreSQL.
+// reaches exactly the open_ids batch_get_id returned; a liaison's 签收 click arrives as the documented
+// card.action.trigger callback (encrypted, signed) and is answered as documented. SQLite and PostgreSQL.
+import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../helpers/db.js';
 import { publishedWorkbook } from '../helpers/workbooks.js';
-import { waitFor } from '../feishu/helpers.js';
+import { sleep, waitFor } from '../feishu/helpers.js';
 import { DocOnlyFeishu, type DocUser } from '../feishu/doc-only-fake.js';
 import { loadConfig } from '../../src/config.js';
 import { openApp, type AppContext } from '../../src/app.js';
@@ -93,7 +95,7 @@ for (const [provider, found] of [['sqlite', 'import'], ['postgresql', 'import'],
       await testDb?.destroy();
     });
 
-    it('import finds the liaisons by mobile; the started bot sends each 任务交办单 to the open_id batch_get_id returned', async () => {
+    it('import finds the liaisons by mobile; the started bot sends each 任务交办单 to the open_id batch_get_id returned; 签收 by callback', async () => {
       const imported = await cli(found === 'import' ? env : { DATABASE_URL: env.DATABASE_URL!, FEISHU_APP_ID: '', FEISHU_APP_SECRET: '', LOG_LEVEL: 'silent' }, 'import', workbook);
       expect(imported.err).toBe('');
       expect(imported.code).toBe(0);
@@ -135,7 +137,23 @@ for (const [provider, found] of [['sqlite', 'import'], ['postgresql', 'import'],
       expect([...dispatchedTo()].every((id) => [...returned.values()].includes(id))).toBe(true);
       expect(dispatchedTo().has('ou_doc_stranger')).toBe(false);
       expect(fake.messages.every((m) => m.receiveIdType === 'open_id' && m.msgType === 'interactive')).toBe(true);
-      // Nothing on this path needed an API the doc-only Feishu does not have.
+
+      // The liaison clicks 签收 on the card: a documented card.action.trigger callback (encrypted,
+      // signed) answered within 3 s; the task is signed for.
+      const card = fake.messages.find((m) => m.receiveId === 'ou_doc_0' && titleOf(m.content) === '任务交办单')!;
+      const sign = JSON.stringify(card.content).match(/"name":"sign".*?"value":(\{[^}]*\})/);
+      expect(sign).not.toBeNull();
+      const { port } = rt.server!.address() as AddressInfo;
+      const answer = await fake.click(`http://127.0.0.1:${port}/feishu/cards`, { encryptKey: env.FEISHU_ENCRYPT_KEY!, verificationToken: env.FEISHU_VERIFICATION_TOKEN! }, card.messageId, 'ou_doc_0', JSON.parse(sign![1]!));
+      expect(answer.status).toBe(200);
+      // The documented answer: a toast, and a raw card of the same schema (2.0) as the one sent.
+      expect(answer.body['toast']).toEqual({ type: 'success', content: '已签收' });
+      expect(answer.body['card']).toMatchObject({ type: 'raw', data: { schema: '2.0' } });
+      const task = await app.db.prisma.task.findFirstOrThrow({ where: { tenantId, leadUnitId: people.find((p) => p.name === PEOPLE[0]!.name)!.unitId! } });
+      expect(task.status).not.toBe('待签收');
+
+      // Nothing on this path needed an API the doc-only Feishu does not have (follow-ups included).
+      await sleep(1_000);
       expect(fake.refused).toEqual([]);
     });
   });

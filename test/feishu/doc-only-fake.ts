@@ -4,6 +4,7 @@
 // `refused`), so a test can see the bot needing more than the docs promise.
 // Options make the answers as unhelpful as the docs allow: the `mobile`/`email` echo in another
 // form or left out, the list in another order, no `status` (it needs its own field scope).
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -28,6 +29,7 @@ export interface DocFakeOptions {
 }
 
 export interface DocMessage {
+  messageId: string;
   receiveIdType: string;
   receiveId: string;
   msgType: string;
@@ -55,6 +57,49 @@ export class DocOnlyFeishu {
   url = '';
 
   private constructor(private readonly opts: DocFakeOptions) {}
+
+  /** message_id → what was sent, for clicks. */
+  private readonly byMessageId = new Map<string, DocMessage>();
+
+  /**
+   * A click on a button of a card the bot sent: card.action.trigger (schema 2.0) POSTed to the
+   * callback URL, encrypted with the Encrypt Key and signed, as the docs describe; returns the
+   * bot's answer ({toast, card}).
+   *  - body: https://open.feishu.cn/document/feishu-cards/card-callback-communication
+   *  - encryption (AES-256-CBC, key sha256(Encrypt Key), IV first, base64) and the signature
+   *    sha256(timestamp + nonce + Encrypt Key + body):
+   *    https://open.feishu.cn/document/event-subscription-guide/callback-subscription/receive-and-handle-callbacks
+   */
+  async click(cardUrl: string, keys: { encryptKey: string; verificationToken: string }, messageId: string, operatorOpenId: string, value: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+    const msg = this.byMessageId.get(messageId);
+    if (!msg) throw new Error(`no message ${messageId}`);
+    const operator = this.opts.users.find((u) => u.openId === operatorOpenId)!;
+    const plain = JSON.stringify({
+      schema: '2.0',
+      header: { event_id: randomBytes(16).toString('hex'), token: keys.verificationToken, create_time: String(Date.now() * 1000), event_type: 'card.action.trigger', tenant_key: 'doc_tenant', app_id: this.appId },
+      event: {
+        operator: { tenant_key: 'doc_tenant', user_id: operator.userId, open_id: operator.openId, union_id: `on_${operator.openId}` },
+        token: `c-${randomBytes(16).toString('hex')}`,
+        action: { value, tag: 'button', timezone: 'Asia/Shanghai' },
+        host: 'im_message',
+        context: { open_message_id: messageId, open_chat_id: `oc_p2p_${msg.receiveId}` },
+      },
+    });
+    const key = createHash('sha256').update(keys.encryptKey).digest();
+    const iv = randomBytes(16);
+    const cipher = createCipheriv('aes-256-cbc', key, iv);
+    const body = JSON.stringify({ encrypt: Buffer.concat([iv, cipher.update(plain, 'utf8'), cipher.final()]).toString('base64') });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = randomBytes(8).toString('hex');
+    const signature = createHash('sha256').update(timestamp + nonce + keys.encryptKey + body).digest('hex');
+    const res = await fetch(cardUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Lark-Request-Timestamp': timestamp, 'X-Lark-Request-Nonce': nonce, 'X-Lark-Signature': signature },
+      body,
+      signal: AbortSignal.timeout(3_000), // the callback must be answered within 3 s
+    });
+    return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+  }
 
   static async start(opts: DocFakeOptions): Promise<DocOnlyFeishu> {
     const f = new DocOnlyFeishu(opts);
@@ -173,8 +218,10 @@ export class DocOnlyFeishu {
     const user = this.opts.users.find((u) => u.openId === receiveId);
     if (!user) return send(400, { code: 230034, msg: 'The receive_id is invalid.' });
     if (user.resigned) return send(400, { code: 230013, msg: 'Bot has NO availability to this user.' });
-    this.messages.push({ receiveIdType: idType, receiveId, msgType, content: parsed, ...(typeof uuid === 'string' ? { uuid } : {}) });
-    const id = `om_doc${this.messages.length}`;
+    const sent: DocMessage = { messageId: `om_doc${this.messages.length + 1}`, receiveIdType: idType, receiveId, msgType, content: parsed, ...(typeof uuid === 'string' ? { uuid } : {}) };
+    this.messages.push(sent);
+    this.byMessageId.set(sent.messageId, sent);
+    const id = sent.messageId;
     return send(200, {
       code: 0,
       msg: 'success',
