@@ -57,6 +57,9 @@ describe('batch_get_id request and answer shapes', () => {
     const sent = ['13800138000', '+85291234567'];
     expect(matchEntries('mobiles', sent, [{ mobile: '+85291234567', user_id: 'ou_c' }, { mobile: '+86 138 0013 8000', user_id: 'ou_a' }]).get('13800138000')?.user_id).toBe('ou_a');
     expect(matchEntries('mobiles', sent, [{ user_id: 'ou_a' }, { user_id: 'ou_c' }]).get('+85291234567')?.user_id).toBe('ou_c');
+    // The doc's own example answers with masked numbers ("130xxxx1111"): one entry per value sent, so by position.
+    const masked = matchEntries('mobiles', ['13011111111', '13022222222'], [{ mobile: '130xxxx1111', user_id: 'ou_1' }, { mobile: '130xxxx2222', user_id: 'ou_2' }]);
+    expect([masked.get('13011111111')?.user_id, masked.get('13022222222')?.user_id]).toEqual(['ou_1', 'ou_2']);
     // A list of another length without echoes: nothing is guessed.
     expect(matchEntries('mobiles', sent, [{ user_id: 'ou_a' }]).size).toBe(0);
   });
