@@ -1,9 +1,9 @@
-// contact/v3/users/batch_get_id as the doc describes it, against the doc-only fake
+// The OpenAPI calls of import → start → dispatch as the docs describe them. batch_get_id, against the doc-only fake
 // (https://open.feishu.cn/document/server-docs/contact-v3/user/batch_get_id): mobiles in the form
 // the doc asks for, one kind per call of ≤ 50, answers matched whatever order they come in, resigned
 // people told apart without the `status` field scope, user_ids only where the app may read them.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFeishuClient } from '../../src/feishu/client.js';
+import { createFeishuClient, getBotOpenId } from '../../src/feishu/client.js';
 import { contactLookup, matchEntries } from '../../src/feishu/contact.js';
 import { DocOnlyFeishu, type DocFakeOptions, type DocUser } from './doc-only-fake.js';
 
@@ -100,5 +100,19 @@ describe('batch_get_id request and answer shapes', () => {
     const none = await lookup.userIds(['13800138000'], []);
     expect(none.mobiles.size).toBe(0);
     expect(none.skipped).toContain('contact:user.employee_id:readonly');
+  });
+});
+
+describe('token and bot info as documented', () => {
+  it('the bot finds its own open_id in bot/v3/info (`bot.open_id`, not `data`), with a token from tenant_access_token/internal', async () => {
+    fake = await DocOnlyFeishu.start({ users });
+    const client = createFeishuClient({ appId: fake.appId, appSecret: fake.appSecret, domain: fake.url });
+    expect(await getBotOpenId(client)).toBe(fake.botOpenId);
+    expect(fake.refused).toEqual([]);
+  });
+  it('a wrong secret: no token, and the bot info call fails with Feishu\'s words, not silently', async () => {
+    fake = await DocOnlyFeishu.start({ users });
+    const client = createFeishuClient({ appId: fake.appId, appSecret: 'wrong', domain: fake.url });
+    await expect(getBotOpenId(client)).rejects.toThrow();
   });
 });
