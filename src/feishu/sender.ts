@@ -195,6 +195,9 @@ export class Sender {
     }
   }
 
+  /** The loop sleeps because every slot is taken (a finished send wakes it). */
+  private waitingForSlot = false;
+
   private async loop(): Promise<void> {
     while (this.running) {
       this.wakeRequested = false;
@@ -221,9 +224,11 @@ export class Sender {
           resolve();
         };
         this.wakeSleeper = done;
-        if (this.inflight.size >= this.concurrency) Promise.race(this.inflight).then(done, done);
+        this.waitingForSlot = this.inflight.size >= this.concurrency;
+        if (this.waitingForSlot) Promise.race(this.inflight).then(done, done);
       });
       this.wakeSleeper = undefined;
+      this.waitingForSlot = false;
     }
   }
 
@@ -232,7 +237,8 @@ export class Sender {
       .catch((err) => this.logger.error({ err: errText(err) }, '发送过程出错'))
       .finally(() => {
         this.inflight.delete(tracked);
-        this.wakeSleeper?.();
+        // Only a loop waiting for a free slot needs to hear of it (no empty claim after each send).
+        if (this.waitingForSlot) this.wakeSleeper?.();
       });
     this.inflight.add(tracked);
   }
