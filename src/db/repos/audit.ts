@@ -1,3 +1,4 @@
+import { Prisma } from '../../generated/prisma-sqlite/client.js';
 import type { DbOrTx } from '../client.js';
 
 export interface AuditEntry {
@@ -19,19 +20,12 @@ const CHUNK = 500;
 
 /** Appends audit entries (before/after as JSON). Call inside the transaction that made the change. */
 export async function recordAudit(db: DbOrTx, entries: AuditEntry[]): Promise<void> {
+  // Raw multi-row INSERT: every write is audited, and a Prisma call costs ~0.5 ms of CPU compiling
+  // its query (bench:reply). 8 parameters a row: a chunk stays far under SQLite's bound-parameter limit.
   for (let i = 0; i < entries.length; i += CHUNK) {
-    await db.auditLog.createMany({
-      data: entries.slice(i, i + CHUNK).map((e) => ({
-        tenantId: e.tenantId,
-        actor: e.actor,
-        entity: e.entity,
-        entityId: String(e.entityId),
-        action: e.action,
-        before: e.before === undefined ? null : JSON.stringify(e.before),
-        after: e.after === undefined ? null : JSON.stringify(e.after),
-        ...(e.at ? { at: e.at } : {}),
-      })),
-    });
+    const rows = entries.slice(i, i + CHUNK).map((e) => Prisma.sql`(${e.tenantId}, ${e.at ?? new Date()}, ${e.actor}, ${e.entity}, ${String(e.entityId)}, ${e.action},
+      ${e.before === undefined ? null : JSON.stringify(e.before)}, ${e.after === undefined ? null : JSON.stringify(e.after)})`);
+    await db.$executeRaw`INSERT INTO "AuditLog" ("tenantId", "at", "actor", "entity", "entityId", "action", "before", "after") VALUES ${Prisma.join(rows)}`;
   }
 }
 
