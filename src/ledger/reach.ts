@@ -15,6 +15,8 @@ export interface UnreachablePerson {
   personId: number;
   name: string;
   unit: string | null;
+  /** 兼职: the person's further units (they are missed there too). */
+  otherUnits?: string[];
   reason: UnreachableReason;
   /** id_taken: who holds the account. */
   holder?: string;
@@ -33,10 +35,15 @@ export interface ReachReport {
  * (audited). People with no way to find them, or whom Feishu does not know, are listed with why.
  */
 export async function resolvePeople(db: DbOrTx, tenantId: number, lookup: ContactLookup, actor = 'feishu-directory'): Promise<ReachReport> {
-  const people = await db.person.findMany({ where: { tenantId, active: true, openId: null }, include: { unit: { select: { name: true } } }, orderBy: { id: 'asc' } });
+  const people = await db.person.findMany({
+    where: { tenantId, active: true, openId: null },
+    include: { unit: { select: { name: true } }, otherUnits: { where: { active: true }, include: { unit: { select: { name: true } } }, orderBy: { id: 'asc' } } },
+    orderBy: { id: 'asc' },
+  });
   const report: ReachReport = { resolved: [], unreachable: [] };
   const entry = (p: (typeof people)[number], reason: UnreachableReason, holder?: string): UnreachablePerson => ({
     personId: p.id, name: p.name, unit: p.unit?.name ?? null, reason, ...(holder ? { holder } : {}),
+    ...(p.otherUnits.length ? { otherUnits: p.otherUnits.map((o) => o.unit.name) } : {}),
   });
   if (people.length === 0) return report;
   const mobiles = people.flatMap((p) => (p.mobile ? [normalizeMobile(p.mobile)] : []));
@@ -71,7 +78,7 @@ export async function resolvePeople(db: DbOrTx, tenantId: number, lookup: Contac
 export function reachReportLines(report: ReachReport): string[] {
   const lines = [`飞书账号：按手机号/邮箱找到 ${report.resolved.length} 人${report.unreachable.length ? `，仍有 ${report.unreachable.length} 人无法联系：` : ''}`];
   if (report.error) lines.push(`  查找失败：${report.error}`);
-  for (const u of report.unreachable) lines.push(`  ${u.name}（${u.unit ?? '未填单位'}）：${UNREACHABLE_TEXT[u.reason].why}${u.holder ? `（${u.holder}）` : ''}`);
+  for (const u of report.unreachable) lines.push(`  ${u.name}（${[u.unit ?? '未填单位', ...(u.otherUnits ?? []).map((o) => `兼任${o}`)].join('、')}）：${UNREACHABLE_TEXT[u.reason].why}${u.holder ? `（${u.holder}）` : ''}`);
   return lines;
 }
 
@@ -83,7 +90,8 @@ export function reachReportLines(report: ReachReport): string[] {
 export async function notifyUnreachable(db: DbOrTx, tenantId: number, report: ReachReport): Promise<number> {
   if (report.unreachable.length === 0) return 0;
   const byUnit = new Map<string, UnreachablePerson[]>();
-  for (const u of report.unreachable) byUnit.set(u.unit ?? '未填单位', [...(byUnit.get(u.unit ?? '未填单位') ?? []), u]);
+  // A 兼职 person is listed under each of their units: each unit misses them.
+  for (const u of report.unreachable) for (const unit of [u.unit ?? '未填单位', ...(u.otherUnits ?? [])]) byUnit.set(unit, [...(byUnit.get(unit) ?? []), u]);
   const fingerprint = createHash('sha256').update(JSON.stringify(report.unreachable.map((u) => [u.personId, u.reason]))).digest('hex').slice(0, 16);
   const sections = [...byUnit].map(([unit, list]) =>
     joinMd([md`**${unit}**`, ...list.map((u) => md`· ${u.name}：${UNREACHABLE_TEXT[u.reason].why}${u.holder ? md`（${u.holder}）` : ''}。${UNREACHABLE_TEXT[u.reason].fix}`)]),

@@ -30,7 +30,7 @@ export interface ImportOptions {
 export async function loadKnownLedger(db: Db, tenantId: number): Promise<KnownLedger> {
   const [units, people, tasks] = await Promise.all([
     db.unit.findMany({ where: { tenantId }, select: { id: true, name: true, kind: true } }),
-    db.person.findMany({ where: { tenantId }, select: { name: true, unitId: true, matchKey: true, roles: true, openId: true } }),
+    db.person.findMany({ where: { tenantId }, select: { name: true, unitId: true, matchKey: true, roles: true, openId: true, active: true } }),
     db.task.findMany({ where: { tenantId }, select: { codeKey: true, code: true, title: true, leadUnitId: true, serialNo: true } }),
   ]);
   const unitName = new Map(units.map((u) => [u.id, u.name]));
@@ -39,7 +39,7 @@ export async function loadKnownLedger(db: Db, tenantId: number): Promise<KnownLe
     unitKinds: new Map(units.map((u) => [u.name, u.kind])),
     people: people.map((p) => ({
       name: p.name, matchKey: p.matchKey, unitName: p.unitId ? unitName.get(p.unitId) ?? null : null,
-      roles: p.roles.split(',').filter(Boolean) as Role[], openId: p.openId,
+      roles: p.roles.split(',').filter(Boolean) as Role[], openId: p.openId, active: p.active,
     })),
     taskCodeKeys: new Set(tasks.map((t) => t.codeKey)),
     tasks: tasks.map((t) => ({ codeKey: t.codeKey, code: t.code, title: t.title, leadUnitName: unitName.get(t.leadUnitId) ?? '', serialNo: t.serialNo })),
