@@ -8,6 +8,7 @@ import { recordAudit } from '../db/repos/audit.js';
 import { normalizeMobile, pickOpenId, UNREACHABLE_TEXT, type UnreachableReason } from '../core/reach.js';
 import { joinMd, md } from '../cards/markup.js';
 import { officeRecipients } from './recipients.js';
+import { mergeAsFurtherUnit } from './person-units.js';
 import { enqueueMessage } from '../outbox/index.js';
 import { noticeCard } from '../chat/cards.js';
 
@@ -26,6 +27,8 @@ export interface ReachReport {
   /** People who got an open_id in this run. */
   resolved: { personId: number; name: string; unitId: number | null }[];
   unreachable: UnreachablePerson[];
+  /** 兼职 found by the directory: a person of the same name in another unit with the same account, now one person. */
+  partTime?: { name: string; unit: string | null; of: string | null }[];
   /** The lookup failed as a whole (e.g. the scope is missing): the Chinese reason. */
   error?: string;
 }
@@ -63,6 +66,13 @@ export async function resolvePeople(db: DbOrTx, tenantId: number, lookup: Contac
       continue;
     }
     const holder = await db.person.findFirst({ where: { tenantId, openId: pick.openId }, include: { unit: { select: { name: true } } } });
+    // 兼职: the same name, active, in another unit — one person with a further unit, not two.
+    if (holder && holder.active && holder.name === p.name && p.unitId !== null && p.unitId !== holder.unitId) {
+      await mergeAsFurtherUnit(db, tenantId, holder, { ...p, unitId: p.unitId }, actor);
+      (report.partTime ??= []).push({ name: p.name, unit: p.unit?.name ?? null, of: holder.unit?.name ?? null });
+      report.resolved.push({ personId: holder.id, name: holder.name, unitId: p.unitId });
+      continue;
+    }
     if (holder) {
       report.unreachable.push(entry(p, 'id_taken', `${holder.unit?.name ?? ''}${holder.name}`));
       continue;
@@ -78,6 +88,7 @@ export async function resolvePeople(db: DbOrTx, tenantId: number, lookup: Contac
 export function reachReportLines(report: ReachReport): string[] {
   const lines = [`飞书账号：按手机号/邮箱找到 ${report.resolved.length} 人${report.unreachable.length ? `，仍有 ${report.unreachable.length} 人无法联系：` : ''}`];
   if (report.error) lines.push(`  查找失败：${report.error}`);
+  for (const p of report.partTime ?? []) lines.push(`  ${p.name} 兼任 ${p.unit ?? ''}（与${p.of ?? ''}的${p.name}是同一飞书账号，已合并为一人）`);
   for (const u of report.unreachable) lines.push(`  ${u.name}（${[u.unit ?? '未填单位', ...(u.otherUnits ?? []).map((o) => `兼任${o}`)].join('、')}）：${UNREACHABLE_TEXT[u.reason].why}${u.holder ? `（${u.holder}）` : ''}`);
   return lines;
 }

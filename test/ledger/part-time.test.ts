@@ -20,7 +20,8 @@ import type { ContactLookup } from '../../src/feishu/contact.js';
 import type { AppContext } from '../../src/app.js';
 
 const ZHAO = 'ou_pt_zhao'; // 赵敏: 联络员 of 甲镇 and of 乙局 (same mobile, written differently)
-const WANG = 'ou_pt_wang'; // 王芳: 联络员 of 甲镇, 一把手 of 乙局 (same email, different case)
+const WANG = 'ou_pt_wang';
+const SUN = 'ou_pt_sun'; // 孙丽: mobile on one row, email on the other — one account only the directory knows // 王芳: 联络员 of 甲镇, 一把手 of 乙局 (same email, different case)
 
 const UNITS = [['单位名称', '类型'], ['县委改革办', '部门'], ['甲镇', '乡镇'], ['乙局', '部门']];
 const PEOPLE_HEAD = ['姓名', '单位', '角色', '手机', '邮箱', '飞书ID', '状态'];
@@ -38,7 +39,7 @@ const LEDGER = [
 /** Feishu's batch_get_id for the two mobiles/emails of the sheet (contact/v3/users/batch_get_id answers by the normalised value). */
 const directory: ContactLookup = {
   async byMobileAndEmail(mobiles, emails) {
-    const known: Record<string, string> = { '13800001111': ZHAO, 'wangfang@example.cn': WANG };
+    const known: Record<string, string> = { '13800001111': ZHAO, 'wangfang@example.cn': WANG, '13900002222': SUN, 'sunli@example.cn': SUN };
     const pick = (xs: string[]) => new Map(xs.filter((x) => known[x]).map((x) => [x, { openId: known[x]!, resigned: false }]));
     return { mobiles: pick(mobiles), emails: pick(emails) };
   },
@@ -172,5 +173,25 @@ describeEachDatabase('兼职 (one person in several units)', (ctx) => {
     expect(leaving.ok && formatReport(leaving.report, []).join('\n')).toContain('赵敏 兼任 乙局改革联络员（本职单位：甲镇，同一飞书账号）——状态 离岗');
     expect((await zhaoUnit()).active).toBe(false);
     expect((await ctx().prisma.person.findFirstOrThrow({ where: { tenantId, name: '赵敏' } })).active).toBe(true);
+  });
+
+  it('the directory finds one account for two rows (mobile on one, email on the other): one person, the second a further unit, stable on re-import', async () => {
+    const rows = [OFFICE_ROW, ZHAO_A, ZHAO_B, WANG_A, WANG_B, ['孙丽', '甲镇', '改革联络员', '13900002222', '', '', ''], ['孙丽', '乙局', '改革专员', '', 'sunli@example.cn', '', '']];
+    const first = await importLedger(ctx().prisma, tenantId, [sheet(rows)]);
+    if (!first.ok) throw new Error(first.problems.map(formatProblem).join('\n'));
+    expect(first.result.people.created).toBe(2); // nothing in the sheet says they are one person yet
+    const reach = await reachPeople(app, app.defaultTenant, directory);
+    expect(reach.partTime).toEqual([{ name: '孙丽', unit: '乙局', of: '甲镇' }]);
+    expect(reach.unreachable).toEqual([]);
+    const check = async () => {
+      const sun = await ctx().prisma.person.findMany({ where: { tenantId, name: '孙丽' }, include: { unit: true, otherUnits: { include: { unit: true } } }, orderBy: { id: 'asc' } });
+      expect(sun.map((p) => [p.unit?.name, p.active, p.openId])).toEqual([['甲镇', true, SUN], ['乙局', false, null]]);
+      expect(sun[0]!.otherUnits.map((o) => [o.unit.name, o.roles, o.active])).toEqual([['乙局', 'COMMISSIONER', true]]);
+    };
+    await check();
+    const again = await importLedger(ctx().prisma, tenantId, [sheet(rows)]);
+    if (!again.ok) throw new Error(again.problems.map(formatProblem).join('\n'));
+    expect(formatReport(again.report, []).join('\n')).toContain('孙丽 兼任 乙局改革专员（本职单位：甲镇');
+    await check();
   });
 });

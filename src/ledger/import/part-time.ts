@@ -18,11 +18,15 @@ export interface KnownPerson {
   matchKey: string;
   openId?: string | null;
   active?: boolean;
+  /** A stored further unit (PersonUnit) as its row key (姓名@单位): the row key of its person. */
+  partTimeOf?: string;
 }
 
-const identities = (p: Pick<PersonDraft, 'openId' | 'mobile' | 'email'>, storedOpenId: string | null | undefined): string[] => [
+const identities = (p: Pick<PersonDraft, 'openId' | 'mobile' | 'email' | 'matchKey'>, stored: KnownPerson | undefined): string[] => [
+  // A row that is a stored further unit stays with its person, whatever its contact columns say.
+  `p:${stored?.partTimeOf ?? p.matchKey}`,
   ...(p.openId ? [`id:${p.openId}`] : []),
-  ...(storedOpenId && storedOpenId !== p.openId ? [`id:${storedOpenId}`] : []),
+  ...(stored?.openId && stored.openId !== p.openId ? [`id:${stored.openId}`] : []),
   ...(p.mobile ? [`m:${normalizeMobile(p.mobile)}`] : []),
   ...(p.email ? [`e:${p.email.trim().toLowerCase()}`] : []),
 ];
@@ -34,13 +38,15 @@ const identities = (p: Pick<PersonDraft, 'openId' | 'mobile' | 'email'>, storedO
  * so a person imported once keeps their primary unit whatever the order of later files.
  */
 export function partTimeRows(people: readonly PersonDraft[], known: readonly KnownPerson[]): Map<string, string> {
+  // A key both stored as a person and as a further unit (merged by the directory): the further unit wins.
   const stored = new Map(known.map((k) => [k.matchKey, k]));
+  for (const k of known) if (k.partTimeOf) stored.set(k.matchKey, { ...stored.get(k.matchKey), ...k });
   const rows = people.filter((p) => !p.inferred && p.unitName !== null);
   const parent = rows.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
   const seen = new Map<string, number>();
   rows.forEach((p, i) => {
-    for (const id of identities(p, stored.get(p.matchKey)?.openId)) {
+    for (const id of identities(p, stored.get(p.matchKey))) {
       const key = `${p.name}\u0000${id}`;
       const j = seen.get(key);
       if (j === undefined) seen.set(key, i);
@@ -52,7 +58,7 @@ export function partTimeRows(people: readonly PersonDraft[], known: readonly Kno
   const out = new Map<string, string>();
   for (const members of groups.values()) {
     if (members.length < 2) continue;
-    const rank = (i: number) => { const k = stored.get(rows[i]!.matchKey); return k ? (k.active === false ? 1 : 0) : 2; };
+    const rank = (i: number) => { const k = stored.get(rows[i]!.matchKey); return !k ? 2 : k.partTimeOf ? 3 : k.active === false ? 1 : 0; };
     const primary = [...members].sort((a, b) => rank(a) - rank(b) || a - b)[0]!;
     for (const i of members) if (i !== primary) out.set(rows[i]!.matchKey, rows[primary]!.matchKey);
   }

@@ -86,6 +86,8 @@ export interface KnownLedger {
   unitKinds: Map<string, string>;
   tasks: KnownTask[];
   people: { name: string; unitName: string | null; matchKey: string; roles: Role[]; openId?: string | null; active?: boolean }[];
+  /** 兼职 stored (PersonUnit): 姓名@单位 → the row key of its person. */
+  partTime?: { matchKey: string; partTimeOf: string }[];
   taskCodeKeys: Set<string>;
 }
 
@@ -293,7 +295,7 @@ export function validateSource(source: ClassifiedSource, known: KnownLedger, opt
     draft.people.push({ name: v.姓名, unitName: v.单位, matchKey, roles: v.角色, mobile: v.手机, email: v.邮箱, openId: v.飞书ID, active: v.状态 === null || v.状态.trim() === '在岗' });
   });
   // 兼职: the same person under another unit (same name and 飞书ID/手机/邮箱) is one person.
-  const partTime = partTimeRows(draft.people, known.people);
+  const partTime = partTimeRows(draft.people, [...known.people, ...(known.partTime ?? [])]);
   for (const p of draft.people) {
     const of = partTime.get(p.matchKey);
     if (of) p.partTimeOf = of;
