@@ -8,7 +8,7 @@ import { recordAudit } from '../db/repos/audit.js';
 import type { Clock } from '../clock.js';
 import { codeKey, resolveCode } from '../core/codes.js';
 import { shanghaiDate } from '../core/dates.js';
-import { checkPermission, inUnit, type Actor, type UnitRoles, type TaskOperation, type TaskParties } from '../core/permissions.js';
+import { actorUnitAmong, checkPermission, inUnit, type Actor, type UnitRoles, type TaskOperation, type TaskParties } from '../core/permissions.js';
 import { applyTransition, checkRequest, type TaskAction } from '../core/status.js';
 import { ROLE_LABELS, type ReportKind, type Role, type TaskStatus } from '../core/types.js';
 
@@ -78,6 +78,12 @@ export function actorIdentity(actor: Pick<LedgerActor, 'unitName' | 'unitId' | '
   const parts = units.map((u) => [u.unitName, label(u.roles)].filter(Boolean).join(' '));
   const wide = (['ADMIN', 'LEADER'] as const).filter((r) => actor.roles.includes(r)).map((r) => ROLE_LABELS[r]);
   return [...wide, ...parts].filter(Boolean).join('；');
+}
+
+/** The name of the actor's unit that is a party to the task (兼职: the one acting), else their primary unit's. */
+export function unitActingFor(actor: Pick<LedgerActor, 'unitId' | 'unitName' | 'roles' | 'units'>, task: TaskParties): string | null {
+  const id = actorUnitAmong(actor, [task.leadUnitId, ...(task.jointLeadUnitIds ?? []), ...task.coUnitIds]);
+  return (id !== null ? actor.units?.find((u) => u.unitId === id)?.unitName : undefined) ?? actor.unitName;
 }
 
 const splitRoles = (roles: string) => roles.split(',').filter(Boolean) as Role[];

@@ -194,4 +194,15 @@ describeEachDatabase('兼职 (one person in several units)', (ctx) => {
     expect(formatReport(again.report, []).join('\n')).toContain('孙丽 兼任 乙局改革专员（本职单位：甲镇');
     await check();
   });
+
+  it('a completion reported for the further unit names that unit to the office', async () => {
+    const handlers = createBotHandlers(app);
+    await handlers.onMessage({
+      tenantKey: 'part-time', eventId: 'ev_pt_complete', messageId: `om_pt_complete_${ctx().provider}`, chatId: 'oc_pt_p2p_wang', chatType: 'p2p', sender: { openId: WANG },
+      text: '完成 PT-002 已印发实施方案', mentionsBot: false, mentions: [], messageType: 'text', createdAt: app.clock.now(),
+    });
+    const review = await ctx().prisma.outboxMessage.findFirstOrThrow({ where: { tenantId, receiveId: 'ou_pt_office', dedupeKey: { startsWith: 'review:' } } });
+    expect(review.content).toContain('王芳（乙局）');
+  });
 });
+
