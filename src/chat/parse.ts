@@ -26,8 +26,6 @@ export type ChatCommand =
   | { kind: 'todo' }
   | { kind: 'unreported' }
   | { kind: 'newTask' }
-  | { kind: 'brief' }
-  | { kind: 'caseForm' }
   | { kind: 'promotion' }
   | { kind: 'ledger'; unitName: string | null }
   | Of<LoopExactKind, object>

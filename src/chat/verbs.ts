@@ -6,7 +6,7 @@
 /** Reported on a task: 编号 then text; progress also reads a trailing percent. */
 export type ReportKind = 'progress' | 'problem' | 'complete' | 'urge' | 'achievement';
 /** The whole message is the command ("我的任务"). */
-export type ExactKind = 'help' | 'myTasks' | 'unbindGroup' | 'groupList' | 'todo' | 'unreported' | 'newTask' | 'brief' | 'caseForm' | 'promotion' | LoopExactKind;
+export type ExactKind = 'help' | 'myTasks' | 'unbindGroup' | 'groupList' | 'todo' | 'unreported' | 'newTask' | 'promotion' | LoopExactKind;
 /** The reform loop's whole-message commands (储备库, 发榜…). */
 export type LoopExactKind = 'suggestions' | 'reserve' | 'publishCall' | 'calls' | 'lookbacks';
 /** 编号 only ("签收 QY-2026-012"). */
@@ -18,7 +18,7 @@ export type CodeOptTextKind = 'promotionPlan';
 /** A required text ("建议 …"). */
 export type TextKind = 'caseTheme';
 /** An optional text ("导出台账 [单位]"). */
-export type OptTextKind = 'calendar' | 'bindGroup' | 'suggest' | 'topicList' | 'apply' | 'outpost' | 'assessment' | 'exportLedger' | 'pilot';
+export type OptTextKind = 'calendar' | 'bindGroup' | 'suggest' | 'topicList' | 'apply' | 'outpost' | 'assessment' | 'exportLedger' | 'pilot' | 'caseForm' | 'brief' | 'caseBook';
 
 /**
  * How the words after the verb are read:
@@ -108,9 +108,10 @@ export const COMMANDS = [
   { kind: 'achievement', shape: 'report', words: ['成果', '报成果'], label: '成果', example: '成果 LY-012 批示 经验做法获市委主要领导批示肯定', textName: '成果类别和说明' },
   { kind: 'pilot', shape: 'optText', words: ['试点', '试点台账'], label: '试点', example: '试点 LY-012 已获批' },
   { kind: 'caseTheme', shape: 'text', words: ['案例主题', '案例征集主题'], label: '案例主题', example: '案例主题 基层治理与便民服务创新', textName: '主题' },
-  { kind: 'caseForm', shape: 'exact', words: ['案例', '报送案例', '典型案例'], label: '案例', example: '案例' },
+  { kind: 'caseForm', shape: 'optText', words: ['案例', '报送案例', '典型案例'], label: '案例', example: '案例 LY-012' },
+  { kind: 'caseBook', shape: 'optText', words: ['案例汇编', '典型案例汇编'], label: '案例汇编', example: '案例汇编 2026Q3' },
   { kind: 'promotion', shape: 'exact', words: ['推广', '复制推广', '推广进展'], label: '推广', example: '推广' },
-  { kind: 'brief', shape: 'exact', words: ['简报', '推广简报', '推广动态简报'], label: '简报', example: '简报' },
+  { kind: 'brief', shape: 'optText', words: ['简报', '推广简报', '推广动态简报'], label: '简报', example: '简报 2026-10' },
   { kind: 'promotionPlan', shape: 'codeOptText', words: ['推广方案', '制定推广方案'], label: '推广方案', example: '推广方案 LY-012 三位一体培育机制 底线要求：不改变土地用途 首批推广单位：石堡镇、城关镇 2026-12-01 重点推广单位：县农业农村局 2027-01-04', textName: '核心机制' },
 ] as const satisfies readonly CommandSpec[];
 

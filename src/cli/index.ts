@@ -204,15 +204,11 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
     .action(async () => {
       await withApp(config, undefined, async (app) => {
         const tenant = await tenantOf(app);
-        const { listGroups, groupLines } = await import('../ledger/groups.js');
+        const { listGroups, groupLines, fillGroupNames } = await import('../ledger/groups.js');
         const rows = await listGroups(app.db.prisma, tenant.id);
-        // Names Feishu did not send (a group bound by id in the sheet): asked from the chat API.
-        if (app.config.feishu.hasCredentials && rows.some((r) => !r.name && r.present)) {
-          const { createFeishuClient } = await import('../feishu/client.js');
-          const { chatName } = await import('../feishu/contact.js');
-          const client = createFeishuClient(app.config.feishu, app.logger);
-          for (const r of rows) if (!r.name && r.present) r.name = (await chatName(client, r.chatId, app.config.feishu.appType === 'isv' ? tenant.key : undefined)) ?? '';
-        }
+        // Names Feishu did not send (a group bound by id in the sheet): asked from the chat API, remembered.
+        const lookup = (await import('../jobs/reach.js')).configuredLookup(app, tenant.key);
+        if (lookup) await fillGroupNames(app.db.prisma, tenant.id, rows, (chatId) => lookup.chatName(chatId), app.clock.now());
         for (const l of groupLines(rows)) io.out(l);
         const unbound = await app.db.prisma.unit.count({ where: { tenantId: tenant.id, active: true, chatId: null } });
         if (unbound && rows.length) io.out(`另有 ${unbound} 个单位尚未绑定工作群。`);

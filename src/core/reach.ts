@@ -15,11 +15,31 @@ export const UNREACHABLE_TEXT: Record<UnreachableReason, { why: string; fix: str
   lookup_failed: { why: '查找飞书账号失败', fix: '运行 taizhang doctor 检查应用权限（通过手机号或邮箱获取用户 ID：contact:user.id:readonly）' },
 };
 
-/** The form batch_get_id expects: digits only for a mainland number, `+` and digits otherwise. */
+/**
+ * The form batch_get_id asks for (contact/v3/users/batch_get_id, body `mobiles`: "非中国大陆地区的
+ * 手机号需要添加以 "+" 开头的国家或地区代码", example "13011111111"): a mainland number as its 11
+ * digits without a country code, any other number as `+`, country code and digits. Accepts what
+ * officials type: spaces, hyphens and dots, full-width digits and ＋, a +86 / 86- / 0086 prefix, a
+ * remark in brackets (「（办）」), a label (「手机：」), several numbers (the first counts).
+ * https://open.feishu.cn/document/server-docs/contact-v3/user/batch_get_id
+ */
 export function normalizeMobile(mobile: string): string {
-  const m = mobile.replace(/[\s-]/g, '');
-  if (/^\+86\d{11}$/.test(m)) return m.slice(3);
-  return m;
+  let s = mobile.normalize('NFKC');
+  // Remarks in brackets without digits: (办) 【办公】 [宅].
+  s = s.replace(/[(\[【〔<《][^)\]】〕>》\d]*[)\]】〕>》]/g, ' ');
+  // Several numbers: the first one.
+  s = s.split(/[/、;,，；|]|或/).find((x) => /\d/.test(x)) ?? '';
+  s = s.replace(/[^\d+]/g, '');
+  s = s.replace(/(?!^)\+/g, '');
+  if (s.startsWith('00')) s = `+${s.slice(2)}`;
+  if (/^\+861\d{10}$/.test(s)) return s.slice(3);
+  if (/^861[3-9]\d{9}$/.test(s)) return s.slice(2);
+  return s;
+}
+
+/** Whether a normalised number is one batch_get_id can look up: 11 mainland digits, or + and a country code. */
+export function isLookupMobile(normalized: string): boolean {
+  return /^(\+\d{6,15}|1\d{10})$/.test(normalized);
 }
 
 export interface ContactRow {
@@ -39,7 +59,7 @@ export function pickOpenId(
   byEmail: ReadonlyMap<string, DirectoryAnswer>,
 ): { openId: string } | { reason: UnreachableReason } {
   if (!row.mobile && !row.email) return { reason: 'no_contact' };
-  const answers = [row.mobile ? byMobile.get(normalizeMobile(row.mobile)) : undefined, row.email ? byEmail.get(row.email.toLowerCase()) : undefined].filter(
+  const answers = [row.mobile ? byMobile.get(normalizeMobile(row.mobile)) : undefined, row.email ? byEmail.get(row.email.trim().toLowerCase()) : undefined].filter(
     (a): a is DirectoryAnswer => Boolean(a),
   );
   const active = answers.find((a) => !a.resigned);

@@ -4,12 +4,13 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Config } from '../config.js';
-import { apiErrorOf } from '../feishu/contact.js';
+import { apiErrorOf, MISSING_SCOPE } from '../feishu/contact.js';
 import { tenantOptions } from '../feishu/client.js';
 import type { Check } from './report.js';
+import { longConnectionCheck } from './longconn-check.js';
 
 /** The permissions the bot uses: console name, scope, why, and a harmless call that needs it. */
-export const NEEDED_PERMISSIONS: { name: string; scope: string; why: string; call: (c: lark.Client, t: TenantOpts) => Promise<unknown> }[] = [
+export const NEEDED_PERMISSIONS: { name: string; scope: string; why: string; optional?: string; call: (c: lark.Client, t: TenantOpts) => Promise<unknown> }[] = [
   {
     name: '以应用的身份发消息', scope: 'im:message:send_as_bot', why: '发送任务交办单、提醒、督办和回复',
     // A message to an open_id that cannot exist: refused for the id (230034/99992351), never sent.
@@ -18,6 +19,11 @@ export const NEEDED_PERMISSIONS: { name: string; scope: string; why: string; cal
   {
     name: '通过手机号或邮箱获取用户 ID', scope: 'contact:user.id:readonly', why: '按台账「人员」表的手机号/邮箱找到每个人的飞书账号',
     call: (c, t) => c.contact.v3.user.batchGetId({ params: { user_id_type: 'open_id' }, data: { mobiles: ['13800000000'] } }, t),
+  },
+  {
+    // Field scope of batch_get_id with user_id_type=user_id (batch_get_id page); without it only open_ids are kept.
+    name: '获取用户 user ID', scope: 'contact:user.employee_id:readonly', why: '找到飞书账号时一并记下 user_id', optional: '不开通只记录 open_id，不影响发消息',
+    call: (c, t) => c.contact.v3.user.batchGetId({ params: { user_id_type: 'user_id' }, data: { mobiles: ['13800000000'] } }, t),
   },
   {
     name: '获取通讯录基本信息', scope: 'contact:contact.base:readonly', why: '未登记的人私聊机器人时，按其手机号/邮箱自动对应到台账人员；检查飞书ID是否属于本应用',
@@ -34,7 +40,6 @@ export const NEEDED_PERMISSIONS: { name: string; scope: string; why: string; cal
 ];
 type TenantOpts = ReturnType<typeof tenantOptions>;
 
-const MISSING_SCOPE = 99991672;
 
 export async function feishuChecks(config: Config, client: lark.Client, tenantKey: string | undefined): Promise<Check[]> {
   const checks: Check[] = [];
@@ -70,6 +75,10 @@ export async function feishuChecks(config: Config, client: lark.Client, tenantKe
     } catch (err) {
       code = apiErrorOf(err).code;
     }
+    if (code === MISSING_SCOPE && p.optional) {
+      checks.push({ ok: true, label: `可选权限「${p.name}」（${p.scope}）未开通：${p.optional}` });
+      continue;
+    }
     checks.push(code === MISSING_SCOPE
       ? { ok: false, label: `缺少权限「${p.name}」（${p.scope}，飞书错误码 ${MISSING_SCOPE}）`, fix: `开发者后台 → 权限管理 → 开通「${p.name}」（用途：${p.why}），然后创建版本并发布` }
       : { ok: true, label: `权限「${p.name}」（${p.scope}）已开通` });
@@ -79,18 +88,9 @@ export async function feishuChecks(config: Config, client: lark.Client, tenantKe
   return checks;
 }
 
-/** Long connection: the endpoint hands out a connection URL. Webhook: FEISHU_EVENT_URL answers a url_verification challenge. */
+/** Long connection: one is opened and closed (longconn-check.ts). Webhook: FEISHU_EVENT_URL answers a url_verification challenge. */
 async function eventCheck(config: Config, client: lark.Client): Promise<Check> {
-  if (config.feishu.eventMode === 'longconn') {
-    try {
-      const res = (await client.request({ method: 'POST', url: '/callback/ws/endpoint', data: { AppID: config.feishu.appId, AppSecret: config.feishu.appSecret } })) as { code?: number; data?: { URL?: string } };
-      return res?.code === 0 && res.data?.URL
-        ? { ok: true, label: '事件接收：长连接可以建立（飞书已分配连接地址）' }
-        : { ok: false, label: `事件接收：长连接无法建立（${res?.code}）`, fix: '开发者后台 → 事件与回调 → 订阅方式选「使用长连接接收事件」，并确认服务器能访问飞书' };
-    } catch (err) {
-      return { ok: false, label: `事件接收：长连接无法建立：${apiErrorOf(err).message}`, fix: '确认服务器能访问飞书开放平台（出站 HTTPS/WSS）' };
-    }
-  }
+  if (config.feishu.eventMode === 'longconn') return longConnectionCheck(config);
   const url = config.feishu.eventUrl;
   if (!url) return { ok: false, label: '事件接收：未配置 FEISHU_EVENT_URL，无法检查请求地址', fix: '把开发者后台 → 事件与回调 → 请求地址 填入 FEISHU_EVENT_URL（如 https://台账.example.gov.cn/feishu/events）后重试' };
   const challenge = `doctor-${randomBytes(6).toString('hex')}`;

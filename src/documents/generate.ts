@@ -1,15 +1,15 @@
 // Reads what each document needs from the ledger and writes the .docx: the one entry point for the
-// CLI (`taizhang doc …`), the chat (简报) and the jobs. Periods follow the scheduled jobs: the
-// half-year 通报 covers the half just ended, the 盘总账 the year just ended, the 简报 the month of the
-// date and the 案例汇编 the quarter of the date.
+// CLI (`taizhang doc …`), the chat (简报, 案例汇编) and the jobs. Which period each covers, and as of
+// which day, is src/core/document-periods.ts: a document covers the period its title names.
 import type { WorkingCalendar } from '../core/calendar.js';
 import { shanghaiDate, shanghaiInstant, addDays } from '../core/dates.js';
-import { monthContaining, quarterContaining, type Period } from '../core/periods.js';
+import { documentPeriod } from '../core/document-periods.js';
+import type { Period } from '../core/periods.js';
 import { computeTally, computeYearEndLedger } from '../core/tally.js';
 import type { DbOrTx } from '../db/client.js';
 import { loadTallyRows } from '../jobs/data.js';
 import { tasksOfYear } from '../jobs/plans/reviews.js';
-import { jobPeriod } from '../jobs/schedule.js';
+import { loadCaseLinks } from '../pilot/case-links.js';
 import { briefDocument, type BriefPlan } from './brief.js';
 import { casesDocument } from './cases.js';
 import { halfYearDocument, type AchievementLine } from './half-year.js';
@@ -27,6 +27,12 @@ export const DOCUMENT_LABELS: Record<DocumentKind, string> = {
 export interface GeneratedDocument {
   kind: DocumentKind;
   period: Period;
+  /** As in the title: '2026年上半年', '2026年度（截至11月30日）'. */
+  label: string;
+  /** The day the figures are judged at. */
+  asOf: string;
+  /** The period has not ended (截至 today). */
+  partial: boolean;
   /** e.g. 半年一通报-2026-H1.docx */
   fileName: string;
   title: string;
@@ -38,7 +44,12 @@ export interface GenerateOptions {
   issuer: string;
   at: Date;
   calendar: WorkingCalendar;
+  /** The period the office names ('2026-H2', '2025', '2026-10', '2026Q3'); absent: the default. */
+  period?: string | null;
 }
+
+/** The named period cannot be read or has not begun (the message says which and why). */
+export class DocumentPeriodError extends Error {}
 
 export async function generateDocument(db: DbOrTx, kind: DocumentKind, o: GenerateOptions): Promise<GeneratedDocument> {
   const today = shanghaiDate(o.at);
@@ -52,43 +63,42 @@ export async function generateDocument(db: DbOrTx, kind: DocumentKind, o: Genera
     return rows.map((a) => ({ unitName: unitName(a.unitId), category: a.category, description: a.description }));
   };
 
-  let period: Period;
+  const chosen = documentPeriod(kind, today, o.period);
+  if (!chosen.ok) throw new DocumentPeriodError(chosen.reason);
+  const { period, asOf } = chosen;
   let doc;
   switch (kind) {
     case 'half-year': {
-      period = jobPeriod('half-year', today, 'monthly');
-      const rows = tasksOfYear(await loadTallyRows(db, o.tenantId), Number(period.start.slice(0, 4)), period.end);
-      doc = halfYearDocument({ issuer: o.issuer, date: today, period, tally: computeTally(rows, { asOf: today, calendar: o.calendar }), achievements: await achievementsIn(period) });
+      const rows = tasksOfYear(await loadTallyRows(db, o.tenantId), Number(period.start.slice(0, 4)), asOf);
+      doc = halfYearDocument({ issuer: o.issuer, date: today, periodLabel: chosen.label, tally: computeTally(rows, { asOf, calendar: o.calendar }), achievements: await achievementsIn(period) });
       break;
     }
     case 'year-end': {
-      period = jobPeriod('year-end', today, 'monthly');
       const year = Number(period.key);
-      const rows = tasksOfYear(await loadTallyRows(db, o.tenantId), year, period.end);
-      doc = yearEndDocument({ issuer: o.issuer, date: today, ledger: computeYearEndLedger(rows, { year, asOf: today, calendar: o.calendar }), achievements: await achievementsIn(period) });
+      const rows = tasksOfYear(await loadTallyRows(db, o.tenantId), year, asOf);
+      doc = yearEndDocument({ issuer: o.issuer, date: today, yearLabel: chosen.label, partial: chosen.partial, ledger: computeYearEndLedger(rows, { year, asOf, calendar: o.calendar }), achievements: await achievementsIn(period) });
       break;
     }
     case 'brief': {
-      period = monthContaining(today);
       doc = briefDocument({ issuer: o.issuer, date: today, periodLabel: period.label, issueNo: Number(period.key.slice(5, 7)), plans: await loadBriefPlans(db, o.tenantId, period.key, unitName) });
       break;
     }
     case 'cases': {
-      period = quarterContaining(today);
       const quarter = period.key.replace('-', '');
       const theme = await db.caseTheme.findUnique({ where: { tenantId_quarter: { tenantId: o.tenantId, quarter } } });
       const cases = await db.typicalCase.findMany({ where: { tenantId: o.tenantId, quarter, selected: true }, orderBy: [{ rating: 'asc' }, { id: 'asc' }] });
+      const links = await loadCaseLinks(db, o.tenantId, cases);
       doc = casesDocument({
         issuer: o.issuer,
         date: today,
         quarterLabel: period.label,
         theme: theme?.theme ?? null,
-        cases: cases.map((c) => ({ ...c, unitName: unitName(c.unitId) })),
+        cases: cases.map((c) => ({ ...c, unitName: unitName(c.unitId), links: links.get(c.id)! })),
       });
       break;
     }
   }
-  return { kind, period, fileName: `${DOCUMENT_LABELS[kind]}-${period.key}.docx`, title: doc.meta.title, buffer: await doc.toBuffer() };
+  return { kind, period, label: chosen.label, asOf, partial: chosen.partial, fileName: `${DOCUMENT_LABELS[kind]}-${period.key}${chosen.partial && (kind === 'half-year' || kind === 'year-end') ? `-截至${asOf}` : ''}.docx`, title: doc.meta.title, buffer: await doc.toBuffer() };
 }
 
 /** Every promotion plan with its units and each unit's latest report for the month. */

@@ -1,6 +1,5 @@
 // 半年一通报 as a Word document: totals with a chart, the per-unit table with ranks, the overdue
 // list, the half's confirmed achievements, and the requirements for the next half.
-import type { Period } from '../core/periods.js';
 import { formatPercent } from '../core/stats.js';
 import type { Tally } from '../core/tally.js';
 import { barChartPng } from './charts.js';
@@ -15,7 +14,8 @@ export interface AchievementLine {
 export interface HalfYearInput {
   issuer: string;
   date: string;
-  period: Period;
+  /** '2026年上半年', or '2026年下半年（截至11月30日）' while it runs; the tally is judged as of its end. */
+  periodLabel: string;
   tally: Tally;
   achievements: readonly AchievementLine[];
 }
@@ -23,10 +23,10 @@ export interface HalfYearInput {
 const MAX_ROWS = 200;
 
 export function halfYearDocument(input: HalfYearInput): OfficialDoc {
-  const { tally, period } = input;
+  const { tally, periodLabel } = input;
   const t = tally.totals;
-  const doc = new OfficialDoc({ title: `关于${period.label}改革任务推进情况的通报`, issuer: input.issuer, date: officialDate(input.date) });
-  doc.para(`为推动各项改革任务落地见效，根据“半年一通报、年终盘总账”工作安排，现将${period.label}全县改革任务推进情况通报如下。`);
+  const doc = new OfficialDoc({ title: `关于${periodLabel}改革任务推进情况的通报`, issuer: input.issuer, date: officialDate(input.date) });
+  doc.para(`为推动各项改革任务落地见效，根据“半年一通报、年终盘总账”工作安排，现将${periodLabel}全县改革任务推进情况通报如下。`);
 
   doc.section('总体情况');
   doc.para(
@@ -50,7 +50,7 @@ export function halfYearDocument(input: HalfYearInput): OfficialDoc {
 
   doc.section('工作亮点');
   if (input.achievements.length) {
-    doc.para(`${period.label}，经县委改革办确认的改革成果共 ${input.achievements.length} 项：`);
+    doc.para(`${periodLabel}，经县委改革办确认的改革成果共 ${input.achievements.length} 项：`);
     for (const a of input.achievements.slice(0, 50)) doc.item(`${a.unitName}：`, `${a.description}（${a.category}）。`);
   } else {
     doc.para('本期暂无经确认的获上级批示肯定、经验入选上级刊物、主流媒体报道等改革成果。');
@@ -58,7 +58,7 @@ export function halfYearDocument(input: HalfYearInput): OfficialDoc {
 
   doc.section('存在的问题');
   if (tally.overdue.length) {
-    doc.para(`截至通报日，逾期未完成事项 ${tally.overdue.length} 项，按逾期时长排列如下：`);
+    doc.para(`截至${officialDate(tally.asOf)}，逾期未完成事项 ${tally.overdue.length} 项，按逾期时长排列如下：`);
     doc.table(
       ['编号', '改革事项', '牵头单位', '完成时限', '逾期工作日'],
       tally.overdue.slice(0, MAX_ROWS).map((o) => [o.code, o.title, o.unitName, o.deadline, o.overdueWorkingDays]),

@@ -314,7 +314,9 @@ export class InboxProcessor {
         this.logger.error({ err: errorText(err) }, '收件箱处理出错，稍后重试');
       }
       if (!this.running) break;
-      if (!failed && (claimed > 0 || this.wakeRequested)) continue;
+      // A full batch may have left rows behind: claim again. A smaller one emptied the queue (a new
+      // event wakes us), so no empty claim after every event.
+      if (!failed && (claimed >= this.batchSize || this.wakeRequested)) continue;
       await new Promise<void>((resolve) => {
         // The database was unreachable: look again soon, not after a whole poll interval.
         const timer = setTimeout(resolve, failed ? Math.min(this.pollIntervalMs, this.errorRetryMs) : this.pollIntervalMs);
@@ -346,44 +348,28 @@ export class InboxProcessor {
     }
   }
 
+  /**
+   * Claims up to batchSize claimable rows in ONE statement (UPDATE … RETURNING the rows), on both
+   * databases: PostgreSQL skips rows another instance has locked (FOR UPDATE SKIP LOCKED); SQLite
+   * has one writer at a time, so the statement is atomic there as it is. Raw SQL because this runs
+   * for every event: each Prisma call costs ~0.5 ms of CPU compiling its query (bench:reply).
+   */
   private async claim(): Promise<ClaimedRow[]> {
     // Rows left over from a failure (the database went away mid-batch) go back first.
     if (this.held.size > 0) await this.releaseHeld();
-    const prisma = this.db.prisma;
     const now = this.clock.now();
     const until = new Date(now.getTime() + this.lockMs);
-    if (this.db.provider === 'postgresql') {
-      const ids = await prisma.$queryRaw<{ id: number }[]>`
-        UPDATE "InboxEvent" SET "lockedBy" = ${this.instanceId}, "lockedUntil" = ${until}, "attempts" = "attempts" + 1
-        WHERE "id" IN (
-          SELECT "id" FROM "InboxEvent"
-          WHERE "status" = 'pending' AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now})
-          ORDER BY "id" LIMIT ${this.batchSize}
-          FOR UPDATE SKIP LOCKED)
-        RETURNING "id"`;
-      if (ids.length === 0) return [];
-      this.hold(ids.map((r) => Number(r.id)));
-      return prisma.inboxEvent.findMany({ where: { id: { in: ids.map((r) => Number(r.id)) } }, orderBy: { id: 'asc' } });
-    }
-    // SQLite: one writer at a time, so a conditional update per candidate is an atomic claim.
-    const candidates = await prisma.inboxEvent.findMany({
-      where: { status: 'pending', OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
-      orderBy: { id: 'asc' },
-      take: this.batchSize,
-      select: { id: true, lockedUntil: true },
-    });
-    const claimed: ClaimedRow[] = [];
-    for (const c of candidates) {
-      const res = await prisma.inboxEvent.updateMany({
-        where: { id: c.id, status: 'pending', lockedUntil: c.lockedUntil },
-        data: { lockedBy: this.instanceId, lockedUntil: until, attempts: { increment: 1 } },
-      });
-      if (res.count === 1) {
-        this.hold([c.id]);
-        const row = await prisma.inboxEvent.findUnique({ where: { id: c.id } });
-        if (row) claimed.push(row);
-      }
-    }
+    const skipLocked = this.db.provider === 'postgresql' ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
+    const rows = await this.db.prisma.$queryRaw<ClaimedRow[]>`
+      UPDATE "InboxEvent" SET "lockedBy" = ${this.instanceId}, "lockedUntil" = ${until}, "attempts" = "attempts" + 1
+      WHERE "id" IN (
+        SELECT "id" FROM "InboxEvent"
+        WHERE "status" = 'pending' AND ("lockedUntil" IS NULL OR "lockedUntil" < ${now})
+        ORDER BY "id" LIMIT ${this.batchSize}
+        ${skipLocked})
+      RETURNING "id", "tenantKey", "eventId", "eventType", "payload", "attempts"`;
+    const claimed = rows.map((r) => ({ ...r, id: Number(r.id), attempts: Number(r.attempts) })).sort((a, b) => a.id - b.id);
+    this.hold(claimed.map((r) => r.id));
     return claimed;
   }
 
@@ -487,10 +473,18 @@ export class InboxProcessor {
 
   private async finish(row: ClaimedRow, data: FinishData, notBefore: Date | null = null): Promise<void> {
     try {
-      await this.db.prisma.inboxEvent.updateMany({
-        where: { id: row.id, lockedBy: this.instanceId },
-        data: { ...data, lockedBy: null, lockedUntil: notBefore },
-      });
+      if (data.status && data.processedAt && !data.attempts) {
+        // The usual outcome (done / failed), once per event: raw, like the claim.
+        await this.db.prisma.$executeRaw`
+          UPDATE "InboxEvent" SET "status" = ${data.status}, "processedAt" = ${data.processedAt}, "error" = ${data.error},
+                                  "lockedBy" = NULL, "lockedUntil" = ${notBefore}
+          WHERE "id" = ${row.id} AND "lockedBy" = ${this.instanceId}`;
+      } else {
+        await this.db.prisma.inboxEvent.updateMany({
+          where: { id: row.id, lockedBy: this.instanceId },
+          data: { ...data, lockedBy: null, lockedUntil: notBefore },
+        });
+      }
     } catch (err) {
       // Keep the result; it is written before the next claim (releaseHeld).
       this.held.owe(row.id, { data, notBefore });

@@ -19,6 +19,8 @@ export interface ReachOutcome extends ReachReport {
   noticed: number;
 }
 
+const userIdNotes = new Set<string>();
+
 export async function reachPeople(app: AppContext, tenant: TenantRef, lookup: ContactLookup): Promise<ReachOutcome> {
   const db = app.db.prisma;
   const report = await resolvePeople(db, tenant.id, lookup);
@@ -33,6 +35,11 @@ export async function reachPeople(app: AppContext, tenant: TenantRef, lookup: Co
     dispatched = await dispatchTasks(app, tenant.id, waiting.map((t) => t.id));
   }
   const noticed = await notifyUnreachable(db, tenant.id, report);
+  // user_ids the app may not read: said once per process and tenant, the open_ids suffice.
+  if (report.userIdsSkipped && !userIdNotes.has(tenant.key)) {
+    userIdNotes.add(tenant.key);
+    app.logger.info({ tenant: tenant.key, why: report.userIdsSkipped }, '未查找 user_id（不影响发消息）');
+  }
   if (report.resolved.length || report.unreachable.length) {
     app.logger.info({ tenant: tenant.key, resolved: report.resolved.length, unreachable: report.unreachable.length, dispatched, error: report.error }, '已按手机号/邮箱查找飞书账号');
   }

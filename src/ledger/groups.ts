@@ -9,6 +9,8 @@ export interface GroupRow {
   name: string;
   present: boolean;
   units: string[];
+  /** The chat API refused the name: why (Chinese). */
+  nameRefused?: string;
 }
 
 /** The bot joined a group: remembered (again) with its name. Returns the unit the name binds automatically, if any. */
@@ -75,8 +77,37 @@ export async function listGroups(db: DbOrTx, tenantId: number): Promise<GroupRow
   return rows;
 }
 
+/**
+ * Names Feishu never sent (a group bound by its id in the sheet, no bot-added event): asked of the
+ * chat API (`ask`, feishu/contact.ts chatName) and remembered; a refusal is shown with its reason.
+ * Groups the bot left are not asked (the API would refuse with 232011).
+ */
+export async function fillGroupNames(
+  db: DbOrTx,
+  tenantId: number,
+  rows: GroupRow[],
+  ask: (chatId: string) => Promise<{ name: string } | { refused: string }>,
+  at: Date,
+): Promise<GroupRow[]> {
+  for (const r of rows) {
+    if (r.name || !r.present) continue;
+    const answer = await ask(r.chatId);
+    if ('refused' in answer) {
+      r.nameRefused = answer.refused;
+      continue;
+    }
+    r.name = answer.name;
+    await db.feishuChat.upsert({
+      where: { tenantId_chatId: { tenantId, chatId: r.chatId } },
+      create: { tenantId, chatId: r.chatId, name: answer.name, addedAt: at },
+      update: { name: answer.name },
+    });
+  }
+  return rows;
+}
+
 /** One line per group, in Chinese (the CLI and the office's 「群列表」). */
 export function groupLines(rows: GroupRow[]): string[] {
   if (rows.length === 0) return ['机器人还不在任何群中。把机器人加入各单位工作群后，在群里 @机器人 发送「绑定 单位名称」。'];
-  return rows.map((r) => `${r.name || '（未知群名）'}（${r.chatId}）${r.present ? '' : '〔机器人已不在群中〕'}：${r.units.length ? `已绑定 ${r.units.join('、')}` : '未绑定单位'}`);
+  return rows.map((r) => `${r.name || (r.nameRefused ? `（群名未获取：${r.nameRefused}）` : '（未知群名）')}（${r.chatId}）${r.present ? '' : '〔机器人已不在群中〕'}：${r.units.length ? `已绑定 ${r.units.join('、')}` : '未绑定单位'}`);
 }

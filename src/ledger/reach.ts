@@ -31,6 +31,8 @@ export interface ReachReport {
   partTime?: { name: string; unit: string | null; of: string | null }[];
   /** The lookup failed as a whole (e.g. the scope is missing): the Chinese reason. */
   error?: string;
+  /** user_ids were not looked up (the app may not read them): why — a note, not an error. */
+  userIdsSkipped?: string;
 }
 
 /**
@@ -50,7 +52,7 @@ export async function resolvePeople(db: DbOrTx, tenantId: number, lookup: Contac
   });
   if (people.length === 0) return report;
   const mobiles = people.flatMap((p) => (p.mobile ? [normalizeMobile(p.mobile)] : []));
-  const emails = people.flatMap((p) => (p.email ? [p.email.toLowerCase()] : []));
+  const emails = people.flatMap((p) => (p.email ? [p.email.trim().toLowerCase()] : []));
   let found: Awaited<ReturnType<ContactLookup['byMobileAndEmail']>>;
   try {
     found = mobiles.length || emails.length ? await lookup.byMobileAndEmail(mobiles, emails) : { mobiles: new Map(), emails: new Map() };
@@ -81,13 +83,33 @@ export async function resolvePeople(db: DbOrTx, tenantId: number, lookup: Contac
     await recordAudit(db, [{ tenantId, actor, entity: 'person', entityId: p.id, action: 'update', before: { openId: null }, after: { openId: pick.openId, source: '按手机号/邮箱在飞书通讯录中找到' } }]);
     report.resolved.push({ personId: p.id, name: p.name, unitId: p.unitId });
   }
+  await resolveUserIds(db, tenantId, lookup, report);
   return report;
+}
+
+/**
+ * The user_ids of the people just found, where the app may read them (a second batch_get_id with
+ * user_id_type=user_id); a refusal (missing field scope) is noted in the report, never an error.
+ */
+async function resolveUserIds(db: DbOrTx, tenantId: number, lookup: ContactLookup, report: ReachReport): Promise<void> {
+  if (report.resolved.length === 0) return;
+  const people = await db.person.findMany({ where: { tenantId, id: { in: report.resolved.map((r) => r.personId) }, userId: null }, orderBy: { id: 'asc' } });
+  const ids = await lookup.userIds(people.flatMap((p) => (p.mobile ? [p.mobile] : [])), people.flatMap((p) => (p.email ? [p.email] : [])));
+  if (ids.skipped) report.userIdsSkipped = ids.skipped;
+  for (const p of people) {
+    const userId = (p.mobile ? ids.mobiles.get(normalizeMobile(p.mobile)) : undefined) ?? (p.email ? ids.emails.get(p.email.trim().toLowerCase()) : undefined);
+    if (!userId) continue;
+    // user_id is unique in the tenant: never two people with one (a shared mobile is already id_taken above).
+    if (await db.person.findFirst({ where: { tenantId, userId, id: { not: p.id } }, select: { id: true } })) continue;
+    await db.person.update({ where: { id: p.id }, data: { userId } });
+  }
 }
 
 /** The CLI's lines: how many resolved, then each unresolved person (name, unit, why). */
 export function reachReportLines(report: ReachReport): string[] {
   const lines = [`飞书账号：按手机号/邮箱找到 ${report.resolved.length} 人${report.unreachable.length ? `，仍有 ${report.unreachable.length} 人无法联系：` : ''}`];
   if (report.error) lines.push(`  查找失败：${report.error}`);
+  if (report.userIdsSkipped) lines.push(`  （未记录 user_id：${report.userIdsSkipped}）`);
   for (const p of report.partTime ?? []) lines.push(`  ${p.name} 兼任 ${p.unit ?? ''}（与${p.of ?? ''}的${p.name}是同一飞书账号，已合并为一人）`);
   for (const u of report.unreachable) lines.push(`  ${u.name}（${[u.unit ?? '未填单位', ...(u.otherUnits ?? []).map((o) => `兼任${o}`)].join('、')}）：${UNREACHABLE_TEXT[u.reason].why}${u.holder ? `（${u.holder}）` : ''}`);
   return lines;

@@ -45,52 +45,31 @@ export class OutboxStore {
     this.held = new HeldClaims(opts.lockMs, (ids) => this.renew(ids));
   }
 
-  /** Claims up to `max` rows due now (pending, or sending with an expired lease), oldest first. */
+  /**
+   * Claims up to `max` rows due now (pending, or sending with an expired lease), oldest first, in
+   * ONE statement (UPDATE … RETURNING the rows) on both databases: PostgreSQL skips rows another
+   * instance has locked (FOR UPDATE SKIP LOCKED); SQLite has one writer, so it is atomic there as
+   * it is. Raw SQL because it runs for every message: each Prisma call costs ~0.5 ms of CPU
+   * compiling its query (bench:reply).
+   */
   async claim(max: number): Promise<OutboxRow[]> {
     // Outcomes not yet written (the database went away) first; while it is away, claim nothing.
     await this.flushOwed();
     const { db, clock, holder, lockMs } = this.opts;
-    const prisma = db.prisma;
     const now = clock.now();
     const until = new Date(now.getTime() + lockMs);
-    if (db.provider === 'postgresql') {
-      const ids = await prisma.$queryRaw<{ id: number }[]>`
-        UPDATE "OutboxMessage"
-        SET "status" = 'sending', "lockedBy" = ${holder}, "lockedUntil" = ${until}, "attempts" = "attempts" + 1
-        WHERE "id" IN (
-          SELECT "id" FROM "OutboxMessage"
-          WHERE (("status" = 'pending' AND "nextAttemptAt" <= ${now})
-             OR ("status" = 'sending' AND "lockedUntil" < ${now}))${this.scopeSql()}
-          ORDER BY "id" LIMIT ${max}
-          FOR UPDATE SKIP LOCKED)
-        RETURNING "id"`;
-      if (ids.length === 0) return [];
-      return this.hold(await prisma.outboxMessage.findMany({ where: { id: { in: ids.map((r) => Number(r.id)) } }, orderBy: { id: 'asc' } }));
-    }
-    const candidates = await prisma.outboxMessage.findMany({
-      where: {
-        OR: [
-          { status: 'pending', nextAttemptAt: { lte: now } },
-          { status: 'sending', lockedUntil: { lt: now } },
-        ],
-        ...this.scopeWhere(),
-      },
-      orderBy: { id: 'asc' },
-      take: max,
-      select: { id: true, status: true, attempts: true },
-    });
-    const claimed: OutboxRow[] = [];
-    for (const c of candidates) {
-      const res = await prisma.outboxMessage.updateMany({
-        where: { id: c.id, status: c.status, attempts: c.attempts },
-        data: { status: 'sending', lockedBy: holder, lockedUntil: until, attempts: { increment: 1 } },
-      });
-      if (res.count === 1) {
-        const row = await prisma.outboxMessage.findUnique({ where: { id: c.id } });
-        if (row) claimed.push(row);
-      }
-    }
-    return this.hold(claimed);
+    const skipLocked = db.provider === 'postgresql' ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
+    const rows = await db.prisma.$queryRaw<OutboxRow[]>`
+      UPDATE "OutboxMessage"
+      SET "status" = 'sending', "lockedBy" = ${holder}, "lockedUntil" = ${until}, "attempts" = "attempts" + 1
+      WHERE "id" IN (
+        SELECT "id" FROM "OutboxMessage"
+        WHERE (("status" = 'pending' AND "nextAttemptAt" <= ${now})
+           OR ("status" = 'sending' AND "lockedUntil" < ${now}))${this.scopeSql()}
+        ORDER BY "id" LIMIT ${max}
+        ${skipLocked})
+      RETURNING *`;
+    return this.hold(rows.map(normaliseRow).sort((a, b) => a.id - b.id));
   }
 
   /** True while this instance holds the row (claimed, outcome not yet written). */
@@ -111,7 +90,7 @@ export class OutboxStore {
   async record(row: OutboxRow, data: OutboxUpdate, then?: () => Promise<void>): Promise<void> {
     let count: number;
     try {
-      ({ count } = await this.opts.db.prisma.outboxMessage.updateMany({ where: { id: row.id, lockedBy: this.opts.holder, status: 'sending' }, data }));
+      count = await this.writeOutcome(row.id, data);
     } catch (err) {
       this.held.owe(row.id, { data, then });
       this.opts.logger.warn({ outboxId: row.id, err: errText(err) }, '发送结果暂未能写入数据库，稍后补写');
@@ -121,11 +100,22 @@ export class OutboxStore {
     if (count === 1 && then) await then();
   }
 
+  /**
+   * Writes a row's outcome while the row is still ours; returns 1 when written, 0 when not ours.
+   * Plain values (the usual outcomes: sent, failed, back-off) go as one raw UPDATE, like the claim.
+   */
+  private async writeOutcome(id: number, data: OutboxUpdate): Promise<number> {
+    const prisma = this.opts.db.prisma;
+    const set = plainSet(data);
+    if (!set) return (await prisma.outboxMessage.updateMany({ where: { id, lockedBy: this.opts.holder, status: 'sending' }, data })).count;
+    return prisma.$executeRaw`UPDATE "OutboxMessage" SET ${set} WHERE "id" = ${id} AND "lockedBy" = ${this.opts.holder} AND "status" = 'sending'`;
+  }
+
   /** Writes outcomes kept while the database was away. Throws while it still is. */
   async flushOwed(): Promise<void> {
     for (const [id, owed] of this.held.entries()) {
       if (!owed) continue;
-      const { count } = await this.opts.db.prisma.outboxMessage.updateMany({ where: { id, lockedBy: this.opts.holder, status: 'sending' }, data: owed.data });
+      const count = await this.writeOutcome(id, owed.data);
       this.held.settle(id);
       if (count === 1 && owed.then) await owed.then().catch((err) => this.opts.logger.error({ err: errText(err) }, '发送后续处理出错'));
     }
@@ -183,6 +173,27 @@ export class OutboxStore {
       this.opts.logger.warn({ err: errText(err) }, '发件箱续期失败（数据库不可用？）');
     }
   }
+}
+
+/**
+ * `"column" = value, …` for an update whose values are all plain (string, number, boolean, Date,
+ * null); undefined when one is an operation ({ increment: 1 }) that only Prisma writes. The keys are
+ * OutboxMessage's field names, which are its column names (no @map).
+ */
+function plainSet(data: OutboxUpdate): Prisma.Sql | undefined {
+  const parts: Prisma.Sql[] = [];
+  for (const [key, value] of Object.entries(data)) {
+    if (value === undefined) continue;
+    if (value !== null && typeof value === 'object' && !(value instanceof Date)) return undefined;
+    if (!/^[A-Za-z]+$/.test(key)) return undefined;
+    parts.push(Prisma.sql`${Prisma.raw(`"${key}"`)} = ${value}`);
+  }
+  return parts.length ? Prisma.join(parts, ', ') : undefined;
+}
+
+/** A row as raw SQL returns it: integer columns may come back as bigint. */
+function normaliseRow(row: OutboxRow): OutboxRow {
+  return { ...row, id: Number(row.id), tenantId: Number(row.tenantId), attempts: Number(row.attempts), errorCode: row.errorCode === null ? null : Number(row.errorCode) };
 }
 
 function escapeLike(text: string): string {

@@ -2,7 +2,7 @@
 // units submit cases by card (once per click), the office comments (亮点、推广价值、评级) and selects
 // a case into the quarter's 案例汇编 — once, audited.
 import { z } from 'zod';
-import { quarterContaining } from '../core/periods.js';
+import { quarterContaining, quarterPeriod } from '../core/periods.js';
 import type { IsoDate } from '../core/types.js';
 import type { Db, Tx } from '../db/client.js';
 import { recordAudit } from '../db/repos/audit.js';
@@ -11,9 +11,13 @@ import type { LedgerActor } from '../ledger/actions.js';
 import { renderCard, type Card } from '../cards/render.js';
 import { md } from '../cards/markup.js';
 import { shanghaiShort } from '../core/dates.js';
+import { describeLinks, EMPTY_LINKS, resolveCaseLinks, type CaseLinks } from './case-links.js';
 
 export type CaseRow = NonNullable<Awaited<ReturnType<Db['typicalCase']['findUnique']>>>;
 type Outcome<T> = ({ ok: true } & T) | { ok: false; reason: string; row?: CaseRow };
+
+/** '2026Q4' (the stored key) → '2026年第四季度'. */
+export const quarterLabelOf = (key: string) => quarterPeriod(Number(key.slice(0, 4)), Number(key.slice(5))).label;
 
 export const quarterOf = (today: IsoDate) => {
   const p = quarterContaining(today);
@@ -29,6 +33,8 @@ export const caseFormSchema = z.object({
   results: text('取得成效', 2, 1000),
   evidence: z.string().trim().max(500).optional(),
   contact: z.string().trim().max(100).optional(),
+  /** 关联事项: task codes ("QY-2026-011、QY-2026-007"); their achievements are linked too (case-links.ts). */
+  tasks: z.string().trim().max(300).optional(),
 });
 export const caseReviewSchema = z.object({
   highlights: text('亮点', 2, 300),
@@ -61,9 +67,12 @@ export async function submitCase(db: Db, clock: Clock, actor: LedgerActor, today
   return db.$transaction(async (tx) => {
     const existing = await tx.typicalCase.findUnique({ where: { tenantId_sourceRef: { tenantId: actor.tenantId, sourceRef } } });
     if (existing) return { ok: true as const, row: existing, created: false };
+    const links = await resolveCaseLinks(tx, actor.tenantId, form.tasks);
+    if (!links.ok) return links;
     const now = clock.now();
     const row = await tx.typicalCase.create({
       data: {
+        taskIds: links.taskIds.join(','), achievementIds: links.achievementIds.join(','),
         tenantId: actor.tenantId, quarter: quarter.key, unitId: actor.unitId!, title: form.title, background: form.background, actions: form.actions, results: form.results,
         evidence: form.evidence || null, contact: form.contact || null, stage: '挖掘提升', submittedById: actor.personId, sourceRef, createdAt: now,
       },
@@ -91,12 +100,15 @@ export async function selectCase(db: Db, clock: Clock, actor: LedgerActor, id: n
   });
 }
 
-export function caseFormCard(quarterLabel: string, theme: string, unit: string): Card {
-  return renderCard('case-form', { quarterLabel, theme, unit });
+/** `tasks`: the 关联事项 field filled in (from `案例 QY-2026-011`). */
+export function caseFormCard(quarterLabel: string, theme: string, unit: string, tasks = ''): Card {
+  return renderCard('case-form', { quarterLabel, theme, unit, tasks: tasks || undefined });
 }
 
-export function caseReviewCard(row: CaseRow, unit: string, quarterLabel: string, by?: { name: string; at: Date }): Card {
+export function caseReviewCard(row: CaseRow, unit: string, quarterLabel: string, links: CaseLinks = EMPTY_LINKS, by?: { name: string; at: Date }): Card {
+  const linked = describeLinks(links);
   return renderCard('case-review', {
+    linkedTasks: linked.tasks, linkedAchievements: linked.achievements,
     headerTitle: row.selected ? '典型案例 · 已入选汇编' : '典型案例 · 待点评',
     headerColor: row.selected ? 'green' : 'orange',
     unit, quarterLabel, stage: row.stage, title: row.title, background: row.background || '—', actions: row.actions || '—', results: row.results || '—',

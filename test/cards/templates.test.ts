@@ -178,7 +178,7 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     add('case-form', caseFormCard('2026年第四季度', '基层治理与便民服务创新', '石堡镇'));
     const caseRow = { id: 1, tenantId: tenant.id, quarter: '2026Q4', unitId, title: '“五级联动”让基层治理末梢活起来', background: '背景', actions: '做法', results: '办结时间由 7 天缩短到 2.5 天', evidence: null, contact: '袁媛', stage: '挖掘提升', highlights: null, promotionValue: null, rating: null, selected: false, taskIds: '', achievementIds: '', submittedById: null, sourceRef: null, createdAt: at, updatedAt: at };
     add('case-review', caseReviewCard(caseRow, '石堡镇', '2026年第四季度'));
-    add('case-review', caseReviewCard({ ...caseRow, selected: true, stage: '培育推广', highlights: '机制闭环', promotionValue: '全县推广', rating: 'A' }, '石堡镇', '2026年第四季度', { name: '周敏', at }));
+    add('case-review', caseReviewCard({ ...caseRow, selected: true, stage: '培育推广', highlights: '机制闭环', promotionValue: '全县推广', rating: 'A' }, '石堡镇', '2026年第四季度', { tasks: [{ id: 1, code: 'QY-2026-007', title: '“五级联动”基层治理' }], achievements: [{ id: 2, category: '获上级批示肯定', description: '获市委主要领导批示肯定', status: '已确认' }] }, { name: '周敏', at }));
     add('promotion-form', promotionFormCard({ id: 1, title: '家庭农场培育提升经验复制推广', corePractice: '三位一体培育机制', bottomLines: '不改变土地用途' }, '石堡镇', '首批推广单位', '2026年11月'));
     // The demo's pilot part (a case theme, a promotion plan) and the office/all-hands groups, so the
     // 试点与复制推广 jobs have something to send.

@@ -50,7 +50,7 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
       expect(r.code).toBe(0);
       expect(r.out).toContain('✓ 应用凭证：App ID / App Secret 有效');
       expect(r.out).toContain('✓ 权限「通过手机号或邮箱获取用户 ID」（contact:user.id:readonly）已开通');
-      expect(r.out).toContain('✓ 事件接收：长连接可以建立');
+      expect(r.out).toMatch(/✓ 事件接收：长连接已建立并关闭（\d+ 毫秒）/);
       expect(r.out).toContain('✓ 节假日：2026 年放假安排已载入');
       expect(r.out).toContain('✓ 数据库：迁移已是最新');
       expect(r.out).toMatch(/共 \d+ 项，全部通过。/);
@@ -66,6 +66,18 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
         expect(bad).toEqual(['✗ 缺少权限「通过手机号或邮箱获取用户 ID」（contact:user.id:readonly，飞书错误码 99991672）']);
         expect(lines[lines.indexOf(bad[0]!) + 1]).toContain('权限管理 → 开通「通过手机号或邮箱获取用户 ID」');
         expect(r.out).toContain('✓ 权限「以应用的身份发消息」');
+      } finally {
+        fake.lackScopes.clear();
+      }
+    });
+
+    it('an optional permission missing (user_id field scope) is said, not ✗; exit 0', async () => {
+      fake.lackScopes.add('contact:user.employee_id:readonly');
+      try {
+        const r = await cli(env, 'doctor', ...AT);
+        expect(r.out).toContain('✓ 可选权限「获取用户 user ID」（contact:user.employee_id:readonly）未开通：不开通只记录 open_id');
+        expect(r.out).not.toContain('✗');
+        expect(r.code).toBe(0);
       } finally {
         fake.lackScopes.clear();
       }

@@ -92,6 +92,26 @@ describeEachDatabase('groups', (ctx) => {
     await waitFor(() => officeNotices('工作群已自动绑定：城关街道').length === 1, 8_000);
   });
 
+  it('a group bound by id without a bot-added event: 群列表 asks the chat API for its name and keeps it; a refusal says why', async () => {
+    const [a, b] = await ctx().prisma.unit.findMany({ where: { tenantId, chatId: null, name: { notIn: ['石堡镇', '城关街道'] } }, orderBy: { id: 'asc' }, take: 2 });
+    fake.addChat({ chatId: 'oc_by_id_named', name: '按ID绑定的专班群', memberOpenIds: [OFFICE], botIsMember: true });
+    fake.addChat({ chatId: 'oc_by_id_gone', name: '机器人不在的群', memberOpenIds: [OFFICE], botIsMember: false });
+    await ctx().prisma.unit.update({ where: { id: a!.id }, data: { chatId: 'oc_by_id_named' } });
+    await ctx().prisma.unit.update({ where: { id: b!.id }, data: { chatId: 'oc_by_id_gone' } });
+    const before = fake.requestsFor('im.chat.get').length;
+    const list = textOf(await say(OFFICE, '群列表'));
+    expect(list).toContain(`按ID绑定的专班群（oc_by_id_named）：已绑定 ${a!.name}`);
+    // chat/get-2 answers 232011 when the bot is not in the chat.
+    expect(list).toContain(`（群名未获取：机器人不在该群中）（oc_by_id_gone）：已绑定 ${b!.name}`);
+    expect(list).not.toContain('未知群名');
+    expect(await ctx().prisma.feishuChat.findFirst({ where: { tenantId, chatId: 'oc_by_id_named' } })).toMatchObject({ name: '按ID绑定的专班群' });
+    // Remembered: the next 群列表 asks again only for the one refused.
+    const asked = fake.requestsFor('im.chat.get').length - before;
+    await say(OFFICE, '群列表');
+    expect(fake.requestsFor('im.chat.get').length - before - asked).toBe(1);
+    await ctx().prisma.unit.update({ where: { id: b!.id }, data: { chatId: null } });
+  });
+
   it('removed (event) → unbound, ONE office notice, later sends there are not repeated', async () => {
     await fake.botRemovedFromChat(NEW_GROUP, OFFICE);
     await waitFor(async () => (await unit('石堡镇')).chatId === null, 8_000);

@@ -92,6 +92,8 @@ describeEachDatabase('documents', (ctx) => {
     expect(d.text).toContain('群众诉求平均办结时间由 7 天缩短到 2.5 天');
     expect(d.text).toContain('1.亮点：机制闭环、责任到格');
     expect(d.text).not.toContain('口袋公园建设中的群众议事');
+    // Each case links back to its task and that task's confirmed achievements.
+    expect(d.text).toMatch(/关联事项与成果1\.QY-2026-007　[^。]*2\.获上级批示肯定：“五级联动”基层治理工作机制获市委主要领导批示肯定/);
     expect(d.tables).toBe(1);
   });
 });

@@ -269,6 +269,14 @@ describeEachDatabase('feishu sender', (ctx) => {
     const prisma = new Proxy(db.prisma, {
       get(target, prop) {
         if (prop === 'outboxMessage') return outbox;
+        // The usual outcome is written by one raw UPDATE (src/outbox/store.ts): refuse that too.
+        if (prop === '$executeRaw') {
+          return async (sql: TemplateStringsArray, ...rest: unknown[]) => {
+            const values = rest;
+            if (sql.join('?').includes('UPDATE "OutboxMessage"') && values.some((v) => v === 'sent' || ((v as { values?: unknown[] } | null)?.values ?? []).includes('sent')) && refuse-- > 0) throw new Error('Connection terminated unexpectedly');
+            return (target.$executeRaw as (...a: unknown[]) => Promise<number>).call(target, sql, ...rest);
+          };
+        }
         const v = Reflect.get(target, prop) as unknown;
         return typeof v === 'function' ? v.bind(target) : v;
       },

@@ -110,7 +110,7 @@ describeEachDatabase('import', (ctx) => {
     const tenant = await ensureTenant(prisma, 'import-csv');
     const dir = writeCsvFolder({
       单位: [['单位名称', '类型', '上级单位', '工作群ID', '备注'], ['县委改革办', '部门', '', '', '多余的列被忽略'], ['甲镇', '乡镇', '', 'oc_jia', '']],
-      人员: [['姓名', '单位', '角色', '手机', '邮箱', '飞书ID'], ['张三', '甲镇', '改革联络员、改革专员', '13800000000', 'zs@example.com', ''], ['李四', '', '县级领导', '', '', 'ou_lisi']],
+      人员: [['姓名', '单位', '角色', '手机', '邮箱', '飞书ID'], ['张三', '甲镇', '改革联络员、改革专员', '+86 138-0000-0000（办）', 'zs@example.com', ''], ['李四', '', '县级领导', '', '', 'ou_lisi']],
       台账: [
         ['编号', '改革事项', '类别', '批次', '领衔领导', '牵头单位', '配合单位', '责任人', '成果形式', '实施路径', '开始时间', '完成时限', '状态'],
         ['ＬＹ－2026－001', '事项一, "带引号"', '小切口改革', '第一批', '李四', '甲镇', '县委改革办', '张三', '方案', '', '2026/3/1', '2026-06-30', ''],
@@ -130,6 +130,8 @@ describeEachDatabase('import', (ctx) => {
     expect(tasks[0]!.leadLeaders).toHaveLength(1);
     const zhang = await prisma.person.findFirstOrThrow({ where: { tenantId: tenant.id, name: '张三' } });
     expect(zhang.roles).toBe('COMMISSIONER,LIAISON');
+    // Stored as batch_get_id asks for a mainland number: 11 digits, no country code, no remark.
+    expect(zhang.mobile).toBe('13800000000');
   });
 
   it('moves a Feishu account to a person listed for the first time (found by fuzzing)', async () => {

@@ -37,13 +37,17 @@ const LEDGER = [
 ];
 
 /** Feishu's batch_get_id for the two mobiles/emails of the sheet (contact/v3/users/batch_get_id answers by the normalised value). */
-const directory: ContactLookup = {
+const directory: Pick<ContactLookup, 'byMobileAndEmail' | 'userIds'> = {
   async byMobileAndEmail(mobiles, emails) {
     const known: Record<string, string> = { '13800001111': ZHAO, 'wangfang@example.cn': WANG, '13900002222': SUN, 'sunli@example.cn': SUN };
     const pick = (xs: string[]) => new Map(xs.filter((x) => known[x]).map((x) => [x, { openId: known[x]!, resigned: false }]));
     return { mobiles: pick(mobiles), emails: pick(emails) };
   },
-} as ContactLookup;
+  // user_id_type=user_id: none known here (an app without the user_id field scope).
+  async userIds() {
+    return { mobiles: new Map(), emails: new Map() };
+  },
+};
 
 const sheet = (people: string[][], ledger = LEDGER) => writeCsvFolder({ 单位: UNITS, 人员: [PEOPLE_HEAD, ...people], 台账: ledger });
 
@@ -92,7 +96,7 @@ describeEachDatabase('兼职 (one person in several units)', (ctx) => {
     expect(report).toContain('王芳 兼任 乙局一把手');
 
     // The directory finds the two accounts; the tasks of both units wait for them.
-    const reach = await reachPeople(app, app.defaultTenant, directory);
+    const reach = await reachPeople(app, app.defaultTenant, directory as ContactLookup);
     expect(reach.resolved.map((r) => r.name).sort()).toEqual(['王芳', '赵敏']);
     const toZhao = await ctx().prisma.outboxMessage.findMany({ where: { tenantId, receiveId: ZHAO, dedupeKey: { startsWith: 'dispatch' } } });
     // ONE 任务交办单 for the liaison of both units, listing both units' tasks.
@@ -180,7 +184,7 @@ describeEachDatabase('兼职 (one person in several units)', (ctx) => {
     const first = await importLedger(ctx().prisma, tenantId, [sheet(rows)]);
     if (!first.ok) throw new Error(first.problems.map(formatProblem).join('\n'));
     expect(first.result.people.created).toBe(2); // nothing in the sheet says they are one person yet
-    const reach = await reachPeople(app, app.defaultTenant, directory);
+    const reach = await reachPeople(app, app.defaultTenant, directory as ContactLookup);
     expect(reach.partTime).toEqual([{ name: '孙丽', unit: '乙局', of: '甲镇' }]);
     expect(reach.unreachable).toEqual([]);
     const check = async () => {

@@ -2,81 +2,32 @@
 // a liaison's 建议 → the office's 办理 card → 采纳入库 → 风控 form → 立项 form → the lead unit's liaison
 // signs the 任务交办单; and a 揭榜挂帅 call from 发榜 through two units' 揭榜 to 比选 and 挂帅. Every step
 // through the page: typed messages, card buttons, card forms.
-// Screenshots go to test-artifacts/sandbox/loop-*.png. Skipped, loudly, without Chromium (as browser.test.ts).
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// Screenshots go to test-artifacts/sandbox/loop-*.png. Skipped, loudly, without Chromium (browser-harness.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { startSandboxHarness, type SandboxHarness } from './harness.js';
+import type { Page } from 'playwright-core';
+import { browserSkipReason, openBrowserSession, type BrowserSession } from './browser-harness.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARTIFACTS = path.resolve('test-artifacts/sandbox');
 const CG_LIAISON = 'ou_demo_chengguan_liaison'; // 袁媛, 城关街道 改革联络员
 const SB_LIAISON = 'ou_demo_shibao_liaison'; // 程功, 石堡镇 改革联络员
 const OFFICE = 'ou_demo_office_zhou'; // 周敏, 县委改革办
 
-const reason = (() => {
-  try {
-    accessSync(CHROMIUM, constants.X_OK);
-    return undefined;
-  } catch {
-    return `找不到可执行的 Chromium：${CHROMIUM}（运行 node scripts/setup-browser.mjs 安装，或设置 CHROMIUM_PATH）`;
-  }
-})();
-if (reason) console.warn(`\n${'!'.repeat(78)}\n  WARNING: 改革闭环浏览器测试已跳过 — ${reason}\n${'!'.repeat(78)}\n`);
+const reason = browserSkipReason('改革闭环浏览器测试');
 
 describe.skipIf(Boolean(reason))('the reform loop on the sandbox page in Chromium', () => {
-  let h: SandboxHarness;
-  let context: BrowserContext;
+  let s: BrowserSession;
   let page: Page;
-  let profile: string;
-  const pageErrors: string[] = [];
-
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    h = await startSandboxHarness({ jobs: false });
-    const { chromium } = await import('playwright-core');
-    profile = mkdtempSync(path.join(os.tmpdir(), 'taizhang-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN'],
-      viewport: { width: 1440, height: 1000 },
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(msg.text());
-    });
-    await page.goto(h.sandbox.url);
-    await page.waitForSelector('body[data-ready="1"]');
-    await page.waitForSelector('#live.on');
+    s = await openBrowserSession({ jobs: false, timeoutMs: 15_000 });
+    page = s.page;
   }, 90_000);
-
   afterAll(async () => {
-    await context?.close();
-    await h?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await s?.close();
   });
-
-  /** Be `openId`, in their private chat with the bot. */
-  async function privately(openId: string) {
-    await page.selectOption('#who', openId);
-    const chatId = h.sandbox.fake.p2pChatId(openId);
-    await page.click(`.chat-item[data-chat-id="${chatId}"]`);
-    await page.waitForSelector(`.chat-item.active[data-chat-id="${chatId}"]`);
-  }
-  async function send(text: string) {
-    await page.fill('#input', text);
-    await page.click('#send');
-  }
-  const botCard = (title: string): Locator => page.locator('.msg.from-bot', { has: page.locator('.card-title', { hasText: title }) }).last();
-  const toast = (text: string | RegExp) => page.locator('#toast.show', { hasText: text }).waitFor();
-  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: false });
+  const privately = (openId: string) => s.privately(openId);
+  const send = (text: string) => s.send(text);
+  const botCard = (title: string) => s.botCard(title);
+  const toast = (text: string | RegExp) => s.toast(text);
+  const shot = (name: string) => s.shot(name);
 
   it('建议 → 办理 → 采纳入库 → 风控 → 立项 → 签收, all on the page', async () => {
     // 1. A liaison suggests a reform in her private chat and gets a numbered receipt.
@@ -104,8 +55,8 @@ describe.skipIf(Boolean(reason))('the reform loop on the sandbox page in Chromiu
     await toast('已告知建议人');
     await handle.locator('.card-body', { hasText: '采纳入库' }).waitFor();
     expect(await handle.locator('button.card-btn', { hasText: '采纳入库' }).count()).toBe(0); // done: no more actions
-    const suggestion = await h.app.db.prisma.suggestion.findFirstOrThrow({ where: { number: number! }, select: { id: true } });
-    const item = await h.app.db.prisma.reserveItem.findFirstOrThrow({ where: { suggestionId: suggestion.id }, select: { number: true } });
+    const suggestion = await s.h.app.db.prisma.suggestion.findFirstOrThrow({ where: { number: number! }, select: { id: true } });
+    const item = await s.h.app.db.prisma.reserveItem.findFirstOrThrow({ where: { suggestionId: suggestion.id }, select: { number: true } });
     await shot('loop-02-adopted.png');
 
     // 3. 风控: the four dimensions in the form card; the verdict is the worst of the four.
@@ -150,11 +101,11 @@ describe.skipIf(Boolean(reason))('the reform loop on the sandbox page in Chromiu
     await botCard('您的改革建议已立项').waitFor();
     expect(await page.locator('.msg.from-bot .card-title', { hasText: '您的改革建议已被采纳' }).count()).toBeGreaterThan(0);
     await shot('loop-05-signed.png');
-    const task = await h.app.db.prisma.task.findFirstOrThrow({ where: { code }, select: { status: true, id: true } });
+    const task = await s.h.app.db.prisma.task.findFirstOrThrow({ where: { code }, select: { status: true, id: true } });
     expect(task.status).toBe('推进中');
-    expect((await h.app.db.prisma.taskOrigin.findUniqueOrThrow({ where: { taskId: task.id } })).kind).toBe('改革建议');
+    expect((await s.h.app.db.prisma.taskOrigin.findUniqueOrThrow({ where: { taskId: task.id } })).kind).toBe('改革建议');
     expect(await page.locator('.card-unsupported').count()).toBe(0);
-    expect(pageErrors).toEqual([]);
+    expect(s.pageErrors).toEqual([]);
   }, 120_000);
 
   it('揭榜挂帅: 发榜 → two units 揭榜 (card and text) → 比选 side by side → 挂帅 → the winner\'s 任务交办单', async () => {
@@ -227,9 +178,9 @@ describe.skipIf(Boolean(reason))('the reform loop on the sandbox page in Chromiu
     await shot('loop-08-call-won.png');
     await privately(CG_LIAISON);
     expect(await botCard(`揭榜结果：${number}`).textContent()).toContain('已留存');
-    const call = await h.app.db.prisma.openCall.findFirstOrThrow({ where: { number }, select: { status: true } });
+    const call = await s.h.app.db.prisma.openCall.findFirstOrThrow({ where: { number }, select: { status: true } });
     expect(call.status).toBe('已挂帅');
     expect(await page.locator('.card-unsupported').count()).toBe(0);
-    expect(pageErrors).toEqual([]);
+    expect(s.pageErrors).toEqual([]);
   }, 120_000);
 });

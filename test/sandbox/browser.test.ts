@@ -4,19 +4,13 @@
 // approves it on its 延期审批 card. Screenshots go to test-artifacts/sandbox/.
 //
 // Needs /usr/bin/chromium (or CHROMIUM_PATH), installed by `node scripts/setup-browser.mjs`, which
-// `npm test` runs first. Without it the suite is skipped, loudly, with the reason.
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// `npm test` runs first. Without it the suite is skipped, loudly, with the reason (browser-harness.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { readFile } from 'node:fs/promises';
 import { ALL_HANDS_CHAT_ID } from '../../src/demo/ledger.js';
 import { columnIndex, editedDemoWorkbook } from '../helpers/workbooks.js';
-import { startSandboxHarness, type SandboxHarness } from './harness.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARTIFACTS = path.resolve('test-artifacts/sandbox');
+import { browserSkipReason, openBrowserSession, type BrowserSession } from './browser-harness.js';
 
 const LIAISON = 'ou_demo_shibao_liaison'; // 程功, 石堡镇 改革联络员
 const CG_LIAISON = 'ou_demo_chengguan_liaison'; // 袁媛, 城关街道 改革联络员 (QY-2026-009 is 待签收)
@@ -25,67 +19,28 @@ const SHIBAO = 'oc_demo_shibao';
 const CHENGGUAN = 'oc_demo_chengguan';
 const OFFICE_GROUP = 'oc_demo_office';
 
-function skipReason(): string | undefined {
-  try {
-    accessSync(CHROMIUM, constants.X_OK);
-  } catch {
-    return `找不到可执行的 Chromium：${CHROMIUM}（运行 node scripts/setup-browser.mjs 安装 Debian 的 chromium，或设置 CHROMIUM_PATH）`;
-  }
-  return undefined;
-}
-
-const reason = skipReason();
-if (reason) {
-  const line = '!'.repeat(78);
-  console.warn(`\n${line}\n  WARNING: 沙箱浏览器测试已跳过 — ${reason}\n${line}\n`);
-}
+const reason = browserSkipReason('沙箱浏览器测试');
 
 describe.skipIf(Boolean(reason))('sandbox page in Chromium', () => {
-  let h: SandboxHarness;
-  let context: BrowserContext;
+  let s: BrowserSession;
+  let h: BrowserSession['h'];
   let page: Page;
-  let profile: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    h = await startSandboxHarness();
-    const { chromium } = await import('playwright-core');
-    profile = mkdtempSync(path.join(os.tmpdir(), 'taizhang-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN'],
-      viewport: { width: 1440, height: 1000 },
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(msg.text());
-    });
+    s = await openBrowserSession();
+    ({ h, page, pageErrors } = s);
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    await h?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await s?.close();
   });
 
-  async function becomeIn(openId: string, chatId: string) {
-    await page.selectOption('#who', openId);
-    await page.click(`.chat-item[data-chat-id="${chatId}"]`);
-    await page.waitForSelector(`.chat-item.active[data-chat-id="${chatId}"]`);
-  }
-  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: false });
+  const becomeIn = (openId: string, chatId: string) => s.becomeIn(openId, chatId);
+  const shot = (name: string) => s.shot(name);
 
   it('a liaison reports progress with @bot and gets the receipt card', async () => {
-    await page.goto(h.sandbox.url);
-    await page.waitForSelector('body[data-ready="1"]');
-    await page.waitForSelector('#live.on');
-    // The picker lists people by unit with their roles.
+    // The page is open, ready and live (browser-harness.ts). The picker lists people by unit with their roles.
     expect(await page.locator('#who optgroup[label="石堡镇"] option', { hasText: '程功 · 改革联络员' }).count()).toBe(1);
     await becomeIn(LIAISON, SHIBAO);
     expect(await page.textContent('#chat-title')).toBe('石堡镇工作群');

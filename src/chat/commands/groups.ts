@@ -3,7 +3,8 @@
 //   解绑          the office, or the head of the unit bound here: this group is no longer a unit's
 //   群列表        the office: the groups the bot is in and their bindings (= `taizhang groups`)
 // Every change is audited (ledger/groups.ts); the reply confirms it in the group.
-import { bindUnit, groupLines, listGroups } from '../../ledger/groups.js';
+import { bindUnit, fillGroupNames, groupLines, listGroups } from '../../ledger/groups.js';
+import { senderDirectory } from '../../jobs/reach.js';
 import { md, txt } from '../../cards/markup.js';
 import { truncate } from '../../core/text.js';
 import type { CommandHandler, CommandResult, MessageContext } from '../context.js';
@@ -50,6 +51,10 @@ export const unbindGroupCommand: CommandHandler<'unbindGroup'> = async (ctx) => 
 
 export const groupListCommand: CommandHandler<'groupList'> = async (ctx) => {
   if (!isOffice(ctx)) return no('群列表仅县委改革办可以查看');
-  const lines = groupLines(await listGroups(ctx.db, ctx.tenant.id));
+  const rows = await listGroups(ctx.db, ctx.tenant.id);
+  // Groups bound by id without a bot-added event: their names from the chat API (not in the sandbox).
+  const lookup = senderDirectory(ctx.app)(ctx.tenant.key);
+  if (lookup) await fillGroupNames(ctx.db, ctx.tenant.id, rows, (chatId) => lookup.chatName(chatId), ctx.app.clock.now());
+  const lines = groupLines(rows);
   return ok(`机器人所在的群及绑定情况：\n${lines.join('\n')}`, '群列表：见回复');
 };

@@ -21,6 +21,7 @@ import { todoCommand, unreportedCommand } from './todo.js';
 import { achievementCommand } from './pilot/achievement.js';
 import { pilotCommand } from './pilot/pilot.js';
 import { briefCommand } from './pilot/brief.js';
+import { caseBookCommand } from './pilot/case-book.js';
 import { caseFormCommand, caseThemeCommand } from './pilot/cases.js';
 import { promotionCommand } from './pilot/promotion.js';
 import { promotionPlanCommand } from './pilot/promotion-plan.js';
@@ -83,6 +84,7 @@ export const COMMAND_HANDLERS: { [K in ParsedCommand['kind']]: (ctx: MessageCont
   brief: briefCommand,
   caseTheme: caseThemeCommand,
   caseForm: caseFormCommand,
+  caseBook: caseBookCommand,
   promotion: promotionCommand,
   promotionPlan: promotionPlanCommand,
 };

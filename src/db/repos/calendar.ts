@@ -44,10 +44,10 @@ export async function deleteCalendarDay(db: DbOrTx, tenantId: number, date: IsoD
   return r.count > 0;
 }
 
-/** The tenant's revision: 0 until its first change. */
+/** The tenant's revision: 0 until its first change. Raw SQL: read for every event (a Prisma call costs ~0.5 ms of CPU compiling). */
 export async function calendarRevision(db: DbOrTx, tenantId: number): Promise<number> {
-  const r = await db.calendarRevision.findUnique({ where: { tenantId }, select: { revision: true } });
-  return r?.revision ?? 0;
+  const rows = await db.$queryRaw<{ revision: number | bigint }[]>`SELECT "revision" FROM "CalendarRevision" WHERE "tenantId" = ${tenantId}`;
+  return rows[0] ? Number(rows[0].revision) : 0;
 }
 
 /** The fingerprint of the calendar under the office's entries at the last start ('' when never recorded). */

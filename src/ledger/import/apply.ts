@@ -101,7 +101,7 @@ export async function writeDraft(tx: Tx, tenantId: number, draft: LedgerDraft, a
   // every step — also for the people created just below.
   const moving = personRows.filter((d) => d.openId && personByKey.get(d.matchKey)?.openId !== d.openId);
   const freed = [...new Set(moving.map((d) => d.openId!))];
-  if (freed.length) await tx.person.updateMany({ where: { tenantId, openId: { in: freed } }, data: { openId: null } });
+  if (freed.length) await tx.person.updateMany({ where: { tenantId, openId: { in: freed } }, data: { openId: null, userId: null } });
   for (const part of chunks(newPeople)) {
     const created = await tx.person.createManyAndReturn({
       data: part.map((p) => ({
@@ -128,7 +128,8 @@ export async function writeDraft(tx: Tx, tenantId: number, draft: LedgerDraft, a
     const after = personView(next);
     if (same(before, after)) result.people.unchanged++;
     else {
-      await tx.person.update({ where: { id: p.id }, data: next });
+      // The user_id belongs to the account: another open_id (typed, or freed) drops it until looked up again.
+      await tx.person.update({ where: { id: p.id }, data: { ...next, ...(next.openId !== p.openId ? { userId: null } : {}) } });
       log('person', p.id, 'update', before, after);
       result.people.updated++;
     }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { codeKey, toHalfWidth } from '../../core/codes.js';
 import { ROLE_BY_LABEL, ROLES, TASK_CATEGORIES, TASK_STATUSES, UNIT_KINDS, type Role, type TaskStatus } from '../../core/types.js';
 import { parseLedgerDate } from './dates.js';
+import { isLookupMobile, normalizeMobile } from '../../core/reach.js';
 import { cleanText, truncate } from '../../core/text.js';
 import type { CellValue, RawRow, RawSheet } from './read.js';
 import { columnLetter, type ClassifiedSource, type SheetReport } from './sheets.js';
@@ -168,8 +169,9 @@ const personRow = z.object({
     }
     return roles;
   }),
-  手机: z.string().nullable().transform((v) => (v ? v.replace(/[\s-]/g, '') : null))
-    .refine((v) => v === null || /^(\+\d{6,15}|1\d{10})$/.test(v), '手机号格式不对，应为 11 位手机号（境外号码加 + 和国家码）'),
+  // Stored as batch_get_id asks for it (core/reach.ts normalizeMobile): 138 0013 8000、+86-138…、（办） all work.
+  手机: z.string().nullable().transform((v) => (v && v.trim() ? normalizeMobile(v) : null))
+    .refine((v) => v === null || isLookupMobile(v), '手机号格式不对，应为 11 位手机号（境外号码加 + 和国家码）'),
   邮箱: z.string().nullable().refine((v) => v === null || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v), '邮箱格式不对'),
   飞书ID: z.string().nullable().refine((v) => v === null || /^ou_[A-Za-z0-9_-]+$/.test(v), '飞书ID 应为 ou_ 开头的 open_id'),
   状态: z.string().nullable().refine((v) => v === null || ['在岗', '离岗', '停用', '离职'].includes(v.trim()), '状态应为 在岗 或 离岗（离岗的人保留历史记录，不再接收消息）'),

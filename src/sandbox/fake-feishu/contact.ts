@@ -45,6 +45,10 @@ export function userInfo(f: FakeState, req: RouteRequest): Record<string, unknow
 /** POST /open-apis/contact/v3/users/batch_get_id?user_id_type=… */
 export function batchGetId(f: FakeState, req: RouteRequest): Record<string, unknown> {
   const idType = req.query.get('user_id_type') ?? 'open_id';
+  // "当值为 user_id，字段权限要求：获取用户 user ID(contact:user.employee_id:readonly)" (batch_get_id page).
+  if (idType === 'user_id' && f.lackScopes.has('contact:user.employee_id:readonly')) {
+    fail(400, 99991672, 'Access denied. One of the following scopes is required: [contact:user.employee_id:readonly].');
+  }
   const body = req.json();
   const emails = Array.isArray(body['emails']) ? (body['emails'] as unknown[]).map(String) : [];
   const mobiles = Array.isArray(body['mobiles']) ? (body['mobiles'] as unknown[]).map(String) : [];

@@ -1,7 +1,8 @@
 // Issue 16 in the chat, end to end over real HTTP through the fake Feishu (SQLite and PostgreSQL):
 // 成果 (unit records → office card → only the office confirms, once; a refusal needs a reason;
 // a re-delivered message records once), 试点 (list; office registers and moves stages one step,
-// audited; a liaison is refused), 简报 (office only: a card and the Word file through the outbox).
+// audited; a liaison is refused), 简报 (office only: a card and the Word file through the outbox),
+// 典型案例 (linked to tasks and achievements from the form) and 案例汇编 (a card and the Word file).
 import JSZip from 'jszip';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../helpers/db.js';
@@ -120,6 +121,13 @@ describeEachDatabase('chat: 成果 / 试点 / 简报', (ctx) => {
     expect(stored.fileName).toBe('推广动态简报-2026-11.docx');
     const zip = await JSZip.loadAsync(stored.bytes);
     expect(await zip.file('word/document.xml')!.async('string')).toContain('改革试点经验复制推广动态简报');
+    // A month can be named; one not begun is refused.
+    const october = await say(OFFICE, '简报 2026-10', undefined);
+    const octoberCard = await waitFor(() => fake.botMessages().find((m) => m.parentId === october.messageId && m.msgType !== 'file'), 8_000);
+    expect(headerOf(octoberCard)).toBe('推广动态简报 · 2026年10月');
+    const octoberFile = await waitFor(() => fake.botMessages().find((m) => m.parentId === october.messageId && m.msgType === 'file'), 8_000);
+    expect(fake.files.get((octoberFile!.content as { file_key: string }).file_key)!.fileName).toBe('推广动态简报-2026-10.docx');
+    expect(textOf((await say(OFFICE, '简报 2027-01', undefined)).reply)).toBe('2027年1月尚未开始，无法生成。');
   });
   it('典型案例: the office sets the theme; a unit submits by card once; only the office comments and selects, once; the 汇编 has it', async () => {
     expect(textOf((await say(LIAISON, '@_user_1 案例主题 数字化改革')).reply)).toBe('只有县委改革办可以设定案例征集主题。');
@@ -127,20 +135,36 @@ describeEachDatabase('chat: 成果 / 试点 / 简报', (ctx) => {
     expect((await ctx().prisma.caseTheme.findFirst({ where: { tenantId, quarter: '2026Q4' } }))!.theme).toBe('基层减负与数字赋能');
     expect((await listAudit(ctx().prisma, tenantId, { entity: 'case', entityId: 'theme:2026Q4' })).map((a) => a.action)).toEqual(['update']);
 
-    expect(textOf((await say(LIAISON, '@_user_1 案例')).reply)).toBe('案例报送表单已私信发给您，请在与台账机器人的私聊中填写。');
+    // 案例 <编号>: each code is checked now; the form comes with 关联事项 filled in.
+    expect(textOf((await say(LIAISON, '@_user_1 案例 QY-2026-099')).reply)).toContain('关联事项：没有找到编号为「QY-2026-099」的事项');
+    expect(textOf((await say(LIAISON, '@_user_1 案例 qy-2026-009、011')).reply)).toBe('案例报送表单已私信发给您，请在与台账机器人的私聊中填写。');
     const form = await waitFor(() => fake.botMessages({ openId: LIAISON }).find((m) => headerOf(m) === '典型案例报送'), 8_000);
     expect(cardText(form)).toContain('主题：基层减负与数字赋能');
+    expect(cardText(form)).toContain('"default_value":"QY-2026-009、QY-2026-011"');
     const incomplete = await fake.clickCard({ messageId: form!.messageId, operatorOpenId: LIAISON, value: { a: 'case_submit' }, formValue: { title: '网格议事' } });
     expect(incomplete.toast).toMatchObject({ type: 'warning', content: '请填写主要做法' });
-    const values = { title: '“网格议事厅”让小事不出网格', background: '社区矛盾多', actions: '每个网格设议事厅，每周议事', results: '矛盾就地化解率 92%，上交事项下降 40%', contact: '袁媛 139' };
+    const values = { title: '“网格议事厅”让小事不出网格', background: '社区矛盾多', actions: '每个网格设议事厅，每周议事', results: '矛盾就地化解率 92%，上交事项下降 40%', contact: '袁媛 139', tasks: 'QY-2026-009、QY-2026-011' };
     const before = await ctx().prisma.typicalCase.count({ where: { tenantId } });
+    // A code that is no task: nothing is recorded, the reason names it.
+    const badLink = await fake.clickCard({ messageId: form!.messageId, operatorOpenId: LIAISON, value: { a: 'case_submit' }, formValue: { ...values, tasks: 'QY-2026-009 QY-2026-098' } });
+    expect(badLink.toast).toMatchObject({ type: 'error', content: expect.stringContaining('没有找到编号为「QY-2026-098」的事项') });
+    expect(await ctx().prisma.typicalCase.count({ where: { tenantId } })).toBe(before);
     const submitted = await fake.clickCard({ messageId: form!.messageId, operatorOpenId: LIAISON, value: { a: 'case_submit' }, formValue: values });
     expect(submitted.toast).toMatchObject({ type: 'success' });
     expect(await ctx().prisma.typicalCase.count({ where: { tenantId } })).toBe(before + 1);
     const row = (await ctx().prisma.typicalCase.findFirst({ where: { tenantId, title: values.title } }))!;
     expect([row.stage, row.selected, row.quarter]).toEqual(['挖掘提升', false, '2026Q4']);
+    // Linked: both tasks, and their achievements the office has not refused (the confirmed 批示 on 009, the pending 报道 on 011).
+    const linkedTasks = await ctx().prisma.task.findMany({ where: { tenantId, code: { in: ['QY-2026-009', 'QY-2026-011'] } }, orderBy: { code: 'asc' } });
+    expect(row.taskIds).toBe(linkedTasks.map((t) => t.id).join(','));
+    const achievements = await ctx().prisma.achievement.findMany({ where: { tenantId, taskId: { in: linkedTasks.map((t) => t.id) }, status: { not: '不予认定' } }, orderBy: { id: 'asc' } });
+    expect(achievements.map((a) => a.status).sort()).toEqual(['已确认', '待确认']);
+    expect(row.achievementIds).toBe(achievements.map((a) => a.id).join(','));
 
     const review = await waitFor(() => fake.botMessages({ chatId: OFFICE_GROUP }).find((m) => headerOf(m) === '典型案例 · 待点评' && cardText(m).includes('网格议事厅')), 8_000);
+    expect(cardText(review)).toContain('**关联事项**：QY-2026-009 ');
+    expect(cardText(review)).toContain('社区协商议事经验获市委书记批示肯定（已确认）');
+    expect(cardText(review)).toContain('（待确认）');
     const byLiaison = await fake.clickCard({ messageId: review!.messageId, operatorOpenId: LIAISON, value: { a: 'case_select', t: row.id }, formValue: { highlights: '好', value: '好', rating: 'A' } });
     expect(byLiaison.toast).toMatchObject({ type: 'error', content: '只有县委改革办可以点评和遴选案例。' });
     const badRating = await fake.clickCard({ messageId: review!.messageId, operatorOpenId: OFFICE, value: { a: 'case_select', t: row.id }, formValue: { highlights: '议事下沉', value: '可全面推广', rating: 'S' } });
@@ -152,11 +176,31 @@ describeEachDatabase('chat: 成果 / 试点 / 简报', (ctx) => {
     const selected = (await ctx().prisma.typicalCase.findUnique({ where: { id: row.id } }))!;
     expect([selected.selected, selected.stage, selected.rating, selected.highlights]).toEqual([true, '培育推广', 'A', '议事下沉到网格']);
 
-    const { generateDocument } = await import('../../../src/documents/generate.js');
-    const doc = await generateDocument(ctx().prisma, 'cases', { tenantId, issuer: '县委改革办', at: app.clock.now(), calendar: await app.calendars.calendarFor(tenantId) });
-    const xml = await (await JSZip.loadAsync(doc.buffer)).file('word/document.xml')!.async('string');
+    // The card, now 已入选, still shows the links.
+    const selectedCard = fake.getMessage(review!.messageId);
+    expect(headerOf(selectedCard)).toBe('典型案例 · 已入选汇编');
+    expect(cardText(selectedCard)).toContain('**关联事项**：QY-2026-009 ');
+    expect(cardText(selectedCard)).toContain('2026年第四季度 · 培育推广'); // the quarter's label, not its key
+
+    // 案例汇编 (office only): a card and the Word file, with the case's tasks and confirmed achievements.
+    expect(textOf((await say(LIAISON, '@_user_1 案例汇编')).reply)).toBe('只有县委改革办可以编印典型案例汇编。');
+    expect(textOf((await say(OFFICE, '案例汇编 2027Q1', undefined)).reply)).toBe('2027年第一季度尚未开始，无法生成。');
+    expect(textOf((await say(OFFICE, '案例汇编 2026Q3', undefined)).reply)).toContain('2026年第三季度还没有入选汇编的案例');
+    const { messageId } = await say(OFFICE, '案例汇编', undefined);
+    const bookCard = (await waitFor(() => fake.botMessages().find((m) => m.parentId === messageId && m.msgType !== 'file'), 8_000))!;
+    expect(headerOf(bookCard)).toBe('典型案例汇编 · 2026年第四季度');
+    expect(cardText(bookCard)).toContain('“网格议事厅”让小事不出网格');
+    expect(cardText(bookCard)).toContain('关联 QY-2026-009、QY-2026-011');
+    const file = await waitFor(() => fake.botMessages().find((m) => m.parentId === messageId && m.msgType === 'file'), 8_000);
+    const stored = fake.files.get((file!.content as { file_key: string }).file_key)!;
+    expect(stored.fileName).toBe('典型案例汇编-2026-Q4.docx');
+    const xml = await (await JSZip.loadAsync(stored.bytes)).file('word/document.xml')!.async('string');
     expect(xml).toContain('“网格议事厅”让小事不出网格');
     expect(xml).toContain('主题：基层减负与数字赋能');
+    expect(xml).toContain('关联事项与成果');
+    expect(xml).toContain('社区协商议事经验获市委书记批示肯定');
+    expect(xml).not.toContain('省电视台报道'); // linked but not confirmed: not printed
+    expect(xml).toMatch(/QY-2026-009、QY-2026-011/); // the contents table
   });
   it('推广: a promoting unit reports by card (once per click, audited), a unit outside the plan is told, the office sees who reported', async () => {
     const SIFA = 'ou_demo_sifa_liaison'; // 谢婷, 县司法局: not in the plan

@@ -2,7 +2,8 @@
 // card), 点评并入选汇编 (office only, once; audited).
 import { createHash } from 'node:crypto';
 import { officeRecipients } from '../../../ledger/recipients.js';
-import { caseFormCard, caseFormSchema, caseReviewCard, caseReviewSchema, quarterOf, selectCase, submitCase } from '../../../pilot/cases.js';
+import { linksOfCase } from '../../../pilot/case-links.js';
+import { caseFormCard, caseFormSchema, caseReviewCard, caseReviewSchema, quarterLabelOf, quarterOf, selectCase, submitCase } from '../../../pilot/cases.js';
 import { refused, warn, type ActionContext, type ActionSpec } from '../../context.js';
 import { card, sendPrivately, sendTo } from '../../say.js';
 
@@ -31,7 +32,7 @@ export const caseSubmitAction: ActionSpec = {
     const quarter = quarterOf(today);
     const out = await submitCase(db, app.clock, actor, today, form.data, `card:${clickKey(ctx)}`, async (tx, row) => {
       const office = await officeRecipients(tx, tenant.id);
-      await sendTo(tx, tenant.id, office, `case-review:${row.id}`, card(caseReviewCard(row, actor.unitName ?? '—', quarter.label)));
+      await sendTo(tx, tenant.id, office, `case-review:${row.id}`, card(caseReviewCard(row, actor.unitName ?? '—', quarter.label, await linksOfCase(tx, tenant.id, row))));
     });
     if (!out.ok) return refused(out);
     return { toast: { type: out.created ? 'success' : 'info', content: out.created ? '案例已提交，改革办点评后告知结果' : '该案例此前已提交，未重复登记' } };
@@ -48,9 +49,9 @@ export const caseSelectAction: ActionSpec = {
     if (!review.success) return warn(review.error.issues[0]!.message);
     const out = await selectCase(db, app.clock, actor, value.t, review.data);
     if (!out.ok) {
-      if (out.row) return { toast: { type: 'info', content: out.reason }, card: { type: 'raw', data: caseReviewCard(out.row, await unitName(ctx, out.row.unitId), out.row.quarter) } };
+      if (out.row) return { toast: { type: 'info', content: out.reason }, card: { type: 'raw', data: caseReviewCard(out.row, await unitName(ctx, out.row.unitId), quarterLabelOf(out.row.quarter), await linksOfCase(db, actor.tenantId, out.row)) } };
       return refused(out);
     }
-    return { toast: { type: 'success', content: '已点评，案例入选本季度汇编' }, card: { type: 'raw', data: caseReviewCard(out.row, await unitName(ctx, out.row.unitId), out.row.quarter, { name: actor.name, at: app.clock.now() }) } };
+    return { toast: { type: 'success', content: '已点评，案例入选本季度汇编' }, card: { type: 'raw', data: caseReviewCard(out.row, await unitName(ctx, out.row.unitId), quarterLabelOf(out.row.quarter), await linksOfCase(db, actor.tenantId, out.row), { name: actor.name, at: app.clock.now() }) } };
   },
 };

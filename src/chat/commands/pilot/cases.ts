@@ -1,8 +1,10 @@
 // 案例主题 <主题> (office): the quarter's theme, announced to the all-hands group once per quarter
-// with a 报送案例 button. 案例 (a unit's people): the case form, privately.
+// with a 报送案例 button. 案例 [关联事项编号…] (a unit's people): the case form, privately, with the
+// 关联事项 field filled in (each code checked now; the case links them and their achievements).
 import { md, txt } from '../../../cards/markup.js';
 import { allHandsRecipients } from '../../../ledger/recipients.js';
 import { caseFormCard, quarterOf, setCaseTheme } from '../../../pilot/cases.js';
+import { resolveCaseLinks } from '../../../pilot/case-links.js';
 import { caseThemeNotice } from '../../../jobs/plans/pilot.js';
 import type { CommandHandler, CommandResult } from '../../context.js';
 import { card, sendPrivately, sendTo, text } from '../../say.js';
@@ -23,13 +25,18 @@ export const caseThemeCommand: CommandHandler<'caseTheme'> = async (ctx, command
   return { ok: true, reply: text(txt`已设定${out.quarter.label}案例征集主题：${theme}${announced}。`), summary: md`✓ 案例主题：${theme}` };
 };
 
-export const caseFormCommand: CommandHandler<'caseForm'> = async (ctx) => {
+export const caseFormCommand: CommandHandler<'caseForm'> = async (ctx, command) => {
   const { db, tenant, actor, today, sourceRef } = ctx;
   if (actor.unitId === null) return refuse('案例', '您没有所属单位，无法以单位名义报送案例。');
   if (!actor.openId) return refuse('案例', '您的人员信息中没有飞书账号，无法私信发送报送表单，请联系县委改革办补充。');
+  const links = await resolveCaseLinks(db, tenant.id, command.text);
+  if (!links.ok) return refuse('案例', links.reason);
+  const codes = links.taskIds.length
+    ? (await db.task.findMany({ where: { id: { in: links.taskIds } }, select: { id: true, code: true } })).sort((a, b) => links.taskIds.indexOf(a.id) - links.taskIds.indexOf(b.id)).map((t) => t.code).join('、')
+    : '';
   const quarter = quarterOf(today);
   const theme = await db.caseTheme.findUnique({ where: { tenantId_quarter: { tenantId: tenant.id, quarter: quarter.key } } });
-  await sendPrivately(db, tenant.id, actor.openId, `case-form:${sourceRef}`, card(caseFormCard(quarter.label, theme?.theme ?? '不限', actor.unitName ?? '本单位')));
+  await sendPrivately(db, tenant.id, actor.openId, `case-form:${sourceRef}`, card(caseFormCard(quarter.label, theme?.theme ?? '不限', actor.unitName ?? '本单位', codes)));
   // In the private chat the form is the next message: no need to say where it went.
   const where = ctx.msg.chatType === 'p2p' ? txt`案例报送表单见下一条消息，填写后点「提交案例」。` : txt`案例报送表单已私信发给您，请在与台账机器人的私聊中填写。`;
   return { ok: true, reply: text(where), summary: md`案例：表单已私信发送` };
