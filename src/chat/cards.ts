@@ -105,8 +105,9 @@ export function noticeCard(title: string, body: Md, color = 'blue', extra: Card[
   return renderCard('notice', { title, body, headerColor: color, extra });
 }
 
-export function helpCard(isOffice: boolean, code: string): Card {
-  return renderCard('help', { isOffice, code, shortCode: shortCodeOf(code) });
+/** `identity`: who the asker is (「石堡镇 联络员；县发展改革局 一把手」), every unit when 兼职. */
+export function helpCard(isOffice: boolean, code: string, identity?: string): Card {
+  return renderCard('help', { isOffice, code, shortCode: shortCodeOf(code), identity });
 }
 
 /** "QY-2026-012" → "012": the serial people may type alone. */

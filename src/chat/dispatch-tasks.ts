@@ -24,7 +24,8 @@ export async function dispatchTasks(app: AppContext, tenantId: number, taskIds: 
   const today = shanghaiDate(app.clock.now());
   let queued = 0;
   // Who gets which tasks: the lead units' liaisons and the units' groups.
-  const byRecipient = new Map<string, { r: Recipient; unitName: string; tasks: TaskRecord[] }>();
+  // A liaison of two units (兼职) is one recipient: one card listing both units' tasks.
+  const byRecipient = new Map<string, { r: Recipient; unitNames: Set<string>; tasks: TaskRecord[] }>();
   for (const id of taskIds) {
     const task = await loadTask(db, tenantId, id);
     if (!task) continue;
@@ -53,12 +54,14 @@ export async function dispatchTasks(app: AppContext, tenantId: number, taskIds: 
     for (const { r, unitName } of to) {
       const key = `${r.receiveIdType}:${r.receiveId}`;
       let entry = byRecipient.get(key);
-      if (!entry) byRecipient.set(key, (entry = { r, unitName, tasks: [] }));
-      entry.tasks.push(task);
+      if (!entry) byRecipient.set(key, (entry = { r, unitNames: new Set(), tasks: [] }));
+      entry.unitNames.add(unitName);
+      if (!entry.tasks.includes(task)) entry.tasks.push(task);
     }
   }
   const dispatched = new Set<number>();
-  for (const { r, unitName, tasks } of byRecipient.values()) {
+  for (const { r, unitNames, tasks } of byRecipient.values()) {
+    const unitName = [...unitNames].join('、');
     for (let i = 0; i < tasks.length; i += MAX_DISPATCH_BATCH) {
       const part = tasks.slice(i, i + MAX_DISPATCH_BATCH);
       let content: OutgoingContent;

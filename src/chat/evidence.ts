@@ -18,6 +18,7 @@ import { evidenceOf, reportForReceipt, reviewSetting } from '../ledger/evidence.
 import { reviewCard } from './cards.js';
 import { patchCard, replyTo, text } from './say.js';
 import type { ChatMessage } from './types.js';
+import { inUnit } from '../core/permissions.js';
 
 /** Attaches the file if the message replies to a receipt; false when it is not such a reply. */
 export async function attachEvidence(app: AppContext, tenant: TenantRef, actor: LedgerActor, msg: ChatMessage): Promise<boolean> {
@@ -27,7 +28,7 @@ export async function attachEvidence(app: AppContext, tenant: TenantRef, actor: 
   if (!report || report.kind === '问题') return false;
   const file = msg.attachment!;
   const reporterUnit = report.reporterId ? (await db.person.findUnique({ where: { id: report.reporterId }, select: { unitId: true } }))?.unitId : null;
-  const allowed = actor.roles.includes('ADMIN') || actor.personId === report.reporterId || (actor.unitId !== null && (actor.unitId === reporterUnit || actor.unitId === report.task.leadUnitId));
+  const allowed = actor.roles.includes('ADMIN') || actor.personId === report.reporterId || inUnit(actor, reporterUnit) || inUnit(actor, report.task.leadUnitId);
   if (!allowed) {
     await replyTo(db, tenant.id, msg, text(txt`只有报送单位的人员可以为 ${report.task.code} 的报送补充佐证材料。`));
     return true;

@@ -5,6 +5,7 @@ import type { Db } from '../db/client.js';
 import { OPEN_STATUSES } from '../core/types.js';
 import type { LedgerActor } from '../ledger/actions.js';
 import { replaceIn, type Md, type SafeText } from '../cards/markup.js';
+import { actorUnitIds } from '../core/permissions.js';
 
 /** The placeholder the command table's examples use. */
 export const EXAMPLE_PLACEHOLDER = 'LY-012';
@@ -15,12 +16,13 @@ const NO_CODE = '编号';
  * A code for examples: an open task led by the caller's unit, else any task of it; for a county
  * leader, a task they lead; else any open task of the ledger, else any task ("编号" when empty).
  */
-export async function exampleCode(db: Db, tenantId: number, actor: Pick<LedgerActor, 'unitId' | 'personId'>): Promise<string> {
+export async function exampleCode(db: Db, tenantId: number, actor: Pick<LedgerActor, 'unitId' | 'personId' | 'roles' | 'units'>): Promise<string> {
+  const unitIds = actorUnitIds(actor);
   const pick = async (where: Record<string, unknown>) =>
     (await db.task.findFirst({ where: { tenantId, ...where }, orderBy: { codeKey: 'asc' }, select: { code: true } }))?.code;
   const open = { status: { in: [...OPEN_STATUSES] } };
   return (
-    (actor.unitId !== null ? (await pick({ leadUnitId: actor.unitId, ...open })) ?? (await pick({ leadUnitId: actor.unitId })) : undefined) ??
+    (unitIds.length ? (await pick({ leadUnitId: { in: unitIds }, ...open })) ?? (await pick({ leadUnitId: { in: unitIds } })) : undefined) ??
     (await pick({ leadLeaders: { some: { personId: actor.personId } } })) ??
     (await pick(open)) ??
     (await pick({})) ??

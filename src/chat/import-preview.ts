@@ -8,6 +8,8 @@ import { listText, renderFitting } from '../jobs/cards.js';
 import type { ImportChange, ImportPlan, ImportPreview } from '../ledger/import/plan.js';
 import { formatProblem, type ImportProblem } from '../ledger/import/validate.js';
 import { noticeCard } from './cards.js';
+import { partTimeLines } from '../ledger/import/report.js';
+import { partTimeReport } from '../ledger/import/part-time.js';
 
 const FIELD_LABELS: Record<string, string> = {
   title: '改革事项', category: '类别', batch: '批次', leadUnit: '牵头单位', leadUnits: '牵头单位', collectives: '配合单位（统称）',
@@ -16,7 +18,7 @@ const FIELD_LABELS: Record<string, string> = {
   status: '状态', completedOn: '完成日期', closedOn: '销号日期', name: '名称', unit: '单位', roles: '角色', mobile: '手机',
   email: '邮箱', openId: '飞书ID', kind: '类型', parent: '上级单位', chatId: '工作群ID', dueDate: '完成时限', doneDate: '完成日期',
 };
-const ENTITY_LABELS: Record<string, string> = { unit: '单位', person: '人员', task: '事项', milestone: '节点' };
+const ENTITY_LABELS: Record<string, string> = { unit: '单位', person: '人员', task: '事项', milestone: '节点', personUnit: '兼职' };
 
 /** "王建国@" (a person's match key) → "王建国"; lists joined with 、; empty → 空. */
 function show(v: unknown): string {
@@ -28,6 +30,7 @@ function show(v: unknown): string {
 function subject(c: ImportChange): string {
   const v = c.after ?? c.before ?? {};
   if (c.entity === 'task') return `${String(v['code'] ?? '')} ${String(v['title'] ?? '')}`.trim();
+  if (c.entity === 'personUnit') return `${String(v['name'] ?? '')} 兼任 ${String(v['unit'] ?? '')}`;
   if (c.entity === 'person') return `${String(v['name'] ?? '')}${v['unit'] ? `（${String(v['unit'])}）` : ''}`;
   return String(v['name'] ?? v['title'] ?? '');
 }
@@ -73,6 +76,7 @@ export function importPreviewCard(fileName: string, plan: ImportPlan, preview: I
         md`牵头单位（${leadUnits.length} 个）：${leadUnits.slice(0, max * 2).join('、') || '无'}${leadUnits.length > max * 2 ? ` 等 ${leadUnits.length} 个` : ''}`,
         md`领衔领导按姓名对应到人员名单（${leaders.length} 位）：${leaders.slice(0, max * 2).join('、') || '无'}`,
         ...(newUnits.length ? [md`新建单位：${newUnits.join('、')}`] : []),
+        ...partTimeLines({ partTime: partTimeReport(plan.draft.people) }).slice(0, max).map((l) => md`兼职：${l}`),
       ]),
       actions: nothing ? [] : [
         {

@@ -136,7 +136,7 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
         const line = (label: string, c: { created: number; updated: number; deleted: number; unchanged: number }) =>
           `${label}：新增 ${c.created}，更新 ${c.updated}${c.deleted ? `，删除 ${c.deleted}` : ''}，未变 ${c.unchanged}`;
         const skipped = outcome.problems.filter(isError).length;
-        io.out([`导入完成${skipped ? `（--partial：${skipped} 处错误所在的行已跳过）` : ''}。`, line('单位', r.units), line('人员', r.people), line('事项', r.tasks), line('节点', r.milestones)].join('\n'));
+        io.out([`导入完成${skipped ? `（--partial：${skipped} 处错误所在的行已跳过）` : ''}。`, line('单位', r.units), line('人员', r.people), ...(r.partTime && r.partTime.created + r.partTime.updated + r.partTime.unchanged ? [line('兼职', r.partTime)] : []), line('事项', r.tasks), line('节点', r.milestones)].join('\n'));
         // People without a 飞书ID: their open_ids from 手机/邮箱 (batch_get_id) before anything is dispatched.
         const { configuredLookup, reachPeople } = await import('../jobs/reach.js');
         const lookup = configuredLookup(app, tenant.key);

@@ -2,11 +2,52 @@
 // action is checked here against the operator's person record. Refusals explain why, in Chinese.
 import type { Role } from './types.js';
 
+/** One unit a person holds roles in, with the roles they hold there. */
+export interface UnitRoles {
+  unitId: number;
+  roles: readonly Role[];
+}
+
 export interface Actor {
   personId: number;
   name: string;
+  /** The primary unit (Person.unitId). */
   unitId: number | null;
+  /** Person.roles: the primary unit's roles and the person-wide ones (ADMIN, LEADER; also from a 兼职 row). */
   roles: readonly Role[];
+  /**
+   * 兼职: every unit the person holds roles in, primary first, each with that unit's roles
+   * (PersonUnit). Absent: the primary unit only, with `roles`. Read it through the helpers below.
+   */
+  units?: readonly UnitRoles[];
+}
+
+/** The units the actor acts for, primary first, each with the roles held there. */
+export function actorUnits(a: Pick<Actor, 'unitId' | 'roles' | 'units'>): readonly UnitRoles[] {
+  if (a.units) return a.units;
+  return a.unitId === null ? [] : [{ unitId: a.unitId, roles: a.roles }];
+}
+
+/** Ids of the actor's units, primary first. */
+export const actorUnitIds = (a: Pick<Actor, 'unitId' | 'roles' | 'units'>): number[] => actorUnits(a).map((u) => u.unitId);
+
+/** The roles the actor holds in one unit (none when they do not belong to it). */
+export const rolesIn = (a: Pick<Actor, 'unitId' | 'roles' | 'units'>, unitId: number): readonly Role[] =>
+  actorUnits(a).find((u) => u.unitId === unitId)?.roles ?? [];
+
+/**
+ * Whether the actor belongs to the unit — with one of `roles` there when given: a liaison of A who
+ * is head of B is 一把手 for B only. The one test of "actor of unit X" for every check.
+ */
+export function inUnit(a: Pick<Actor, 'unitId' | 'roles' | 'units'>, unitId: number | null | undefined, roles?: readonly Role[]): boolean {
+  if (unitId === null || unitId === undefined) return false;
+  const u = actorUnits(a).find((x) => x.unitId === unitId);
+  return u !== undefined && (roles === undefined || roles.some((r) => u.roles.includes(r)));
+}
+
+/** The first of the actor's units (primary first) among `unitIds`, or null. */
+export function actorUnitAmong(a: Pick<Actor, 'unitId' | 'roles' | 'units'>, unitIds: readonly number[]): number | null {
+  return actorUnitIds(a).find((id) => unitIds.includes(id)) ?? null;
 }
 
 export interface TaskParties {
@@ -31,8 +72,8 @@ export type Permission = { ok: true } | { ok: false; reason: string };
 
 const OK: Permission = { ok: true };
 const isOffice = (a: Actor) => a.roles.includes('ADMIN');
-const inLeadUnit = (a: Actor, t: TaskParties) => a.unitId !== null && (a.unitId === t.leadUnitId || (t.jointLeadUnitIds ?? []).includes(a.unitId));
-const inCoUnit = (a: Actor, t: TaskParties) => a.unitId !== null && t.coUnitIds.includes(a.unitId);
+const inLeadUnit = (a: Actor, t: TaskParties) => actorUnitAmong(a, [t.leadUnitId, ...(t.jointLeadUnitIds ?? [])]) !== null;
+const inCoUnit = (a: Actor, t: TaskParties) => actorUnitAmong(a, t.coUnitIds) !== null;
 const leadsIt = (a: Actor, t: TaskParties) => t.leadLeaderIds.includes(a.personId);
 
 const OFFICE_VERBS = {

@@ -29,13 +29,17 @@ export async function groupChecks(app: AppContext, tenant: TenantRef): Promise<C
 export async function peopleChecks(app: AppContext, tenant: TenantRef, client: lark.Client | undefined): Promise<Check[]> {
   const db = app.db.prisma;
   const [unresolved, inactive, active] = await Promise.all([
-    db.person.findMany({ where: { tenantId: tenant.id, active: true, openId: null }, include: { unit: { select: { name: true } } }, orderBy: { id: 'asc' } }),
+    db.person.findMany({
+      where: { tenantId: tenant.id, active: true, openId: null },
+      include: { unit: { select: { name: true } }, otherUnits: { where: { active: true }, include: { unit: { select: { name: true } } } } },
+      orderBy: { id: 'asc' },
+    }),
     db.person.count({ where: { tenantId: tenant.id, active: false } }),
     db.person.count({ where: { tenantId: tenant.id, active: true } }),
   ]);
   const checks: Check[] = [];
   checks.push(unresolved.length
-    ? { ok: false, label: `人员：${unresolved.length} 人没有飞书账号，收不到消息`, details: unresolved.slice(0, 20).map((p) => `${p.name}（${p.unit?.name ?? '未填单位'}）${p.mobile || p.email ? '：手机号/邮箱在飞书中查不到' : '：未填手机、邮箱或飞书ID'}`), fix: '在「人员」表补全手机号或邮箱后重新导入（taizhang import 会按手机号/邮箱查找），并确认其在应用「可用范围」内' }
+    ? { ok: false, label: `人员：${unresolved.length} 人没有飞书账号，收不到消息`, details: unresolved.slice(0, 20).map((p) => `${p.name}（${[p.unit?.name ?? '未填单位', ...p.otherUnits.map((o) => `兼任${o.unit.name}`)].join('、')}）${p.mobile || p.email ? '：手机号/邮箱在飞书中查不到' : '：未填手机、邮箱或飞书ID'}`), fix: '在「人员」表补全手机号或邮箱后重新导入（taizhang import 会按手机号/邮箱查找），并确认其在应用「可用范围」内' }
     : { ok: true, label: `人员：${active} 人都有飞书账号${inactive ? `（另有 ${inactive} 人已停用）` : ''}` });
   if (!client) return checks;
   const { checked, foreign, unchecked } = await checkTypedOpenIds(db, tenant.id, contactLookup(client, app.config.feishu.appType === 'isv' ? tenant.key : undefined));

@@ -29,6 +29,8 @@ export interface PersonInfo {
 export interface JobDirectoryData {
   units: UnitInfo[];
   people: PersonInfo[];
+  /** 兼职: further units of active people (PersonUnit), each with the roles held there. */
+  partTime?: { personId: number; unitId: number; roles: Role[] }[];
   /** Resolved from the "recipients" setting (src/ledger/recipients.ts). */
   office: Recipient[];
   allHands: Recipient[];
@@ -40,19 +42,23 @@ export interface JobLedger extends JobDirectoryData {
 }
 
 export async function loadDirectory(db: DbOrTx, tenantId: number): Promise<JobDirectoryData> {
-  const [units, people, office, allHands] = await Promise.all([
+  const [units, people, partTime, office, allHands] = await Promise.all([
     db.unit.findMany({ where: { tenantId }, select: { id: true, name: true, chatId: true, active: true }, orderBy: { id: 'asc' } }),
     db.person.findMany({ where: { tenantId, active: true }, select: { id: true, name: true, unitId: true, roles: true, openId: true }, orderBy: { id: 'asc' } }),
+    db.personUnit.findMany({ where: { tenantId, active: true, person: { active: true } }, select: { personId: true, unitId: true, roles: true }, orderBy: { id: 'asc' } }),
     officeRecipients(db, tenantId),
     allHandsRecipients(db, tenantId),
   ]);
   return {
     units: units.map((u) => ({ id: u.id, name: u.name, chatId: u.active ? u.chatId : null })),
-    people: people.map((p) => ({ ...p, roles: p.roles.split(',').filter((r): r is Role => (ROLES as readonly string[]).includes(r)) })),
+    people: people.map((p) => ({ ...p, roles: knownRoles(p.roles) })),
+    partTime: partTime.map((m) => ({ ...m, roles: knownRoles(m.roles) })),
     office,
     allHands,
   };
 }
+
+const knownRoles = (roles: string) => roles.split(',').filter((r): r is Role => (ROLES as readonly string[]).includes(r));
 
 /** The ledger a job plans from; `statuses`: only tasks in these (the rest would be skipped anyway). */
 export async function loadJobLedger(db: DbOrTx, tenantId: number, statuses?: readonly TaskStatus[]): Promise<JobLedger> {
@@ -187,17 +193,23 @@ const ROLE_OF: Partial<Record<RecipientKind, Role>> = { liaison: 'LIAISON', comm
 export class Directory {
   private readonly units = new Map<number, UnitInfo>();
   private readonly people = new Map<number, PersonInfo>();
-  private readonly byUnit = new Map<number, PersonInfo[]>();
+  /** Each unit's people with the roles they hold there: its own, then those holding it as 兼职. */
+  private readonly byUnit = new Map<number, { person: PersonInfo; roles: readonly Role[] }[]>();
 
   constructor(private readonly data: JobDirectoryData) {
     for (const u of data.units) this.units.set(u.id, u);
+    const add = (unitId: number, person: PersonInfo, roles: readonly Role[]) => {
+      let list = this.byUnit.get(unitId);
+      if (!list) this.byUnit.set(unitId, (list = []));
+      if (!list.some((x) => x.person.id === person.id)) list.push({ person, roles });
+    };
     for (const p of data.people) {
       this.people.set(p.id, p);
-      if (p.unitId !== null) {
-        let list = this.byUnit.get(p.unitId);
-        if (!list) this.byUnit.set(p.unitId, (list = []));
-        list.push(p);
-      }
+      if (p.unitId !== null) add(p.unitId, p, p.roles);
+    }
+    for (const m of data.partTime ?? []) {
+      const p = this.people.get(m.personId);
+      if (p) add(m.unitId, p, m.roles);
     }
   }
 
@@ -224,7 +236,7 @@ export class Directory {
     for (const kind of kinds) {
       const role = ROLE_OF[kind];
       if (role) {
-        for (const p of this.byUnit.get(unitId) ?? []) if (p.openId && p.roles.includes(role)) out.push(personRecipient(p));
+        for (const { person: p, roles } of this.byUnit.get(unitId) ?? []) if (p.openId && roles.includes(role)) out.push(personRecipient(p));
       } else if (kind === 'unitGroup') {
         const unit = this.units.get(unitId);
         if (unit?.chatId) out.push({ receiveIdType: 'chat_id', receiveId: unit.chatId, label: `${unit.name}工作群` });

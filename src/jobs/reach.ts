@@ -25,7 +25,11 @@ export async function reachPeople(app: AppContext, tenant: TenantRef, lookup: Co
   const db = app.db.prisma;
   const report = await resolvePeople(db, tenant.id, lookup);
   let dispatched = 0;
-  const units = [...new Set(report.resolved.map((r) => r.unitId).filter((u): u is number => u !== null))];
+  // 兼职: the further units of the people found wait for their 交办单 too.
+  const further = report.resolved.length
+    ? await db.personUnit.findMany({ where: { tenantId: tenant.id, active: true, personId: { in: report.resolved.map((r) => r.personId) } }, select: { unitId: true } })
+    : [];
+  const units = [...new Set([...report.resolved.map((r) => r.unitId), ...further.map((f) => f.unitId)].filter((u): u is number => u !== null))];
   if (units.length) {
     const waiting = await db.task.findMany({ where: { tenantId: tenant.id, status: '待签收', leadUnitId: { in: units } }, select: { id: true }, orderBy: { id: 'asc' } });
     dispatched = await dispatchTasks(app, tenant.id, waiting.map((t) => t.id));

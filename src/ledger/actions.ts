@@ -8,15 +8,17 @@ import { recordAudit } from '../db/repos/audit.js';
 import type { Clock } from '../clock.js';
 import { codeKey, resolveCode } from '../core/codes.js';
 import { shanghaiDate } from '../core/dates.js';
-import { checkPermission, type Actor, type TaskOperation, type TaskParties } from '../core/permissions.js';
+import { actorUnitAmong, checkPermission, inUnit, type Actor, type UnitRoles, type TaskOperation, type TaskParties } from '../core/permissions.js';
 import { applyTransition, checkRequest, type TaskAction } from '../core/status.js';
-import type { ReportKind, Role, TaskStatus } from '../core/types.js';
+import { ROLE_LABELS, type ReportKind, type Role, type TaskStatus } from '../core/types.js';
 
 export interface LedgerActor extends Actor {
   /** The tenant the person belongs to: they act on that tenant's tasks only. */
   tenantId: number;
   openId: string | null;
   unitName: string | null;
+  /** 兼职 included: every active unit, primary first, with its name and the roles held there. */
+  units?: readonly (UnitRoles & { unitName: string })[];
 }
 
 export interface TaskRecord extends TaskParties {
@@ -47,10 +49,44 @@ export type Outcome<T> = ({ ok: true } & T) | { ok: false; reason: string; alrea
 export type Effects<T> = (tx: Tx, result: T) => Promise<void>;
 
 export async function findActorByOpenId(db: Db | Tx, tenantId: number, openId: string): Promise<LedgerActor | null> {
-  const p = await db.person.findFirst({ where: { tenantId, openId, active: true }, include: { unit: { select: { name: true } } } });
+  const p = await db.person.findFirst({
+    where: { tenantId, openId, active: true },
+    include: { unit: { select: { name: true } }, otherUnits: { where: { active: true, unit: { active: true } }, include: { unit: { select: { name: true } } }, orderBy: { id: 'asc' } } },
+  });
   if (!p) return null;
-  return { tenantId: p.tenantId, personId: p.id, name: p.name, unitId: p.unitId, unitName: p.unit?.name ?? null, roles: p.roles.split(',').filter(Boolean) as Role[], openId: p.openId };
+  const roles = splitRoles(p.roles);
+  const others = p.otherUnits.filter((o) => o.unitId !== p.unitId).map((o) => ({ unitId: o.unitId, unitName: o.unit.name, roles: splitRoles(o.roles) }));
+  const units = [...(p.unitId !== null ? [{ unitId: p.unitId, unitName: p.unit?.name ?? '', roles }] : []), ...others];
+  // ADMIN and LEADER are the person's, whichever row of the 人员 sheet gave them.
+  const personWide = others.flatMap((o) => o.roles.filter((r) => r === 'ADMIN' || r === 'LEADER'));
+  return {
+    tenantId: p.tenantId, personId: p.id, name: p.name, unitId: p.unitId, unitName: p.unit?.name ?? null,
+    roles: [...new Set([...roles, ...personWide])], openId: p.openId, units,
+  };
 }
+
+/** The actor's units by name, primary first (「石堡镇、县发展改革局」 for 兼职), or null without a unit. */
+export function actorUnitNames(actor: Pick<LedgerActor, 'unitName' | 'units'>): string | null {
+  const names = actor.units?.map((u) => u.unitName).filter(Boolean) ?? [];
+  return names.length ? names.join('、') : actor.unitName;
+}
+
+/** Who the actor is, per unit with that unit's roles: 「石堡镇 联络员；县发展改革局 一把手」 (plus 改革办/县级领导). */
+export function actorIdentity(actor: Pick<LedgerActor, 'unitName' | 'unitId' | 'units' | 'roles'>): string {
+  const label = (roles: readonly Role[]) => roles.filter((r) => r !== 'ADMIN' && r !== 'LEADER').map((r) => ROLE_LABELS[r]).join('、');
+  const units = actor.units ?? (actor.unitId !== null ? [{ unitId: actor.unitId, unitName: actor.unitName ?? '', roles: actor.roles }] : []);
+  const parts = units.map((u) => [u.unitName, label(u.roles)].filter(Boolean).join(' '));
+  const wide = (['ADMIN', 'LEADER'] as const).filter((r) => actor.roles.includes(r)).map((r) => ROLE_LABELS[r]);
+  return [...wide, ...parts].filter(Boolean).join('；');
+}
+
+/** The name of the actor's unit that is a party to the task (兼职: the one acting), else their primary unit's. */
+export function unitActingFor(actor: Pick<LedgerActor, 'unitId' | 'unitName' | 'roles' | 'units'>, task: TaskParties): string | null {
+  const id = actorUnitAmong(actor, [task.leadUnitId, ...(task.jointLeadUnitIds ?? []), ...task.coUnitIds]);
+  return (id !== null ? actor.units?.find((u) => u.unitId === id)?.unitName : undefined) ?? actor.unitName;
+}
+
+const splitRoles = (roles: string) => roles.split(',').filter(Boolean) as Role[];
 
 /**
  * One task with its parties' names, or null. Raw SQL (two statements): every 进展 and every card
@@ -341,7 +377,7 @@ export async function requestExtension(
   effects?: Effects<{ task: TaskRecord; at: Date }>,
 ): Promise<Outcome<{ task: TaskRecord; at: Date }>> {
   if (actor.tenantId !== task.tenantId) return { ok: false, reason: '该事项不存在或已删除。' };
-  if (task.leadUnitId !== actor.unitId && !actor.roles.includes('ADMIN')) return { ok: false, reason: `只有牵头单位（${task.leadUnitName}）可以申请延期` };
+  if (!inUnit(actor, task.leadUnitId) && !actor.roles.includes('ADMIN')) return { ok: false, reason: `只有牵头单位（${task.leadUnitName}）可以申请延期` };
   const state = checkRequest(task.status, '申请延期');
   if (!state.ok) return state;
   const now = clock.now();

@@ -3,6 +3,7 @@
 import type { DbOrTx } from '../db/client.js';
 import { recordAudit } from '../db/repos/audit.js';
 import { md, joinMd, type Md } from '../cards/markup.js';
+import { unitHolders } from './recipients.js';
 
 export interface Departure {
   /** People made inactive now (empty when they already were). */
@@ -12,7 +13,10 @@ export interface Departure {
 }
 
 export async function deactivateDeparted(db: DbOrTx, tenantId: number, openId: string, errorCode: number | null): Promise<Departure> {
-  const people = await db.person.findMany({ where: { tenantId, openId }, include: { unit: { select: { id: true, name: true } } } });
+  const people = await db.person.findMany({
+    where: { tenantId, openId },
+    include: { unit: { select: { id: true, name: true } }, otherUnits: { where: { active: true }, include: { unit: { select: { id: true, name: true } } }, orderBy: { id: 'asc' } } },
+  });
   const deactivated: string[] = [];
   for (const p of people) {
     if (!p.active) continue;
@@ -21,10 +25,10 @@ export async function deactivateDeparted(db: DbOrTx, tenantId: number, openId: s
     deactivated.push(p.name);
   }
   const units: Departure['units'] = [];
-  for (const p of people) {
-    if (!p.unit) continue;
-    const rest = await db.person.findMany({ where: { tenantId, unitId: p.unit.id, active: true, roles: { contains: 'LIAISON' } }, orderBy: { id: 'asc' }, select: { name: true, roles: true } });
-    units.push({ unit: p.unit.name, liaisons: rest.filter((r) => r.roles.split(',').includes('LIAISON')).map((r) => r.name) });
+  // 兼职: each unit the person served, with who is left there (its own people and 兼职 ones).
+  for (const unit of people.flatMap((p) => [...(p.unit ? [p.unit] : []), ...p.otherUnits.map((o) => o.unit)])) {
+    const rest = await unitHolders(db, tenantId, [unit.id]);
+    units.push({ unit: unit.name, liaisons: rest.filter((r) => r.roles.split(',').includes('LIAISON')).map((r) => r.person.name) });
   }
   return { deactivated, units };
 }

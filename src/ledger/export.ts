@@ -30,11 +30,19 @@ export async function exportLedger(
   // One unit's export: its tasks (lead or co-operating), the units they name and the unit's own
   // people and the tasks' lead leaders — not the whole county's directory.
   const scope = opts.unitId !== undefined ? await unitScope(db, tenantId, opts.unitId) : undefined;
-  const [units, people] = await Promise.all([
+  // 兼职: each active further unit is a row of its own, after everyone (the sheet's way to say it).
+  const partTime = await db.personUnit.findMany({
+    where: { tenantId, active: true, ...(scope ? { unitId: opts.unitId! } : {}) },
+    include: { unit: { select: { name: true } } }, orderBy: { id: 'asc' },
+  });
+  const [units, people, primaryUnits] = await Promise.all([
     db.unit.findMany({ where: { tenantId, ...(scope ? { id: { in: scope.unitIds } } : {}) }, orderBy: { id: 'asc' } }),
-    db.person.findMany({ where: { tenantId, ...(scope ? { OR: [{ unitId: opts.unitId! }, { id: { in: scope.leaderIds } }] } : {}) }, orderBy: { id: 'asc' } }),
+    db.person.findMany({ where: { tenantId, ...(scope ? { OR: [{ unitId: opts.unitId! }, { id: { in: [...scope.leaderIds, ...partTime.map((x) => x.personId)] } }] } : {}) }, orderBy: { id: 'asc' } }),
+    db.unit.findMany({ where: { tenantId }, select: { id: true, name: true } }),
   ]);
   const unitName = new Map(units.map((u) => [u.id, u.name]));
+  /** A 兼职 person's primary unit may lie outside a unit's export. */
+  const anyUnitName = new Map(primaryUnits.map((u) => [u.id, u.name]));
   const personName = new Map(people.map((p) => [p.id, p.name]));
 
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false });
@@ -54,7 +62,14 @@ export async function exportLedger(
   const p = sheet('人员', ['姓名', '单位', '角色', '手机', '邮箱', '飞书ID'], [10, 20, 22, 14, 22, 26]);
   for (const x of people) {
     const roles = x.roles.split(',').filter(Boolean).map((r) => ROLE_LABELS[r as Role] ?? r).join('、');
-    p.addRow([x.name, x.unitId ? unitName.get(x.unitId) : null, roles, x.mobile, x.email, x.openId]).commit();
+    p.addRow([x.name, x.unitId ? anyUnitName.get(x.unitId) : null, roles, x.mobile, x.email, x.openId]).commit();
+  }
+  const byId = new Map(people.map((x) => [x.id, x]));
+  for (const pu of partTime) {
+    const x = byId.get(pu.personId);
+    if (!x?.active || pu.unitId === x.unitId) continue;
+    const roles = pu.roles.split(',').filter(Boolean).map((r) => ROLE_LABELS[r as Role] ?? r).join('、');
+    p.addRow([x.name, pu.unit.name, roles, x.mobile, x.email, x.openId]).commit();
   }
   p.commit();
   const t = sheet(

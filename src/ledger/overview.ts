@@ -26,6 +26,8 @@ export interface LedgerTask extends TaskSnapshot {
 
 export interface TaskFilter {
   unitId?: number;
+  /** Tasks led by or co-operated on by any of these units (a person's units, 兼职 included). */
+  unitIds?: readonly number[];
   taskIds?: number[];
   openOnly?: boolean;
   /** Only these statuses (instead of openOnly). */
@@ -80,6 +82,7 @@ function taskWhere(tenantId: number, filter: TaskFilter) {
   return {
     tenantId,
     ...(filter.unitId !== undefined ? { OR: [{ leadUnitId: filter.unitId }, { coUnits: { some: { unitId: filter.unitId } } }] } : {}),
+    ...(filter.unitIds !== undefined ? { OR: [{ leadUnitId: { in: [...filter.unitIds] } }, { coUnits: { some: { unitId: { in: [...filter.unitIds] } } } }] } : {}),
     ...(filter.taskIds ? { id: { in: filter.taskIds } } : {}),
     ...(filter.openOnly ? { status: { in: OPEN } } : {}),
     ...(filter.statuses ? { status: { in: [...filter.statuses] } } : {}),

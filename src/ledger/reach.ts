@@ -8,6 +8,7 @@ import { recordAudit } from '../db/repos/audit.js';
 import { normalizeMobile, pickOpenId, UNREACHABLE_TEXT, type UnreachableReason } from '../core/reach.js';
 import { joinMd, md } from '../cards/markup.js';
 import { officeRecipients } from './recipients.js';
+import { mergeAsFurtherUnit } from './person-units.js';
 import { enqueueMessage } from '../outbox/index.js';
 import { noticeCard } from '../chat/cards.js';
 
@@ -15,6 +16,8 @@ export interface UnreachablePerson {
   personId: number;
   name: string;
   unit: string | null;
+  /** 兼职: the person's further units (they are missed there too). */
+  otherUnits?: string[];
   reason: UnreachableReason;
   /** id_taken: who holds the account. */
   holder?: string;
@@ -24,6 +27,8 @@ export interface ReachReport {
   /** People who got an open_id in this run. */
   resolved: { personId: number; name: string; unitId: number | null }[];
   unreachable: UnreachablePerson[];
+  /** 兼职 found by the directory: a person of the same name in another unit with the same account, now one person. */
+  partTime?: { name: string; unit: string | null; of: string | null }[];
   /** The lookup failed as a whole (e.g. the scope is missing): the Chinese reason. */
   error?: string;
   /** user_ids were not looked up (the app may not read them): why — a note, not an error. */
@@ -35,10 +40,15 @@ export interface ReachReport {
  * (audited). People with no way to find them, or whom Feishu does not know, are listed with why.
  */
 export async function resolvePeople(db: DbOrTx, tenantId: number, lookup: ContactLookup, actor = 'feishu-directory'): Promise<ReachReport> {
-  const people = await db.person.findMany({ where: { tenantId, active: true, openId: null }, include: { unit: { select: { name: true } } }, orderBy: { id: 'asc' } });
+  const people = await db.person.findMany({
+    where: { tenantId, active: true, openId: null },
+    include: { unit: { select: { name: true } }, otherUnits: { where: { active: true }, include: { unit: { select: { name: true } } }, orderBy: { id: 'asc' } } },
+    orderBy: { id: 'asc' },
+  });
   const report: ReachReport = { resolved: [], unreachable: [] };
   const entry = (p: (typeof people)[number], reason: UnreachableReason, holder?: string): UnreachablePerson => ({
     personId: p.id, name: p.name, unit: p.unit?.name ?? null, reason, ...(holder ? { holder } : {}),
+    ...(p.otherUnits.length ? { otherUnits: p.otherUnits.map((o) => o.unit.name) } : {}),
   });
   if (people.length === 0) return report;
   const mobiles = people.flatMap((p) => (p.mobile ? [normalizeMobile(p.mobile)] : []));
@@ -58,6 +68,13 @@ export async function resolvePeople(db: DbOrTx, tenantId: number, lookup: Contac
       continue;
     }
     const holder = await db.person.findFirst({ where: { tenantId, openId: pick.openId }, include: { unit: { select: { name: true } } } });
+    // 兼职: the same name, active, in another unit — one person with a further unit, not two.
+    if (holder && holder.active && holder.name === p.name && p.unitId !== null && p.unitId !== holder.unitId) {
+      await mergeAsFurtherUnit(db, tenantId, holder, { ...p, unitId: p.unitId }, actor);
+      (report.partTime ??= []).push({ name: p.name, unit: p.unit?.name ?? null, of: holder.unit?.name ?? null });
+      report.resolved.push({ personId: holder.id, name: holder.name, unitId: p.unitId });
+      continue;
+    }
     if (holder) {
       report.unreachable.push(entry(p, 'id_taken', `${holder.unit?.name ?? ''}${holder.name}`));
       continue;
@@ -93,7 +110,8 @@ export function reachReportLines(report: ReachReport): string[] {
   const lines = [`飞书账号：按手机号/邮箱找到 ${report.resolved.length} 人${report.unreachable.length ? `，仍有 ${report.unreachable.length} 人无法联系：` : ''}`];
   if (report.error) lines.push(`  查找失败：${report.error}`);
   if (report.userIdsSkipped) lines.push(`  （未记录 user_id：${report.userIdsSkipped}）`);
-  for (const u of report.unreachable) lines.push(`  ${u.name}（${u.unit ?? '未填单位'}）：${UNREACHABLE_TEXT[u.reason].why}${u.holder ? `（${u.holder}）` : ''}`);
+  for (const p of report.partTime ?? []) lines.push(`  ${p.name} 兼任 ${p.unit ?? ''}（与${p.of ?? ''}的${p.name}是同一飞书账号，已合并为一人）`);
+  for (const u of report.unreachable) lines.push(`  ${u.name}（${[u.unit ?? '未填单位', ...(u.otherUnits ?? []).map((o) => `兼任${o}`)].join('、')}）：${UNREACHABLE_TEXT[u.reason].why}${u.holder ? `（${u.holder}）` : ''}`);
   return lines;
 }
 
@@ -105,7 +123,8 @@ export function reachReportLines(report: ReachReport): string[] {
 export async function notifyUnreachable(db: DbOrTx, tenantId: number, report: ReachReport): Promise<number> {
   if (report.unreachable.length === 0) return 0;
   const byUnit = new Map<string, UnreachablePerson[]>();
-  for (const u of report.unreachable) byUnit.set(u.unit ?? '未填单位', [...(byUnit.get(u.unit ?? '未填单位') ?? []), u]);
+  // A 兼职 person is listed under each of their units: each unit misses them.
+  for (const u of report.unreachable) for (const unit of [u.unit ?? '未填单位', ...(u.otherUnits ?? [])]) byUnit.set(unit, [...(byUnit.get(unit) ?? []), u]);
   const fingerprint = createHash('sha256').update(JSON.stringify(report.unreachable.map((u) => [u.personId, u.reason]))).digest('hex').slice(0, 16);
   const sections = [...byUnit].map(([unit, list]) =>
     joinMd([md`**${unit}**`, ...list.map((u) => md`· ${u.name}：${UNREACHABLE_TEXT[u.reason].why}${u.holder ? md`（${u.holder}）` : ''}。${UNREACHABLE_TEXT[u.reason].fix}`)]),

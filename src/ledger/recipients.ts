@@ -43,12 +43,31 @@ export async function allHandsRecipients(db: DbOrTx, tenantId: number): Promise<
   return officeRecipients(db, tenantId);
 }
 
-/** People of a unit with any of the roles (e.g. LIAISON and UNIT_HEAD for an urge), who have a Feishu id. */
+/**
+ * Active people holding a role in a unit, with the roles they hold THERE: its own people (Person.unitId)
+ * and those who hold it as a further unit (兼职, PersonUnit), each person once, by id.
+ */
+export async function unitHolders(db: DbOrTx, tenantId: number, unitIds: readonly number[], opts: { reachableOnly?: boolean } = {}) {
+  const person = { tenantId, active: true, ...(opts.reachableOnly ? { openId: { not: null } } : {}) };
+  const [own, partTime] = await Promise.all([
+    db.person.findMany({ where: { ...person, unitId: { in: [...unitIds] } }, orderBy: { id: 'asc' } }),
+    db.personUnit.findMany({ where: { tenantId, unitId: { in: [...unitIds] }, active: true, person }, include: { person: true }, orderBy: { personId: 'asc' } }),
+  ]);
+  const out = new Map<string, { person: (typeof own)[number]; unitId: number; roles: string }>();
+  for (const p of own) out.set(`${p.unitId}:${p.id}`, { person: p, unitId: p.unitId!, roles: p.roles });
+  for (const pu of partTime) if (!out.has(`${pu.unitId}:${pu.personId}`)) out.set(`${pu.unitId}:${pu.personId}`, { person: pu.person, unitId: pu.unitId, roles: pu.roles });
+  return [...out.values()].sort((a, b) => a.person.id - b.person.id);
+}
+
+/**
+ * People of a unit with any of the roles there (e.g. LIAISON and UNIT_HEAD for an urge), who have a
+ * Feishu id — 兼职 included: a 联络员 of this unit whose primary unit is another is reached too.
+ */
 export async function unitPeople(db: DbOrTx, tenantId: number, unitId: number, roles: Role[]): Promise<Recipient[]> {
-  const people = await db.person.findMany({ where: { tenantId, unitId, active: true, openId: { not: null } }, orderBy: { id: 'asc' } });
-  return people
-    .filter((p) => roles.some((r) => hasRole(p.roles, r)))
-    .map((p) => ({ receiveIdType: 'open_id' as const, receiveId: p.openId!, label: p.name }));
+  const holders = await unitHolders(db, tenantId, [unitId], { reachableOnly: true });
+  return holders
+    .filter((h) => roles.some((r) => hasRole(h.roles, r)))
+    .map((h) => ({ receiveIdType: 'open_id' as const, receiveId: h.person.openId!, label: h.person.name }));
 }
 
 export async function personRecipients(db: DbOrTx, tenantId: number, personIds: number[]): Promise<Recipient[]> {

@@ -22,10 +22,10 @@ export interface LookbackItem {
 }
 
 /** Closed-out tasks whose 回头看 is due by `today` (answered or not), oldest due first. */
-export async function lookbacksDue(db: DbOrTx, tenantId: number, today: string, opts: { unitId?: number; setting?: LookbackSetting } = {}): Promise<LookbackItem[]> {
+export async function lookbacksDue(db: DbOrTx, tenantId: number, today: string, opts: { unitId?: number; unitIds?: readonly number[]; setting?: LookbackSetting } = {}): Promise<LookbackItem[]> {
   const setting = opts.setting ?? await lookbackSetting(db, tenantId);
   const tasks = await db.task.findMany({
-    where: { tenantId, status: '已销号', closedOn: { not: null }, ...(opts.unitId ? { leadUnitId: opts.unitId } : {}) },
+    where: { tenantId, status: '已销号', closedOn: { not: null }, ...(opts.unitId ? { leadUnitId: opts.unitId } : {}), ...(opts.unitIds ? { leadUnitId: { in: [...opts.unitIds] } } : {}) },
     select: { id: true, code: true, title: true, category: true, leadUnitId: true, closedOn: true, leadUnit: { select: { name: true } } },
     orderBy: { closedOn: 'asc' },
   });

@@ -62,7 +62,7 @@ export async function buildSandboxDirectory(app: AppContext): Promise<SandboxDir
   const tenantId = app.defaultTenant.id;
   const dbPeople = await app.db.prisma.person.findMany({
     where: { tenantId, active: true, openId: { not: null } },
-    include: { unit: { select: { name: true } } },
+    include: { unit: { select: { name: true } }, otherUnits: { where: { active: true }, include: { unit: { select: { name: true } } }, orderBy: { id: 'asc' } } },
     orderBy: { id: 'asc' },
   });
   const dbUnits = await app.db.prisma.unit.findMany({ where: { tenantId }, orderBy: { id: 'asc' } });
@@ -73,7 +73,9 @@ export async function buildSandboxDirectory(app: AppContext): Promise<SandboxDir
   }
   for (const p of dbPeople) {
     const roles = p.roles.split(',').filter(Boolean) as Role[];
-    const label = roles.map((r) => ROLE_LABELS[r] ?? r).join('、');
+    // 兼职: 「改革联络员；兼任 县发展改革局一把手」
+    const further = p.otherUnits.map((o) => `兼任 ${o.unit.name}${o.roles.split(',').filter(Boolean).map((r) => ROLE_LABELS[r as Role] ?? r).join('、')}`);
+    const label = [roles.map((r) => ROLE_LABELS[r] ?? r).join('、'), ...further].filter(Boolean).join('；');
     const existing = people.get(p.openId!);
     people.set(p.openId!, {
       openId: p.openId!,

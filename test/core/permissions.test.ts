@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPermission, type Actor, type TaskOperation, type TaskParties } from '../../src/core/permissions.js';
+import { actorUnitIds, checkPermission, inUnit, rolesIn, type Actor, type TaskOperation, type TaskParties } from '../../src/core/permissions.js';
 
 const task: TaskParties = { leadUnitId: 1, leadUnitName: '石堡镇', coUnitIds: [2], leadLeaderIds: [100] };
 const actor = (over: Partial<Actor>): Actor => ({ personId: 1, name: '某人', unitId: null, roles: [], ...over });
@@ -22,6 +22,18 @@ describe('permissions', () => {
     ['office', office, { report: true, problem: true, complete: true, sign: false, dispute: false, urge: true, review: true, resolveDispute: true, withdraw: false, extend: false, redispatch: true, decideExtension: true, answerProblem: true, edit: true, instruct: false }],
   ])('%s', (_name, who, expected) => {
     for (const [op, ok] of Object.entries(expected)) expect([op, allowed(who, op as TaskOperation)]).toEqual([op, ok]);
+  });
+
+  it('兼职: a person of unit 3 holding a role in the lead unit (1) acts as that unit, with the roles held there', () => {
+    // 联络员 of unit 3 (primary), 一把手 of the lead unit 1 (PersonUnit).
+    const partTimer = actor({ unitId: 3, roles: ['LIAISON'], units: [{ unitId: 3, roles: ['LIAISON'] }, { unitId: 1, roles: ['UNIT_HEAD'] }] });
+    expect(actorUnitIds(partTimer)).toEqual([3, 1]);
+    for (const op of ['sign', 'complete', 'withdraw', 'extend', 'report'] as const) expect([op, allowed(partTimer, op)]).toEqual([op, true]);
+    expect(rolesIn(partTimer, 1)).toEqual(['UNIT_HEAD']);
+    expect([inUnit(partTimer, 1, ['UNIT_HEAD']), inUnit(partTimer, 3, ['UNIT_HEAD']), inUnit(partTimer, 3, ['LIAISON']), inUnit(partTimer, 2)]).toEqual([true, false, true, false]);
+    // Joint leads count too; without `units` the primary unit alone, with the person's roles.
+    expect(checkPermission(partTimer, { ...task, leadUnitId: 7, jointLeadUnitIds: [1] }, 'sign').ok).toBe(true);
+    expect([actorUnitIds(liaisonA), inUnit(liaisonA, 1, ['LIAISON']), inUnit(liaisonA, 1, ['UNIT_HEAD']), actorUnitIds(leader)]).toEqual([[1], true, false, []]);
   });
 
   it('explains a refusal in Chinese', () => {

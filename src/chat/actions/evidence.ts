@@ -6,6 +6,7 @@ import { fileSourceFor } from '../../feishu/file-source.js';
 import { ResourceDownloadError } from '../../feishu/resources.js';
 import { enqueueFile } from '../../outbox/index.js';
 import { refused, type ActionSpec } from '../context.js';
+import { inUnit } from '../../core/permissions.js';
 
 export const evidenceGetAction: ActionSpec = {
   needsTask: false,
@@ -14,7 +15,7 @@ export const evidenceGetAction: ActionSpec = {
     const ev = value.t ? await db.evidence.findFirst({ where: { id: value.t, tenantId: tenant.id } }) : null;
     if (!ev) return refused({ reason: '找不到这份佐证材料' });
     const task = await db.task.findUnique({ where: { id: ev.taskId }, select: { leadUnitId: true, code: true } });
-    const allowed = actor.roles.includes('ADMIN') || (actor.unitId !== null && actor.unitId === task?.leadUnitId);
+    const allowed = actor.roles.includes('ADMIN') || inUnit(actor, task?.leadUnitId);
     if (!allowed) return refused({ reason: '只有县委改革办和牵头单位可以获取佐证材料' });
     if (!actor.openId) return refused({ reason: '您的飞书账号未登记，无法私聊发送' });
     const source = fileSourceFor(ctx.app.db);

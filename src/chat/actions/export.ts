@@ -6,6 +6,7 @@
 import { enqueueFile, FileRefusedError } from '../../outbox/index.js';
 import { buildExport } from '../commands/export.js';
 import { refused, type ActionSpec } from '../context.js';
+import { inUnit } from '../../core/permissions.js';
 
 const UNIT_ROLES = ['LIAISON', 'COMMISSIONER', 'UNIT_HEAD'] as const;
 
@@ -14,12 +15,13 @@ export const exportListAction: ActionSpec = {
   async handle(ctx) {
     const { actor } = ctx;
     const whole = actor.roles.includes('ADMIN') || actor.roles.includes('LEADER');
-    const ownUnit = actor.unitId !== null && UNIT_ROLES.some((r) => actor.roles.includes(r));
-    if (!whole && !ownUnit) return refused({ reason: '逐项清单只发给县委改革办、县级领导和各单位改革联络员' });
+    // 兼职: the first of the person's units (primary first) where they hold a unit role.
+    const own = actor.units?.find((u) => UNIT_ROLES.some((r) => u.roles.includes(r))) ?? (actor.unitId !== null && inUnit(actor, actor.unitId, UNIT_ROLES) ? { unitId: actor.unitId, unitName: actor.unitName } : null);
+    if (!whole && !own) return refused({ reason: '逐项清单只发给县委改革办、县级领导和各单位改革联络员' });
     if (!actor.openId) return refused({ reason: '您的飞书账号未登记，无法私聊发送清单' });
-    const unit = whole ? null : { id: actor.unitId! };
+    const unit = whole ? null : { id: own!.unitId };
     const built = await buildExport(ctx, unit);
-    const fileName = `${whole ? '全县' : (actor.unitName ?? '本单位')}改革台账逐项清单_${ctx.today}.xlsx`;
+    const fileName = `${whole ? '全县' : (own!.unitName ?? '本单位')}改革台账逐项清单_${ctx.today}.xlsx`;
     try {
       const res = await enqueueFile(ctx.db, {
         tenantId: ctx.tenant.id, dedupeKey: `file:list:${ctx.action.messageId}:${actor.personId}`,

@@ -5,7 +5,8 @@
 // on a card shared in a group it comes as a new private message and the group's card stays.
 import { createHash } from 'node:crypto';
 import { checkRequest } from '../../core/status.js';
-import { loadTask, submitReport, type LedgerActor, type TaskRecord } from '../../ledger/actions.js';
+import { actorUnitNames, loadTask, submitReport, type LedgerActor, type TaskRecord } from '../../ledger/actions.js';
+import { actorUnitIds } from '../../core/permissions.js';
 import { loadLedgerTasks } from '../../ledger/overview.js';
 import type { Db } from '../../db/client.js';
 import type { Card } from '../../cards/render.js';
@@ -18,8 +19,9 @@ import { isPrivateCard } from './audience.js';
 import { progressFormSchema } from './forms.js';
 
 async function openTasksFor(db: Db, tenantId: number, actor: LedgerActor) {
-  return actor.unitId !== null
-    ? loadLedgerTasks(db, tenantId, { unitId: actor.unitId, openOnly: true }, { coUnits: false })
+  const unitIds = actorUnitIds(actor);
+  return unitIds.length
+    ? loadLedgerTasks(db, tenantId, { unitIds, openOnly: true }, { coUnits: false })
     : actor.roles.includes('ADMIN') ? loadLedgerTasks(db, tenantId, { openOnly: true }, { coUnits: false }) : [];
 }
 
@@ -49,7 +51,7 @@ export const progressFormAction: ActionSpec = {
       if (!state.ok) return refused(state);
     }
     const tasks = await openTasksFor(db, tenant.id, actor);
-    return showPrivately(ctx, progressFormCard(actor.unitName ?? actor.name, tasks, value.t), undefined, 'progress-form');
+    return showPrivately(ctx, progressFormCard(actorUnitNames(actor) ?? actor.name, tasks, value.t), undefined, 'progress-form');
   },
 };
 

@@ -12,6 +12,7 @@ import { supervisionThresholds } from '../../ledger/settings.js';
 import { enqueueFile, FileRefusedError } from '../../outbox/index.js';
 import type { ChatContext, CommandHandler, CommandResult } from '../context.js';
 import { text } from '../say.js';
+import { inUnit } from '../../core/permissions.js';
 
 const UNIT_ROLES = ['LIAISON', 'COMMISSIONER', 'UNIT_HEAD'] as const;
 
@@ -21,7 +22,10 @@ export const exportCommand: CommandHandler<'exportLedger'> = async (ctx, command
   const { actor } = ctx;
   const asked = command.text?.trim() || null;
   const isOffice = actor.roles.includes('ADMIN');
-  const isUnitPerson = actor.unitId !== null && UNIT_ROLES.some((r) => actor.roles.includes(r));
+  // 兼职: the units where the person holds a unit role (primary first); the first is 「导出台账」's.
+  const ownUnits = (actor.units ?? (actor.unitId !== null ? [{ unitId: actor.unitId, unitName: actor.unitName ?? '本单位', roles: actor.roles }] : []))
+    .filter((u) => inUnit(actor, u.unitId, UNIT_ROLES));
+  const isUnitPerson = ownUnits.length > 0;
   if (!isOffice && !isUnitPerson) return refuse('只有县委改革办和各单位改革联络员可以导出台账。');
   let unit: { id: number; name: string } | null = null;
   if (asked) {
@@ -29,8 +33,8 @@ export const exportCommand: CommandHandler<'exportLedger'> = async (ctx, command
     if (!unit) return refuse(`没有找到名称含「${asked}」的单位。示例：导出台账 石堡镇`);
   }
   if (!isOffice) {
-    if (unit && unit.id !== actor.unitId) return refuse(`您只能导出本单位（${actor.unitName ?? ''}）的台账。请发送「导出台账」。`);
-    unit = { id: actor.unitId!, name: actor.unitName ?? '本单位' };
+    if (unit && !ownUnits.some((u) => u.unitId === unit!.id)) return refuse(`您只能导出本单位（${ownUnits.map((u) => u.unitName).join('、')}）的台账。请发送「导出台账」。`);
+    if (!unit) unit = { id: ownUnits[0]!.unitId, name: ownUnits[0]!.unitName || '本单位' };
   }
   const built = await buildExport(ctx, unit);
   const fileName = `${unit?.name ?? '全县'}改革台账_${ctx.today}.xlsx`;

@@ -9,6 +9,7 @@ import { md, txt } from '../../cards/markup.js';
 import { truncate } from '../../core/text.js';
 import type { CommandHandler, CommandResult, MessageContext } from '../context.js';
 import { text } from '../say.js';
+import { inUnit } from '../../core/permissions.js';
 
 const ok = (reply: string, summary = reply): CommandResult => ({ ok: true, reply: text(txt`${reply}`), summary: md`✓ ${truncate(summary, 80)}` });
 const no = (reply: string): CommandResult => ({ ok: false, reply: text(txt`${reply}`), summary: md`✗ ${truncate(reply, 80)}` });
@@ -20,7 +21,7 @@ export const bindGroupCommand: CommandHandler<'bindGroup'> = async (ctx, command
   if (!name) return no('请说明绑定到哪个单位，如：绑定 石堡镇');
   const unit = await ctx.db.unit.findFirst({ where: { tenantId: ctx.tenant.id, name, active: true } });
   if (!unit) return no(`台账中没有单位「${truncate(name, 30)}」，请核对单位全称（与台账「单位」表一致）`);
-  const mayBind = isOffice(ctx) || (ctx.actor.roles.includes('UNIT_HEAD') && ctx.actor.unitId === unit.id);
+  const mayBind = isOffice(ctx) || inUnit(ctx.actor, unit.id, ['UNIT_HEAD']);
   if (!mayBind) return no(`只有县委改革办或${unit.name}的一把手可以绑定本单位工作群`);
   if (unit.chatId === ctx.msg.chatId) return ok(`本群已是「${unit.name}」的工作群，无需重复绑定`);
   const previous = unit.chatId;
@@ -39,7 +40,7 @@ export const unbindGroupCommand: CommandHandler<'unbindGroup'> = async (ctx) => 
   if (ctx.msg.chatType !== 'group') return no('请在要解绑的工作群里 @机器人 发送「解绑」');
   const bound = await ctx.db.unit.findMany({ where: { tenantId: ctx.tenant.id, chatId: ctx.msg.chatId }, orderBy: { id: 'asc' } });
   if (bound.length === 0) return no('本群没有绑定任何单位');
-  const mine = isOffice(ctx) ? bound : bound.filter((u) => ctx.actor.roles.includes('UNIT_HEAD') && ctx.actor.unitId === u.id);
+  const mine = isOffice(ctx) ? bound : bound.filter((u) => inUnit(ctx.actor, u.id, ['UNIT_HEAD']));
   if (mine.length === 0) return no(`只有县委改革办或${bound.map((u) => u.name).join('、')}的一把手可以解绑本群`);
   await ctx.db.$transaction(async (tx) => {
     for (const u of mine) await bindUnit(tx, ctx.tenant.id, u.id, null, `person:${ctx.actor.personId}`);

@@ -2,6 +2,8 @@
 import type { Card } from '../../cards/render.js';
 import { md, txt } from '../../cards/markup.js';
 import { loadLedgerTasks, withSupervision } from '../../ledger/overview.js';
+import { actorIdentity, actorUnitNames } from '../../ledger/actions.js';
+import { actorUnitIds } from '../../core/permissions.js';
 import { ledgerSummary } from '../../ledger/summary.js';
 import { supervisionThresholds } from '../../ledger/settings.js';
 import { helpCard, ledgerSummaryCard, myTasksCard, type UnitTaskRow } from '../cards.js';
@@ -9,7 +11,7 @@ import type { ChatContext, CommandHandler } from '../context.js';
 import { card, text } from '../say.js';
 
 export const helpCommand: CommandHandler<'help'> = async (ctx) => ({
-  ok: true, reply: card(helpCard(ctx.actor.roles.includes('ADMIN'), await ctx.exampleCode())), summary: md`帮助：见使用说明`,
+  ok: true, reply: card(helpCard(ctx.actor.roles.includes('ADMIN'), await ctx.exampleCode(), actorIdentity(ctx.actor))), summary: md`帮助：见使用说明`,
 });
 
 export const myTasksCommand: CommandHandler<'myTasks'> = async (ctx) => ({
@@ -50,9 +52,10 @@ export const ledgerCommand: CommandHandler<'ledger'> = async (ctx, command) => {
 /** A leader sees the items they lead; everyone else their unit's open items. */
 async function myTasks(ctx: ChatContext): Promise<Card> {
   const { db, tenant, actor, today } = ctx;
-  const isLeaderOnly = actor.roles.includes('LEADER') && actor.unitId === null;
+  const unitIds = actorUnitIds(actor);
+  const isLeaderOnly = actor.roles.includes('LEADER') && unitIds.length === 0;
   const all = isLeaderOnly
     ? (await loadLedgerTasks(db, tenant.id, { openOnly: true })).filter((t) => t.leadLeaderIds.includes(actor.personId))
-    : actor.unitId !== null ? await loadLedgerTasks(db, tenant.id, { unitId: actor.unitId, openOnly: true }) : [];
-  return myTasksCard(isLeaderOnly ? `${actor.name}领衔` : actor.unitName ?? actor.name, today, withSupervision(all, today, ctx.calendar, await supervisionThresholds(db, tenant.id)));
+    : unitIds.length ? await loadLedgerTasks(db, tenant.id, { unitIds, openOnly: true }) : [];
+  return myTasksCard(isLeaderOnly ? `${actor.name}领衔` : actorUnitNames(actor) ?? actor.name, today, withSupervision(all, today, ctx.calendar, await supervisionThresholds(db, tenant.id)));
 }

@@ -6,7 +6,7 @@ import { shanghaiDate } from '../../core/dates.js';
 import { sharpDrop } from '../../core/percent.js';
 import { onTimeJudge } from '../../core/stats.js';
 import type { DbOrTx } from '../../db/client.js';
-import { findTaskByCode, submitReport, type LedgerActor, type ReportResult, type TaskRecord } from '../../ledger/actions.js';
+import { findTaskByCode, submitReport, unitActingFor, type LedgerActor, type ReportResult, type TaskRecord } from '../../ledger/actions.js';
 import { officeRecipients } from '../../ledger/recipients.js';
 import { md, txt } from '../../cards/markup.js';
 import type { WorkingCalendar } from '../../core/calendar.js';
@@ -61,7 +61,7 @@ export async function afterReport(calendar: WorkingCalendar, tx: DbOrTx, tenantI
     const completedOn = shanghaiDate(r.at);
     const onTime = onTimeJudge(calendar)({ deadline: task.deadline, completedOn, closedOn: null });
     await sendTo(tx, tenantId, await office(), `review:${r.reportId}`,
-      card(reviewCard(task, { text: body, reporter: `${actor.name}（${actor.unitName ?? '—'}）`, completedOn, onTime, requireEvidence: (await reviewSetting(tx, tenantId)).requireEvidence ?? false })));
+      card(reviewCard(task, { text: body, reporter: `${actor.name}（${unitActingFor(actor, task) ?? '—'}）`, completedOn, onTime, requireEvidence: (await reviewSetting(tx, tenantId)).requireEvidence ?? false })));
     await recordCardIssue(tx, tenantId, 'review', task.id, completedOn);
   }
   const drop = sharpDrop(r.previousPercent, task.lastPercent);

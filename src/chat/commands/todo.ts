@@ -10,6 +10,9 @@ import { supervisionThresholds } from '../../ledger/settings.js';
 import { noticeCard } from '../cards.js';
 import type { CommandHandler, MessageContext } from '../context.js';
 import { card, text } from '../say.js';
+import { actorUnitIds } from '../../core/permissions.js';
+import { actorUnitNames } from '../../ledger/actions.js';
+import { unitHolders } from '../../ledger/recipients.js';
 
 /** Unsigned this many working days or more is listed for the office. */
 export const UNSIGNED_WORKING_DAYS = 3;
@@ -23,9 +26,10 @@ function section(title: string, lines: Md[]): Md | null {
 
 export const todoCommand: CommandHandler<'todo'> = async (ctx) => {
   const isOffice = ctx.actor.roles.includes('ADMIN');
-  const sections = isOffice ? await officeTodo(ctx) : ctx.actor.unitId !== null ? await unitTodo(ctx, ctx.actor.unitId) : await leaderTodo(ctx);
+  const unitIds = actorUnitIds(ctx.actor);
+  const sections = isOffice ? await officeTodo(ctx) : unitIds.length ? await unitTodo(ctx, unitIds) : await leaderTodo(ctx);
   const body = sections.filter((s): s is Md => s !== null);
-  const who = isOffice ? '改革办' : ctx.actor.unitName ?? ctx.actor.name;
+  const who = isOffice ? '改革办' : actorUnitNames(ctx.actor) ?? ctx.actor.name;
   const reply = card(noticeCard(`${who} · 待办`, body.length ? joinMd(body, '\n\n') : md`暂无待办事项。`, body.length ? 'orange' : 'green'));
   return { ok: true, reply, summary: md`待办：见单独回复` };
 };
@@ -54,8 +58,9 @@ async function officeTodo(ctx: MessageContext): Promise<(Md | null)[]> {
     return days > UNSIGNED_WORKING_DAYS ? [md`${line(t)} 已 ${days} 个工作日未签收　→ 交办单 ${t.code}`] : [];
   });
   // Units with open tasks whose liaisons/heads have no Feishu account and no group.
-  const people = await db.person.findMany({ where: { tenantId: tenant.id, active: true, openId: { not: null } }, select: { unitId: true, roles: true } });
-  const reachable = new Set(people.filter((p) => /LIAISON|UNIT_HEAD/.test(p.roles)).map((p) => p.unitId));
+  // 兼职 counts: a liaison whose primary unit is another reaches this one too.
+  const holders = await unitHolders(db, tenant.id, [...units.keys()], { reachableOnly: true });
+  const reachable = new Set(holders.filter((h) => /LIAISON|UNIT_HEAD/.test(h.roles)).map((h) => h.unitId));
   const openUnits = new Set((await db.task.findMany({ where: { tenantId: tenant.id, status: { in: ['待签收', '推进中', '有异议', '已调整'] } }, select: { leadUnitId: true }, distinct: ['leadUnitId'] })).map((t) => t.leadUnitId));
   const nobody = [...openUnits].filter((id) => !reachable.has(id) && !units.get(id)?.chatId).map((id) => md`· ${unitName(id)}：没有登记飞书账号的联络员或一把手，也没有工作群`);
   return [
@@ -64,10 +69,11 @@ async function officeTodo(ctx: MessageContext): Promise<(Md | null)[]> {
   ];
 }
 
-async function unitTodo(ctx: MessageContext, unitId: number): Promise<(Md | null)[]> {
+/** What the caller's units must do (兼职: all of them). */
+async function unitTodo(ctx: MessageContext, unitIds: readonly number[]): Promise<(Md | null)[]> {
   const { db, tenant, today } = ctx;
   const cycle = cycleContaining(today, (await supervisionThresholds(db, tenant.id)).reportingCycle);
-  const tasks = await loadLedgerTasks(db, tenant.id, { unitId, statuses: ['待签收', '推进中', '已调整'] }, { coUnits: false });
+  const tasks = await loadLedgerTasks(db, tenant.id, { unitIds, statuses: ['待签收', '推进中', '已调整'] }, { coUnits: false });
   const sign = tasks.filter((t) => t.status === '待签收').map((t) => md`· ${t.code} ${t.title}　→ 签收 ${t.code}`);
   const report = tasks.filter((t) => t.status !== '待签收' && !(t.lastReportOn && t.lastReportOn >= cycle.start)).map((t) => md`· ${t.code} ${t.title}　→ 进展 ${t.code} 内容`);
   // Completions the office sent back (the last status change was 退回) and not yet reported again.

@@ -1,6 +1,6 @@
 // Who may do what in the reform loop. Pure; every text command and card click is checked here
 // against the person record (never the card's values). Refusals are Chinese sentences.
-import type { Actor } from '../permissions.js';
+import { actorUnitIds, inUnit, type Actor } from '../permissions.js';
 
 export type LoopOperation =
   | 'suggest' // 建议: anyone registered
@@ -35,10 +35,10 @@ export function checkLoopPermission(actor: Actor, op: LoopOperation, subject: { 
     case 'viewAssessment':
       return isOffice(actor) || actor.roles.includes('LEADER') ? OK : { ok: false, reason: '年度考核结果只向县级领导和县委改革办提供。' };
     case 'applyCall':
-      return actor.unitId !== null ? OK : { ok: false, reason: '揭榜以单位名义进行，您的人员信息中没有所属单位，请联系县委改革办。' };
+      return actorUnitIds(actor).length > 0 ? OK : { ok: false, reason: '揭榜以单位名义进行，您的人员信息中没有所属单位，请联系县委改革办。' };
     case 'answerStudy':
     case 'answerLookback':
-      if (actor.unitId !== null && actor.unitId === subject.unitId) return OK;
+      if (inUnit(actor, subject.unitId)) return OK;
       return { ok: false, reason: `只有${subject.unitName ?? '承办单位'}的人员可以答复${op === 'answerStudy' ? '研究意见' : '回头看'}。` };
   }
 }

@@ -5,6 +5,8 @@ export interface AuditEntry {
   tenantId: number;
   actor: string;
   entity: 'task' | 'person' | 'unit' | 'milestone' | 'setting' | 'report' | 'tenant' | 'calendar'
+    // 兼职: a person's further unit (PersonUnit)
+    | 'personUnit'
     // the reform loop (src/loop)
     | 'suggestion' | 'reserve' | 'risk' | 'call' | 'application' | 'lookback' | 'outpost'
     // pilots and promotion (src/pilot)

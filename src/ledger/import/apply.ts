@@ -7,10 +7,13 @@ import type { Db, Tx } from '../../db/client.js';
 import { recordAudit, type AuditEntry } from '../../db/repos/audit.js';
 import type { LedgerDraft, MilestoneDraft } from './validate.js';
 import { applyTasks } from './apply-tasks.js';
+import { writePartTime } from './apply-part-time.js';
 
 export interface ImportCounts { created: number; updated: number; deleted: number; unchanged: number }
 export interface ImportResult {
   units: ImportCounts; people: ImportCounts; tasks: ImportCounts; milestones: ImportCounts;
+  /** 兼职: further units of people (PersonUnit) created, changed, deactivated (counted as updated). */
+  partTime?: ImportCounts;
   /** Tasks created by this import, for dispatching 任务交办单 to their lead units. */
   createdTaskIds: number[];
 }
@@ -47,7 +50,7 @@ export async function applyInTransaction(tx: Tx, tenantId: number, draft: Ledger
 /** Writes the draft in the caller's transaction and returns what it did; the caller records the audit entries (or rolls back). */
 export async function writeDraft(tx: Tx, tenantId: number, draft: LedgerDraft, actor: string, onProgress: ProgressFn = () => {}): Promise<{ result: ImportResult; audit: AuditEntry[] }> {
   const audit: AuditEntry[] = [];
-  const result: ImportResult = { units: counts(), people: counts(), tasks: counts(), milestones: counts(), createdTaskIds: [] };
+  const result: ImportResult = { units: counts(), people: counts(), tasks: counts(), milestones: counts(), partTime: counts(), createdTaskIds: [] };
   const log = (entity: AuditEntry['entity'], entityId: number | string, action: AuditEntry['action'], before?: unknown, after?: unknown) =>
     audit.push({ tenantId, actor, entity, entityId, action, before, after });
 
@@ -89,11 +92,14 @@ export async function writeDraft(tx: Tx, tenantId: number, draft: LedgerDraft, a
   const personView = (p: { name: string; unitId: number | null; roles: string; mobile: string | null; email: string | null; openId: string | null; active: boolean }) => ({
     name: p.name, unit: p.unitId ? unitNameById.get(p.unitId) ?? null : null, roles: p.roles, mobile: p.mobile, email: p.email, openId: p.openId, active: p.active,
   });
-  const newPeople = draft.people.filter((p) => !personByKey.has(p.matchKey));
+  // 兼职 rows are written as further units of their person below, not as people.
+  const partTimeRows = draft.people.filter((p) => p.partTimeOf);
+  const personRows = draft.people.filter((p) => !p.partTimeOf);
+  const newPeople = personRows.filter((p) => !personByKey.has(p.matchKey));
   // Feishu ids that move between people in this file (a swap, a transfer, an account given to a
   // person listed for the first time): free them first, so the unique (tenant, open_id) holds at
   // every step — also for the people created just below.
-  const moving = draft.people.filter((d) => d.openId && personByKey.get(d.matchKey)?.openId !== d.openId);
+  const moving = personRows.filter((d) => d.openId && personByKey.get(d.matchKey)?.openId !== d.openId);
   const freed = [...new Set(moving.map((d) => d.openId!))];
   if (freed.length) await tx.person.updateMany({ where: { tenantId, openId: { in: freed } }, data: { openId: null, userId: null } });
   for (const part of chunks(newPeople)) {
@@ -111,7 +117,7 @@ export async function writeDraft(tx: Tx, tenantId: number, draft: LedgerDraft, a
     onProgress('人员', result.people.created, draft.people.length);
   }
   const newKeys = new Set(newPeople.map((p) => p.matchKey));
-  for (const d of draft.people) {
+  for (const d of personRows) {
     if (newKeys.has(d.matchKey)) continue;
     if (d.inferred) { result.people.unchanged++; continue; }
     const p = personByKey.get(d.matchKey)!;
@@ -130,14 +136,19 @@ export async function writeDraft(tx: Tx, tenantId: number, draft: LedgerDraft, a
   }
   // Someone no longer in a re-imported 人员 sheet leaves: inactive (no more messages), history kept.
   if (draft.present.people) {
-    const listed = new Set(draft.people.map((d) => d.matchKey));
+    const listed = new Set(personRows.map((d) => d.matchKey));
+    const merged = new Set(partTimeRows.map((d) => d.matchKey));
     for (const p of personByKey.values()) {
       if (listed.has(p.matchKey) || !p.active) continue;
-      await tx.person.update({ where: { id: p.id }, data: { active: false } });
-      log('person', p.id, 'update', { active: true }, { active: false });
+      // A person stored twice before (same account under two units) now listed as 兼职: the second
+      // record stops, its Feishu account goes to the person it is a further unit of.
+      const data = merged.has(p.matchKey) && p.openId ? { active: false, openId: null } : { active: false };
+      await tx.person.update({ where: { id: p.id }, data });
+      log('person', p.id, 'update', { active: true, ...('openId' in data ? { openId: p.openId } : {}) }, data);
       result.people.updated++;
     }
   }
+  await writePartTime(tx, tenantId, partTimeRows, draft.present.people, { personByKey, unitId, unitNameById, log, counts: result.partTime! });
   const personIdByKey = (key: string) => personByKey.get(key)!.id;
 
   // ---- 台账

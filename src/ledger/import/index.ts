@@ -12,7 +12,7 @@ import { writeDraft, applyDraft, type ImportResult, type ProgressFn } from './ap
 import { readGrids } from './read.js';
 import { classifySheets } from './sheets.js';
 import { codePrefixFor } from './code-prefix.js';
-import { isError, validateSource, type ImportProblem, type KnownLedger, type LedgerDraft, type SourceReport } from './validate.js';
+import { isError, personMatchKey, validateSource, type ImportProblem, type KnownLedger, type LedgerDraft, type SourceReport } from './validate.js';
 
 export type ImportOutcome =
   | { ok: true; result: ImportResult; report: SourceReport; problems: ImportProblem[] }
@@ -28,10 +28,11 @@ export interface ImportOptions {
 }
 
 export async function loadKnownLedger(db: Db, tenantId: number): Promise<KnownLedger> {
-  const [units, people, tasks] = await Promise.all([
+  const [units, people, tasks, partTime] = await Promise.all([
     db.unit.findMany({ where: { tenantId }, select: { id: true, name: true, kind: true } }),
-    db.person.findMany({ where: { tenantId }, select: { name: true, unitId: true, matchKey: true, roles: true, openId: true } }),
+    db.person.findMany({ where: { tenantId }, select: { name: true, unitId: true, matchKey: true, roles: true, openId: true, active: true } }),
     db.task.findMany({ where: { tenantId }, select: { codeKey: true, code: true, title: true, leadUnitId: true, serialNo: true } }),
+    db.personUnit.findMany({ where: { tenantId }, select: { unit: { select: { name: true } }, person: { select: { name: true, matchKey: true } } } }),
   ]);
   const unitName = new Map(units.map((u) => [u.id, u.name]));
   return {
@@ -39,8 +40,9 @@ export async function loadKnownLedger(db: Db, tenantId: number): Promise<KnownLe
     unitKinds: new Map(units.map((u) => [u.name, u.kind])),
     people: people.map((p) => ({
       name: p.name, matchKey: p.matchKey, unitName: p.unitId ? unitName.get(p.unitId) ?? null : null,
-      roles: p.roles.split(',').filter(Boolean) as Role[], openId: p.openId,
+      roles: p.roles.split(',').filter(Boolean) as Role[], openId: p.openId, active: p.active,
     })),
+    partTime: partTime.map((pu) => ({ matchKey: personMatchKey(pu.person.name, pu.unit.name), partTimeOf: pu.person.matchKey })),
     taskCodeKeys: new Set(tasks.map((t) => t.codeKey)),
     tasks: tasks.map((t) => ({ codeKey: t.codeKey, code: t.code, title: t.title, leadUnitName: unitName.get(t.leadUnitId) ?? '', serialNo: t.serialNo })),
   };

@@ -3,8 +3,15 @@
 // not recognised, how rows were matched to stored tasks, units and leaders inferred from the
 // ledger (for the office to confirm), deadlines found in task text, then every problem.
 import { formatProblem, isError, type ImportProblem, type SourceReport } from './validate.js';
+import { ROLE_LABELS } from '../../core/types.js';
 
 const MAX_LISTED = 200;
+
+/** 兼职 rows in Chinese: 「王芳 兼任 石堡镇改革联络员（本职单位：县发展改革局）」, 离岗 ones as such. */
+export function partTimeLines(report: Pick<SourceReport, 'partTime'>): string[] {
+  return (report.partTime ?? []).map((p) =>
+    `${p.name} 兼任 ${p.unit}${p.roles.map((r) => ROLE_LABELS[r]).join('、')}${p.primaryUnit ? `（本职单位：${p.primaryUnit}，同一飞书账号）` : ''}${p.active ? '' : '——状态 离岗，该兼职停用'}`);
+}
 
 export function formatReport(report: SourceReport, problems: ImportProblem[], opts: { verbose?: boolean } = {}): string[] {
   const lines: string[] = [];
@@ -24,6 +31,7 @@ export function formatReport(report: SourceReport, problems: ImportProblem[], op
   if (notable.length > MAX_LISTED) lines.push(`  ……另有 ${notable.length - MAX_LISTED} 行`);
   if (report.inferredUnits.length) lines.push(`将按台账新建单位 ${report.inferredUnits.length} 个（请改革办确认名称与类型）：${report.inferredUnits.join('、')}`);
   if (report.inferredLeaders.length) lines.push(`将按台账新建县级领导 ${report.inferredLeaders.length} 人（请改革办确认）：${report.inferredLeaders.join('、')}`);
+  for (const line of partTimeLines(report)) lines.push(line);
   for (const s of report.suggestions.slice(0, MAX_LISTED)) lines.push(`建议：「${s.sheet}」第 ${s.row} 行未填完成时限，任务内容写有「${s.phrase}」，可填 ${s.date}`);
   const errors = problems.filter(isError);
   const warnings = problems.filter((p) => !isError(p));

@@ -11,6 +11,7 @@ import type { CellValue, RawRow, RawSheet } from './read.js';
 import { columnLetter, type ClassifiedSource, type SheetReport } from './sheets.js';
 import { ledgerTable } from './rows.js';
 import { draftTasks, type KnownTask, type RowMatch } from './tasks.js';
+import { partTimeReport, partTimeRows } from './part-time.js';
 
 export interface ImportProblem {
   sheet: string;
@@ -45,6 +46,8 @@ export interface PersonDraft {
   active?: boolean;
   /** A leader named in a published ledger (no 人员 sheet): created when missing as 县级领导, otherwise left alone. */
   inferred?: boolean;
+  /** 兼职: this row is a further unit of the person of the row with this key (part-time.ts). */
+  partTimeOf?: string;
 }
 /**
  * A task as the file gives it. A field left undefined was not in the file (its column is absent):
@@ -83,7 +86,9 @@ export interface KnownLedger {
   unitNames: Set<string>;
   unitKinds: Map<string, string>;
   tasks: KnownTask[];
-  people: { name: string; unitName: string | null; matchKey: string; roles: Role[]; openId?: string | null }[];
+  people: { name: string; unitName: string | null; matchKey: string; roles: Role[]; openId?: string | null; active?: boolean }[];
+  /** 兼职 stored (PersonUnit): 姓名@单位 → the row key of its person. */
+  partTime?: { matchKey: string; partTimeOf: string }[];
   taskCodeKeys: Set<string>;
 }
 
@@ -200,6 +205,8 @@ export interface SourceReport {
   inferredUnits: string[];
   inferredLeaders: string[];
   suggestions: { sheet: string; row: number; phrase: string; date: string }[];
+  /** 兼职 rows: the person, the further unit and its roles, and the person's primary unit. */
+  partTime?: { name: string; unit: string; roles: Role[]; primaryUnit: string | null; active: boolean }[];
 }
 
 export function validateSource(source: ClassifiedSource, known: KnownLedger, opts: ValidateOptions): { draft: LedgerDraft; problems: ImportProblem[]; report: SourceReport } {
@@ -289,13 +296,20 @@ export function validateSource(source: ClassifiedSource, known: KnownLedger, opt
     personRows.set(matchKey, row.rowNumber);
     draft.people.push({ name: v.姓名, unitName: v.单位, matchKey, roles: v.角色, mobile: v.手机, email: v.邮箱, openId: v.飞书ID, active: v.状态 === null || v.状态.trim() === '在岗' });
   });
+  // 兼职: the same person under another unit (same name and 飞书ID/手机/邮箱) is one person.
+  const partTime = partTimeRows(draft.people, [...known.people, ...(known.partTime ?? [])]);
+  for (const p of draft.people) {
+    const of = partTime.get(p.matchKey);
+    if (of) p.partTimeOf = of;
+  }
+  report.partTime = partTimeReport(draft.people);
   const openIds = new Map<string, string>();
   for (const p of draft.people) {
-    if (!p.openId) continue;
+    if (!p.openId || p.partTimeOf) continue;
     if (openIds.has(p.openId)) add('人员', personRows.get(p.matchKey)!, '飞书ID', `飞书ID 与「${openIds.get(p.openId)}」重复`);
     openIds.set(p.openId, p.name);
     // Held in the database by someone this file does not list: that would be two people, one account.
-    const holder = known.people.find((k) => k.openId === p.openId && k.matchKey !== p.matchKey);
+    const holder = known.people.find((k) => k.openId === p.openId && k.matchKey !== p.matchKey && partTime.get(k.matchKey) !== p.matchKey);
     if (holder && !personRows.has(holder.matchKey)) {
       add('人员', personRows.get(p.matchKey)!, '飞书ID', `飞书ID 已登记给「${holder.unitName ?? ''}${holder.name}」，一个飞书账号只能对应一人`);
     }
@@ -303,7 +317,7 @@ export function validateSource(source: ClassifiedSource, known: KnownLedger, opt
   // A person in the file replaces the database's version of the same person.
   const allPeople = [
     ...known.people.filter((p) => !personRows.has(p.matchKey)),
-    ...draft.people.map((p) => ({ name: p.name, unitName: p.unitName, matchKey: p.matchKey, roles: p.roles })),
+    ...draft.people.filter((p) => !p.partTimeOf).map((p) => ({ name: p.name, unitName: p.unitName, matchKey: p.matchKey, roles: p.roles })),
   ];
   const invalidPeopleKeys = new Set(invalidNames.people.map((p) => p.matchKey));
 

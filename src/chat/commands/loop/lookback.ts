@@ -7,6 +7,8 @@ import { lookbacksDue, type LookbackItem } from '../../../loop/lookbacks.js';
 import type { CommandHandler } from '../../context.js';
 import { noticeCard, type CardOutcome } from '../../cards.js';
 import { card } from '../../say.js';
+import { actorUnitIds } from '../../../core/permissions.js';
+import { actorUnitNames } from '../../../ledger/actions.js';
 
 export function lookbackCard(l: LookbackItem, done?: CardOutcome): Card {
   return renderCard('loop-lookback', {
@@ -42,8 +44,8 @@ export function lookbackListCard(items: LookbackItem[], heading: string, office:
 
 export const lookbacksCommand: CommandHandler<'lookbacks'> = async (ctx) => {
   const office = ctx.actor.roles.includes('ADMIN') || ctx.actor.roles.includes('LEADER');
-  if (!office && ctx.actor.unitId === null) return { ok: false, reply: card(noticeCard('回头看', md`回头看由事项牵头单位填报，您的人员信息中没有所属单位。`, 'grey')), summary: md`✗ 回头看：没有所属单位` };
-  const items = await lookbacksDue(ctx.db, ctx.tenant.id, ctx.today, office ? {} : { unitId: ctx.actor.unitId! });
+  if (!office && actorUnitIds(ctx.actor).length === 0) return { ok: false, reply: card(noticeCard('回头看', md`回头看由事项牵头单位填报，您的人员信息中没有所属单位。`, 'grey')), summary: md`✗ 回头看：没有所属单位` };
+  const items = await lookbacksDue(ctx.db, ctx.tenant.id, ctx.today, office ? {} : { unitIds: actorUnitIds(ctx.actor) });
   const list = office ? items : items.filter((l) => !l.answer);
-  return { ok: true, reply: card(lookbackListCard(list, office ? '改革事项回头看' : `回头看：${ctx.actor.unitName}`, ctx.actor.roles.includes('ADMIN'))), summary: md`✓ 回头看：${list.length} 项` };
+  return { ok: true, reply: card(lookbackListCard(list, office ? '改革事项回头看' : `回头看：${actorUnitNames(ctx.actor)}`, ctx.actor.roles.includes('ADMIN'))), summary: md`✓ 回头看：${list.length} 项` };
 };

@@ -6,16 +6,19 @@ import { plansOfUnit, promotionFormCard } from '../../../pilot/promotion.js';
 import { noticeCard } from '../../cards.js';
 import type { CommandHandler } from '../../context.js';
 import { card, sendPrivately, text } from '../../say.js';
+import { actorUnitNames } from '../../../ledger/actions.js';
 
 export const promotionCommand: CommandHandler<'promotion'> = async (ctx) => {
   const { db, tenant, actor, today, sourceRef } = ctx;
   const month = monthContaining(today);
   if (actor.unitId !== null && !actor.roles.includes('ADMIN')) {
-    const plans = await plansOfUnit(db, tenant.id, actor.unitId);
-    if (!plans.length) return { ok: false, reply: text(txt`${actor.unitName ?? '本单位'}目前不是任何推广方案的推广单位。`), summary: md`✗ 推广：不是推广单位` };
+    // 兼职: the plans of every unit of the person, each form naming its unit.
+    const plans = (await Promise.all((actor.units ?? [{ unitId: actor.unitId, unitName: actor.unitName ?? '本单位' }]).map(async (u) =>
+      (await plansOfUnit(db, tenant.id, u.unitId)).map((p) => ({ ...p, unitName: u.unitName || '本单位' }))))).flat();
+    if (!plans.length) return { ok: false, reply: text(txt`${actorUnitNames(actor) ?? '本单位'}目前不是任何推广方案的推广单位。`), summary: md`✗ 推广：不是推广单位` };
     if (!actor.openId) return { ok: false, reply: text(txt`您的人员信息中没有飞书账号，无法私信发送表单，请联系县委改革办补充。`), summary: md`✗ 推广：无飞书账号` };
     for (const p of plans) {
-      await sendPrivately(db, tenant.id, actor.openId, `promotion-form:${sourceRef}:${p.id}`, card(promotionFormCard(p, actor.unitName ?? '本单位', p.units[0]?.batch ?? '', month.label)));
+      await sendPrivately(db, tenant.id, actor.openId, `promotion-form:${sourceRef}:${p.id}`, card(promotionFormCard(p, p.unitName, p.units[0]?.batch ?? '', month.label)));
     }
     const where = ctx.msg.chatType === 'p2p' ? txt`推广进展报送表单（${plans.length} 份）见下面的消息。` : txt`推广进展报送表单（${plans.length} 份）已私信发给您。`;
     return { ok: true, reply: text(where), summary: md`推广：表单已私信发送` };
