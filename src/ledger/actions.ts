@@ -48,21 +48,40 @@ export type Outcome<T> = ({ ok: true } & T) | { ok: false; reason: string; alrea
 /** Runs inside the action's transaction with its result: enqueue messages here (exactly once with the write). */
 export type Effects<T> = (tx: Tx, result: T) => Promise<void>;
 
+/**
+ * The active person with this open_id, as an actor with every active unit they hold (primary
+ * first, then 兼职 units in the order they were added), or null. One raw statement: it runs for
+ * every message and click, and Prisma's include compiles to three statements at ~1 ms of CPU.
+ */
 export async function findActorByOpenId(db: Db | Tx, tenantId: number, openId: string): Promise<LedgerActor | null> {
-  const p = await db.person.findFirst({
-    where: { tenantId, openId, active: true },
-    include: { unit: { select: { name: true } }, otherUnits: { where: { active: true, unit: { active: true } }, include: { unit: { select: { name: true } } }, orderBy: { id: 'asc' } } },
-  });
+  const rows = await db.$queryRaw<ActorRow[]>`
+    SELECT p."id", p."tenantId", p."name", p."unitId", p."roles", p."openId", u."name" AS "unitName",
+           pu."unitId" AS "otherUnitId", ou."name" AS "otherUnitName", pu."roles" AS "otherRoles"
+    FROM "Person" p
+    LEFT JOIN "Unit" u ON u."id" = p."unitId"
+    LEFT JOIN "PersonUnit" pu ON pu."personId" = p."id" AND pu."active" = TRUE
+    LEFT JOIN "Unit" ou ON ou."id" = pu."unitId" AND ou."active" = TRUE
+    WHERE p."tenantId" = ${tenantId} AND p."openId" = ${openId} AND p."active" = TRUE
+    ORDER BY pu."id"`;
+  const p = rows[0];
   if (!p) return null;
+  const unitId = p.unitId === null ? null : Number(p.unitId);
   const roles = splitRoles(p.roles);
-  const others = p.otherUnits.filter((o) => o.unitId !== p.unitId).map((o) => ({ unitId: o.unitId, unitName: o.unit.name, roles: splitRoles(o.roles) }));
-  const units = [...(p.unitId !== null ? [{ unitId: p.unitId, unitName: p.unit?.name ?? '', roles }] : []), ...others];
+  const others = rows
+    .filter((o) => o.otherUnitId !== null && o.otherUnitName !== null && Number(o.otherUnitId) !== unitId)
+    .map((o) => ({ unitId: Number(o.otherUnitId), unitName: o.otherUnitName!, roles: splitRoles(o.otherRoles ?? '') }));
+  const units = [...(unitId !== null ? [{ unitId, unitName: p.unitName ?? '', roles }] : []), ...others];
   // ADMIN and LEADER are the person's, whichever row of the 人员 sheet gave them.
   const personWide = others.flatMap((o) => o.roles.filter((r) => r === 'ADMIN' || r === 'LEADER'));
   return {
-    tenantId: p.tenantId, personId: p.id, name: p.name, unitId: p.unitId, unitName: p.unit?.name ?? null,
+    tenantId: Number(p.tenantId), personId: Number(p.id), name: p.name, unitId, unitName: p.unitName ?? null,
     roles: [...new Set([...roles, ...personWide])], openId: p.openId, units,
   };
+}
+
+interface ActorRow {
+  id: number | bigint; tenantId: number | bigint; name: string; unitId: number | bigint | null; roles: string; openId: string | null; unitName: string | null;
+  otherUnitId: number | bigint | null; otherUnitName: string | null; otherRoles: string | null;
 }
 
 /** The actor's units by name, primary first (「石堡镇、县发展改革局」 for 兼职), or null without a unit. */
