@@ -138,7 +138,8 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
         const skipped = outcome.problems.filter(isError).length;
         io.out([`导入完成${skipped ? `（--partial：${skipped} 处错误所在的行已跳过）` : ''}。`, line('单位', r.units), line('人员', r.people), line('事项', r.tasks), line('节点', r.milestones)].join('\n'));
         // People without a 飞书ID: their open_ids from 手机/邮箱 (batch_get_id) before anything is dispatched.
-        const { configuredLookup, reachPeople } = await import('../jobs/reach.js');
+        const { reachPeople } = await import('../jobs/reach.js');
+        const { configuredLookup } = await import('../feishu/directory.js');
         const lookup = configuredLookup(app, tenant.key);
         if (lookup) {
           const { reachReportLines } = await import('../ledger/reach.js');
@@ -207,7 +208,7 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
         const { listGroups, groupLines, fillGroupNames } = await import('../ledger/groups.js');
         const rows = await listGroups(app.db.prisma, tenant.id);
         // Names Feishu did not send (a group bound by id in the sheet): asked from the chat API, remembered.
-        const lookup = (await import('../jobs/reach.js')).configuredLookup(app, tenant.key);
+        const lookup = (await import('../feishu/directory.js')).configuredLookup(app, tenant.key);
         if (lookup) await fillGroupNames(app.db.prisma, tenant.id, rows, (chatId) => lookup.chatName(chatId), app.clock.now());
         for (const l of groupLines(rows)) io.out(l);
         const unbound = await app.db.prisma.unit.count({ where: { tenantId: tenant.id, active: true, chatId: null } });
