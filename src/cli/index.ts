@@ -14,7 +14,6 @@ import { importLedger } from '../ledger/import/index.js';
 import { formatProblem, isError } from '../ledger/import/validate.js';
 import { ImportReadError } from '../ledger/import/read.js';
 import { exportLedger } from '../ledger/export.js';
-import { loadDemoLedger } from '../demo/load.js';
 import { CliError, parseAt } from './args.js';
 import { InvalidSettingsError } from '../core/validation.js';
 import { registerJobCommands } from './jobs.js';
@@ -187,15 +186,27 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
 
   program
     .command('demo')
-    .description('载入示范台账（清源县），数据库中已有台账时不做任何事；用 --tenant 时载入该租户（该租户已有台账时不做任何事）')
+    .description('载入示范台账（清源县），数据库中已有台账时不做任何事；用 --tenant 时载入该租户（该租户已有台账时不做任何事）；用 --write 只把示范台账写成文件')
     .option('--layout <layout>', 'template：本系统模板（单位、人员、台账、节点）；published：按公布格式排版的任务分工方案（标题行、序号、分组、联合牵头、文字时限，无单位/人员表）', 'template')
-    .action(async (opts: { layout: string }) => {
+    .option('--write <file.xlsx>', '不载入，只把该格式的示范台账写到文件（可用 Excel 打开查看，或改后 taizhang import）')
+    .action(async (opts: { layout: string; write?: string }) => {
       if (opts.layout !== 'template' && opts.layout !== 'published') throw new CliError('--layout 应为 template 或 published');
+      const { loadDemoLedger, writeDemoWorkbook } = await import('../demo/load.js');
+      if (opts.write) {
+        writeDemoWorkbook(opts.layout, opts.write);
+        io.out(`已写入 ${opts.write}（${opts.layout === 'published' ? '公布格式的示范台账' : '示范台账（本系统模板）'}；未载入数据库）`);
+        return;
+      }
       await withApp(config, undefined, async (app) => {
         const tenant = tenantGiven() || config.feishu.appType === 'isv' ? await tenantOf(app) : undefined;
         const loaded = await loadDemoLedger(app, tenant, opts.layout as 'template' | 'published');
-        if (loaded) io.out(`已载入示范台账（租户 ${loaded.tenantKey}）`);
-        else io.out(tenant ? `租户 ${tenant.key} 已有台账，未载入示范数据` : '数据库中已有台账，未载入示范数据');
+        if (!loaded) {
+          io.out(tenant ? `租户 ${tenant.key} 已有台账，未载入示范数据` : '数据库中已有台账，未载入示范数据');
+          return;
+        }
+        const n = loaded.counts;
+        io.out(`已载入示范台账（租户 ${loaded.tenantKey}：${loaded.officeName}）`);
+        io.out(`单位 ${n.units}，人员 ${n.people}，事项 ${n.tasks}，节点 ${n.milestones}${n.sections ? `，分组 ${n.sections}` : ''}，已绑定工作群的单位 ${n.groups}`);
       });
     });
 
