@@ -45,12 +45,16 @@ export const chartFontLoads = () => fontLoads;
  */
 const outlines = new Map<string, string>();
 const OUTLINE_CACHE_MAX = 20_000;
-const TEXT_ELEMENT = /<text([^>]*?)(?: transform="([^"]*)")?([^>]*)>([^<]*)<\/text>/g;
+const TEXT_ELEMENT = /<text([^>]*)>([^<]*)<\/text>/g;
+const TRANSFORM = / transform="([^"]*)"/;
+/** A text element's key (without its position) and its transform. */
+function textKey(attrs: string, content: string): { key: string; transform: string | undefined } {
+  return { key: `<text${attrs.replace(TRANSFORM, '')}>${content}</text>`, transform: TRANSFORM.exec(attrs)?.[1] };
+}
 const fontOptions = () => ({ loadSystemFonts: false, fontFiles: fonts(), defaultFontFamily: FONT_FAMILY });
 
 function outlineTexts(svg: string, width: number, height: number): string {
-  const keyOf = (before: string, after: string, content: string) => `<text${before}${after}>${content}</text>`;
-  const fresh = [...new Set([...svg.matchAll(TEXT_ELEMENT)].map((m) => keyOf(m[1]!, m[3]!, m[4]!)))].filter((k) => !outlines.has(k));
+  const fresh = [...new Set([...svg.matchAll(TEXT_ELEMENT)].map((m) => textKey(m[1]!, m[2]!).key))].filter((k) => !outlines.has(k));
   if (fresh.length) {
     if (outlines.size + fresh.length > OUTLINE_CACHE_MAX) outlines.clear();
     // All new text in one pass, each in its own group at the origin; usvg writes them back as paths.
@@ -64,8 +68,9 @@ function outlineTexts(svg: string, width: number, height: number): string {
       outlines.set(fresh[Number(parts[i])]!, body.slice(0, body.lastIndexOf('</g>')));
     }
   }
-  return svg.replace(TEXT_ELEMENT, (whole, before: string, transform: string | undefined, after: string, content: string) => {
-    const paths = outlines.get(keyOf(before, after, content));
+  return svg.replace(TEXT_ELEMENT, (whole, attrs: string, content: string) => {
+    const { key, transform } = textKey(attrs, content);
+    const paths = outlines.get(key);
     if (paths === undefined) return whole;
     return transform ? `<g transform="${transform}">${paths}</g>` : `<g>${paths}</g>`;
   });
