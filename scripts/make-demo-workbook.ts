@@ -1,12 +1,15 @@
-// Writes demo/示范台账.xlsx from src/demo/ledger.ts (the sheets and headers an office would use).
+// Writes demo/示范台账.xlsx from src/demo/ledger.ts (the sheets and headers an office would use) and
+// demo/示范台账-公布格式.xlsx from src/demo/published.ts (the layout offices publish; `taizhang demo --layout published`).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { demoMilestones, demoPeople, demoTasks, demoUnits } from '../src/demo/ledger.js';
+import { writePublishedWorkbook } from '../src/demo/published.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_WORKBOOK = path.join(root, 'demo/示范台账.xlsx');
+export const PUBLISHED_DEMO_WORKBOOK = path.join(root, 'demo/示范台账-公布格式.xlsx');
 
 export async function writeDemoWorkbook(file = DEMO_WORKBOOK): Promise<string> {
   const wb = new ExcelJS.Workbook();
@@ -37,4 +40,6 @@ export async function writeDemoWorkbook(file = DEMO_WORKBOOK): Promise<string> {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   console.log(`已写入 ${await writeDemoWorkbook()}`);
+  await writePublishedWorkbook(PUBLISHED_DEMO_WORKBOOK);
+  console.log(`已写入 ${PUBLISHED_DEMO_WORKBOOK}`);
 }

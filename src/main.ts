@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     await assertSandboxDatabase(app);
     const demo = await loadDemoLedger(app);
     if (demo) {
-      app.logger.info({ tasks: demo.taskIds.length }, '数据库为空，已载入示范台账（清源县）');
+      app.logger.info({ office: demo.officeName, ...demo.counts }, '数据库为空，已载入示范台账（清源县）');
       await dispatchTasks(app, app.defaultTenant.id, demo.taskIds);
     }
     const sb = await startSandbox(app, {

@@ -94,13 +94,14 @@ describe('taizhang for a store app (FEISHU_APP_TYPE=isv): every ledger command n
     // Tenants are made by Feishu's first event, or explicitly; never by a --tenant on another command.
     expect((await run('tenant', '--tenant', 'tk-qingyuan', '--create', '--name', 'tk-qingyuan')).code).toBe(0);
     expect((await run('tenant', '--tenant', 'tk-beiling', '--create', '--name', '北岭县')).code).toBe(0);
-    expect((await run('demo', '--tenant', 'tk-qingyuan')).out).toBe('已载入示范台账（租户 tk-qingyuan）');
+    // Loaded with counts; a tenant still named by its key takes the demo county's office name.
+    expect((await run('demo', '--tenant', 'tk-qingyuan')).out).toBe('已载入示范台账（租户 tk-qingyuan：清源县委改革办）\n单位 12，人员 38，事项 18，节点 9，已绑定工作群的单位 7');
     // Another tenant gets its own copy; a tenant that has a ledger is left alone.
     expect((await run('import', DEMO_WORKBOOK, '--tenant', 'tk-beiling')).out).toContain('事项：新增 18');
     expect((await run('demo', '--tenant', 'tk-qingyuan')).out).toBe('租户 tk-qingyuan 已有台账，未载入示范数据');
     expect((await run('tenant', '--tenant', 'tk-beiling', '--name', '北岭县委改革办')).out).toBe('租户 tk-beiling 已改名为「北岭县委改革办」');
     const list = (await run('tenants')).out;
-    expect(list).toContain('tk-qingyuan　tk-qingyuan　单位 12，人员 38，事项 18');
+    expect(list).toContain('tk-qingyuan　清源县委改革办　单位 12，人员 38，事项 18');
     expect(list).toContain('tk-beiling　北岭县委改革办　单位 12，人员 38，事项 18');
     const file = path.join(dir, 'beiling.xlsx');
     expect((await run('export', file, '--tenant', 'tk-beiling')).out).toContain('事项 18');

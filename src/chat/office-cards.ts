@@ -58,11 +58,11 @@ export function taskViewCard(task: TaskRecord & { originalDeadline: string | nul
   return renderCard('task-view', { code: task.code, title: task.title, status: task.status, leadUnit: task.leadUnitName, fields: joinMd(lines), latest: fields.latest, timeline, headerColor: colour });
 }
 
-/** 调整 (with the task's fields filled in) or 新增事项 (empty); `done` once submitted. */
+/** 调整 (with the task's fields filled in; its title is the header's subtitle, not repeated below) or 新增事项 (empty); `done` once submitted. */
 export function taskFormCard(task: (TaskRecord & { milestones: string }) | null, done?: CardOutcome): Card {
   return renderCard('task-edit', {
     heading: task ? `调整事项：${task.code}` : '新增事项', subtitle: task ? task.title : '县委改革办', isNew: task === null,
-    intro: task ? md`**${task.title}**\n改需要调整的项，填写理由后提交；牵头单位、配合单位和领衔领导会收到改动前后的对照。` : md`填写后提交，事项进入台账（待签收），任务交办单发给牵头单位。`,
+    intro: task ? md`改需要调整的项，填写理由后提交；牵头单位、配合单位和领衔领导会收到改动前后的对照。` : md`填写后提交，事项进入台账（待签收），任务交办单发给牵头单位。`,
     deadline: task?.deadline || undefined, leadUnit: task?.leadUnitName || undefined, coUnits: task?.coUnitNames.join('、') || undefined,
     leaders: task?.leadLeaderNames.join('、') || undefined, owner: task?.ownerName || undefined, milestones: task?.milestones || undefined,
     submitText: task ? '提交调整' : '新增', submitValue: task ? { a: 'submit_edit', t: task.id } : { a: 'submit_new_task' },

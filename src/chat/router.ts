@@ -8,7 +8,7 @@ import type { AppContext } from '../app.js';
 import { shanghaiDate } from '../core/dates.js';
 import { findActorByOpenId, findTaskByCode, loadTask, type LedgerActor } from '../ledger/actions.js';
 import { bindUnregisteredSender } from '../ledger/bind-sender.js';
-import { senderDirectory } from '../jobs/reach.js';
+import { senderDirectory } from '../feishu/directory.js';
 import type { ContactLookup } from '../feishu/contact.js';
 import { dispatchTasks } from './dispatch-tasks.js';
 import { officeRecipients } from '../ledger/recipients.js';

@@ -14,7 +14,6 @@ import { importLedger } from '../ledger/import/index.js';
 import { formatProblem, isError } from '../ledger/import/validate.js';
 import { ImportReadError } from '../ledger/import/read.js';
 import { exportLedger } from '../ledger/export.js';
-import { loadDemoLedger } from '../demo/load.js';
 import { CliError, parseAt } from './args.js';
 import { InvalidSettingsError } from '../core/validation.js';
 import { registerJobCommands } from './jobs.js';
@@ -138,7 +137,8 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
         const skipped = outcome.problems.filter(isError).length;
         io.out([`导入完成${skipped ? `（--partial：${skipped} 处错误所在的行已跳过）` : ''}。`, line('单位', r.units), line('人员', r.people), ...(r.partTime && r.partTime.created + r.partTime.updated + r.partTime.unchanged ? [line('兼职', r.partTime)] : []), line('事项', r.tasks), line('节点', r.milestones)].join('\n'));
         // People without a 飞书ID: their open_ids from 手机/邮箱 (batch_get_id) before anything is dispatched.
-        const { configuredLookup, reachPeople } = await import('../jobs/reach.js');
+        const { reachPeople } = await import('../jobs/reach.js');
+        const { configuredLookup } = await import('../feishu/directory.js');
         const lookup = configuredLookup(app, tenant.key);
         if (lookup) {
           const { reachReportLines } = await import('../ledger/reach.js');
@@ -186,15 +186,27 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
 
   program
     .command('demo')
-    .description('载入示范台账（清源县），数据库中已有台账时不做任何事；用 --tenant 时载入该租户（该租户已有台账时不做任何事）')
+    .description('载入示范台账（清源县），数据库中已有台账时不做任何事；用 --tenant 时载入该租户（该租户已有台账时不做任何事）；用 --write 只把示范台账写成文件')
     .option('--layout <layout>', 'template：本系统模板（单位、人员、台账、节点）；published：按公布格式排版的任务分工方案（标题行、序号、分组、联合牵头、文字时限，无单位/人员表）', 'template')
-    .action(async (opts: { layout: string }) => {
+    .option('--write <file.xlsx>', '不载入，只把该格式的示范台账写到文件（可用 Excel 打开查看，或改后 taizhang import）')
+    .action(async (opts: { layout: string; write?: string }) => {
       if (opts.layout !== 'template' && opts.layout !== 'published') throw new CliError('--layout 应为 template 或 published');
+      const { loadDemoLedger, writeDemoWorkbook } = await import('../demo/load.js');
+      if (opts.write) {
+        writeDemoWorkbook(opts.layout, opts.write);
+        io.out(`已写入 ${opts.write}（${opts.layout === 'published' ? '公布格式的示范台账' : '示范台账（本系统模板）'}；未载入数据库）`);
+        return;
+      }
       await withApp(config, undefined, async (app) => {
         const tenant = tenantGiven() || config.feishu.appType === 'isv' ? await tenantOf(app) : undefined;
         const loaded = await loadDemoLedger(app, tenant, opts.layout as 'template' | 'published');
-        if (loaded) io.out(`已载入示范台账（租户 ${loaded.tenantKey}）`);
-        else io.out(tenant ? `租户 ${tenant.key} 已有台账，未载入示范数据` : '数据库中已有台账，未载入示范数据');
+        if (!loaded) {
+          io.out(tenant ? `租户 ${tenant.key} 已有台账，未载入示范数据` : '数据库中已有台账，未载入示范数据');
+          return;
+        }
+        const n = loaded.counts;
+        io.out(`已载入示范台账（租户 ${loaded.tenantKey}：${loaded.officeName}）`);
+        io.out(`单位 ${n.units}，人员 ${n.people}，事项 ${n.tasks}，节点 ${n.milestones}${n.sections ? `，分组 ${n.sections}` : ''}，已绑定工作群的单位 ${n.groups}`);
       });
     });
 
@@ -207,7 +219,7 @@ export function buildCli(config: Config, io: CliIo = defaultIo): Command {
         const { listGroups, groupLines, fillGroupNames } = await import('../ledger/groups.js');
         const rows = await listGroups(app.db.prisma, tenant.id);
         // Names Feishu did not send (a group bound by id in the sheet): asked from the chat API, remembered.
-        const lookup = (await import('../jobs/reach.js')).configuredLookup(app, tenant.key);
+        const lookup = (await import('../feishu/directory.js')).configuredLookup(app, tenant.key);
         if (lookup) await fillGroupNames(app.db.prisma, tenant.id, rows, (chatId) => lookup.chatName(chatId), app.clock.now());
         for (const l of groupLines(rows)) io.out(l);
         const unbound = await app.db.prisma.unit.count({ where: { tenantId: tenant.id, active: true, chatId: null } });

@@ -12,7 +12,7 @@ import type { OutboxScope } from '../outbox/index.js';
 import { describeSchedule, nextOccurrence } from '../jobs/schedule.js';
 import { cardText } from '../jobs/preview.js';
 import { runJob, type JobRunReport } from '../jobs/run.js';
-import { isJobName, JOB_LABELS, JOB_NAMES, loadTenantJobConfig, RECIPIENT_KIND_LABELS, type JobsSettings, type JobName } from '../jobs/settings.js';
+import { isJobName, JOB_LABELS, JOB_NAMES, loadTenantJobConfig, jobRecipientLabels, type JobsSettings, type JobName, type RecipientKind } from '../jobs/settings.js';
 import { CliError, parseAt } from './args.js';
 import { withApp, type CliIo } from './index.js';
 
@@ -81,20 +81,34 @@ async function listJobs(app: AppContext, tenant: TenantRef, io: CliIo, now: Date
 }
 
 function recipientsText(job: JobName, jobs: JobsSettings): string {
-  const names = (kinds: readonly string[]) => kinds.map((k) => RECIPIENT_KIND_LABELS[k as keyof typeof RECIPIENT_KIND_LABELS]).join('、') || '无';
+  // Every label from the job's own settings (the `to` lists its plan sends by) and its units (JOB_UNITS).
+  const names = (kinds: readonly RecipientKind[]) => jobRecipientLabels(job, kinds);
+  const days = (before: readonly number[]) => before.filter((n) => n > 0).join('、');
   switch (job) {
     case 'reminders':
       return `${names(jobs.reminders.to)}（到期前 ${jobs.reminders.daysBefore.join('、')} 个工作日）`;
     case 'overdue':
       return `${names(jobs.overdue.to)}；红色加送 ${names(jobs.overdue.redAlsoTo)}`;
     case 'nudges':
-      return `本周期未报送进展的单位：${names(jobs.nudges.to)}；连续未报加送 ${names(jobs.nudges.escalateTo)}`;
+      return `${names(jobs.nudges.to)}；连续未报加送 ${names(jobs.nudges.escalateTo)}`;
     case 'digest':
       return `每位县级领导（本人领衔事项）${jobs.digest.copyTo.length ? `，抄送 ${names(jobs.digest.copyTo)}` : ''}`;
     case 'calendar':
       return `${names(jobs.calendar.to)}（次年放假安排既不在库数据中、也未由改革办载入时：12 月第一个工作日起每 7 天一次，载入即停）`;
     case 'reissue':
       return '仍在等待办理的卡片（任务交办单、销号审核、延期审批、交办异议、问题反映）的原接收人：在飞书 14 天的卡片有效期届满前重发';
+    case 'outposts':
+      return `${names(jobs.outposts.to)}（每个前哨站单位一份建议表单）`;
+    case 'call-reminders':
+      return `${names(jobs['call-reminders'].to)}（揭榜截止前 ${days(jobs['call-reminders'].daysBefore)} 个工作日和截止当天）`;
+    case 'lookback':
+      return `${names(jobs.lookback.to)}（每个回头看日期一次，答复即止）`;
+    case 'case-collection': {
+      const cfg = jobs['case-collection'];
+      return `征集通知 ${names(cfg.announceTo)}；催报 ${names(cfg.to)}（季度最后一个工作日前 ${days(cfg.daysBefore)} 个工作日和当天）`;
+    }
+    case 'assessment':
+      return names(jobs.assessment.to.filter((k) => k !== 'allHands'));
     default:
       return names(jobs[job].to);
   }

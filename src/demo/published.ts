@@ -4,8 +4,8 @@
 // (一、/（一）, one naming its leaders), joint lead units, `X牵头，Y配合`, collectives, an alias,
 // leaders typeset with a space or two in a cell, deadlines as words (「长期坚持」 among them), a
 // deadline only in the task text, ★ marks and trailing 。, a footnote — and no 单位/人员 sheets.
-// `taizhang demo --layout published` loads it; the tests build it (and variants) with
-// writePublishedWorkbook.
+// Shipped as demo/示范台账-公布格式.xlsx (scripts/make-demo-workbook.ts), which `taizhang demo --layout
+// published` loads; the tests build it (and variants) with writePublishedWorkbook.
 import ExcelJS from 'exceljs';
 
 export type PublishedRow =
@@ -47,6 +47,7 @@ export interface PublishedOptions {
 export async function writePublishedWorkbook(file: string, opts: PublishedOptions = {}): Promise<void> {
   const wb = new ExcelJS.Workbook();
   wb.created = new Date('2026-11-21T00:00:00Z');
+  wb.modified = wb.created;
   const ws = wb.addWorksheet(opts.sheetName ?? '附件');
   const headers = opts.headers ?? PUBLISHED_HEADERS;
   const withCodes = opts.codes !== undefined;

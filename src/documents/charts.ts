@@ -31,14 +31,62 @@ export interface ChartItem {
   colour?: string;
 }
 
+/** How often the fonts were opened (by resvg) since the process started: each outlining of new text. */
+let fontLoads = 0;
+export const chartFontLoads = () => fontLoads;
+
+/**
+ * Text drawn as paths, per text element (its attributes but the position, and its content), kept for
+ * the process. resvg's Node binding cannot hold fonts between renders (no font buffers: each `new Resvg`
+ * opens the 17 MB of font files again and sets up the face for every text element, ~5–7 ms each), so
+ * what is kept is its result: the outlines, made once for every label and title not seen before (all
+ * of a chart's new ones in one resvg pass) and reused by every later chart. Bounded: cleared past
+ * OUTLINE_CACHE_MAX entries.
+ */
+const outlines = new Map<string, string>();
+const OUTLINE_CACHE_MAX = 20_000;
+const TEXT_ELEMENT = /<text([^>]*)>([^<]*)<\/text>/g;
+const TRANSFORM = / transform="([^"]*)"/;
+/** A text element's key (without its position) and its transform. */
+function textKey(attrs: string, content: string): { key: string; transform: string | undefined } {
+  return { key: `<text${attrs.replace(TRANSFORM, '')}>${content}</text>`, transform: TRANSFORM.exec(attrs)?.[1] };
+}
+const fontOptions = () => ({ loadSystemFonts: false, fontFiles: fonts(), defaultFontFamily: FONT_FAMILY });
+
+function outlineTexts(svg: string, width: number, height: number): string {
+  const fresh = [...new Set([...svg.matchAll(TEXT_ELEMENT)].map((m) => textKey(m[1]!, m[2]!).key))].filter((k) => !outlines.has(k));
+  if (fresh.length) {
+    if (outlines.size + fresh.length > OUTLINE_CACHE_MAX) outlines.clear();
+    // All new text in one pass, each in its own group at the origin; usvg writes them back as paths.
+    const batch = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${fresh.map((k, i) => `<g id="t${i}">${k}</g>`).join('')}</svg>`;
+    fontLoads++;
+    const out = new Resvg(batch, { font: fontOptions() }).toString();
+    const parts = out.split(/<g id="t(\d+)">/);
+    for (let i = 1; i < parts.length; i += 2) {
+      // The group's content up to its own closing tag (the last </g> of the part).
+      const body = parts[i + 1]!.replace(/<\/svg>\s*$/, '');
+      outlines.set(fresh[Number(parts[i])]!, body.slice(0, body.lastIndexOf('</g>')));
+    }
+  }
+  return svg.replace(TEXT_ELEMENT, (whole, attrs: string, content: string) => {
+    const { key, transform } = textKey(attrs, content);
+    const paths = outlines.get(key);
+    if (paths === undefined) return whole;
+    return transform ? `<g transform="${transform}">${paths}</g>` : `<g>${paths}</g>`;
+  });
+}
+
 function render(option: echarts.EChartsCoreOption, width: number, height: number): ChartImage {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, backgroundColor: '#ffffff', textStyle: { fontFamily: FONT_FAMILY }, ...option });
-    const svg = chart.renderToSVGString();
+    const svg = outlineTexts(chart.renderToSVGString(), width, height);
+    // Text ECharts wrote in another form (none in these charts) still needs the fonts.
+    const needsFonts = svg.includes('<text');
+    if (needsFonts) fontLoads++;
     const png = new Resvg(svg, {
       fitTo: { mode: 'width', value: width * 2 },
-      font: { loadSystemFonts: false, fontFiles: fonts(), defaultFontFamily: FONT_FAMILY },
+      font: needsFonts ? fontOptions() : { loadSystemFonts: false },
     })
       .render()
       .asPng();

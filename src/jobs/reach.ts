@@ -4,8 +4,8 @@
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { AppContext } from '../app.js';
 import type { TenantRef } from '../db/repos/tenants.js';
-import { contactLookup, type ContactLookup } from '../feishu/contact.js';
-import { createFeishuClient } from '../feishu/client.js';
+import type { ContactLookup } from '../feishu/contact.js';
+import { configuredLookup } from '../feishu/directory.js';
 import { notifyUnreachable, resolvePeople, type ReachReport } from '../ledger/reach.js';
 import { dispatchTasks } from '../chat/dispatch-tasks.js';
 
@@ -44,25 +44,6 @@ export async function reachPeople(app: AppContext, tenant: TenantRef, lookup: Co
     app.logger.info({ tenant: tenant.key, resolved: report.resolved.length, unreachable: report.unreachable.length, dispatched, error: report.error }, '已按手机号/邮箱查找飞书账号');
   }
   return { ...report, dispatched, noticed };
-}
-
-/** The directory lookup of the configured app, or undefined without credentials (the sandbox CLI). */
-export function configuredLookup(app: AppContext, tenantKey?: string, client?: lark.Client): ContactLookup | undefined {
-  if (!client && !app.config.feishu.hasCredentials) return undefined;
-  return contactLookup(client ?? createFeishuClient(app.config.feishu, app.logger), app.config.feishu.appType === 'isv' ? tenantKey : undefined);
-}
-
-/**
- * The directory the bot asks about an unregistered sender (chat/router.ts): one client for the
- * process, made on first use; undefined without credentials (the sandbox binds nobody this way).
- */
-export function senderDirectory(app: AppContext): (tenantKey: string) => ContactLookup | undefined {
-  let client: lark.Client | undefined;
-  return (tenantKey) => {
-    if (!app.config.feishu.hasCredentials) return undefined;
-    client ??= createFeishuClient(app.config.feishu, app.logger);
-    return configuredLookup(app, tenantKey, client);
-  };
 }
 
 /** At start and then daily: every tenant (a store app's) or the home tenant. Returns a stop function. */

@@ -95,16 +95,40 @@ export const scheduleSchema = z.discriminatedUnion(
 /** Who a message goes to, by role relative to the task/unit, or a fixed group. */
 export const RECIPIENT_KINDS = ['liaison', 'commissioner', 'unitHead', 'unitGroup', 'leadLeaders', 'leaders', 'office', 'allHands'] as const;
 export type RecipientKind = (typeof RECIPIENT_KINDS)[number];
-export const RECIPIENT_KIND_LABELS: Record<RecipientKind, string> = {
-  liaison: '牵头单位改革联络员',
-  commissioner: '牵头单位改革专员',
-  unitHead: '牵头单位一把手',
-  unitGroup: '牵头单位工作群',
-  leadLeaders: '领衔领导',
-  leaders: '全体县级领导',
-  office: '改革办',
-  allHands: '全体工作群',
+/** The kinds that mean people (or the group) of a unit; which unit depends on the job (JOB_UNITS). */
+const UNIT_ROLE_LABELS: Partial<Record<RecipientKind, string>> = { liaison: '改革联络员', commissioner: '改革专员', unitHead: '一把手', unitGroup: '工作群' };
+const OTHER_KIND_LABELS: Partial<Record<RecipientKind, string>> = { leadLeaders: '领衔领导', leaders: '全体县级领导', office: '改革办', allHands: '全体工作群' };
+
+/** A recipient kind in words: a unit's people named after `unit` (the lead unit by default). */
+export function recipientKindLabel(kind: RecipientKind, unit = '牵头单位'): string {
+  const role = UNIT_ROLE_LABELS[kind];
+  return role ? `${unit}${role}` : OTHER_KIND_LABELS[kind] ?? kind;
+}
+
+export const RECIPIENT_KIND_LABELS = Object.fromEntries(
+  (['liaison', 'commissioner', 'unitHead', 'unitGroup', 'leadLeaders', 'leaders', 'office', 'allHands'] as const).map((k) => [k, recipientKindLabel(k)]),
+) as Record<RecipientKind, string>;
+
+/**
+ * Whose unit a job's unit kinds (liaison, commissioner, unitHead, unitGroup) address: the units its
+ * plan (src/jobs/plans/*) hands to Directory.forUnit. `taizhang job --list` names recipients from
+ * this and the job's `to` setting, the data the plan sends by.
+ */
+export const JOB_UNITS: Partial<Record<JobName, string>> = {
+  reminders: '牵头单位',
+  overdue: '牵头单位',
+  nudges: '本周期未报送进展的牵头单位',
+  outposts: '前哨站单位',
+  'call-reminders': '榜单面向的、尚未揭榜的单位',
+  lookback: '已销号事项的牵头单位',
+  'case-collection': '本季度尚未报送案例的单位',
+  'promotion-nudges': '本月尚未报送推广进展的推广单位',
 };
+
+/** A job's recipient kinds in words, each unit kind named after the job's units. */
+export function jobRecipientLabels(job: JobName, kinds: readonly RecipientKind[]): string {
+  return kinds.map((k) => recipientKindLabel(k, JOB_UNITS[job])).join('、') || '无';
+}
 
 const kinds = <K extends RecipientKind>(allowed: readonly K[], what: string) =>
   z.array(z.enum(allowed as unknown as [K, ...K[]], { error: () => `${what}只能是：${allowed.join('、')}` }), { error: `${what}应为数组` });

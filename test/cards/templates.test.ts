@@ -35,6 +35,33 @@ import { putSetting } from '../../src/db/repos/settings.js';
 
 const calendar = createWorkingCalendar();
 
+/** A markdown line as read: without bold, font tags and surrounding space. */
+const plain = (line: string) => line.replace(/<\/?font[^>]*>/g, '').replace(/\*\*/g, '').trim();
+
+/**
+ * What a reader sees twice: the header's title or subtitle again as one of the body's first lines,
+ * or the body's first line again at the start of the next (a title followed by the text it was cut from).
+ */
+function repeatedLines(card: Card): string[] {
+  const header = card.header as { title?: { content?: string }; subtitle?: { content?: string } } | undefined;
+  const heads = [header?.title?.content, header?.subtitle?.content].map((t) => (t ?? '').trim()).filter((t) => t.length >= 4);
+  const lines: string[] = [];
+  const walk = (els: unknown[]) => {
+    for (const el of els as Record<string, unknown>[]) {
+      if (el.tag === 'markdown' && typeof el.content === 'string') lines.push(...el.content.split('\n').map(plain).filter(Boolean));
+      if (Array.isArray(el.elements)) walk(el.elements);
+    }
+  };
+  walk(((card.body as { elements?: unknown[] } | undefined)?.elements) ?? []);
+  const out: string[] = [];
+  for (const line of lines.slice(0, 2)) {
+    for (const h of heads) if (line === h || h.endsWith(line) || line.startsWith(h)) out.push(`header 「${h}」 repeated as 「${line}」`);
+  }
+  const [first, second] = lines;
+  if (first && second && first.length >= 6 && second.startsWith(first)) out.push(`first line 「${first}」 repeated in 「${second.slice(0, 40)}」`);
+  return out;
+}
+
 const valid = (): Record<string, unknown> => ({
   schema: '2.0',
   config: { update_multi: true, summary: { content: '摘要' } },
@@ -209,6 +236,12 @@ describeEachDatabase('every card template the bot renders is a valid card JSON 2
     expect([...chatTemplates, ...jobTemplates].sort()).toEqual(files);
     for (const t of chatTemplates) expect(rendered.get(t)?.length, t).toBeGreaterThan(0);
     for (const job of JOB_NAMES) expect(rendered.get(`job:${job}`)?.length, job).toBeGreaterThan(0);
+  });
+
+  it('no card says its header or its first line twice (a title repeated as the body\'s first line)', () => {
+    const repeats: string[] = [];
+    for (const [name, cards] of rendered) for (const card of cards) for (const r of repeatedLines(card)) repeats.push(`${name}: ${r}`);
+    expect(repeats).toEqual([]);
   });
 
   it('the progress form is valid: its text input allows at most 1,000 characters (the server still checks 2,000 from text)', () => {

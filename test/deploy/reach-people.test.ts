@@ -16,7 +16,8 @@ import { silentLogger } from '../../src/log.js';
 import { createBotHandlers } from '../../src/chat/handlers.js';
 import { startBot } from '../../src/bot.js';
 import { runCli } from '../../src/cli/index.js';
-import { reachPeople, configuredLookup } from '../../src/jobs/reach.js';
+import { reachPeople } from '../../src/jobs/reach.js';
+import { configuredLookup } from '../../src/feishu/directory.js';
 import type { FeishuRuntime } from '../../src/feishu/runtime.js';
 import { officeRecipients } from '../../src/ledger/recipients.js';
 

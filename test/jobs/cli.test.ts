@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { buildCli, type CliIo } from '../../src/cli/index.js';
 import { describeEachDatabase } from '../helpers/db.js';
+import { putSetting } from '../../src/db/repos/settings.js';
 import { deliveriesByUuid, demoTenant, fakeFeishuFor } from './helpers.js';
 
 function capture(): CliIo & { lines: string[]; errors: string[] } {
@@ -27,6 +28,26 @@ describeEachDatabase('taizhang job', (ctx) => {
     expect(out).toContain('时间：每个工作日 09:00（含调休上班日）；下次 2026-11-23 09:00');
     expect(out).toContain('时间：每年 7 月第一个工作日 11:00');
     expect(out).toContain('接收：牵头单位改革联络员；红色加送 牵头单位一把手、领衔领导');
+  });
+
+  it('--list names each job\'s recipients after the units its plan sends to, from the job\'s settings', async () => {
+    const tenant = await demoTenant(ctx().prisma, 'cli-list-units');
+    const lineOf = (out: string, job: string) => {
+      const lines = out.split('\n');
+      const i = lines.findIndex((l) => l.trim().startsWith(`${job} `));
+      return lines.slice(i, i + 3).find((l) => l.includes('接收：'))!;
+    };
+    const out = await run('cli-list-units', 'job', '--list', '--at', '2026-11-21T15:00');
+    expect(lineOf(out, 'outposts')).toContain('接收：前哨站单位改革联络员（每个前哨站单位一份建议表单）');
+    expect(lineOf(out, 'call-reminders')).toContain('接收：榜单面向的、尚未揭榜的单位改革联络员（揭榜截止前 3、1 个工作日和截止当天）');
+    expect(lineOf(out, 'case-collection')).toContain('接收：征集通知 全体工作群；催报 本季度尚未报送案例的单位改革联络员');
+    expect(lineOf(out, 'promotion-nudges')).toContain('接收：本月尚未报送推广进展的推广单位改革联络员');
+    for (const job of ['outposts', 'call-reminders', 'case-collection', 'promotion-nudges']) expect(lineOf(out, job)).not.toContain('牵头单位');
+    expect(lineOf(out, 'reminders')).toContain('接收：牵头单位改革联络员、牵头单位工作群（到期前 5、3、1、0 个工作日）');
+    // The office's own settings are what the label says.
+    await putSetting(ctx().prisma, tenant.id, 'jobs', { 'call-reminders': { to: ['unitHead', 'office'], daysBefore: [5, 2] } }, 'test');
+    const changed = await run('cli-list-units', 'job', '--list', '--at', '2026-11-21T15:00');
+    expect(lineOf(changed, 'call-reminders')).toContain('接收：榜单面向的、尚未揭榜的单位一把手、改革办（揭榜截止前 5、2 个工作日和截止当天）');
   });
 
   it('--dry-run prints exactly what would be sent to whom and writes nothing; a real run queues once', async () => {

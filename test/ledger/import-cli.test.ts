@@ -4,6 +4,11 @@ import { expect, it } from 'vitest';
 import { buildCli, type CliIo } from '../../src/cli/index.js';
 import { loadConfig } from '../../src/config.js';
 import { findTenant } from '../../src/db/repos/tenants.js';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { writePublishedWorkbook } from '../../src/demo/published.js';
 import { describeEachDatabase } from '../helpers/db.js';
 import { publishedDemoRows, publishedWorkbook, type PublishedRow } from '../helpers/workbooks.js';
 
@@ -62,12 +67,31 @@ describeEachDatabase('taizhang import (published layouts)', (ctx) => {
 
   it('demo --layout published loads the published-layout demo with QY codes', async () => {
     const { out, code } = await run('cli-demo-pub', 'demo', '--layout', 'published', '--tenant', 'cli-demo-pub');
-    expect([code, out]).toEqual([0, '已载入示范台账（租户 cli-demo-pub）']);
+    // What was loaded, as the template demo says it; the placeholder tenant name becomes the county's office.
+    expect([code, out]).toEqual([0, '已载入示范台账（租户 cli-demo-pub：清源县委改革办）\n单位 12，人员 2，事项 9，节点 0，分组 3，已绑定工作群的单位 0']);
     const { prisma } = ctx();
     const tenant = (await findTenant(prisma, 'cli-demo-pub'))!;
     const tasks = await prisma.task.findMany({ where: { tenantId: tenant.id }, orderBy: { codeKey: 'asc' } });
     expect(tasks.map((t) => t.code)).toEqual(Array.from({ length: 9 }, (_, i) => `QY-2026-00${i + 1}`));
     expect(tasks.filter((t) => t.longTerm)).toHaveLength(2);
     expect(new Set(tasks.map((t) => t.section))).toEqual(new Set(['一、经济体制改革', '一、经济体制改革 / （一）农业农村改革', '二、社会治理改革']));
+  });
+
+  it('demo --layout published --write writes the shipped workbook, which is what src/demo/published.ts builds', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'taizhang-demo-write-'));
+    const file = path.join(dir, '公布格式.xlsx');
+    const { out, code } = await run('cli-demo-write', 'demo', '--layout', 'published', '--write', file);
+    expect([code, out]).toEqual([0, `已写入 ${file}（公布格式的示范台账；未载入数据库）`]);
+    expect(await findTenant(ctx().prisma, 'cli-demo-write')).toBeNull();
+    const fresh = path.join(dir, 'fresh.xlsx');
+    await writePublishedWorkbook(fresh);
+    const cells = async (f: string) => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(f);
+      return wb.worksheets.map((ws) => ({ name: ws.name, state: ws.state, merges: ws.model.merges, rows: ws.getSheetValues().map((r) => JSON.stringify(r ?? null)) }));
+    };
+    const written = await cells(file);
+    expect(written).toEqual(await cells(fresh));
+    expect(written[0]!.rows.join('')).toContain('清源县2026年全面深化改革重点任务分工方案');
   });
 });

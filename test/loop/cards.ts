@@ -5,7 +5,7 @@ import { trustedMd } from '../../src/cards/markup.js';
 import type { Db } from '../../src/db/client.js';
 import { loadLoopDemo } from '../../src/demo/loop.js';
 import { shanghaiInstant } from '../../src/core/dates.js';
-import { launchFormCard, riskFormCard, studyCard, suggestionCard, suggestionFormCard } from '../../src/chat/commands/loop/cards.js';
+import { launchFormCard, riskFormCard, studyCard, suggestionCard, suggestionFormCard, suggestionReceiptCard } from '../../src/chat/commands/loop/cards.js';
 import type { SuggestionRecord } from '../../src/loop/suggestions.js';
 import type { ReserveRecord } from '../../src/loop/reserve.js';
 import type { CallRecord } from '../../src/loop/calls.js';
@@ -55,6 +55,9 @@ export async function loopCards(db: Db, tenantId: number): Promise<[string, Card
     ['notice', callListCard([call], today, false, 1)],
     ['loop-suggestion-form', suggestionFormCard('袁媛 · 城关街道')],
     ['loop-suggestion', suggestionCard(s, units)],
+    // The suggester's receipts: from the form (title + owner) and from text (the title is its first sentence).
+    ['notice', suggestionReceiptCard(s)],
+    ['notice', suggestionReceiptCard({ ...s, title: '推行村级事务积分制管理' }, '推行村级事务积分制管理。具体做法是积分兑换，村民参与度低的问题可以缓解')],
     ['loop-suggestion', suggestionCard({ ...s, status: '研究中' }, units)],
     ['loop-suggestion', suggestionCard({ ...s, status: '已入库' }, [], done)],
     ['loop-study', studyCard(s)],

@@ -26,6 +26,8 @@ describeEachDatabase('reform loop: suggestions, 储备库, 风控, 立项', (ctx
     const first = await bot.say(LIAISON, '@_user_1 建议 推行村级事务积分制管理。把村民参与公益、环境整治等折算成积分，兑换生活用品', GROUP);
     expect(headerOf(first.reply)).toBe('改革建议已收到：JY-2026-001');
     expect(cardText(first.reply)).toContain('推行村级事务积分制管理');
+    // Said once: the title is the text's first sentence, not a line of its own above the text.
+    expect(cardText(first.reply).split('推行村级事务积分制管理').length - 1).toBe(1);
     await bot.fake.redeliver(first.eventId);
     await new Promise((r) => setTimeout(r, 300));
     expect(await db().suggestion.count({ where: { tenantId: bot.tenantId } })).toBe(1);

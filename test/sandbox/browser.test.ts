@@ -166,6 +166,10 @@ describe.skipIf(Boolean(reason))('sandbox page in Chromium', () => {
     const input = await page.locator('#input').boundingBox();
     expect(input && input.y + input.height).toBeLessThanOrEqual(844);
     expect(input && input.x).toBeGreaterThanOrEqual(0);
+    // The conversation takes most of the screen: people, chats and the sandbox tools stay compact.
+    const conversation = await page.locator('.conversation').boundingBox();
+    expect(conversation!.height).toBeGreaterThanOrEqual(0.55 * 844);
+    expect(conversation!.y + conversation!.height).toBeLessThanOrEqual(844);
 
     const workbook = await readFile(await editedDemoWorkbook((wb) => {
       const ws = wb.getWorksheet('台账')!;

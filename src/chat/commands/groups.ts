@@ -4,7 +4,7 @@
 //   群列表        the office: the groups the bot is in and their bindings (= `taizhang groups`)
 // Every change is audited (ledger/groups.ts); the reply confirms it in the group.
 import { bindUnit, fillGroupNames, groupLines, listGroups } from '../../ledger/groups.js';
-import { senderDirectory } from '../../jobs/reach.js';
+import { senderDirectory } from '../../feishu/directory.js';
 import { md, txt } from '../../cards/markup.js';
 import { truncate } from '../../core/text.js';
 import type { CommandHandler, CommandResult, MessageContext } from '../context.js';

@@ -8,11 +8,11 @@ import type { SuggestionAction } from '../../../core/loop/suggestion.js';
 import { checkLoopPermission } from '../../../core/loop/permissions.js';
 import { findByNumber } from '../../../loop/common.js';
 import { actOnSuggestion, createSuggestion, loadSuggestion } from '../../../loop/suggestions.js';
-import { doneLine, noticeCard } from '../../cards.js';
+import { doneLine } from '../../cards.js';
 import { refused, warn, type ActionContext, type ActionSpec } from '../../context.js';
 import type { CardActionResponse } from '../../types.js';
 import { card, sendPrivately } from '../../say.js';
-import { studyCard, suggestionCard } from '../../commands/loop/cards.js';
+import { studyCard, suggestionCard, suggestionReceiptCard } from '../../commands/loop/cards.js';
 import { activeUnits, afterSuggestionAction } from '../../commands/loop/effects.js';
 import { readDate } from '../../commands/loop/suggest.js';
 
@@ -36,7 +36,7 @@ export const submitSuggestionAction: ActionSpec = {
     const s = out.suggestion;
     return {
       toast: { type: out.duplicate ? 'info' : 'success', content: out.duplicate ? `这条建议此前已收到（${s.number}）` : `改革建议已收到：${s.number}` },
-      card: { type: 'raw', data: noticeCard(`改革建议已收到：${s.number}`, md`**${s.title}**\n承办：县委改革办${s.ownerName ? md` ${s.ownerName}` : ''}。办理结果会私信告知您。`, 'green') },
+      card: { type: 'raw', data: suggestionReceiptCard(s) },
     };
   },
 };

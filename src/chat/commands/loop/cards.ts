@@ -29,6 +29,17 @@ function suggestionDetails(s: SuggestionRecord): Md {
   return lines.length ? joinMd(lines) : md`（无补充说明）`;
 }
 
+/**
+ * The suggester's receipt. The title is the text's first sentence (titleOf), so a text suggestion
+ * shows its text alone: the title above it would say its first sentence twice.
+ */
+export function suggestionReceiptCard(s: SuggestionRecord, typed?: string): Card {
+  const owner = md`承办：县委改革办${s.ownerName ? md` ${s.ownerName}` : ''}。`;
+  return noticeCard(`改革建议已收到：${s.number}`, typed
+    ? md`${truncate(typed, 600)}\n\n${owner}办理结果（采纳入库、转单位研究、合并或不予采纳）会私信告知您。`
+    : md`**${s.title}**\n${owner}办理结果会私信告知您。`, 'green');
+}
+
 /** The office's card for one suggestion: details and the four actions while it is open. */
 export function suggestionCard(s: SuggestionRecord, units: { id: number; name: string }[], done?: CardOutcome): Card {
   const open = !done && !FINAL_SUGGESTION_STATUSES.includes(s.status);

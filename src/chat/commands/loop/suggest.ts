@@ -8,10 +8,9 @@ import { checkLoopPermission } from '../../../core/loop/permissions.js';
 import { findByNumber } from '../../../loop/common.js';
 import { actOnSuggestion, createSuggestion, loadSuggestion, pendingSuggestions, type SuggestionRecord } from '../../../loop/suggestions.js';
 import type { CommandHandler, CommandResult, MessageContext } from '../../context.js';
-import { noticeCard } from '../../cards.js';
 import { card, text } from '../../say.js';
 import { refusedCommand } from '../report.js';
-import { suggestionFormCard, suggestionListCard } from './cards.js';
+import { suggestionFormCard, suggestionListCard, suggestionReceiptCard } from './cards.js';
 import { afterSuggestionAction } from './effects.js';
 
 /** "推行积分制管理。具体做法是…" → its first sentence (at most 30 characters) is the title. */
@@ -30,7 +29,7 @@ export const suggestCommand: CommandHandler<'suggest'> = async (ctx, command) =>
   const s = out.suggestion;
   return {
     ok: true,
-    reply: card(noticeCard(`改革建议已收到：${s.number}`, md`**${s.title}**\n${truncate(command.text, 600)}\n\n承办：县委改革办${s.ownerName ? md` ${s.ownerName}` : ''}。办理结果（采纳入库、转单位研究、合并或不予采纳）会私信告知您。`, 'green')),
+    reply: card(suggestionReceiptCard(s, command.text)),
     summary: md`✓ 建议 ${s.number}：已收到`,
   };
 };
