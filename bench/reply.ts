@@ -138,7 +138,9 @@ function line(label: string, values: number[]): string {
     `${missing ? `, ${missing} without a reply in 30 s` : ''} (target p99 ≤ ${TARGET_P99_MS} ms) ${p99 <= TARGET_P99_MS && !missing ? 'OK' : 'MISSED'}`;
 }
 
-const providers: ('sqlite' | 'postgresql')[] = pgUrl ? ['sqlite', 'postgresql'] : ['sqlite'];
+// --only sqlite|postgresql runs one of them (profiling one database).
+const only = arg('only', '');
+const providers = ((pgUrl ? ['sqlite', 'postgresql'] : ['sqlite']) as ('sqlite' | 'postgresql')[]).filter((p) => !only || p === only);
 console.log(`Taizhang reply latency benchmark — ${os.cpus().length} cores, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log('event POSTed (signed, encrypted webhook) → the reply reaches the fake Feishu; commands 我的任务 / 台账 / 进展 in turn');
 if (!pgUrl) console.log('PostgreSQL skipped (pass --pg <url> or set TEST_POSTGRES_URL)');

@@ -12,7 +12,7 @@ import { registerFileSource, unregisterFileSource } from './file-source.js';
 import { createFeishuClient, getBotOpenId, isIsvClient, requestAppTicketIfMissing } from './client.js';
 import { InboxProcessor, InboxWriter, type InboxProcessorOptions } from './inbox.js';
 import { startLongConnection, type LongConnection, type WatchdogOptions } from './longconn.js';
-import { enqueueLateCardUpdate, type OutboxRow } from '../outbox/index.js';
+import { enqueueLateCardUpdate, takeCommitWake, type OutboxRow } from '../outbox/index.js';
 import { DEFAULT_RETENTION_DAYS, startRetentionTask, type PurgeResult, type RetentionTaskOptions } from '../db/retention.js';
 import { Sender, type SenderOptions } from './sender.js';
 import { createWebhookApp } from './webhook.js';
@@ -80,7 +80,11 @@ export async function startFeishuRuntime(opts: FeishuRuntimeOptions): Promise<Fe
     logger: log,
     clock,
     botOpenId: (tenantKey) => getBotOpenId(client, tenantKey),
-    onProcessed: wakeSender,
+    // Only when the handler queued inside a transaction: a reply queued outside one was claimed
+    // at its signal already (no empty claim per event).
+    onProcessed: () => {
+      if (takeCommitWake()) wakeSender();
+    },
     ...(opts.instanceId ? { instanceId: `${opts.instanceId}-inbox` } : {}),
     ...opts.processor,
   });

@@ -17,6 +17,20 @@ import type { EnqueueInput, EnqueueResult } from './message.js';
 export const outboxSignal = new EventEmitter();
 outboxSignal.setMaxListeners(50);
 
+/** A row was enqueued inside a transaction since the last takeCommitWake() (see below). */
+let enqueuedInTransaction = false;
+
+/**
+ * True (once) when a row was enqueued inside a transaction since the last call: its committer must
+ * wake the sender. The inbox asks after each event, so an event whose reply was enqueued outside a
+ * transaction (already claimed at the signal) costs no second, empty claim.
+ */
+export function takeCommitWake(): boolean {
+  const owed = enqueuedInTransaction;
+  enqueuedInTransaction = false;
+  return owed;
+}
+
 /** Feishu's idempotency key for a row: a deterministic ≤ 50-char hash of the dedupeKey. */
 export function outboxUuid(dedupeKey: string): string {
   return createHash('sha256').update(dedupeKey, 'utf8').digest('hex').slice(0, 40);
@@ -44,6 +58,8 @@ export async function enqueueMessage(db: DbOrTx, input: EnqueueInput, clock: Clo
     RETURNING "id"`;
   const id = rows[0]?.id;
   if (id === undefined) return { created: false, uuid };
+  // A transaction's client has no $transaction: its row is visible only after the commit.
+  if (!('$transaction' in db)) enqueuedInTransaction = true;
   outboxSignal.emit('enqueued', input.notBefore);
   return { created: true, uuid, id: Number(id) };
 }
