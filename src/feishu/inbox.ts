@@ -208,6 +208,8 @@ export interface InboxProcessorOptions {
    * instead of at the sender's next poll.
    */
   onProcessed?: () => void;
+  /** Told the chat of each received message before its handler runs (the sender counts the reply against it). */
+  onMessageChat?: (messageId: string, chatId: string) => void;
 }
 
 export class InboxProcessor {
@@ -222,6 +224,7 @@ export class InboxProcessor {
   private readonly retryBaseMs: number;
   private readonly pollIntervalMs: number;
   private readonly onProcessed: (() => void) | undefined;
+  private readonly onMessageChat: InboxProcessorOptions['onMessageChat'];
   private readonly ingest: InboxWriter | undefined;
   private readonly botOpenIdSource: InboxProcessorOptions['botOpenId'];
   private readonly errorRetryMs: number;
@@ -250,6 +253,7 @@ export class InboxProcessor {
     this.retryBaseMs = opts.retryBaseMs ?? 2_000;
     this.pollIntervalMs = opts.pollIntervalMs ?? 5_000;
     this.onProcessed = opts.onProcessed;
+    this.onMessageChat = opts.onMessageChat;
     this.ingest = opts.ingest;
     this.botOpenIdSource = opts.botOpenId;
   }
@@ -412,7 +416,9 @@ export class InboxProcessor {
     try {
       const envelope = parseEnvelope(JSON.parse(row.payload));
       if (row.eventType === EVENT_MESSAGE_RECEIVE) {
-        await this.handlers.onMessage(normalizeMessage(envelope, { botOpenId }));
+        const message = normalizeMessage(envelope, { botOpenId });
+        if (message.chatId) this.onMessageChat?.(message.messageId, message.chatId);
+        await this.handlers.onMessage(message);
       } else if (row.eventType === EVENT_BOT_ADDED) {
         await this.handlers.onBotAdded?.(normalizeBotAdded(envelope));
       } else if (row.eventType === EVENT_BOT_DELETED) {

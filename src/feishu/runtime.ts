@@ -85,6 +85,7 @@ export async function startFeishuRuntime(opts: FeishuRuntimeOptions): Promise<Fe
     onProcessed: () => {
       if (takeCommitWake()) wakeSender();
     },
+    onMessageChat: (messageId, chatId) => sender.rememberReplyChat(messageId, chatId),
     ...(opts.instanceId ? { instanceId: `${opts.instanceId}-inbox` } : {}),
     ...opts.processor,
   });

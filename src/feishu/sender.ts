@@ -288,6 +288,15 @@ export class Sender {
     return specs;
   }
 
+  /**
+   * The chat a received message is in, told by the inbox when it hands the message on: the reply
+   * to it is counted against that chat without reading the stored event back.
+   */
+  rememberReplyChat(messageId: string, chatId: string): void {
+    if (this.replyChatCache.size > 5_000) this.replyChatCache.clear();
+    this.replyChatCache.set(messageId, chatId);
+  }
+
   /** The user/group a row lands in (replies: the chat of the message replied to, when known). */
   private async recipientKey(row: OutboxRow): Promise<string | undefined> {
     if (row.kind === 'send' && row.receiveId) return `to:${row.receiveIdType}:${row.receiveId}`;
