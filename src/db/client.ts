@@ -9,6 +9,7 @@ import type pg from 'pg';
 import type { PrismaClient as SqliteClient } from '../generated/prisma-sqlite/client.js';
 import type { DatabaseTarget } from '../config.js';
 import { migrate } from './migrate.js';
+import { serialisedSqlite } from './sqlite-serial.js';
 
 export type Db = SqliteClient;
 /** The client handed to a `db.$transaction(async (tx) => …)` callback. */
@@ -62,7 +63,8 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenDatabaseOpt
   if (target.provider === 'sqlite') {
     if (target.file !== ':memory:') mkdirSync(path.dirname(path.resolve(target.file)), { recursive: true });
     const [{ PrismaBetterSQLite3 }, { PrismaClient }] = await Promise.all([import('@prisma/adapter-better-sqlite3'), import('../generated/prisma-sqlite/client.js')]);
-    const adapter = new PrismaBetterSQLite3({ url: target.file, timeout: 10_000 });
+    // Statements outside a transaction wait for it (sqlite-serial.ts): one connection is shared.
+    const adapter = serialisedSqlite(new PrismaBetterSQLite3({ url: target.file, timeout: 10_000 }));
     const prisma = new PrismaClient({ adapter, transactionOptions: { maxWait: 20_000, timeout: 120_000 } });
     await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON');
     // WAL (set by the migrator) with synchronous=NORMAL: a commit survives a crash of the process
