@@ -249,7 +249,10 @@ export async function submitReport(
           ${nextStatus ? Prisma.sql`, "status" = ${nextStatus}, "completedOn" = ${shanghaiDate(now)}, "statusReason" = NULL` : Prisma.empty}
         WHERE "id" = ${task.id} AND "status" = ${task.status}`;
       const eq = (column: string, value: string | number | null) => (value === null ? Prisma.sql`${Prisma.raw(`"${column}"`)} IS NULL` : Prisma.sql`${Prisma.raw(`"${column}"`)} = ${value}`);
-      const [same] = await tx.$queryRaw<{ id: number; reportedAt: Date }[]>`
+      // A 完成 that moved the task (claimed) is new even when worded like one moments ago: that one
+      // was sent back (退回) in between. Otherwise an identical report is the same click twice.
+      const fresh = input.kind === '完成' && claimed === 1;
+      const [same] = fresh ? [] : await tx.$queryRaw<{ id: number; reportedAt: Date }[]>`
         SELECT "id", "reportedAt" FROM "ProgressReport"
         WHERE "tenantId" = ${task.tenantId} AND "taskId" = ${task.id} AND "reporterId" = ${actor.personId} AND "kind" = ${input.kind} AND "text" = ${input.text}
           AND ${eq('percent', percent)} AND ${eq('problems', input.problems ?? null)} AND ${eq('nextSteps', input.nextSteps ?? null)}

@@ -81,8 +81,9 @@ export function ledgerTaskPages(db: DbOrTx, tenantId: number, filter: Omit<TaskF
 function taskWhere(tenantId: number, filter: TaskFilter) {
   return {
     tenantId,
-    ...(filter.unitId !== undefined ? { OR: [{ leadUnitId: filter.unitId }, { coUnits: { some: { unitId: filter.unitId } } }] } : {}),
-    ...(filter.unitIds !== undefined ? { OR: [{ leadUnitId: { in: [...filter.unitIds] } }, { coUnits: { some: { unitId: { in: [...filter.unitIds] } } } }] } : {}),
+    // A unit's tasks: those it leads (first or 联合牵头) and those it co-operates on.
+    ...(filter.unitId !== undefined ? { OR: [{ leadUnitId: filter.unitId }, { leadUnits: { some: { unitId: filter.unitId } } }, { coUnits: { some: { unitId: filter.unitId } } }] } : {}),
+    ...(filter.unitIds !== undefined ? { OR: [{ leadUnitId: { in: [...filter.unitIds] } }, { leadUnits: { some: { unitId: { in: [...filter.unitIds] } } } }, { coUnits: { some: { unitId: { in: [...filter.unitIds] } } } }] } : {}),
     ...(filter.taskIds ? { id: { in: filter.taskIds } } : {}),
     ...(filter.openOnly ? { status: { in: OPEN } } : {}),
     ...(filter.statuses ? { status: { in: [...filter.statuses] } } : {}),

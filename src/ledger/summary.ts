@@ -42,7 +42,9 @@ export async function ledgerSummary(
   // compiling its query (bench:reply); these are plain aggregates over both databases.
   const unitFilter = opts.unitId === undefined
     ? Prisma.empty
-    : Prisma.sql` AND (t."leadUnitId" = ${opts.unitId} OR EXISTS (SELECT 1 FROM "TaskCoUnit" c WHERE c."taskId" = t."id" AND c."unitId" = ${opts.unitId}))`;
+    : Prisma.sql` AND (t."leadUnitId" = ${opts.unitId}
+        OR EXISTS (SELECT 1 FROM "TaskLeadUnit" j WHERE j."taskId" = t."id" AND j."unitId" = ${opts.unitId})
+        OR EXISTS (SELECT 1 FROM "TaskCoUnit" c WHERE c."taskId" = t."id" AND c."unitId" = ${opts.unitId}))`;
   const [byUnit, byLeader, units, leaders] = await Promise.all([
     db.$queryRaw<(GroupRow & { leadUnitId: number | bigint })[]>`
       SELECT t."leadUnitId" AS "leadUnitId", t."status" AS "status", t."level" AS "level", t."onTime" AS "onTime", COUNT(*) AS "n"

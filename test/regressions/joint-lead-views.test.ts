@@ -1,4 +1,4 @@
-// Breaker: a 联合牵头 unit leads the task as much as the first (permissions, 交办单, export), but the
+// Regression (found by a breaker run): a 联合牵头 unit leads the task as much as the first (permissions, 交办单, export), but the
 // unit views (我的任务 via loadLedgerTasks unitIds, 台账 <单位> via ledgerSummary unitId) leave it out.
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -32,7 +32,7 @@ async function jointWorkbook(): Promise<string> {
   return file;
 }
 
-describeEachDatabase('breaker: joint lead unit views', (ctx) => {
+describeEachDatabase('regression: joint lead unit views', (ctx) => {
   it("the second lead unit's 我的任务 and 台账 include the task it leads", async () => {
     const { prisma } = ctx();
     const tenant = await ensureTenant(prisma, 'joint-views');
@@ -43,7 +43,7 @@ describeEachDatabase('breaker: joint lead unit views', (ctx) => {
     expect(checkPermission(tax, task, 'sign')).toEqual({ ok: true }); // it leads the task
     // 我的任务 (src/chat/commands/queries.ts myTasks): loadLedgerTasks(…, { unitIds, openOnly: true })
     const mine = await loadLedgerTasks(prisma, tenant.id, { unitIds: actorUnitIds(tax), openOnly: true });
-    expect(mine.map((t) => t.id)).toEqual([task.id]); // FAILS: []
+    expect(mine.map((t) => t.id)).toEqual([task.id]);
   });
 
   it("台账 县税务局 counts the task", async () => {
@@ -51,6 +51,6 @@ describeEachDatabase('breaker: joint lead unit views', (ctx) => {
     const tenant = await ensureTenant(prisma, 'joint-views');
     const unit = await prisma.unit.findFirstOrThrow({ where: { tenantId: tenant.id, name: '县税务局' } });
     const s = await ledgerSummary(prisma, tenant.id, { today: '2026-11-30', calendar: createWorkingCalendar(), unitId: unit.id });
-    expect(s.stats.overall.total).toBe(1); // FAILS: 0
+    expect(s.stats.overall.total).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-// Breaker: the identical-report window swallows a genuine re-report of 完成 after the office sent it back (退回).
+// Regression (found by a breaker run): the identical-report window swallows a genuine re-report of 完成 after the office sent it back (退回).
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../helpers/db.js';
 import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
@@ -7,7 +7,7 @@ import { ensureTenant } from '../../src/db/repos/tenants.js';
 import { findActorByOpenId, findTaskByCode, submitReport, transitionTask, type LedgerActor, type TaskRecord } from '../../src/ledger/actions.js';
 import { FixedClock } from '../../src/clock.js';
 
-describeEachDatabase('breaker: 完成 after 退回 within the identical window', (ctx) => {
+describeEachDatabase('regression: 完成 after 退回 within the identical window', (ctx) => {
   let tenantId: number;
   let liaison: LedgerActor;
   let office: LedgerActor;
@@ -41,6 +41,6 @@ describeEachDatabase('breaker: 完成 after 退回 within the identical window',
     // The liaison sends the completion again (a new message), three minutes after the first.
     const again = await submitReport(ctx().prisma, at('4:00'), liaison, await load(), { kind: '完成', text: '已全部完成', source: 'chat', sourceRef: 'msg:done-2' });
     expect(again.ok).toBe(true);
-    expect((await load()).status).toBe('待销号'); // FAILS: stays 推进中, the report is taken for a duplicate of the first
+    expect((await load()).status).toBe('待销号');
   });
 });

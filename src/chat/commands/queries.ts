@@ -43,7 +43,7 @@ export const ledgerCommand: CommandHandler<'ledger'> = async (ctx, command) => {
     const tasks = withSupervision(await loadLedgerTasks(db, tenant.id, { unitId }), today, ctx.calendar, thresholdsNow);
     const rank = (s: string) => (s === '已销号' ? 2 : s === '暂缓' ? 1 : 0);
     rows = tasks
-      .map((t) => ({ code: t.code, title: t.title, role: (t.leadUnitId === unitId ? '牵头' : '配合') as UnitTaskRow['role'], status: t.status, deadline: t.deadline ?? null, level: t.supervision.level }))
+      .map((t) => ({ code: t.code, title: t.title, role: (t.leadUnitId === unitId || (t.jointLeadUnitIds ?? []).includes(unitId!) ? '牵头' : '配合') as UnitTaskRow['role'], status: t.status, deadline: t.deadline ?? null, level: t.supervision.level }))
       .sort((a, b) => rank(a.status) - rank(b.status) || (a.role === b.role ? 0 : a.role === '牵头' ? -1 : 1) || a.code.localeCompare(b.code));
   }
   return { ok: true, reply: card(ledgerSummaryCard(scope, today, summary.stats.overall, unitId === undefined ? units : [], rows, summary.stale)), summary: md`台账 ${scope}` };
