@@ -1,4 +1,4 @@
-// Breaker: 兼职 with 改革办 (ADMIN) on the person's second 人员 row. findActorByOpenId makes ADMIN
+// Regression (found by a breaker run): 兼职 with 改革办 (ADMIN) on the person's second 人员 row. findActorByOpenId makes ADMIN
 // person-wide (they may 退回/销号/调整), but officeRecipients reads Person.roles only: the office's
 // notices never reach them — with no other admin, they go nowhere.
 import path from 'node:path';
@@ -29,7 +29,7 @@ async function workbook(): Promise<string> {
   return file;
 }
 
-describeEachDatabase('breaker: 兼职 admin', (ctx) => {
+describeEachDatabase('regression: 兼职 admin', (ctx) => {
   it('a person who is 改革办 on a 兼职 row acts as ADMIN and also receives the office notices', async () => {
     const { prisma } = ctx();
     const tenant = await ensureTenant(prisma, 'pt-admin');
@@ -38,6 +38,6 @@ describeEachDatabase('breaker: 兼职 admin', (ctx) => {
     const actor = (await findActorByOpenId(prisma, tenant.id, 'ou_wang'))!;
     expect(actor.roles).toContain('ADMIN');
     const office = await officeRecipients(prisma, tenant.id);
-    expect(office.map((r) => r.receiveId)).toContain('ou_wang'); // FAILS: []
+    expect(office.map((r) => r.receiveId)).toContain('ou_wang');
   });
 });

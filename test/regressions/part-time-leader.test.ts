@@ -1,4 +1,4 @@
-// Breaker: 县级领导 given on a person's 兼职 row (LEADER is person-wide per findActorByOpenId).
+// Regression (found by a breaker run): 县级领导 given on a person's 兼职 row (LEADER is person-wide per findActorByOpenId).
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
@@ -29,7 +29,7 @@ async function workbook(): Promise<string> {
   return file;
 }
 
-describeEachDatabase('breaker: 兼职 leader', (ctx) => {
+describeEachDatabase('regression: 兼职 leader', (ctx) => {
   it('the task led by 陆明 names the one 陆明, and the 台账 knows him as a leader', async () => {
     const { prisma } = ctx();
     const tenant = await ensureTenant(prisma, 'pt-leader');
@@ -41,8 +41,8 @@ describeEachDatabase('breaker: 兼职 leader', (ctx) => {
     expect(task.leadLeaderIds).toEqual([actor.personId]);
     // Jobs addressed to 县级领导 (Directory.recipients 'leaders') skip him:
     const dir = new Directory(await loadDirectory(prisma, tenant.id));
-    expect(dir.leaders().map((p) => p.name)).toEqual(['陆明']); // FAILS: []
+    expect(dir.leaders().map((p) => p.name)).toEqual(['陆明']);
     const s = await ledgerSummary(prisma, tenant.id, { today: '2026-11-30', calendar: createWorkingCalendar() });
-    expect(s.stats.byLeader.map((l) => s.leaderNames.get(l.leaderId))).toEqual(['陆明']); // FAILS too: [undefined]
+    expect(s.stats.byLeader.map((l) => s.leaderNames.get(l.leaderId))).toEqual(['陆明']);
   });
 });

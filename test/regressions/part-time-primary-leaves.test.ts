@@ -1,4 +1,4 @@
-// Breaker: 兼职 whose PRIMARY row goes 离岗 while the further unit's row stays 在岗 (moved to the
+// Regression (found by a breaker run): 兼职 whose PRIMARY row goes 离岗 while the further unit's row stays 在岗 (moved to the
 // other unit). The person record goes inactive, and with it the still-active further unit: the
 // person can no longer use the bot for the unit they still work for, and receives nothing for it.
 import { expect, it } from 'vitest';
@@ -15,7 +15,7 @@ const OFFICE = ['周主任', '县委改革办', '改革办', '', '', 'ou_o', '']
 const LEDGER = [['编号', '改革事项', '牵头单位', '配合单位', '完成时限', '状态'], ['PT-002', '乙局的事项', '乙局', '', '2026-12-26', '']];
 const sheet = (people: string[][]) => writeCsvFolder({ 单位: UNITS, 人员: [HEAD, ...people], 台账: LEDGER });
 
-describeEachDatabase('breaker: 兼职 primary row 离岗', (ctx) => {
+describeEachDatabase('regression: 兼职 primary row 离岗', (ctx) => {
   it('the person still acts for, and is reached in, the unit whose row stays 在岗', async () => {
     const { prisma } = ctx();
     const tenant = await ensureTenant(prisma, 'pt-leave');
@@ -29,7 +29,7 @@ describeEachDatabase('breaker: 兼职 primary row 离岗', (ctx) => {
     const stored = await prisma.person.findFirstOrThrow({ where: { tenantId: tenant.id, openId: 'ou_zhao' }, include: { otherUnits: true } });
     expect(stored.otherUnits.map((o) => [o.unitId, o.active])).toEqual([[yi.id, true]]); // the further unit is active…
     const actor = await findActorByOpenId(prisma, tenant.id, 'ou_zhao');
-    expect(actor).not.toBeNull(); // FAILS: null — the person record went inactive with the primary row
+    expect(actor).not.toBeNull();
     expect(actor?.units?.map((u) => u.unitName)).toContain('乙局');
     expect((await unitPeople(prisma, tenant.id, yi.id, ['LIAISON'])).map((r) => r.receiveId)).toEqual(['ou_zhao']);
   });

@@ -5,7 +5,7 @@
 // when the 节点 sheet is present) are taken as the file says.
 import type { Db, Tx } from '../../db/client.js';
 import { recordAudit, type AuditEntry } from '../../db/repos/audit.js';
-import type { LedgerDraft, MilestoneDraft } from './validate.js';
+import type { LedgerDraft, MilestoneDraft, PersonDraft } from './validate.js';
 import { applyTasks } from './apply-tasks.js';
 import { writePartTime } from './apply-part-time.js';
 
@@ -94,7 +94,7 @@ export async function writeDraft(tx: Tx, tenantId: number, draft: LedgerDraft, a
   });
   // 兼职 rows are written as further units of their person below, not as people.
   const partTimeRows = draft.people.filter((p) => p.partTimeOf);
-  const personRows = draft.people.filter((p) => !p.partTimeOf);
+  const personRows = draft.people.filter((p) => !p.partTimeOf).map((d) => withFurtherRows(d, partTimeRows));
   const newPeople = personRows.filter((p) => !personByKey.has(p.matchKey));
   // Feishu ids that move between people in this file (a swap, a transfer, an account given to a
   // person listed for the first time): free them first, so the unique (tenant, open_id) holds at
@@ -206,4 +206,21 @@ export async function writeDraft(tx: Tx, tenantId: number, draft: LedgerDraft, a
   }
 
   return { result, audit };
+}
+
+/**
+ * A person row as its 兼职 rows make it: 改革办 and 县级领导 are the person's, whichever row gives
+ * them (findActorByOpenId says the same), so every reader of Person.roles — office notices, leader
+ * lists, jobs — sees them; and a primary row 离岗 while a 兼职 row stays 在岗 moves the person to that
+ * unit (still active, reached and acting there) instead of locking them out.
+ */
+function withFurtherRows(d: PersonDraft, partTimeRows: readonly PersonDraft[]): PersonDraft {
+  const further = partTimeRows.filter((r) => r.partTimeOf === d.matchKey && r.active !== false && r.unitName);
+  if (further.length === 0) return d;
+  const personWide = further.flatMap((r) => r.roles.filter((role) => role === 'ADMIN' || role === 'LEADER'));
+  if (d.active === false) {
+    const next = further[0]!;
+    return { ...d, unitName: next.unitName, roles: [...new Set([...next.roles, ...personWide])], active: true };
+  }
+  return personWide.length ? { ...d, roles: [...new Set([...d.roles, ...personWide])] } : d;
 }
