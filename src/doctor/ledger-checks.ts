@@ -64,7 +64,7 @@ export async function calendarChecks(app: AppContext, tenant: TenantRef): Promis
     const required = y === year || month === 12;
     checks.push(known
       ? { ok: true, label: `节假日：${y} 年放假安排已载入` }
-      : { ok: !required, label: `节假日：${y} 年放假安排尚未载入（法定节假日按放假办法推算，调休未知）`, fix: `国务院办公厅公布 ${y} 年安排后，用 taizhang calendar set 或在聊天中发送「日历 ${y}-…」载入` });
+      : { ok: !required, warn: true, label: `节假日：${y} 年放假安排尚未载入（法定节假日按放假办法推算，调休未知）`, fix: `国务院办公厅公布 ${y} 年安排后，用 taizhang calendar set 或在聊天中发送「日历 ${y}-…」载入` });
   }
   return checks;
 }

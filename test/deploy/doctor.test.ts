@@ -56,6 +56,19 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
       expect(r.out).toMatch(/共 \d+ 项，全部通过。/);
     });
 
+    it('--sandbox needs no credentials: it checks against the sandbox\'s own fake Feishu, all ✓; a year without holiday data is ⚠, not ✓', async () => {
+      const r = await cli({ DATABASE_URL: env.DATABASE_URL!, LOG_LEVEL: 'silent' }, 'doctor', '--sandbox', ...AT);
+      expect(r.out).toContain('沙箱自检');
+      expect(r.out).toContain('✓ 应用凭证：App ID / App Secret 有效');
+      expect(r.out).toMatch(/✓ 事件接收：长连接已建立并关闭/);
+      expect(r.out).toMatch(/⚠ 节假日：2027 年放假安排尚未载入[\s\S]*怎么办：/);
+      expect(r.out).not.toContain('✗');
+      expect(r.code).toBe(0);
+      const plain = await cli({ DATABASE_URL: env.DATABASE_URL!, LOG_LEVEL: 'silent' }, 'doctor', ...AT);
+      expect(plain.code).toBe(1);
+      expect(plain.out).toContain('taizhang doctor --sandbox');
+    });
+
     it('a missing permission is ✗ on its own line with the permission to add; exit 1', async () => {
       fake.lackScopes.add('contact:user.id:readonly');
       try {
