@@ -61,6 +61,9 @@ describe('taizhang CLI', () => {
     expect(await run('export', 'x.txt')).toMatchObject({ code: 1, err: '错误：导出文件名应以 .xlsx 结尾' });
     expect(await run('export', path.join(dir, 'y.xlsx'), '--at', '2026-13-01')).toMatchObject({ code: 1, err: '错误：时间「2026-13-01」不是有效日期' });
     expect((await run('nonsense')).err).toContain('未知命令「nonsense」');
+    // The system's own file errors are said in Chinese too (no ENOENT to an official).
+    const missingDir = await run('export', '/no/such/dir/x.xlsx', '--tenant', 'cli-bad');
+    expect(missingDir).toMatchObject({ code: 1, err: '错误：找不到文件或目录「/no/such/dir/x.xlsx」，请检查路径（写入时，所在目录须已存在）' });
   });
 });
 

@@ -355,7 +355,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       io.err(`错误：${err.message}`);
       return 1;
     }
-    io.err(`错误：${(err as Error).message}`);
+    io.err(`错误：${fileErrorText(err) ?? (err as Error).message}`);
     if (process.env.LOG_LEVEL === 'debug') io.err(String((err as Error).stack));
     return 1;
   }
@@ -365,4 +365,19 @@ export { shanghaiDateTime };
 
 if (process.argv[1] && /cli[\\/]index\.[jt]s$|bin[\\/]taizhang(\.js)?$/.test(process.argv[1])) {
   process.exitCode = await runCli(process.argv.slice(2));
+}
+
+/** A file system error (reading or writing a file the user named) in Chinese, or undefined. */
+function fileErrorText(err: unknown): string | undefined {
+  const e = err as NodeJS.ErrnoException | null;
+  const file = e?.path ? `「${e.path}」` : '';
+  switch (e?.code) {
+    case 'ENOENT': return `找不到文件或目录${file}，请检查路径（写入时，所在目录须已存在）`;
+    case 'EACCES':
+    case 'EPERM': return `没有权限读写${file}`;
+    case 'EISDIR': return `${file}是一个目录，请给出文件名`;
+    case 'ENOTDIR': return `路径${file}中有一段不是目录`;
+    case 'ENOSPC': return `磁盘空间不足，未能写入${file}`;
+    default: return undefined;
+  }
 }

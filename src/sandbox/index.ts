@@ -15,6 +15,7 @@ import { getSetting, putSetting } from '../db/repos/settings.js';
 import { deliveryReporting } from '../bot.js';
 import { startFeishuRuntime, type FeishuRuntime } from '../feishu/runtime.js';
 import { JOB_LABELS, JOB_NAMES } from '../jobs/settings.js';
+import { recordBotAdded } from '../ledger/groups.js';
 import { FakeFeishu, type FakeChat, type FakeUser } from './fake-feishu.js';
 import { startSandboxWeb, type SandboxDirectory, type SandboxPerson } from './web/server.js';
 
@@ -113,6 +114,17 @@ export async function buildSandboxDirectory(app: AppContext): Promise<SandboxDir
 }
 
 /** The all-hands group receives the honour roll and the tallies: register it unless the office chose one. */
+/**
+ * The bot is in the sandbox's groups from the start, as if Feishu had sent it
+ * im.chat.member.bot.added_v1 for each: 群列表, `taizhang groups` and doctor see them by name. Chats
+ * already recorded are left as they are.
+ */
+async function recordSandboxGroups(app: AppContext, chats: readonly { chatId: string; name: string }[]): Promise<void> {
+  const tenantId = app.defaultTenant.id;
+  const known = new Set((await app.db.prisma.feishuChat.findMany({ where: { tenantId }, select: { chatId: true } })).map((c) => c.chatId));
+  for (const c of chats) if (!known.has(c.chatId)) await recordBotAdded(app.db.prisma, tenantId, { chatId: c.chatId, name: c.name, addedBy: 'sandbox', at: app.clock.now() });
+}
+
 async function registerAllHandsGroup(app: AppContext): Promise<void> {
   const current = ((await getSetting(app.db.prisma, app.defaultTenant.id, 'recipients')) ?? {}) as Record<string, unknown>;
   if (typeof current['allHandsChatId'] === 'string' && current['allHandsChatId']) return;
@@ -146,6 +158,7 @@ export async function startSandbox(app: AppContext, deps: SandboxDeps, opts: San
   }
   const directory = await buildSandboxDirectory(app);
   await registerAllHandsGroup(app);
+  await recordSandboxGroups(app, directory.chats);
 
   const users: FakeUser[] = directory.people.map((p) => ({
     openId: p.openId,

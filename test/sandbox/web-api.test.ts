@@ -77,6 +77,15 @@ describe('sandbox web API', () => {
     expect(title(reply)).toContain('使用说明');
   });
 
+  it('群列表 names every group the sandbox bot is in (recorded at start as Feishu\'s bot-added events would)', async () => {
+    const OFFICE = 'ou_demo_office_zhou';
+    await post('/api/messages', { asOpenId: OFFICE, p2p: true, text: '群列表' });
+    const reply = await waitFor(async () => (await messages(`p2p:${OFFICE}`)).find((m) => m.sender.type === 'bot' && JSON.stringify(m.content).includes('机器人所在的群')), 10_000, '群列表');
+    const text = JSON.stringify(reply.content);
+    expect(text).not.toContain('未知群名');
+    expect(text).toMatch(/石堡镇[^（]*工作群（oc_demo_shibao）：已绑定 石堡镇/);
+  });
+
   it('clicking 签收 on a 任务交办单 updates the card in place', async () => {
     const dispatch = await waitFor(async () => (await messages(CHENGGUAN)).find((m) => title(m) === '任务交办单'), 10_000, '任务交办单');
     const button = JSON.stringify(dispatch.content).match(/"value":\{"a":"sign","t":(\d+)\}/);

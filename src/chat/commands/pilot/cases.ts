@@ -38,6 +38,6 @@ export const caseFormCommand: CommandHandler<'caseForm'> = async (ctx, command) 
   const theme = await db.caseTheme.findUnique({ where: { tenantId_quarter: { tenantId: tenant.id, quarter: quarter.key } } });
   await sendPrivately(db, tenant.id, actor.openId, `case-form:${sourceRef}`, card(caseFormCard(quarter.label, theme?.theme ?? '不限', actor.unitName ?? '本单位', codes)));
   // In the private chat the form is the next message: no need to say where it went.
-  const where = ctx.msg.chatType === 'p2p' ? txt`案例报送表单见下一条消息，填写后点「提交案例」。` : txt`案例报送表单已私信发给您，请在与台账机器人的私聊中填写。`;
+  const where = ctx.msg.chatType === 'p2p' ? txt`案例报送表单已发到本对话，填写后点「提交案例」。` : txt`案例报送表单已私信发给您，请在与台账机器人的私聊中填写。`;
   return { ok: true, reply: text(where), summary: md`案例：表单已私信发送` };
 };

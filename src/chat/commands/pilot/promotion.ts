@@ -20,7 +20,7 @@ export const promotionCommand: CommandHandler<'promotion'> = async (ctx) => {
     for (const p of plans) {
       await sendPrivately(db, tenant.id, actor.openId, `promotion-form:${sourceRef}:${p.id}`, card(promotionFormCard(p, p.unitName, p.units[0]?.batch ?? '', month.label)));
     }
-    const where = ctx.msg.chatType === 'p2p' ? txt`推广进展报送表单（${plans.length} 份）见下面的消息。` : txt`推广进展报送表单（${plans.length} 份）已私信发给您。`;
+    const where = ctx.msg.chatType === 'p2p' ? txt`推广进展报送表单（${plans.length} 份）已发到本对话，填写后点「提交」。` : txt`推广进展报送表单（${plans.length} 份）已私信发给您。`;
     return { ok: true, reply: text(where), summary: md`推广：表单已私信发送` };
   }
   const plans = await db.promotionPlan.findMany({ where: { tenantId: tenant.id }, include: { units: true }, orderBy: { id: 'asc' } });
