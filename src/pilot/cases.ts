@@ -67,6 +67,13 @@ export async function submitCase(db: Db, clock: Clock, actor: LedgerActor, today
   return db.$transaction(async (tx) => {
     const existing = await tx.typicalCase.findUnique({ where: { tenantId_sourceRef: { tenantId: actor.tenantId, sourceRef } } });
     if (existing) return { ok: true as const, row: existing, created: false };
+    // The same case again from the unit this quarter (提交 clicked twice, or the still-open form
+    // submitted again): one case, as for progress reports.
+    const same = await tx.typicalCase.findFirst({
+      where: { tenantId: actor.tenantId, quarter: quarter.key, unitId: actor.unitId!, title: form.title, background: form.background, actions: form.actions, results: form.results },
+      orderBy: { id: 'desc' },
+    });
+    if (same) return { ok: true as const, row: same, created: false };
     const links = await resolveCaseLinks(tx, actor.tenantId, form.tasks);
     if (!links.ok) return links;
     const now = clock.now();
