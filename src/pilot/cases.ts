@@ -90,7 +90,8 @@ export async function submitCase(db: Db, clock: Clock, actor: LedgerActor, today
   });
 }
 
-export async function selectCase(db: Db, clock: Clock, actor: LedgerActor, id: number, review: z.infer<typeof caseReviewSchema>): Promise<Outcome<{ row: CaseRow }>> {
+/** `effects` runs inside the selection's transaction (tell the submitter: exactly once with the write). */
+export async function selectCase(db: Db, clock: Clock, actor: LedgerActor, id: number, review: z.infer<typeof caseReviewSchema>, effects?: (tx: Tx, row: CaseRow) => Promise<void>): Promise<Outcome<{ row: CaseRow }>> {
   if (!actor.roles.includes('ADMIN')) return { ok: false, reason: '只有县委改革办可以点评和遴选案例。' };
   return db.$transaction(async (tx) => {
     const before = await tx.typicalCase.findFirst({ where: { id, tenantId: actor.tenantId } });
@@ -103,6 +104,7 @@ export async function selectCase(db: Db, clock: Clock, actor: LedgerActor, id: n
     const row = (await tx.typicalCase.findUnique({ where: { id } }))!;
     if (changed.count === 0) return { ok: false as const, reason: '该案例已入选汇编，不能重复遴选。', row };
     await recordAudit(tx, [{ tenantId: actor.tenantId, actor: actor.name, entity: 'case', entityId: id, action: 'update', before: { selected: before.selected, stage: before.stage }, after: { selected: true, stage: '培育推广', ...review }, at: now }]);
+    await effects?.(tx, row);
     return { ok: true as const, row };
   });
 }

@@ -175,6 +175,11 @@ describeEachDatabase('chat: 成果 / 试点 / 简报', (ctx) => {
     expect(again.toast).toMatchObject({ type: 'info', content: '该案例已入选汇编，不能重复遴选。' });
     const selected = (await ctx().prisma.typicalCase.findUnique({ where: { id: row.id } }))!;
     expect([selected.selected, selected.stage, selected.rating, selected.highlights]).toEqual([true, '培育推广', 'A', '议事下沉到网格']);
+    // The submitter was told 「改革办点评后告知结果」: told privately, once (the second click selected nothing).
+    const told = await waitFor(() => fake.botMessages({ openId: LIAISON }).find((m) => headerOf(m) === '案例已入选本季度汇编'), 8_000);
+    expect(cardText(told)).toContain('网格议事厅');
+    expect(cardText(told)).toContain('议事下沉到网格');
+    expect(fake.botMessages({ openId: LIAISON }).filter((m) => headerOf(m) === '案例已入选本季度汇编')).toHaveLength(1);
 
     // The card, now 已入选, still shows the links.
     const selectedCard = fake.getMessage(review!.messageId);

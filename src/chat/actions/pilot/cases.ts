@@ -6,6 +6,8 @@ import { linksOfCase } from '../../../pilot/case-links.js';
 import { caseFormCard, caseFormSchema, caseReviewCard, caseReviewSchema, quarterLabelOf, quarterOf, selectCase, submitCase } from '../../../pilot/cases.js';
 import { refused, warn, type ActionContext, type ActionSpec } from '../../context.js';
 import { card, sendPrivately, sendTo } from '../../say.js';
+import { noticeCard } from '../../cards.js';
+import { md } from '../../../cards/markup.js';
 
 const clickKey = (ctx: ActionContext) => createHash('sha256').update(ctx.action.token || `${ctx.action.messageId}:${JSON.stringify(ctx.action.formValue ?? null)}:${ctx.actor.personId}`).digest('hex').slice(0, 32);
 const unitName = async (ctx: ActionContext, id: number) => (await ctx.db.unit.findUnique({ where: { id }, select: { name: true } }))?.name ?? '—';
@@ -47,7 +49,13 @@ export const caseSelectAction: ActionSpec = {
     if (!actor.roles.includes('ADMIN')) return refused({ reason: '只有县委改革办可以点评和遴选案例。' });
     const review = caseReviewSchema.safeParse(ctx.action.formValue ?? {});
     if (!review.success) return warn(review.error.issues[0]!.message);
-    const out = await selectCase(db, app.clock, actor, value.t, review.data);
+    // The submitter was promised the result (「改革办点评后告知结果」): told privately, once, with the selection.
+    const out = await selectCase(db, app.clock, actor, value.t, review.data, async (tx, row) => {
+      const submitter = row.submittedById ? await tx.person.findFirst({ where: { id: row.submittedById, tenantId: actor.tenantId, active: true }, select: { openId: true } }) : null;
+      if (!submitter?.openId) return;
+      await sendPrivately(tx, actor.tenantId, submitter.openId, `case-selected:${row.id}`, card(noticeCard('案例已入选本季度汇编',
+        md`您单位报送的案例「${row.title}」已入选${quarterLabelOf(row.quarter)}案例汇编。\n**亮点**：${row.highlights ?? ''}\n**推广价值**：${row.promotionValue ?? ''}\n**评级**：${row.rating ?? ''}`, 'green')));
+    });
     if (!out.ok) {
       if (out.row) return { toast: { type: 'info', content: out.reason }, card: { type: 'raw', data: caseReviewCard(out.row, await unitName(ctx, out.row.unitId), quarterLabelOf(out.row.quarter), await linksOfCase(db, actor.tenantId, out.row)) } };
       return refused(out);
