@@ -103,7 +103,11 @@ describeEachDatabase('chat: 成果 / 试点 / 简报', (ctx) => {
     // Registering a new pilot; registering again changes nothing.
     expect(textOf((await say(OFFICE, '试点 QY-2026-013 省级 省农业农村厅', undefined)).reply)).toContain('已登记试点：QY-2026-013');
     expect(textOf((await say(OFFICE, '试点 QY-2026-013 市级', undefined)).reply)).toContain('已是试点（省级，争取中），未重复登记');
-    expect(headerOf((await say(LIAISON, '@_user_1 试点 QY-2026-013')).reply)).toBe('试点 · QY-2026-013');
+    const seenByLiaison = (await say(LIAISON, '@_user_1 试点 QY-2026-013')).reply;
+    expect(headerOf(seenByLiaison)).toBe('试点 · QY-2026-013');
+    // How to move the stage is the office's; a liaison's card does not show it.
+    expect(cardText(seenByLiaison)).not.toContain('下一阶段');
+    expect(cardText((await say(OFFICE, '试点 QY-2026-013', undefined)).reply)).toContain('推进到下一阶段：试点 QY-2026-013 已获批');
   });
 
   it('简报: a liaison is refused; the office gets the card and the Word file once', async () => {

@@ -24,7 +24,7 @@ export const pilotCommand: CommandHandler<'pilot'> = async (ctx, command) => {
     const next = nextStage(p.stage);
     return {
       ok: true,
-      reply: card(noticeCard(`试点 · ${task.code}`, md`**${task.title}**\n${p.level} · 批准单位：${p.approvingBody ?? '—'} · 牵头单位：${task.leadUnitName}\n当前阶段：**${p.stage}**（${PILOT_STAGES.join(' → ')}）\n申报/批复材料：${p.documents || '—'}\n对接情况：${p.contacts || '—'}${next ? md`\n\n改革办推进到下一阶段：试点 ${task.code} ${next}` : md``}`)),
+      reply: card(noticeCard(`试点 · ${task.code}`, md`**${task.title}**\n${p.level} · 批准单位：${p.approvingBody ?? '—'} · 牵头单位：${task.leadUnitName}\n当前阶段：**${p.stage}**（${PILOT_STAGES.join(' → ')}）\n申报/批复材料：${p.documents || '—'}\n对接情况：${p.contacts || '—'}${next && ctx.actor.roles.includes('ADMIN') ? md`\n\n推进到下一阶段：试点 ${task.code} ${next}` : md``}`)),
       summary: md`试点 ${task.code}：${p.stage}`,
     };
   }
