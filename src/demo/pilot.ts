@@ -59,13 +59,16 @@ export async function loadPilotDemo(db: DbOrTx, tenantId: number, now: Date): Pr
     { code: 'QY-2026-006', title: '口袋公园建设中的群众议事', stage: '线索', selected: false, rating: null, background: '', actions: '', results: '', highlights: null, promotionValue: null },
   ];
   for (const [i, c] of cases.entries()) {
+    // The contact is a person, as a unit writes it: its liaison's name and mobile.
+    const liaison = await db.person.findFirst({ where: { tenantId, unitId: t(c.code).leadUnitId, active: true, roles: { contains: 'LIAISON' } }, orderBy: { id: 'asc' }, select: { name: true, mobile: true } });
+    const contact = liaison ? `${liaison.name}${liaison.mobile ? ` ${liaison.mobile}` : ''}` : null;
     // Linked back to its task and that task's achievements, as a submitted case is (case-links.ts).
     const linked = await db.achievement.findMany({ where: { tenantId, taskId: t(c.code).id }, select: { id: true }, orderBy: { id: 'asc' } });
     await db.typicalCase.create({
       data: {
         tenantId, quarter, unitId: t(c.code).leadUnitId, title: c.title, background: c.background, actions: c.actions, results: c.results,
         stage: c.stage, selected: c.selected, rating: c.rating, highlights: c.highlights, promotionValue: c.promotionValue,
-        contact: c.selected ? '改革联络员' : null, taskIds: String(t(c.code).id), achievementIds: linked.map((a) => a.id).join(','), sourceRef: `demo:case:${i}`,
+        contact: c.selected ? contact : null, taskIds: String(t(c.code).id), achievementIds: linked.map((a) => a.id).join(','), sourceRef: `demo:case:${i}`,
       },
     });
   }
