@@ -61,6 +61,13 @@ describe('taizhang CLI', () => {
     expect(await run('export', 'x.txt')).toMatchObject({ code: 1, err: '错误：导出文件名应以 .xlsx 结尾' });
     expect(await run('export', path.join(dir, 'y.xlsx'), '--at', '2026-13-01')).toMatchObject({ code: 1, err: '错误：时间「2026-13-01」不是有效日期' });
     expect((await run('nonsense')).err).toContain('未知命令「nonsense」');
+    // Commander's own words in Chinese: the suggestion and the help headings.
+    expect((await run('exprot')).err).toContain('（是不是要输入 export？）');
+    const help = (await run('export', '--help')).out;
+    expect(help).toMatch(/^用法： taizhang export \[选项\] <file>/);
+    expect(help).toContain('参数：');
+    expect(help).toContain('选项：');
+    expect(help).not.toMatch(/Usage:|Options:|Arguments:|\(default:/);
     // The system's own file errors are said in Chinese too (no ENOENT to an official).
     const missingDir = await run('export', '/no/such/dir/x.xlsx', '--tenant', 'cli-bad');
     expect(missingDir).toMatchObject({ code: 1, err: '错误：找不到文件或目录「/no/such/dir/x.xlsx」，请检查路径（写入时，所在目录须已存在）' });

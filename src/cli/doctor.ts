@@ -53,7 +53,7 @@ export function registerDoctorCommand(program: Command, config: Config, io: CliI
           }
           sections.push(['工作群', await groupChecks(app, tenant)]);
           sections.push(['人员', await peopleChecks(app, tenant, client)]);
-          sections.push(['节假日', await calendarChecks(app, tenant)]);
+          sections.push(['节假日', await calendarChecks(app, tenant, { advisory: Boolean(opts.sandbox) })]);
           sections.push(['系统', await systemChecks(app, serverDate)]);
           const all = sections.flatMap(([, c]) => c);
           for (const [name, checks] of sections) for (const l of checkLines(name, checks)) io.out(l);

@@ -1,7 +1,7 @@
 // The `taizhang` CLI. Every command runs against the configured database (DATABASE_URL) and the
 // tenant given by --tenant (default DEFAULT_TENANT_KEY). Errors are one Chinese line, exit code 1.
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { loadConfig, ConfigError, type Config } from '../config.js';
 import { openApp, type AppContext } from '../app.js';
@@ -45,12 +45,25 @@ export async function withApp<T>(config: Config, at: Date | undefined, fn: (app:
   }
 }
 
+/** Commander's help headings, as an official reads them. */
+const HELP_TITLES: Record<string, string> = { 'Usage:': '用法：', 'Arguments:': '参数：', 'Options:': '选项：', 'Commands:': '命令：', 'Global Options:': '全局选项：' };
+
 export function buildCli(config: Config, io: CliIo = defaultIo): Command {
   const program = new Command('taizhang')
     .description('台账：改革台账飞书机器人的命令行工具')
     .option('--tenant <key>', '租户（飞书 tenant_key）', config.defaultTenant.key)
     .helpOption('-h, --help', '显示帮助')
     .helpCommand('help [命令]', '显示某个命令的帮助')
+    // Commander's own headings in Chinese (inherited by every command registered below).
+    .configureHelp({
+      styleTitle: (title: string) => HELP_TITLES[title] ?? title,
+      commandUsage(this: Help, cmd: Command) {
+        return Help.prototype.commandUsage.call(this, cmd).replace('[options]', '[选项]').replace('[command]', '[命令]');
+      },
+      optionDescription(this: Help, option: Option) {
+        return Help.prototype.optionDescription.call(this, option).replace(/\(default: (.*)\)$/, '（默认：$1）');
+      },
+    })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.out(s.trimEnd()),
@@ -341,7 +354,8 @@ function translateCommanderError(message: string): string {
     .replace(/^error: missing required argument '(.*)'.*$/m, '错误：缺少参数「$1」')
     .replace(/^error: unknown option '(.*)'.*$/m, '错误：未知选项「$1」')
     .replace(/^error: option '(.*)' argument missing.*$/m, '错误：选项「$1」缺少取值')
-    .replace(/^error: too many arguments.*$/m, '错误：参数过多');
+    .replace(/^error: too many arguments.*$/m, '错误：参数过多')
+    .replace(/\(Did you mean (.*)\?\)/, '（是不是要输入 $1？）');
 }
 
 export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {

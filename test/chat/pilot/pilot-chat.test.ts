@@ -108,6 +108,9 @@ describeEachDatabase('chat: 成果 / 试点 / 简报', (ctx) => {
     // How to move the stage is the office's; a liaison's card does not show it.
     expect(cardText(seenByLiaison)).not.toContain('下一阶段');
     expect(cardText((await say(OFFICE, '试点 QY-2026-013', undefined)).reply)).toContain('推进到下一阶段：试点 QY-2026-013 已获批');
+    // Not yet a pilot: the liaison hears that, the office how to register it.
+    expect(textOf((await say(LIAISON, '@_user_1 试点 QY-2026-011')).reply)).not.toContain('登记示例');
+    expect(textOf((await say(OFFICE, '试点 QY-2026-011', undefined)).reply)).toContain('登记示例：试点 QY-2026-011 省级 批准单位名称');
   });
 
   it('简报: a liaison is refused; the office gets the card and the Word file once', async () => {

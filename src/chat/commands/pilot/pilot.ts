@@ -20,7 +20,7 @@ export const pilotCommand: CommandHandler<'pilot'> = async (ctx, command) => {
   const task = found.task;
   if (!second) {
     const p = (await listPilots(db, tenant.id)).find((x) => x.taskId === task.id);
-    if (!p) return refusedCommand('试点', task.code, `${task.code} 还不是试点。改革办可登记：试点 ${task.code} 省级 省民政厅`);
+    if (!p) return refusedCommand('试点', task.code, ctx.actor.roles.includes('ADMIN') ? `${task.code} 还不是试点。登记示例：试点 ${task.code} 省级 批准单位名称` : `${task.code} 还不是试点。`);
     const next = nextStage(p.stage);
     return {
       ok: true,
