@@ -158,6 +158,8 @@ describeEachDatabase('chat: 成果 / 试点 / 简报', (ctx) => {
     expect(await ctx().prisma.typicalCase.count({ where: { tenantId } })).toBe(before);
     const submitted = await fake.clickCard({ messageId: form!.messageId, operatorOpenId: LIAISON, value: { a: 'case_submit' }, formValue: values });
     expect(submitted.toast).toMatchObject({ type: 'success' });
+    // The private form became the receipt (no form left to send again by mistake).
+    expect(headerOf(fake.getMessage(form!.messageId))).toBe('案例已提交');
     expect(await ctx().prisma.typicalCase.count({ where: { tenantId } })).toBe(before + 1);
     const row = (await ctx().prisma.typicalCase.findFirst({ where: { tenantId, title: values.title } }))!;
     expect([row.stage, row.selected, row.quarter]).toEqual(['挖掘提升', false, '2026Q4']);

@@ -37,7 +37,12 @@ export const caseSubmitAction: ActionSpec = {
       await sendTo(tx, tenant.id, office, `case-review:${row.id}`, card(caseReviewCard(row, actor.unitName ?? '—', quarter.label, await linksOfCase(tx, tenant.id, row))));
     });
     if (!out.ok) return refused(out);
-    return { toast: { type: out.created ? 'success' : 'info', content: out.created ? '案例已提交，改革办点评后告知结果' : '该案例此前已提交，未重复登记' } };
+    // The form (private to the submitter) becomes the receipt: it says what went in, and cannot be sent again.
+    const receipt = noticeCard('案例已提交', md`**${out.row.title}**\n${quarter.label} · ${actor.unitName ?? '—'}\n改革办点评后会私信告知结果。`, 'green');
+    return {
+      toast: { type: out.created ? 'success' : 'info', content: out.created ? '案例已提交，改革办点评后告知结果' : '该案例此前已提交，未重复登记' },
+      card: { type: 'raw', data: receipt },
+    };
   },
 };
 
