@@ -5,16 +5,11 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app.js';
-import { createBotHandlers } from '../../src/chat/handlers.js';
-import { demoDirectory } from '../../src/demo/directory.js';
-import type { FeishuRuntime } from '../../src/feishu/runtime.js';
 import { runJob } from '../../src/jobs/run.js';
-import { importLedger } from '../../src/ledger/import/index.js';
-import { FakeFeishu, type FakeMessage } from '../../src/sandbox/fake-feishu.js';
-import { testApp } from '../helpers/app.js';
+import type { FakeFeishu, FakeMessage } from '../../src/sandbox/fake-feishu.js';
 import { describeEachDatabase } from '../helpers/db.js';
-import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
-import { startBotOnFake, waitFor } from '../feishu/helpers.js';
+import { waitFor } from '../feishu/helpers.js';
+import { type ChatBed, startChatBed } from './bed.js';
 
 const OFFICE = 'ou_demo_office_zhou';
 const CHENGGUAN = 'ou_demo_chengguan_liaison'; // 袁媛, 城关街道
@@ -33,23 +28,16 @@ async function codesIn(fake: FakeFeishu, m: FakeMessage): Promise<string[]> {
 }
 
 describeEachDatabase('export files', (ctx) => {
+  let bed: ChatBed;
   let fake: FakeFeishu;
-  let rt: FeishuRuntime;
   let app: AppContext;
   let tenantId: number;
 
   beforeAll(async () => {
-    fake = await FakeFeishu.start({ ...demoDirectory(), redeliveryScheduleMs: [60_000] });
-    app = await testApp(ctx(), { tenantKey: fake.tenantKey });
-    tenantId = app.defaultTenant.id;
-    const imported = await importLedger(ctx().prisma, tenantId, [DEMO_WORKBOOK]);
-    if (!imported.ok) throw new Error('demo import failed');
-    ({ rt } = await startBotOnFake(fake, { db: ctx(), handlers: createBotHandlers(app) }));
+    bed = await startChatBed(ctx(), { ledger: 'workbook' });
+    ({ fake, app, tenantId } = bed);
   });
-  afterAll(async () => {
-    await rt?.stop();
-    await fake?.close();
-  });
+  afterAll(() => bed?.close());
 
   let n = 0;
   async function say(openId: string, text: string) {

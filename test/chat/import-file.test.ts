@@ -6,23 +6,17 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app.js';
-import { createBotHandlers } from '../../src/chat/handlers.js';
-import { demoDirectory } from '../../src/demo/directory.js';
-import type { FeishuRuntime } from '../../src/feishu/runtime.js';
-import { importLedger } from '../../src/ledger/import/index.js';
-import { FakeFeishu, type FakeMessage } from '../../src/sandbox/fake-feishu.js';
-import { testApp } from '../helpers/app.js';
+import type { FakeFeishu } from '../../src/sandbox/fake-feishu.js';
 import { describeEachDatabase } from '../helpers/db.js';
-import { DEMO_WORKBOOK, columnIndex, editedDemoWorkbook, rowByKey } from '../helpers/workbooks.js';
-import { startBotOnFake, waitFor } from '../feishu/helpers.js';
+import { columnIndex, editedDemoWorkbook, rowByKey } from '../helpers/workbooks.js';
+import { waitFor } from '../feishu/helpers.js';
+import { type ChatBed, cardText, headerOf, startChatBed } from './bed.js';
 
 const OFFICE = 'ou_demo_office_zhou';
 const LIAISON = 'ou_demo_chengguan_liaison';
 const OFFICE_GROUP = 'oc_demo_office';
 const CODE = 'QY-2026-001';
 
-const cardJson = (m: FakeMessage | undefined) => JSON.stringify(m?.content ?? null);
-const headerOf = (m: FakeMessage | undefined) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
 
 /** The demo workbook with CODE's 完成时限 moved and one new task QY-2026-099 led by 城关街道. */
 async function editedWorkbook(deadline = '2027-03-31'): Promise<Buffer> {
@@ -39,23 +33,16 @@ async function editedWorkbook(deadline = '2027-03-31'): Promise<Buffer> {
 }
 
 describeEachDatabase('importing a workbook sent in the chat', (ctx) => {
+  let bed: ChatBed;
   let fake: FakeFeishu;
-  let rt: FeishuRuntime;
   let app: AppContext;
   let tenantId: number;
 
   beforeAll(async () => {
-    fake = await FakeFeishu.start({ ...demoDirectory(), redeliveryScheduleMs: [60_000] });
-    app = await testApp(ctx(), { tenantKey: fake.tenantKey });
-    tenantId = app.defaultTenant.id;
-    const imported = await importLedger(ctx().prisma, tenantId, [DEMO_WORKBOOK]);
-    if (!imported.ok) throw new Error('demo import failed');
-    ({ rt } = await startBotOnFake(fake, { db: ctx(), handlers: createBotHandlers(app) }));
+    bed = await startChatBed(ctx(), { ledger: 'workbook' });
+    ({ fake, app, tenantId } = bed);
   });
-  afterAll(async () => {
-    await rt?.stop();
-    await fake?.close();
-  });
+  afterAll(() => bed?.close());
 
   const task = (code: string) => ctx().prisma.task.findFirst({ where: { tenantId, codeKey: code } });
   async function send(openId: string, fileName: string, bytes: Buffer, chatId?: string) {
@@ -69,7 +56,7 @@ describeEachDatabase('importing a workbook sent in the chat', (ctx) => {
     const before = await task(CODE);
     const { reply, fileKey } = await send(OFFICE, '清源县改革台账.xlsx', await editedWorkbook());
     expect(headerOf(reply)).toBe('导入预览：清源县改革台账.xlsx');
-    const text = cardJson(reply);
+    const text = cardText(reply);
     expect(text).toContain('QY-2026-099');
     expect(text).toContain(`完成时限 ${before!.deadline} → 2027-03-31`);
     expect(text).toContain('确认导入');
@@ -87,7 +74,7 @@ describeEachDatabase('importing a workbook sent in the chat', (ctx) => {
     const created = await task('QY-2026-099');
     expect(created?.status).toBe('待签收');
     expect(headerOf(fake.getMessage(reply.messageId))).toBe('已导入：清源县改革台账.xlsx');
-    await waitFor(() => fake.botMessages({ openId: LIAISON }).find((m) => cardJson(m).includes('QY-2026-099')), 10_000);
+    await waitFor(() => fake.botMessages({ openId: LIAISON }).find((m) => cardText(m).includes('QY-2026-099')), 10_000);
     // Audited as the office's person.
     expect(await ctx().prisma.auditLog.count({ where: { tenantId, entity: 'task', entityId: String(created!.id), actor: { startsWith: 'person:' } } })).toBe(1);
 
@@ -118,7 +105,7 @@ describeEachDatabase('importing a workbook sent in the chat', (ctx) => {
     });
     const { reply, messageId } = await send(OFFICE, '有错的台账.xlsx', await readFile(file));
     expect(headerOf(reply)).toMatch(/^导入检查未通过：有错的台账\.xlsx（\d+ 处问题）$/);
-    expect(cardJson(reply)).toMatch(/「台账」第 \d+ 行「牵头单位」列/);
+    expect(cardText(reply)).toMatch(/「台账」第 \d+ 行「牵头单位」列/);
     expect(await ctx().prisma.importPreview.count({ where: { messageId } })).toBe(0);
   });
 

@@ -6,15 +6,11 @@
 import JSZip from 'jszip';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../helpers/db.js';
-import { testApp } from '../../helpers/app.js';
-import { demoDirectory } from '../../../src/demo/directory.js';
-import { loadDemoLedger } from '../../../src/demo/load.js';
-import { startBotOnFake, waitFor } from '../../feishu/helpers.js';
-import { FakeFeishu, type FakeMessage } from '../../../src/sandbox/fake-feishu.js';
-import type { FeishuRuntime } from '../../../src/feishu/runtime.js';
-import { createBotHandlers } from '../../../src/chat/handlers.js';
+import { waitFor } from '../../feishu/helpers.js';
+import type { FakeFeishu } from '../../../src/sandbox/fake-feishu.js';
 import type { AppContext } from '../../../src/app.js';
 import { listAudit } from '../../../src/db/repos/audit.js';
+import { type ChatBed, cardText, headerOf, startChatBed, textOf } from '../bed.js';
 
 const LIAISON = 'ou_demo_chengguan_liaison'; // 袁媛, 城关街道 (leads QY-2026-009)
 const OTHER_LIAISON = 'ou_demo_shibao_liaison'; // 程功, 石堡镇
@@ -22,27 +18,18 @@ const OFFICE = 'ou_demo_office_zhou'; // 周敏, 县委改革办
 const GROUP = 'oc_demo_chengguan';
 const OFFICE_GROUP = 'oc_demo_office';
 
-const textOf = (m: FakeMessage | undefined) => (m?.content as { text?: string })?.text ?? '';
-const headerOf = (m: FakeMessage | undefined) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
-const cardText = (m: FakeMessage | undefined) => JSON.stringify(m?.content ?? null);
 
 describeEachDatabase('chat: 成果 / 试点 / 简报', (ctx) => {
+  let bed: ChatBed;
   let fake: FakeFeishu;
-  let rt: FeishuRuntime;
   let app: AppContext;
   let tenantId: number;
 
   beforeAll(async () => {
-    fake = await FakeFeishu.start({ ...demoDirectory(), redeliveryScheduleMs: [60_000] });
-    app = await testApp(ctx(), { tenantKey: fake.tenantKey });
-    tenantId = app.defaultTenant.id;
-    await loadDemoLedger(app);
-    ({ rt } = await startBotOnFake(fake, { db: ctx(), handlers: createBotHandlers(app) }));
+    bed = await startChatBed(ctx(), { ledger: 'demo' });
+    ({ fake, app, tenantId } = bed);
   });
-  afterAll(async () => {
-    await rt?.stop();
-    await fake?.close();
-  });
+  afterAll(() => bed?.close());
 
   let counter = 0;
   async function say(openId: string, text: string, chatId: string | undefined = GROUP, messageId = `om_pilot_${Date.now()}_${counter++}`) {

@@ -4,41 +4,29 @@
 // unit's liaison and commissioner are told privately, once.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../helpers/db.js';
-import { testApp } from '../../helpers/app.js';
-import { demoDirectory } from '../../../src/demo/directory.js';
-import { loadDemoLedger } from '../../../src/demo/load.js';
-import { startBotOnFake, waitFor } from '../../feishu/helpers.js';
-import { FakeFeishu, type FakeMessage } from '../../../src/sandbox/fake-feishu.js';
-import type { FeishuRuntime } from '../../../src/feishu/runtime.js';
-import { createBotHandlers } from '../../../src/chat/handlers.js';
+import { waitFor } from '../../feishu/helpers.js';
+import type { FakeFeishu } from '../../../src/sandbox/fake-feishu.js';
 import type { AppContext } from '../../../src/app.js';
 import { listAudit } from '../../../src/db/repos/audit.js';
+import { type ChatBed, headerOf, startChatBed, textOf } from '../bed.js';
 
 const LIAISON = 'ou_demo_chengguan_liaison';
 const OFFICE = 'ou_demo_office_zhou';
 const GROUP = 'oc_demo_chengguan';
 const PLAN = '推广方案 QY-2026-001 “1+1+N”托管服务模式 底线要求：不改变土地承包关系、不增加农民负担 首批推广单位：白马滩镇、三岔乡 2026-12-01 重点推广单位：城关街道 2027年1月4日 标题：农业社会化托管服务经验复制推广';
 
-const textOf = (m: FakeMessage | undefined) => (m?.content as { text?: string })?.text ?? '';
-const headerOf = (m: FakeMessage | undefined) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
 
 describeEachDatabase('chat: 推广方案', (ctx) => {
+  let bed: ChatBed;
   let fake: FakeFeishu;
-  let rt: FeishuRuntime;
   let app: AppContext;
   let tenantId: number;
 
   beforeAll(async () => {
-    fake = await FakeFeishu.start({ ...demoDirectory(), redeliveryScheduleMs: [60_000] });
-    app = await testApp(ctx(), { tenantKey: fake.tenantKey });
-    tenantId = app.defaultTenant.id;
-    await loadDemoLedger(app);
-    ({ rt } = await startBotOnFake(fake, { db: ctx(), handlers: createBotHandlers(app) }));
+    bed = await startChatBed(ctx(), { ledger: 'demo' });
+    ({ fake, app, tenantId } = bed);
   });
-  afterAll(async () => {
-    await rt?.stop();
-    await fake?.close();
-  });
+  afterAll(() => bed?.close());
 
   let counter = 0;
   async function say(openId: string, text: string, chatId: string | undefined = GROUP, messageId = `om_plan_${Date.now()}_${counter++}`) {

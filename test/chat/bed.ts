@@ -1,0 +1,47 @@
+// The bed most chat tests lie on: the fake Feishu with the demo directory, the app on the test's
+// database with the demo ledger, and the real bot on the fake over the signed webhook.
+import type { AppContext } from '../../src/app.js';
+import { createBotHandlers } from '../../src/chat/handlers.js';
+import type { Database } from '../../src/db/client.js';
+import { demoDirectory } from '../../src/demo/directory.js';
+import { loadDemoLedger } from '../../src/demo/load.js';
+import type { FeishuRuntime } from '../../src/feishu/runtime.js';
+import { importLedger } from '../../src/ledger/import/index.js';
+import { FakeFeishu, type FakeMessage } from '../../src/sandbox/fake-feishu.js';
+import { testApp } from '../helpers/app.js';
+import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
+import { startBotOnFake } from '../feishu/helpers.js';
+
+export interface ChatBed {
+  fake: FakeFeishu;
+  rt: FeishuRuntime;
+  app: AppContext;
+  tenantId: number;
+  /** Stops the bot and the fake (afterAll). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the bed. `ledger`: 'workbook' imports the demo workbook (the ledger only); 'demo' loads the
+ * whole demo as `npm start` does (pilots, achievements, cases, promotion plans too).
+ */
+export async function startChatBed(db: Database, opts: { ledger: 'workbook' | 'demo' }): Promise<ChatBed> {
+  const fake = await FakeFeishu.start({ ...demoDirectory(), redeliveryScheduleMs: [60_000] });
+  const app = await testApp(db, { tenantKey: fake.tenantKey });
+  const tenantId = app.defaultTenant.id;
+  if (opts.ledger === 'demo') await loadDemoLedger(app);
+  else if (!(await importLedger(db.prisma, tenantId, [DEMO_WORKBOOK])).ok) throw new Error('demo import failed');
+  const { rt } = await startBotOnFake(fake, { db, handlers: createBotHandlers(app) });
+  return {
+    fake, rt, app, tenantId,
+    async close() {
+      await rt.stop();
+      await fake.close();
+    },
+  };
+}
+
+/** A message's text (text messages), card header title, and whole content as JSON (to search a card). */
+export const textOf = (m: FakeMessage | undefined) => (m?.content as { text?: string })?.text ?? '';
+export const headerOf = (m: FakeMessage | undefined) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
+export const cardText = (m: FakeMessage | undefined) => JSON.stringify(m?.content ?? null);
