@@ -27,12 +27,9 @@ export function registerDoctorCommand(program: Command, config: Config, io: CliI
         let sandbox: { close(): Promise<void> } | undefined;
         if (opts.sandbox) {
           // The sandbox's own fake Feishu (src/sandbox), started here for the run: same people and groups.
-          const [{ FakeFeishu }, { buildSandboxDirectory, SANDBOX_BOT_NAME }] = await Promise.all([import('../sandbox/fake-feishu.js'), import('../sandbox/index.js')]);
-          const directory = await buildSandboxDirectory(app);
+          const [{ FakeFeishu }, { buildSandboxDirectory, fakeDirectoryOf, SANDBOX_BOT_NAME }] = await Promise.all([import('../sandbox/fake-feishu.js'), import('../sandbox/index.js')]);
           const fake = await FakeFeishu.start({
-            host: '127.0.0.1', port: 0, tenantKey: tenant.key, bot: { name: SANDBOX_BOT_NAME },
-            users: directory.people.map((p) => ({ openId: p.openId, name: p.name, ...(p.mobile ? { mobile: p.mobile } : {}), ...(p.email ? { email: p.email } : {}) })),
-            chats: directory.chats.map((c) => ({ chatId: c.chatId, name: c.name, memberOpenIds: c.memberOpenIds })),
+            host: '127.0.0.1', port: 0, tenantKey: tenant.key, bot: { name: SANDBOX_BOT_NAME }, ...fakeDirectoryOf(await buildSandboxDirectory(app)),
           });
           sandbox = fake;
           feishu = { ...config.feishu, appId: fake.appId, appSecret: fake.appSecret, domain: fake.url, eventMode: 'longconn', eventUrl: undefined, hasCredentials: true };

@@ -149,6 +149,14 @@ export async function assertSandboxDatabase(app: AppContext): Promise<void> {
   );
 }
 
+/** The fake Feishu's users and groups for a sandbox directory (the page's people and chats). */
+export function fakeDirectoryOf(directory: SandboxDirectory): { users: FakeUser[]; chats: FakeChat[] } {
+  return {
+    users: directory.people.map((p) => ({ openId: p.openId, name: p.name, ...(p.mobile ? { mobile: p.mobile } : {}), ...(p.email ? { email: p.email } : {}) })),
+    chats: directory.chats.map((c) => ({ chatId: c.chatId, name: c.name, memberOpenIds: c.memberOpenIds })),
+  };
+}
+
 export async function startSandbox(app: AppContext, deps: SandboxDeps, opts: SandboxOptions = {}): Promise<Sandbox> {
   const log = app.logger.child({ module: 'sandbox' });
   await assertSandboxDatabase(app);
@@ -160,13 +168,7 @@ export async function startSandbox(app: AppContext, deps: SandboxDeps, opts: San
   await registerAllHandsGroup(app);
   await recordSandboxGroups(app, directory.chats);
 
-  const users: FakeUser[] = directory.people.map((p) => ({
-    openId: p.openId,
-    name: p.name,
-    ...(p.mobile ? { mobile: p.mobile } : {}),
-    ...(p.email ? { email: p.email } : {}),
-  }));
-  const chats: FakeChat[] = directory.chats.map((c) => ({ chatId: c.chatId, name: c.name, memberOpenIds: c.memberOpenIds }));
+  const { users, chats } = fakeDirectoryOf(directory);
 
   // Fresh secrets per run: the webhook is verified exactly as against Feishu.
   const encryptKey = randomBytes(16).toString('hex');
