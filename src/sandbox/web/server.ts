@@ -303,6 +303,15 @@ export function createSandboxWebApp(opts: SandboxWebOptions): { app: express.Exp
     return p;
   }
 
+  /** The group a person sends into (404 unknown, 403 not a member), or undefined for their private chat. */
+  function groupToSpeakIn(groupId: string | undefined, sender: { openId: string; name: string }): string | undefined {
+    if (!groupId) return undefined;
+    const group = groups.get(groupId);
+    if (!group) throw new HttpError(404, `没有这个群：${groupId}`);
+    if (!group.memberOpenIds.includes(sender.openId)) throw new HttpError(403, `${sender.name}不在「${group.name}」中，不能在该群发言`);
+    return group.chatId;
+  }
+
   /** group id, p2p chat id or "p2p:<open_id>" → the chat. */
   function resolveChat(key: string): { chatId: string; name: string; type: 'group' | 'p2p'; peerOpenId?: string } {
     const group = groups.get(key);
@@ -361,13 +370,7 @@ export function createSandboxWebApp(opts: SandboxWebOptions): { app: express.Exp
   app.post('/api/files', express.json({ limit: '45mb' }), (req, res) => {
     const body = parse(fileBody, req.body);
     const sender = requirePerson(body.asOpenId);
-    let chatId: string | undefined;
-    if (body.chatId) {
-      const group = groups.get(body.chatId);
-      if (!group) throw new HttpError(404, `没有这个群：${body.chatId}`);
-      if (!group.memberOpenIds.includes(sender.openId)) throw new HttpError(403, `${sender.name}不在「${group.name}」中，不能在该群发言`);
-      chatId = group.chatId;
-    }
+    const chatId = groupToSpeakIn(body.chatId, sender);
     const bytes = Buffer.from(body.base64, 'base64');
     if (bytes.length === 0) throw new HttpError(400, '文件是空的，飞书不允许发送空文件');
     if (bytes.length > 30 * 1024 * 1024) throw new HttpError(400, '文件超过 30 MB');
@@ -419,13 +422,7 @@ export function createSandboxWebApp(opts: SandboxWebOptions): { app: express.Exp
   app.post('/api/messages', (req, res) => {
     const body = parse(messageBody, req.body);
     const sender = requirePerson(body.asOpenId);
-    let chatId: string | undefined;
-    if (body.chatId) {
-      const group = groups.get(body.chatId);
-      if (!group) throw new HttpError(404, `没有这个群：${body.chatId}`);
-      if (!group.memberOpenIds.includes(sender.openId)) throw new HttpError(403, `${sender.name}不在「${group.name}」中，不能在该群发言`);
-      chatId = group.chatId;
-    }
+    const chatId = groupToSpeakIn(body.chatId, sender);
     const mentionBot = chatId ? (body.mentionBot ?? true) : false;
     const messageId = randomId('om_', 16);
     const eventId = randomId('', 16);
