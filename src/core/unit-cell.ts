@@ -63,6 +63,17 @@ export function normaliseUnitName(raw: string): string {
     .replace(/^[。，、；;,:：]+|[。，、；;,:：]+$/g, '');
 }
 
+/**
+ * What a name says outside its brackets, nested ones included: 各县（市（区）、镇）政府 → 各县政府.
+ * A name with no letter or digit left (「（（）,）」, 「（）」) names no unit.
+ */
+export function outsideBrackets(name: string): string {
+  let prev: string;
+  let out = name;
+  do { prev = out; out = out.replace(/[（(][^（）()]*[）)]/g, ''); } while (out !== prev);
+  return out;
+}
+
 /** The collective a name stands for, or null when it names a unit. */
 export function collectiveOf(name: string): { name: string; unitKind?: CollectiveKind } | null {
   const n = normaliseUnitName(name);
@@ -153,7 +164,7 @@ export function parseUnitCell(text: string | null | undefined, defaultRole: 'lea
   for (const a of assigned) {
     let name = normaliseUnitName(a.raw);
     if (ETC.test(name) && name.replace(ETC, '')) { name = name.replace(ETC, ''); note('etc-stripped'); }
-    if (!name || !name.replace(/（[^（）]*）/g, '')) continue;
+    if (!/[\p{L}\p{N}]/u.test(outsideBrackets(name))) continue;
     const collective = collectiveOf(name);
     if (collective) {
       if (!out.collectives.some((c) => c.name === collective.name)) out.collectives.push({ kind: 'collective', ...collective, role: a.role });

@@ -51,12 +51,24 @@ describe('units cells', () => {
     for (const u of [...parseUnitCell('区区（\n区,）').leads, ...parseUnitCell('区区（\n区,）').cos]) expect(u.name.replace(/（[^（）]*）/g, '')).not.toMatch(/[、，,；;]/);
   });
 
+  // Brackets removed innermost first, so nested ones count too (written here, not taken from the parser).
+  const outside = (name: string) => { let s = name; for (let prev = ''; prev !== s;) { prev = s; s = s.replace(/（[^（）]*）/g, ''); } return s; };
+
+  it('a name made only of brackets and separators is no unit, nested or not (CI seed 756583547: 「((），)」)', () => {
+    for (const cell of ['((），)', '（（）,）', '（）', '（、）', '(（;）)牵头']) {
+      const r = parseUnitCell(cell);
+      expect([...r.leads, ...r.cos, ...r.collectives]).toEqual([]);
+    }
+    expect(parseUnitCell('各县（市（区）、镇）政府、县财政局').leads.map((u) => u.name)).toEqual(['各县（市（区）、镇）政府', '县财政局']);
+  });
+
   it('never throws; names carry no whitespace, nor separators outside brackets (各县（市、区）政府)', () => {
     fc.assert(fc.property(fc.string({ unit: fc.constantFrom(...'区县财政局各镇有关部门牵头配合、，,；;（）() \n等等x') }), (cell) => {
       const r = parseUnitCell(cell);
       for (const u of [...r.leads, ...r.cos, ...r.collectives]) {
         expect(u.name).not.toMatch(/\s/);
-        expect(u.name.replace(/（[^（）]*）/g, '')).not.toMatch(/^$|[、，,；;]/);
+        expect(outside(u.name)).not.toMatch(/^$|[、，,；;]/);
+        expect(outside(u.name)).toMatch(/[\p{L}\p{N}]/u);
       }
     }));
   });
