@@ -57,7 +57,7 @@ export async function recordAchievement(
     if (same) return { ok: true as const, row: same, created: false };
     const row = await tx.achievement.create({
       data: {
-        tenantId: task.tenantId, unitId: actorUnitAmong(actor, [task.leadUnitId, ...task.coUnitIds]) ?? task.leadUnitId,
+        tenantId: task.tenantId, unitId: actorUnitAmong(actor, [task.leadUnitId, ...(task.jointLeadUnitIds ?? []), ...task.coUnitIds]) ?? task.leadUnitId,
         taskId: task.id, category: input.category, description: input.description, evidence: input.evidence ?? null,
         achievedOn: shanghaiDate(now), reporterId: actor.personId, sourceRef: input.sourceRef, createdAt: now,
       },

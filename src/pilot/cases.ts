@@ -11,7 +11,7 @@ import type { LedgerActor } from '../ledger/actions.js';
 import { renderCard, type Card } from '../cards/render.js';
 import { md } from '../cards/markup.js';
 import { shanghaiShort } from '../core/dates.js';
-import { describeLinks, EMPTY_LINKS, resolveCaseLinks, type CaseLinks } from './case-links.js';
+import { caseUnitOf, describeLinks, EMPTY_LINKS, resolveCaseLinks, type CaseLinks } from './case-links.js';
 
 export type CaseRow = NonNullable<Awaited<ReturnType<Db['typicalCase']['findUnique']>>>;
 type Outcome<T> = ({ ok: true } & T) | { ok: false; reason: string; row?: CaseRow };
@@ -67,20 +67,22 @@ export async function submitCase(db: Db, clock: Clock, actor: LedgerActor, today
   return db.$transaction(async (tx) => {
     const existing = await tx.typicalCase.findUnique({ where: { tenantId_sourceRef: { tenantId: actor.tenantId, sourceRef } } });
     if (existing) return { ok: true as const, row: existing, created: false };
+    const links = await resolveCaseLinks(tx, actor.tenantId, form.tasks);
+    if (!links.ok) return links;
+    // 兼职: the unit of the linked tasks the person holds, else their primary unit.
+    const unitId = caseUnitOf(actor, links.unitIds)!;
     // The same case again from the unit this quarter (提交 clicked twice, or the still-open form
     // submitted again): one case, as for progress reports.
     const same = await tx.typicalCase.findFirst({
-      where: { tenantId: actor.tenantId, quarter: quarter.key, unitId: actor.unitId!, title: form.title, background: form.background, actions: form.actions, results: form.results },
+      where: { tenantId: actor.tenantId, quarter: quarter.key, unitId, title: form.title, background: form.background, actions: form.actions, results: form.results },
       orderBy: { id: 'desc' },
     });
     if (same) return { ok: true as const, row: same, created: false };
-    const links = await resolveCaseLinks(tx, actor.tenantId, form.tasks);
-    if (!links.ok) return links;
     const now = clock.now();
     const row = await tx.typicalCase.create({
       data: {
         taskIds: links.taskIds.join(','), achievementIds: links.achievementIds.join(','),
-        tenantId: actor.tenantId, quarter: quarter.key, unitId: actor.unitId!, title: form.title, background: form.background, actions: form.actions, results: form.results,
+        tenantId: actor.tenantId, quarter: quarter.key, unitId, title: form.title, background: form.background, actions: form.actions, results: form.results,
         evidence: form.evidence || null, contact: form.contact || null, stage: '挖掘提升', submittedById: actor.personId, sourceRef, createdAt: now,
       },
     });

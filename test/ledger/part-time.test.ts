@@ -18,6 +18,9 @@ import { runJob } from '../../src/jobs/run.js';
 import { createBotHandlers } from '../../src/chat/handlers.js';
 import type { ContactLookup } from '../../src/feishu/contact.js';
 import type { AppContext } from '../../src/app.js';
+import { submitCase } from '../../src/pilot/cases.js';
+import { linksOfCase } from '../../src/pilot/case-links.js';
+import { recordAchievement } from '../../src/pilot/achievements.js';
 
 const ZHAO = 'ou_pt_zhao'; // 赵敏: 联络员 of 甲镇 and of 乙局 (same mobile, written differently)
 const WANG = 'ou_pt_wang';
@@ -156,6 +159,31 @@ describeEachDatabase('兼职 (one person in several units)', (ctx) => {
     expect(toZhao).toHaveLength(1);
     expect(JSON.stringify(toZhao[0]!.card)).toContain('PT-001');
     expect(JSON.stringify(toZhao[0]!.card)).toContain('PT-002');
+  });
+
+  it('a case and an achievement count for the unit they are about: the linked task\'s unit (联合牵头 too), else the primary one; achievements recorded later show on the case', async () => {
+    const [a, b] = [await unitId('甲镇'), await unitId('乙局')];
+    const zhao = (await findActorByOpenId(ctx().prisma, tenantId, ZHAO))!;
+    const today = '2026-11-30';
+    const form = (title: string, tasks?: string) => ({ title, background: '', actions: '整合窗口，一次办结', results: '办理时限压缩 60%', tasks });
+    const noop = async () => {};
+    const about2 = await submitCase(ctx().prisma, app.clock, zhao, today, form('乙局的经验', 'PT-002'), `pt-case-1-${ctx().provider}`, noop);
+    const plain = await submitCase(ctx().prisma, app.clock, zhao, today, form('没有关联事项的经验'), `pt-case-2-${ctx().provider}`, noop);
+    if (!about2.ok || !plain.ok) throw new Error('case refused');
+    expect([about2.row.unitId, plain.row.unitId]).toEqual([b, a]);
+
+    // An achievement recorded on PT-002 after the case was submitted is linked to it when shown.
+    const pt2 = (await loadTask(ctx().prisma, tenantId, await taskId('PT-002')))!;
+    const later = await recordAchievement(ctx().prisma, app.clock, zhao, pt2, { category: '主流媒体报道', description: '省报头版报道', sourceRef: `pt-ach-1-${ctx().provider}` }, noop);
+    if (!later.ok) throw new Error(later.reason);
+    expect(later.row.unitId).toBe(b);
+    expect((await linksOfCase(ctx().prisma, tenantId, about2.row)).achievements.map((x) => x.description)).toEqual(['省报头版报道']);
+    expect((await linksOfCase(ctx().prisma, tenantId, plain.row)).achievements).toEqual([]);
+
+    // 联合牵头: a person of the second lead unit records for that unit, not for the first lead.
+    const onlyA = { ...zhao, units: zhao.units!.filter((u) => u.unitId === a) };
+    const joint = await recordAchievement(ctx().prisma, app.clock, onlyA, { ...pt2, jointLeadUnitIds: [a] }, { category: '主流媒体报道', description: '联合牵头单位的报道', sourceRef: `pt-ach-2-${ctx().provider}` }, noop);
+    expect(joint.ok && joint.row.unitId).toBe(a);
   });
 
   it('re-import: without the second row the PersonUnit is deactivated (kept); 离岗 on it too; listed again → active', async () => {
