@@ -68,9 +68,25 @@ export function normaliseUnitName(raw: string): string {
  * A name with no letter or digit left (「（（）,）」, 「（）」) names no unit.
  */
 export function outsideBrackets(name: string): string {
-  let prev: string;
-  let out = name;
-  do { prev = out; out = out.replace(/[（(][^（）()]*[）)]/g, ''); } while (out !== prev);
+  // One pass with a stack (a cell may hold 32,767 nested brackets: repeated replacing was quadratic).
+  // A closing bracket closes the latest open one; unmatched brackets stay as written.
+  const chars = Array.from(name);
+  const inside = new Int32Array(chars.length + 1);
+  const open: number[] = [];
+  chars.forEach((ch, i) => {
+    if (ch === '（' || ch === '(') open.push(i);
+    else if ((ch === '）' || ch === ')') && open.length) {
+      const from = open.pop()!;
+      inside[from]! += 1;
+      inside[i + 1]! -= 1;
+    }
+  });
+  let depth = 0;
+  let out = '';
+  chars.forEach((ch, i) => {
+    depth += inside[i]!;
+    if (depth === 0) out += ch;
+  });
   return out;
 }
 
@@ -86,8 +102,23 @@ const LEAD_PREFIX = /^(?:牵头单位|牵头部门|牵头责任单位|主责单�
 const CO_PREFIX = /^(?:配合单位|配合部门|协同单位|参与单位|责任单位|配合|协同|参与)[:：]/;
 const CO_SUFFIX = /(?:按职责分工|按职责分工负责|按职能分工负责|按职责分工落实|按职责分工配合|按职责负责|按职责落实|按职责推进|分工负责|配合落实|配合实施|配合推进|协同配合|共同配合|协同推进|配合|参与|协同|协助|协办)$/;
 const LEAD_SUFFIX = /(?:共同牵头|联合牵头|分别牵头|牵头负责|牵头落实|牵头推进|牵头实施|牵头|为牵头单位|共同负责|分别负责|负责落实|负责推进|负责实施|负责)$/;
-const PAREN_ROLE = /[（(]\s*(牵头|配合|协同|参与|协助)(?:单位)?\s*[）)]$/;
-const ETC = /(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|等)$/;
+const PAREN_ROLE = /[（(【〔\[]\s*(牵头|配合|协同|参与|协助)(?:单位)?\s*[）)】〕\]]$/;
+/** 【牵头】县财政局: the role in brackets before the name. */
+const PAREN_ROLE_FIRST = /^[（(【〔\[]\s*(牵头|配合|协同|参与|协助)(?:单位)?\s*[）)】〕\]]/;
+const ETC = /(?:等有关部门|等相关部门|等有关单位|等相关单位|等部门|等单位|（等）|等)$/;
+
+// List numbers before each unit (1.县财政局⏎2.县税务局, 一、县财政局, （一）县财政局, ①县财政局):
+// the same markers as task numbers (src/core/section-heading.ts), here where an item starts.
+const CN_NUMERAL = '一二三四五六七八九十';
+const ITEM_MARKER = new RegExp(`(^|[\\n、，,；;\\s])(?:[（(]\\s*(?:[${CN_NUMERAL}]{1,3}|\\d{1,3})\\s*[）)]|[${CN_NUMERAL}]{1,3}\\s*[、.．]|\\d{1,3}\\s*[.．、)）](?!\\d))`, 'g');
+const CIRCLED_NUMBER = /[\u2460-\u2473\u3251-\u325F]/g;
+/** （二）县税务局 after a name without a separator: a bracketed number before more text starts an item too. */
+const BRACKET_NUMBER = new RegExp(`[（(]\\s*(?:[${CN_NUMERAL}]{1,3}|\\d{1,3})\\s*[）)](?=[^\\s、，,；;])`, 'g');
+
+/** The cell with each list number turned into a line break. */
+function withoutListNumbers(text: string): string {
+  return text.replace(CIRCLED_NUMBER, '\n').replace(ITEM_MARKER, '$1\n').replace(BRACKET_NUMBER, '\n');
+}
 
 /** Splits on separators outside brackets (各县（市、区）政府 stays whole); unbalanced brackets are ignored. */
 function splitOutsideBrackets(text: string): string[] {
@@ -105,6 +136,12 @@ function splitOutsideBrackets(text: string): string[] {
   parts.push(cur);
   // An unclosed bracket would swallow every separator after it: split as if there were none.
   return depth === 0 ? parts : text.split(SEPARATOR);
+}
+
+/** An item wholly in brackets, （县财政局） or （县财政局、县税务局）, is what it holds. */
+function unwrapWhole(token: string): string[] {
+  const m = /^\s*[（(]([^（）()]*)[）)]\s*$/.exec(token);
+  return m ? m[1]!.split(SEPARATOR) : [token];
 }
 
 /** Spaces between full unit names separate them (区财政局 区税务局); spaces inside a name do not. */
@@ -125,7 +162,7 @@ export function parseUnitCell(text: string | null | undefined, defaultRole: 'lea
   const note = (n: UnitCellNote) => out.notes.includes(n) || out.notes.push(n);
   // Split again after the spaces: a line break inside brackets (「区（⏎区,）」) leaves pieces whose
   // brackets no longer balance, and their separators must still separate (found by the property test).
-  const tokens = splitOutsideBrackets(text.replace(ZERO_WIDTH, '').replace(/\r\n?/g, '\n')).flatMap(splitSpaces).flatMap(splitOutsideBrackets).filter((t) => t.trim());
+  const tokens = splitOutsideBrackets(withoutListNumbers(text.replace(ZERO_WIDTH, '').replace(/\r\n?/g, '\n'))).flatMap(splitSpaces).flatMap(splitOutsideBrackets).flatMap(unwrapWhole).filter((t) => t.trim());
   const assigned: { raw: string; role: 'lead' | 'co' }[] = [];
   let pending: string[] = [];
   let sticky: 'lead' | 'co' | null = null;
@@ -136,10 +173,11 @@ export function parseUnitCell(text: string | null | undefined, defaultRole: 'lea
     if (LEAD_PREFIX.test(token)) { sticky = 'lead'; token = token.replace(LEAD_PREFIX, ''); }
     else if (CO_PREFIX.test(token)) { sticky = 'co'; token = token.replace(CO_PREFIX, ''); }
     token = token.replace(/^由/, '');
-    const paren = PAREN_ROLE.exec(token);
+    const first = PAREN_ROLE_FIRST.exec(token);
+    const paren = first ?? PAREN_ROLE.exec(token);
     if (paren) {
       const role = paren[1] === '牵头' ? 'lead' : 'co';
-      assigned.push({ raw: token.slice(0, paren.index), role });
+      assigned.push({ raw: first ? token.slice(first[0].length) : token.slice(0, paren.index), role });
       if (role === 'lead') leadNamed = true; else coNamed = true;
       continue;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COLLECTIVE_PATTERNS, collectiveOf, MAX_JOINT_LEADS, normaliseUnitName, parseUnitCell, UNIT_NOTE_MESSAGES } from '../../src/core/unit-cell.js';
+import { COLLECTIVE_PATTERNS, collectiveOf, MAX_JOINT_LEADS, normaliseUnitName, outsideBrackets, parseUnitCell, UNIT_NOTE_MESSAGES } from '../../src/core/unit-cell.js';
 
 const names = (refs: { name: string }[]) => refs.map((r) => r.name);
 
@@ -128,5 +128,36 @@ describe('parseUnitCell', () => {
     expect(parseUnitCell('')).toEqual({ leads: [], cos: [], collectives: [], notes: [] });
     expect(parseUnitCell('、，\n')).toEqual({ leads: [], cos: [], collectives: [], notes: [] });
     expect(parseUnitCell(null).leads).toEqual([]);
+  });
+
+  // Found by a breaker (2026-11-30) on cells written as officials number lists in published ledgers.
+  it('list numbers before units separate them and are not part of a name (1. 1、 一、 （一） (1) ①)', () => {
+    for (const cell of ['①县财政局②县税务局', '1.县财政局\n2.县税务局', '1、县财政局；2、县税务局', '（一）县财政局（二）县税务局', '一、县财政局 二、县税务局', '(1)县财政局、(2)县税务局']) {
+      expect(names(parseUnitCell(cell).leads), cell).toEqual(['县财政局', '县税务局']);
+    }
+    // Numbers that belong to a name stay.
+    for (const name of ['县第1.5中学', '县一中', '2026年度考核办', '12345']) expect(names(parseUnitCell(name).leads)).toEqual([name]);
+  });
+
+  it('a role in 【】 or 〔〕 before or after the name; （等）; a name wholly in brackets; 各镇（街道）人民政府 is a collective', () => {
+    for (const cell of ['县财政局【牵头】、县税务局', '【牵头】县财政局、县税务局', '〔牵头〕县财政局，县税务局']) {
+      const r = parseUnitCell(cell);
+      expect([names(r.leads), names(r.cos)], cell).toEqual([['县财政局'], ['县税务局']]);
+    }
+    expect(names(parseUnitCell('县财政局（等）').leads)).toEqual(['县财政局']);
+    expect(names(parseUnitCell('（县财政局）').leads)).toEqual(['县财政局']);
+    expect(names(parseUnitCell('（县财政局、县税务局）').leads)).toEqual(['县财政局', '县税务局']);
+    // Property-test counterexample: an item wholly in brackets holding a separator is split, not kept with it.
+    expect(names(parseUnitCell('（镇有,头政)').leads)).toEqual(['镇有', '头政']);
+    expect(parseUnitCell('各镇（街道）人民政府').collectives.map((c) => c.unitKind)).toEqual(['乡镇街道']);
+  });
+
+  it('nested brackets as deep as a cell can hold parse in linear time (32,767 characters)', () => {
+    const deep = '（'.repeat(16383) + '）'.repeat(16383);
+    const t = performance.now();
+    expect(parseUnitCell(deep).leads).toEqual([]);
+    expect(outsideBrackets(`县${'（县'.repeat(16000)}${'）'.repeat(16000)}政府`)).toBe('县政府');
+    // Generous: the quadratic version took 1.5 s for the first cell alone on this machine.
+    expect(performance.now() - t).toBeLessThan(1000);
   });
 });
