@@ -5,7 +5,8 @@ import type { Clock } from '../clock.js';
 import { recordAudit } from '../db/repos/audit.js';
 import type { DbOrTx } from '../db/client.js';
 import { shanghaiDate } from '../core/dates.js';
-import { canApply, canPick, checkPublish, type CallStatus } from '../core/loop/call.js';
+import { applyingUnit, canApply, canPick, checkPublish, type CallStatus } from '../core/loop/call.js';
+import { actorUnitIds } from '../core/permissions.js';
 import { formatNumber } from '../core/loop/numbers.js';
 import { checkLoopPermission } from '../core/loop/permissions.js';
 import type { LedgerActor } from '../ledger/actions.js';
@@ -80,6 +81,19 @@ export async function publishCall(db: Db, clock: Clock, actor: LedgerActor, inpu
   }
 }
 
+/**
+ * Whether the actor may apply to the call today, and for which unit: 兼职 people apply for the one of
+ * their units the call is published to (primary first). The one check for the 揭榜 command, form and submission.
+ */
+export function applicationCheck(call: CallRecord, actor: LedgerActor, today: string): { ok: true; unitId: number; unitName: string } | { ok: false; reason: string; already?: boolean } {
+  const unitId = applyingUnit(call, actorUnitIds(actor));
+  const applied = unitId !== null && call.applications.some((a) => a.unitId === unitId);
+  const check = canApply(call, unitId, today, applied);
+  if (!check.ok) return check;
+  const unitName = actor.units?.find((u) => u.unitId === unitId)?.unitName ?? actor.unitName ?? '';
+  return { ok: true, unitId: unitId!, unitName };
+}
+
 export async function applyToCall(
   db: Db, clock: Clock, actor: LedgerActor, call: CallRecord, input: { plan: string; teamLead: string; expected: string }, effects?: Effects<{ application: ApplicationRecord; at: Date }>,
 ): Promise<Outcome<{ application: ApplicationRecord; at: Date }>> {
@@ -87,12 +101,12 @@ export async function applyToCall(
   const allowed = checkLoopPermission(actor, 'applyCall');
   if (!allowed.ok) return allowed;
   const now = clock.now();
-  const applied = actor.unitId !== null && call.applications.some((a) => a.unitId === actor.unitId);
-  const check = canApply(call, actor.unitId, shanghaiDate(now), applied);
+  const check = applicationCheck(call, actor, shanghaiDate(now));
   if (!check.ok) return check;
+  const { unitId } = check;
   try {
     return await db.$transaction(async (tx) => {
-      const row = await tx.callApplication.create({ data: { tenantId: call.tenantId, callId: call.id, unitId: actor.unitId!, applicantId: actor.personId, plan: input.plan, teamLead: input.teamLead, expected: input.expected, createdAt: now } });
+      const row = await tx.callApplication.create({ data: { tenantId: call.tenantId, callId: call.id, unitId, applicantId: actor.personId, plan: input.plan, teamLead: input.teamLead, expected: input.expected, createdAt: now } });
       await recordAudit(tx, [{ tenantId: call.tenantId, actor: actorKey(actor), entity: 'application', entityId: row.id, action: 'create', at: now, after: { call: call.number, unitId: row.unitId, teamLead: row.teamLead } }]);
       const application = (await loadCall(tx, call.tenantId, call.id))!.applications.find((a) => a.id === row.id)!;
       await effects?.(tx, { application, at: now });

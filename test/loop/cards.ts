@@ -51,8 +51,8 @@ export async function loopCards(db: Db, tenantId: number): Promise<[string, Card
     ['loop-call-compare', compareCard(call, today)],
     ['loop-call-compare', compareCard({ ...call, applications: [] }, today)],
     ['loop-call-compare', compareCard({ ...call, status: '已挂帅', winnerId: 2 }, today, done)],
-    ['notice', callListCard([call], today, true, null)],
-    ['notice', callListCard([call], today, false, 1)],
+    ['notice', callListCard([call], today, true, [])],
+    ['notice', callListCard([call], today, false, [1])],
     ['loop-suggestion-form', suggestionFormCard('袁媛 · 城关街道')],
     ['loop-suggestion', suggestionCard(s, units)],
     // The suggester's receipts: from the form (title + owner) and from text (the title is its first sentence).

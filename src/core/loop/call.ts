@@ -19,6 +19,16 @@ export function callPhase(call: CallState, today: string): '征集中' | '已截
 export type Check = { ok: true } | { ok: false; reason: string; already?: boolean };
 
 /** May this unit apply? audience: 'all' or the unit ids the call went to. */
+/**
+ * The unit a person applies for: the first of their units (primary first; 兼职 units after) that the
+ * call is published to — with audience 'all', the primary unit. Null when they have no unit.
+ */
+export function applyingUnit(call: { audience: 'all' | number[] }, unitIds: readonly number[]): number | null {
+  if (call.audience === 'all') return unitIds[0] ?? null;
+  const audience = call.audience;
+  return unitIds.find((id) => audience.includes(id)) ?? unitIds[0] ?? null;
+}
+
 export function canApply(call: CallState & { audience: 'all' | number[] }, unitId: number | null, today: string, alreadyApplied: boolean): Check {
   if (unitId === null) return { ok: false, reason: '揭榜以单位名义进行，您的人员信息中没有所属单位，请联系县委改革办。' };
   const phase = callPhase(call, today);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatNumber, readNumber } from '../../../src/core/loop/numbers.js';
 import { applySuggestionAction, SUGGESTION_ACTIONS, SUGGESTION_STATUSES } from '../../../src/core/loop/suggestion.js';
 import { canLaunch, canReview, judgeReview, reserveStatusAfter, RESERVE_STATUSES } from '../../../src/core/loop/risk.js';
-import { callPhase, canApply, canPick, checkPublish, deadlineReminderDue } from '../../../src/core/loop/call.js';
+import { applyingUnit, callPhase, canApply, canPick, checkPublish, deadlineReminderDue } from '../../../src/core/loop/call.js';
 import { addMonths, canReopen, checkAnswer, lookbackDueOn, parseLookbackSetting, quarterOf } from '../../../src/core/loop/lookback.js';
 import { createWorkingCalendar } from '../../../src/core/calendar-data.js';
 
@@ -106,6 +106,13 @@ describe('揭榜挂帅', () => {
     expect(canApply({ ...call, audience: [1, 3] }, 3, '2026-11-23', false)).toEqual({ ok: true });
     expect(canApply({ ...call, status: '已挂帅' }, 3, '2026-11-23', false)).toMatchObject({ ok: false });
     expect(canApply({ ...call, status: '已撤销' }, 3, '2026-11-23', false)).toMatchObject({ ok: false, reason: '该榜单已撤销。' });
+  });
+  it('兼职: a person applies for the one of their units the call is published to (primary first; 全体 → primary)', () => {
+    expect(applyingUnit({ audience: [5, 7] }, [3, 7])).toBe(7);
+    expect(applyingUnit({ audience: [3, 7] }, [3, 7])).toBe(3);
+    expect(applyingUnit({ audience: 'all' }, [3, 7])).toBe(3);
+    expect(applyingUnit({ audience: [5] }, [3, 7])).toBe(3); // none in range: the primary, refused by canApply with its reason
+    expect(applyingUnit({ audience: 'all' }, [])).toBeNull();
   });
   it('picks once, only from applications', () => {
     expect(canPick(call, 2)).toEqual({ ok: true });

@@ -2,7 +2,7 @@
 // groups), 我要揭榜 (the form, privately), 提交揭榜, 比选 (the side-by-side card, privately), 确定挂帅.
 import { md } from '../../../cards/markup.js';
 import { checkLoopPermission } from '../../../core/loop/permissions.js';
-import { applyToCall, loadCall, pickApplication, publishCall } from '../../../loop/calls.js';
+import { applicationCheck, applyToCall, loadCall, pickApplication, publishCall } from '../../../loop/calls.js';
 import { allHandsRecipients, officeRecipients, unitPeople, type Recipient } from '../../../ledger/recipients.js';
 import { doneLine, noticeCard } from '../../cards.js';
 import { refused, warn, type ActionContext, type ActionSpec } from '../../context.js';
@@ -70,7 +70,9 @@ export const applyFormAction: ActionSpec = {
     if (!call) return refused({ reason: '该榜单不存在' });
     const allowed = checkLoopPermission(ctx.actor, 'applyCall');
     if (!allowed.ok) return refused(allowed);
-    return showPrivately(ctx, applyFormCard(call, ctx.actor.unitName ?? ''), `apply-form:${call.id}`, '揭榜表');
+    const check = applicationCheck(call, ctx.actor, ctx.today);
+    if (!check.ok) return check.already ? { toast: { type: 'info', content: check.reason } } : refused(check);
+    return showPrivately(ctx, applyFormCard(call, check.unitName), `apply-form:${call.id}`, '揭榜表');
   },
 };
 
@@ -86,7 +88,7 @@ export const applyAction: ActionSpec = {
         md`**${call.title}**\n${r.application.unitName}揭榜（团队负责人：${r.application.teamLead}）。发送「榜单」比选。`, 'blue')));
     });
     if (!out.ok) return out.already ? { toast: { type: 'info', content: out.reason } } : refused(out);
-    return { toast: { type: 'success', content: '揭榜已提交' }, card: { type: 'raw', data: applyFormCard(call, ctx.actor.unitName ?? '', { text: doneLine('已揭榜', ctx.actor.name, out.at), colour: 'green' }) } };
+    return { toast: { type: 'success', content: '揭榜已提交' }, card: { type: 'raw', data: applyFormCard(call, out.application.unitName, { text: doneLine('已揭榜', ctx.actor.name, out.at), colour: 'green' }) } };
   },
 };
 

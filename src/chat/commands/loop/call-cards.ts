@@ -2,7 +2,7 @@
 import { button, markdownElement, renderCard, truncateList, type Card } from '../../../cards/render.js';
 import { joinMd, md, type Md } from '../../../cards/markup.js';
 import { truncate } from '../../../core/text.js';
-import { callPhase } from '../../../core/loop/call.js';
+import { applyingUnit, callPhase } from '../../../core/loop/call.js';
 import type { CallRecord } from '../../../loop/calls.js';
 import { noticeCard, type CardOutcome } from '../../cards.js';
 
@@ -57,9 +57,11 @@ export function compareCard(c: CallRecord, today: string, done?: CardOutcome): C
   });
 }
 
-export function callListCard(calls: CallRecord[], today: string, office: boolean, unitId: number | null): Card {
+/** `unitIds`: the viewer's units, primary first (兼职: each call is judged for the unit that would apply to it). */
+export function callListCard(calls: CallRecord[], today: string, office: boolean, unitIds: readonly number[]): Card {
   const rows = calls.slice(0, 10).flatMap((c) => {
     const phase = callPhase(c, today);
+    const unitId = applyingUnit(c, unitIds);
     const mine = unitId !== null && c.applications.some((a) => a.unitId === unitId);
     const els: Card[] = [markdownElement(md`**${c.number}** ${truncate(c.title, 40)}\n<font color='grey'>${phase} · 截止 ${c.deadline} · 揭榜 ${c.applications.length} 个单位${mine ? ' · 本单位已揭榜' : ''}${c.taskCode ? ` · ${c.taskCode}` : ''}</font>`)];
     if (office) els.push(button('比选', { a: 'call_compare', id: c.id }));
