@@ -11,7 +11,7 @@ import type { Clock } from '../clock.js';
 import { IDENTICAL_REPORT_WINDOW_MS, type LedgerActor, type TaskRecord } from '../ledger/actions.js';
 import { renderCard, type Card } from '../cards/render.js';
 import { md, type Md } from '../cards/markup.js';
-import { actorUnitAmong } from '../core/permissions.js';
+import { inUnit } from '../core/permissions.js';
 
 export async function achievementCategories(db: DbOrTx, tenantId: number): Promise<AchievementCategory[]> {
   return parseAchievementCategories(await getSetting(db, tenantId, 'achievements'));
@@ -57,7 +57,7 @@ export async function recordAchievement(
     if (same) return { ok: true as const, row: same, created: false };
     const row = await tx.achievement.create({
       data: {
-        tenantId: task.tenantId, unitId: actorUnitAmong(actor, [task.leadUnitId, ...(task.jointLeadUnitIds ?? []), ...task.coUnitIds]) ?? task.leadUnitId,
+        tenantId: task.tenantId, unitId: [task.leadUnitId, ...(task.jointLeadUnitIds ?? []), ...task.coUnitIds].find((id) => inUnit(actor, id)) ?? task.leadUnitId, // a lead unit before a co-unit
         taskId: task.id, category: input.category, description: input.description, evidence: input.evidence ?? null,
         achievedOn: shanghaiDate(now), reporterId: actor.personId, sourceRef: input.sourceRef, createdAt: now,
       },

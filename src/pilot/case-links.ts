@@ -5,13 +5,13 @@
 // the links are shown. The links show on the review card and in the 案例汇编.
 import type { DbOrTx } from '../db/client.js';
 import { findTaskByCode } from '../ledger/actions.js';
-import { actorUnitAmong, type Actor } from '../core/permissions.js';
+import { inUnit, type Actor } from '../core/permissions.js';
 
 export const MAX_CASE_TASKS = 10;
 
 export interface CaseLinks {
   tasks: { id: number; code: string; title: string }[];
-  /** Status as stored now: the 汇编 prints only 已确认 ones. */
+  /** Status as stored now (待确认 or 已确认; refused ones are left out): the 汇编 prints only 已确认 ones. */
   achievements: { id: number; category: string; description: string; status: string }[];
 }
 
@@ -53,14 +53,17 @@ export async function resolveCaseLinks(db: DbOrTx, tenantId: number, typed: stri
   return { ok: true, taskIds, achievementIds: achievements.map((a) => a.id), unitIds };
 }
 
-/** The unit a case is submitted for: the first of the actor's units among the linked tasks' units, else the primary unit. */
+/**
+ * The unit a case is submitted for: the first of the linked tasks' units (leads before co-units, in
+ * task order) that the actor holds, else their primary unit.
+ */
 export function caseUnitOf(actor: Pick<Actor, 'unitId' | 'roles' | 'units'>, linkedUnitIds: readonly number[]): number | null {
-  return actorUnitAmong(actor, linkedUnitIds) ?? actor.unitId;
+  return linkedUnitIds.find((id) => inUnit(actor, id)) ?? actor.unitId;
 }
 
 /**
  * The links of each case, read in two queries: its tasks, and the achievements linked when it was
- * submitted plus those recorded on its tasks since (not 不予认定), in the order they were recorded.
+ * submitted plus those recorded on its tasks since, none the office refused (不予认定), in the order recorded.
  */
 export async function loadCaseLinks(db: DbOrTx, tenantId: number, cases: readonly { id: number; taskIds: string; achievementIds: string }[]): Promise<Map<number, CaseLinks>> {
   const taskIds = [...new Set(cases.flatMap((c) => idList(c.taskIds)))];
@@ -69,7 +72,7 @@ export async function loadCaseLinks(db: DbOrTx, tenantId: number, cases: readonl
     taskIds.length ? db.task.findMany({ where: { tenantId, id: { in: taskIds } }, select: { id: true, code: true, title: true } }) : [],
     taskIds.length || achievementIds.length
       ? db.achievement.findMany({
-          where: { tenantId, OR: [{ id: { in: achievementIds } }, { taskId: { in: taskIds }, status: { not: '不予认定' } }] },
+          where: { tenantId, status: { not: '不予认定' }, OR: [{ id: { in: achievementIds } }, { taskId: { in: taskIds } }] },
           select: { id: true, taskId: true, category: true, description: true, status: true },
           orderBy: { id: 'asc' },
         })
@@ -85,7 +88,8 @@ export async function loadCaseLinks(db: DbOrTx, tenantId: number, cases: readonl
         {
           tasks: idList(c.taskIds).flatMap((id) => taskById.get(id) ?? []),
           achievements: achievements
-            .filter((a) => linked.has(a.id) || (a.taskId !== null && ofTasks.has(a.taskId) && a.status !== '不予认定'))
+            // A refused one (不予认定) is no achievement, whenever it was refused.
+            .filter((a) => a.status !== '不予认定' && (linked.has(a.id) || (a.taskId !== null && ofTasks.has(a.taskId))))
             .map(({ id, category, description, status }) => ({ id, category, description, status })),
         },
       ];

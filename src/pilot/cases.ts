@@ -8,6 +8,7 @@ import type { Db, Tx } from '../db/client.js';
 import { recordAudit } from '../db/repos/audit.js';
 import type { Clock } from '../clock.js';
 import type { LedgerActor } from '../ledger/actions.js';
+import { actorUnitIds } from '../core/permissions.js';
 import { renderCard, type Card } from '../cards/render.js';
 import { md } from '../cards/markup.js';
 import { shanghaiShort } from '../core/dates.js';
@@ -67,17 +68,17 @@ export async function submitCase(db: Db, clock: Clock, actor: LedgerActor, today
   return db.$transaction(async (tx) => {
     const existing = await tx.typicalCase.findUnique({ where: { tenantId_sourceRef: { tenantId: actor.tenantId, sourceRef } } });
     if (existing) return { ok: true as const, row: existing, created: false };
+    // The same case again from the person's units this quarter (提交 clicked twice, or the still-open
+    // form submitted again): one case, as for progress reports — even if a linked task changed meanwhile.
+    const same = await tx.typicalCase.findFirst({
+      where: { tenantId: actor.tenantId, quarter: quarter.key, unitId: { in: actorUnitIds(actor) }, title: form.title, background: form.background, actions: form.actions, results: form.results },
+      orderBy: { id: 'desc' },
+    });
+    if (same) return { ok: true as const, row: same, created: false };
     const links = await resolveCaseLinks(tx, actor.tenantId, form.tasks);
     if (!links.ok) return links;
     // 兼职: the unit of the linked tasks the person holds, else their primary unit.
     const unitId = caseUnitOf(actor, links.unitIds)!;
-    // The same case again from the unit this quarter (提交 clicked twice, or the still-open form
-    // submitted again): one case, as for progress reports.
-    const same = await tx.typicalCase.findFirst({
-      where: { tenantId: actor.tenantId, quarter: quarter.key, unitId, title: form.title, background: form.background, actions: form.actions, results: form.results },
-      orderBy: { id: 'desc' },
-    });
-    if (same) return { ok: true as const, row: same, created: false };
     const now = clock.now();
     const row = await tx.typicalCase.create({
       data: {

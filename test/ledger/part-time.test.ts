@@ -19,8 +19,8 @@ import { createBotHandlers } from '../../src/chat/handlers.js';
 import type { ContactLookup } from '../../src/feishu/contact.js';
 import type { AppContext } from '../../src/app.js';
 import { submitCase } from '../../src/pilot/cases.js';
-import { linksOfCase } from '../../src/pilot/case-links.js';
-import { recordAchievement } from '../../src/pilot/achievements.js';
+import { caseUnitOf, linksOfCase } from '../../src/pilot/case-links.js';
+import { decideAchievement, recordAchievement } from '../../src/pilot/achievements.js';
 
 const ZHAO = 'ou_pt_zhao'; // 赵敏: 联络员 of 甲镇 and of 乙局 (same mobile, written differently)
 const WANG = 'ou_pt_wang';
@@ -179,6 +179,21 @@ describeEachDatabase('兼职 (one person in several units)', (ctx) => {
     expect(later.row.unitId).toBe(b);
     expect((await linksOfCase(ctx().prisma, tenantId, about2.row)).achievements.map((x) => x.description)).toEqual(['省报头版报道']);
     expect((await linksOfCase(ctx().prisma, tenantId, plain.row)).achievements).toEqual([]);
+    // The office refuses it: no longer an achievement of the case (one linked at submission likewise).
+    const office = (await findActorByOpenId(ctx().prisma, tenantId, 'ou_pt_office'))!;
+    expect((await decideAchievement(ctx().prisma, app.clock, office, later.row.id, 'reject', '证明材料不足', noop)).ok).toBe(true);
+    expect((await linksOfCase(ctx().prisma, tenantId, about2.row)).achievements).toEqual([]);
+    expect((await linksOfCase(ctx().prisma, tenantId, { ...about2.row, achievementIds: String(later.row.id) })).achievements).toEqual([]);
+
+    // The same case clicked again is the same case, even if its 关联事项 no longer resolves (breaker: refused before).
+    const again = await submitCase(ctx().prisma, app.clock, zhao, today, { ...form('乙局的经验'), tasks: 'PT-999' }, `pt-case-3-${ctx().provider}`, noop);
+    expect(again.ok && [again.created, again.row.id]).toEqual([false, about2.row.id]);
+
+    // A lead unit before a co-unit: the person holds both, the case and the achievement are the lead's.
+    expect(caseUnitOf(zhao, [b, a])).toBe(b);
+    expect(caseUnitOf(zhao, [a, b])).toBe(a);
+    const asCo = await recordAchievement(ctx().prisma, app.clock, zhao, { ...pt2, coUnitIds: [a] }, { category: '主流媒体报道', description: '牵头单位的报道', sourceRef: `pt-ach-3-${ctx().provider}` }, noop);
+    expect(asCo.ok && asCo.row.unitId).toBe(b);
 
     // 联合牵头: a person of the second lead unit records for that unit, not for the first lead.
     const onlyA = { ...zhao, units: zhao.units!.filter((u) => u.unitId === a) };

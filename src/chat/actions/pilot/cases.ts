@@ -1,6 +1,7 @@
 // 典型案例 cards: 报送案例 (the form, privately), 提交案例 (once per click; the office gets a review
 // card), 点评并入选汇编 (office only, once; audited).
 import { createHash } from 'node:crypto';
+import type { DbOrTx } from '../../../db/client.js';
 import { officeRecipients } from '../../../ledger/recipients.js';
 import { linksOfCase } from '../../../pilot/case-links.js';
 import { caseFormCard, caseFormSchema, caseReviewCard, caseReviewSchema, quarterLabelOf, quarterOf, selectCase, submitCase } from '../../../pilot/cases.js';
@@ -10,7 +11,8 @@ import { noticeCard } from '../../cards.js';
 import { md } from '../../../cards/markup.js';
 
 const clickKey = (ctx: ActionContext) => createHash('sha256').update(ctx.action.token || `${ctx.action.messageId}:${JSON.stringify(ctx.action.formValue ?? null)}:${ctx.actor.personId}`).digest('hex').slice(0, 32);
-const unitName = async (ctx: ActionContext, id: number) => (await ctx.db.unit.findUnique({ where: { id }, select: { name: true } }))?.name ?? '—';
+/** The case's own unit (兼职: the one its linked tasks belong to, not necessarily the submitter's primary unit). */
+const unitName = async (db: DbOrTx, id: number) => (await db.unit.findUnique({ where: { id }, select: { name: true } }))?.name ?? '—';
 
 export const caseFormAction: ActionSpec = {
   needsTask: false,
@@ -34,11 +36,11 @@ export const caseSubmitAction: ActionSpec = {
     const quarter = quarterOf(today);
     const out = await submitCase(db, app.clock, actor, today, form.data, `card:${clickKey(ctx)}`, async (tx, row) => {
       const office = await officeRecipients(tx, tenant.id);
-      await sendTo(tx, tenant.id, office, `case-review:${row.id}`, card(caseReviewCard(row, actor.unitName ?? '—', quarter.label, await linksOfCase(tx, tenant.id, row))));
+      await sendTo(tx, tenant.id, office, `case-review:${row.id}`, card(caseReviewCard(row, await unitName(tx, row.unitId), quarter.label, await linksOfCase(tx, tenant.id, row))));
     });
     if (!out.ok) return refused(out);
     // The form (private to the submitter) becomes the receipt: it says what went in, and cannot be sent again.
-    const receipt = noticeCard('案例已提交', md`**${out.row.title}**\n${quarter.label} · ${actor.unitName ?? '—'}\n改革办点评后会私信告知结果。`, 'green');
+    const receipt = noticeCard('案例已提交', md`**${out.row.title}**\n${quarter.label} · ${await unitName(db, out.row.unitId)}\n改革办点评后会私信告知结果。`, 'green');
     return {
       toast: { type: out.created ? 'success' : 'info', content: out.created ? '案例已提交，改革办点评后告知结果' : '该案例此前已提交，未重复登记' },
       card: { type: 'raw', data: receipt },
@@ -62,9 +64,9 @@ export const caseSelectAction: ActionSpec = {
         md`您单位报送的案例「${row.title}」已入选${quarterLabelOf(row.quarter)}案例汇编。\n**亮点**：${row.highlights ?? ''}\n**推广价值**：${row.promotionValue ?? ''}\n**评级**：${row.rating ?? ''}`, 'green')));
     });
     if (!out.ok) {
-      if (out.row) return { toast: { type: 'info', content: out.reason }, card: { type: 'raw', data: caseReviewCard(out.row, await unitName(ctx, out.row.unitId), quarterLabelOf(out.row.quarter), await linksOfCase(db, actor.tenantId, out.row)) } };
+      if (out.row) return { toast: { type: 'info', content: out.reason }, card: { type: 'raw', data: caseReviewCard(out.row, await unitName(db, out.row.unitId), quarterLabelOf(out.row.quarter), await linksOfCase(db, actor.tenantId, out.row)) } };
       return refused(out);
     }
-    return { toast: { type: 'success', content: '已点评，案例入选本季度汇编' }, card: { type: 'raw', data: caseReviewCard(out.row, await unitName(ctx, out.row.unitId), quarterLabelOf(out.row.quarter), await linksOfCase(db, actor.tenantId, out.row), { name: actor.name, at: app.clock.now() }) } };
+    return { toast: { type: 'success', content: '已点评，案例入选本季度汇编' }, card: { type: 'raw', data: caseReviewCard(out.row, await unitName(db, out.row.unitId), quarterLabelOf(out.row.quarter), await linksOfCase(db, actor.tenantId, out.row), { name: actor.name, at: app.clock.now() }) } };
   },
 };
