@@ -55,7 +55,9 @@ export function registerDoctorCommand(program: Command, config: Config, io: CliI
           const all = sections.flatMap(([, c]) => c);
           for (const [name, checks] of sections) for (const l of checkLines(name, checks)) io.out(l);
           const failed = all.filter((c) => !c.ok).length;
-          io.out(failed ? `共 ${all.length} 项，${failed} 项未通过（✗），请按「怎么办」处理后再运行 taizhang doctor。` : `共 ${all.length} 项，全部通过。`);
+          const warned = all.filter((c) => c.ok && c.warn).length;
+          const notes = warned ? `，${warned} 项提示（⚠，不影响运行，建议处理）` : '';
+          io.out(failed ? `共 ${all.length} 项，${failed} 项未通过（✗）${notes}，请按「怎么办」处理后再运行 taizhang doctor。` : warned ? `共 ${all.length} 项，${all.length - warned} 项通过${notes}。` : `共 ${all.length} 项，全部通过。`);
           if (failed) process.exitCode = 1;
         } finally {
           await sandbox?.close();

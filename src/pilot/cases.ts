@@ -58,7 +58,7 @@ export async function setCaseTheme(db: Db, clock: Clock, actor: LedgerActor, tod
       await recordAudit(tx, [{ tenantId: actor.tenantId, actor: actor.name, entity: 'case', entityId: `theme:${quarter.key}`, action: before ? 'update' : 'create', before: before ? { theme: before.theme } : undefined, after: { theme }, at: now }]);
     }
     await after(tx, quarter);
-    return { ok: true as const, row, quarter, changed: before?.theme !== theme };
+    return { ok: true as const, row, quarter, changed: before?.theme !== theme, previous: before?.theme ?? null };
   });
 }
 

@@ -125,9 +125,11 @@ describeEachDatabase('chat: 成果 / 试点 / 简报', (ctx) => {
   });
   it('典型案例: the office sets the theme; a unit submits by card once; only the office comments and selects, once; the 汇编 has it', async () => {
     expect(textOf((await say(LIAISON, '@_user_1 案例主题 数字化改革')).reply)).toBe('只有县委改革办可以设定案例征集主题。');
-    expect(textOf((await say(OFFICE, '案例主题 基层减负与数字赋能', undefined)).reply)).toMatch(/^已设定2026年第四季度案例征集主题：基层减负与数字赋能/);
+    expect(textOf((await say(OFFICE, '案例主题 基层减负与数字赋能', undefined)).reply)).toMatch(/^已将2026年第四季度案例征集主题由「.+」改为「基层减负与数字赋能」.*此前已报送的案例保留/);
     expect((await ctx().prisma.caseTheme.findFirst({ where: { tenantId, quarter: '2026Q4' } }))!.theme).toBe('基层减负与数字赋能');
     expect((await listAudit(ctx().prisma, tenantId, { entity: 'case', entityId: 'theme:2026Q4' })).map((a) => a.action)).toEqual(['update']);
+    // The same theme again is no change and says so plainly.
+    expect(textOf((await say(OFFICE, '案例主题 基层减负与数字赋能', undefined)).reply)).toMatch(/^已设定2026年第四季度案例征集主题：基层减负与数字赋能/);
 
     // 案例 <编号>: each code is checked now; the form comes with 关联事项 filled in.
     expect(textOf((await say(LIAISON, '@_user_1 案例 QY-2026-099')).reply)).toContain('关联事项：没有找到编号为「QY-2026-099」的事项');

@@ -21,8 +21,12 @@ export const caseThemeCommand: CommandHandler<'caseTheme'> = async (ctx, command
     told = await sendTo(tx, tenant.id, to, `case-theme:${quarter.key}`, card(caseThemeNotice(quarter.label, theme)));
   });
   if (!out.ok) return refuse('案例主题', out.reason);
-  const announced = told > 0 ? '，已在全县改革工作群发布征集通知' : '（本季度征集通知此前已发布，不重复发送）';
-  return { ok: true, reply: text(txt`已设定${out.quarter.label}案例征集主题：${theme}${announced}。`), summary: md`✓ 案例主题：${theme}` };
+  const announced = told > 0 ? '，已在全县改革工作群发布征集通知' : '（本季度征集通知此前已发布，不重复发送；如需告知各单位主题调整，请在工作群另行说明）';
+  // Replacing a theme already set says so: the cases collected so far were collected under the old one.
+  const said = out.previous !== null && out.changed
+    ? txt`已将${out.quarter.label}案例征集主题由「${out.previous}」改为「${theme}」${announced}。此前已报送的案例保留，汇编时一并列出。`
+    : txt`已设定${out.quarter.label}案例征集主题：${theme}${announced}。`;
+  return { ok: true, reply: text(said), summary: md`✓ 案例主题：${theme}` };
 };
 
 export const caseFormCommand: CommandHandler<'caseForm'> = async (ctx, command) => {
