@@ -105,10 +105,12 @@ export async function tickJobs(app: AppContext, opts: Pick<SchedulerOptions, 'se
       if (now.getTime() - occ.at.getTime() > cfg.catchUpHours * HOUR) {
         const recorded = await recordSkipped(app.db.prisma, tenantId, job, periodKey, opts.outboxClock ?? systemClock);
         if (recorded) {
-          app.logger.warn(
-            { tenantId, job, periodKey, occurrence: occ.at.toISOString() },
-            `${JOB_LABELS[job]}（${periodKey}）原定 ${shanghaiDateTime(occ.at)} 发送，已超过补发时限（${cfg.catchUpHours} 小时），不再补发`,
-          );
+          // A push due before the tenant existed was never missed (a fresh install): said quietly.
+          const since = await app.db.prisma.tenant.findUnique({ where: { id: tenantId }, select: { createdAt: true } });
+          const beforeInstall = since !== null && occ.at < since.createdAt;
+          const fields = { tenantId, job, periodKey, occurrence: occ.at.toISOString() };
+          if (beforeInstall) app.logger.info(fields, `${JOB_LABELS[job]}（${periodKey}）原定 ${shanghaiDateTime(occ.at)} 发送，早于本租户开始使用，不补发`);
+          else app.logger.warn(fields, `${JOB_LABELS[job]}（${periodKey}）原定 ${shanghaiDateTime(occ.at)} 发送，已超过补发时限（${cfg.catchUpHours} 小时），不再补发`);
         }
         outcomes.push({ ...base, action: recorded ? 'skipped' : 'already-done' });
         continue;

@@ -3,7 +3,7 @@
 // downtime (once, as of the scheduled moment; long-past periods skipped, not replayed), running
 // twice, and two instances racing for the same run — on SQLite and PostgreSQL.
 import cron from 'node-cron';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { FixedClock } from '../../src/clock.js';
 import { addDays, shanghaiDateTime } from '../../src/core/dates.js';
 import { openDatabase } from '../../src/db/client.js';
@@ -63,9 +63,21 @@ describeEachDatabase('job scheduler', (ctx) => {
     const tenant = await ensureTenant(db.prisma, 'july-2023');
     const clock = new FixedClock(at('2023-07-01', '11:30')); // Saturday
     const app = testApp(db, tenant, clock);
+    const warn = vi.spyOn(app.logger, 'warn');
+    const info = vi.spyOn(app.logger, 'info');
     const first = await tickJobs(app, { tenantIds: [tenant.id], jobs: ['half-year'] });
-    // The last occurrence is 2022-07-01, long past: recorded as skipped, not replayed.
+    // The last occurrence is 2022-07-01, long past: recorded as skipped, not replayed — and, being
+    // before the tenant was created (a fresh install), said as info, not as a warning (new-user trial).
     expect(first[0]).toMatchObject({ action: 'skipped', periodKey: '2022-H1' });
+    expect(warn).not.toHaveBeenCalled();
+    expect(info.mock.calls.map((c) => c[1])).toContain('半年一通报（2022-H1）原定 2022-07-01 11:00 发送，早于本租户开始使用，不补发');
+    // A tenant created before the occurrence missed it: a warning.
+    await db.prisma.tenant.update({ where: { id: tenant.id }, data: { createdAt: new Date('2020-01-01T00:00:00Z') } });
+    await db.prisma.jobRun.deleteMany({ where: { tenantId: tenant.id, job: 'half-year', periodKey: '2022-H1' } });
+    await tickJobs(app, { tenantIds: [tenant.id], jobs: ['half-year'] });
+    expect(warn.mock.calls.map((c) => c[1])).toEqual([expect.stringContaining('已超过补发时限')]);
+    warn.mockRestore();
+    info.mockRestore();
     clock.set(at('2023-07-02', '11:30'));
     expect((await tickJobs(app, { tenantIds: [tenant.id], jobs: ['half-year'] }))[0]!.action).toBe('already-done');
     clock.set(at('2023-07-03', '11:00'));
