@@ -51,8 +51,9 @@ export function casesDocument(input: CasesInput): OfficialDoc {
     const confirmed = c.links.achievements.filter((a) => a.status === '已确认');
     if (c.links.tasks.length || confirmed.length) {
       doc.sub('关联事项与成果');
-      for (const t of c.links.tasks) doc.item(`${t.code}　`, t.title);
-      for (const a of confirmed) doc.item(`${a.category}：`, a.description);
+      // Two numbered items, 关联事项 and 成果, each listing its own (a task and an achievement are not siblings).
+      if (c.links.tasks.length) doc.item('关联事项：', c.links.tasks.map((t) => `${t.code} ${t.title}`).join('；'));
+      if (confirmed.length) doc.item('取得的成果：', confirmed.map((a) => `${a.category}——${a.description}`).join('；'));
     }
     doc.sub('改革办点评');
     doc.item('亮点：', c.highlights ?? '—');

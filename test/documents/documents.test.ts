@@ -93,7 +93,7 @@ describeEachDatabase('documents', (ctx) => {
     expect(d.text).toContain('1.亮点：机制闭环、责任到格');
     expect(d.text).not.toContain('口袋公园建设中的群众议事');
     // Each case links back to its task and that task's confirmed achievements.
-    expect(d.text).toMatch(/关联事项与成果1\.QY-2026-007　[^。]*2\.获上级批示肯定：“五级联动”基层治理工作机制获市委主要领导批示肯定/);
+    expect(d.text).toMatch(/关联事项与成果1\.关联事项：QY-2026-007 [^。]*2\.取得的成果：获上级批示肯定——“五级联动”基层治理工作机制获市委主要领导批示肯定/);
     expect(d.tables).toBe(1);
   });
 });

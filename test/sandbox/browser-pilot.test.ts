@@ -103,7 +103,7 @@ describe.skipIf(Boolean(reason))('from pilot to promotion on the sandbox page in
     expect(doc).toContain('诉求平均办结时间由 6 天缩短到 1.5 天，满意率 97.2%');
     expect(doc).toContain('亮点：吹哨报到、限时会商');
     expect(doc).toContain('推广价值：适合在城区各街道推广');
-    expect(doc).toMatch(/关联事项与成果1\.QY-2026-009/);
+    expect(doc).toMatch(/关联事项与成果1\.关联事项：QY-2026-009/);
     expect(await page.locator('.card-unsupported').count()).toBe(0);
     expect(s.pageErrors).toEqual([]);
   }, 120_000);
