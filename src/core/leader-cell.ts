@@ -2,6 +2,7 @@
 // space), two leaders in one cell (line break, 、，, or a space between full names), sometimes
 // with a post in brackets (`张三（副县长）`). Order is kept: the first named leads.
 import { ZERO_WIDTH } from './cell-value.js';
+import { saysNone } from './tables/none-words.js';
 
 const CJK = /^[\u3400-\u9fff\uf900-\ufaff]$/u;
 const isSingleCjk = (t: string) => Array.from(t).length === 1 && CJK.test(t);
@@ -30,7 +31,7 @@ export function normaliseLeaderName(raw: string): string {
  * post (`常务副县长 陆明`, `县委常委、副县长`) is dropped.
  */
 export function parseLeaderCell(text: string | null | undefined): string[] {
-  if (!text) return [];
+  if (!text || saysNone(text)) return [];
   const names: string[] = [];
   // Bracketed posts may hold separators (（常务副县长、县委常委）): drop them before splitting.
   const withoutPosts = text.replace(ZERO_WIDTH, '').replace(/[（(【\[][^）)】\]]*[）)】\]]/g, ' ');
@@ -52,5 +53,5 @@ export function parseLeaderCell(text: string | null | undefined): string[] {
     }
     flush();
   }
-  return [...new Set(names.map(normaliseLeaderName).filter((n) => n && !POST_ONLY.test(n)))];
+  return [...new Set(names.map(normaliseLeaderName).filter((n) => n && !POST_ONLY.test(n) && !saysNone(n)))];
 }

@@ -5,6 +5,7 @@
 // the pattern table in src/core/tables/unit-collectives.ts.
 import { ZERO_WIDTH } from './cell-value.js';
 import { COLLECTIVE_PATTERNS, type CollectiveKind } from './tables/unit-collectives.js';
+import { saysNone } from './tables/none-words.js';
 
 export { COLLECTIVE_PATTERNS, COLLECTIVE_UNIT_KINDS, type CollectiveKind } from './tables/unit-collectives.js';
 
@@ -158,7 +159,7 @@ function splitSpaces(token: string): string[] {
  */
 export function parseUnitCell(text: string | null | undefined, defaultRole: 'lead' | 'co' = 'lead'): UnitCell {
   const out: UnitCell = { leads: [], cos: [], collectives: [], notes: [] };
-  if (!text) return out;
+  if (!text || saysNone(text)) return out; // 「N/A」 as a whole, before 「/」 splits it
   const note = (n: UnitCellNote) => out.notes.includes(n) || out.notes.push(n);
   // Split again after the spaces: a line break inside brackets (「区（⏎区,）」) leaves pieces whose
   // brackets no longer balance, and their separators must still separate (found by the property test).
@@ -202,7 +203,7 @@ export function parseUnitCell(text: string | null | undefined, defaultRole: 'lea
   for (const a of assigned) {
     let name = normaliseUnitName(a.raw);
     if (ETC.test(name) && name.replace(ETC, '')) { name = name.replace(ETC, ''); note('etc-stripped'); }
-    if (!/[\p{L}\p{N}]/u.test(outsideBrackets(name))) continue;
+    if (!/[\p{L}\p{N}]/u.test(outsideBrackets(name)) || saysNone(name)) continue;
     const collective = collectiveOf(name);
     if (collective) {
       if (!out.collectives.some((c) => c.name === collective.name)) out.collectives.push({ kind: 'collective', ...collective, role: a.role });

@@ -120,7 +120,8 @@ export function caseFormCard(quarterLabel: string, theme: string, unit: string, 
 export function caseReviewCard(row: CaseRow, unit: string, quarterLabel: string, links: CaseLinks = EMPTY_LINKS, by?: { name: string; at: Date }): Card {
   const linked = describeLinks(links);
   return renderCard('case-review', {
-    linkedTasks: linked.tasks, linkedAchievements: linked.achievements,
+    // A pending card is not rewritten when a linked task gets an achievement: it says as of when, and selecting it refreshes the list.
+    linkedTasks: linked.tasks, linkedAchievements: row.selected ? linked.achievements : `${linked.achievements}（截至报送时；点评入选时按最新登记更新）`,
     headerTitle: row.selected ? '典型案例 · 已入选汇编' : '典型案例 · 待点评',
     headerColor: row.selected ? 'green' : 'orange',
     unit, quarterLabel, stage: row.stage, title: row.title, background: row.background || '—', actions: row.actions || '—', results: row.results || '—',

@@ -36,4 +36,9 @@ describe('parseLeaderCell', () => {
     expect(normaliseLeaderName(' 俞 悦 ')).toBe('俞悦');
     expect(normaliseLeaderName('俞悦（副区长）')).toBe('俞悦');
   });
+
+  it('a cell that says none (无 / 暂无 / — / ／ / 待定) names no leader (new-user trial: 「无」 became a county leader)', () => {
+    for (const cell of ['无', '暂无', '—', '／', '待定', '-']) expect(parseLeaderCell(cell), cell).toEqual([]);
+    expect(parseLeaderCell('陆明、无')).toEqual(['陆明']);
+  });
 });

@@ -160,4 +160,10 @@ describe('parseUnitCell', () => {
     // Generous: the quadratic version took 1.5 s for the first cell alone on this machine.
     expect(performance.now() - t).toBeLessThan(1000);
   });
+
+  it('items that say none (无 暂无 待定 不涉及 — ／ N/A) are no unit; a name merely containing 无 stays', () => {
+    for (const cell of ['无', '暂无', '待定', '不涉及', '—', '——', '／', '/', 'N/A', '无配合单位', ' 无 ']) expect(parseUnitCell(cell, 'co'), cell).toEqual({ leads: [], cos: [], collectives: [], notes: [] });
+    expect(names(parseUnitCell('县财政局、无', 'co').cos)).toEqual(['县财政局']);
+    expect(names(parseUnitCell('无锡办事处').leads)).toEqual(['无锡办事处']);
+  });
 });

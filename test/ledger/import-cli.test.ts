@@ -61,8 +61,9 @@ describeEachDatabase('taizhang import (published layouts)', (ctx) => {
     expect(partial.out).toContain('事项：新增 2，更新 0，未变 0');
     // A second look finds the imported rows by title, with the tenant's prefix.
     const again = await run('cli-partial', 'import', '--check', '--verbose', '--partial', file);
-    expect(again.out).toContain('「附件」第 6 行 → HX-2026-001（标题）');
-    expect(again.out).toContain('「附件」第 7 行 → HX-2026-002（标题）');
+    // --verbose also says which units each row was read with.
+    expect(again.out).toMatch(/「附件」第 6 行 → HX-2026-001（标题；牵头：[^）]+）/);
+    expect(again.out).toMatch(/「附件」第 7 行 → HX-2026-002（标题；牵头：[^）]+）/);
   });
 
   it('demo --layout published loads the published-layout demo with QY codes', async () => {

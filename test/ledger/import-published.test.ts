@@ -216,4 +216,35 @@ describeEachDatabase('import: published layouts', (ctx) => {
     expect(partial.ok).toBe(true);
     expect(await prisma.task.count({ where: { tenantId: tenant.id } })).toBe(2);
   });
+
+  // Found in a new-user trial (2026-11-30): 「无」 in 配合单位 made a unit named 无, and in 领衔领导 a county leader named 无.
+  it('cells that say none (无 / 暂无 / 待定 / — / ／) name no unit and no leader; numbered units split; each odd cell is explained; --verbose shows the units read', async () => {
+    const { prisma } = ctx();
+    const tenant = await ensureTenant(prisma, 'pub-none');
+    const folder = writeCsvFolder({ 台账: [
+      ['序号', '改革事项', '牵头单位', '配合单位', '领衔领导', '完成时限'],
+      ['1', '推进甲事项', '县财政局', '无', '无', '2026-12-31'],
+      ['2', '推进乙事项', '县税务局', '／', '—', '2026-12-31'],
+      ['3', '推进丙事项', '县财政局', '暂无', '陆明', '2026-12-31'],
+      ['4', '推进丁事项', '1.县财政局\n2.县税务局', '（，）', '', '2026-12-31'],
+      ['5', '推进戊事项', '待定', '县财政局', '', '2026-12-31'],
+      ['6', '推进己事项', '（，）', '', '', '2026-12-31'],
+    ] });
+    const check = await checkImport(prisma, tenant.id, [folder], { importYear: 2026 });
+    expect(check.report.inferredUnits).toEqual(['县财政局', '县税务局']);
+    expect(check.report.inferredLeaders).toEqual(['陆明']);
+    const said = check.problems.map(formatProblem);
+    expect(said).toEqual(expect.arrayContaining([
+      expect.stringContaining('牵头单位写作「待定」：每项改革任务都须有牵头单位'),
+      expect.stringContaining('牵头单位「（，）」中没有可识别的单位名称'),
+      expect.stringContaining('配合单位「（，）」中没有可识别的单位名称（只有标点、括号或编号），已忽略'),
+    ]));
+    // 「无」「／」「暂无」 are how offices write "none": no warning for them.
+    expect(said.filter((p) => p.includes('配合单位'))).toHaveLength(1);
+    const verbose = formatReport(check.report, check.problems, { verbose: true }).join('\n');
+    expect(verbose).toContain('第 5 行 → ');
+    expect(verbose).toMatch(/第 5 行 → [^\n]*牵头：县财政局、县税务局/);
+    expect(verbose).toMatch(/第 2 行 → [^\n]*牵头：县财政局）/);
+    expect(formatReport(check.report, check.problems).join('\n')).not.toContain('牵头：');
+  });
 });

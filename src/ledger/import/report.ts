@@ -27,7 +27,8 @@ export function formatReport(report: SourceReport, problems: ImportProblem[], op
   for (const m of report.matches) by.set(m.matchedBy, (by.get(m.matchedBy) ?? 0) + 1);
   if (report.matches.length) lines.push(`事项匹配：${[...by].map(([k, n]) => `${k} ${n}`).join('，')}`);
   const notable = report.matches.filter((m) => opts.verbose || (m.matchedBy !== '编号' && m.matchedBy !== '新增') || m.note);
-  for (const m of notable.slice(0, MAX_LISTED)) lines.push(`  「${m.sheet}」第 ${m.row} 行 → ${m.code}（${m.matchedBy}${m.note ? `：${m.note}` : ''}）`);
+  const units = (m: (typeof notable)[number]) => (opts.verbose && m.leads ? `；牵头：${m.leads.join('、') || '—'}${m.cos?.length ? `；配合：${m.cos.join('、')}` : ''}` : '');
+  for (const m of notable.slice(0, MAX_LISTED)) lines.push(`  「${m.sheet}」第 ${m.row} 行 → ${m.code}（${m.matchedBy}${m.note ? `：${m.note}` : ''}${units(m)}）`);
   if (notable.length > MAX_LISTED) lines.push(`  ……另有 ${notable.length - MAX_LISTED} 行`);
   if (report.inferredUnits.length) lines.push(`将按台账新建单位 ${report.inferredUnits.length} 个（请改革办确认名称与类型）：${report.inferredUnits.join('、')}`);
   if (report.inferredLeaders.length) lines.push(`将按台账新建县级领导 ${report.inferredLeaders.length} 人（请改革办确认）：${report.inferredLeaders.join('、')}`);

@@ -12,6 +12,7 @@ import { cleanText, truncate } from '../../core/text.js';
 import { parseLedgerDate } from './dates.js';
 import { deadlineInText, normaliseTitle, parseDeadline, titleSimilarity, TITLE_SIMILARITY_THRESHOLD } from './parsers.js';
 import { MAX_JOINT_LEADS, parseUnitCell } from '../../core/unit-cell.js';
+import { saysNone } from '../../core/tables/none-words.js';
 
 /** Collectives that stand for every unit of a kind (各镇人民政府 → every 乡镇). 「有关部门」 means some, not all: kept by name. */
 const EXPANDABLE: Record<string, string[]> = { 乡镇: ['乡镇'], 街道: ['街道'], 乡镇街道: ['乡镇', '街道'] };
@@ -30,6 +31,9 @@ export interface RowMatch {
    * in the same lead unit; 标题（牵头单位已变）: same title, another lead unit; 新增: a new task. */
   matchedBy: '编号' | '标题' | '相近标题' | '标题（牵头单位已变）' | '新增';
   note?: string;
+  /** The units as read from the row (`--check --verbose` shows them so the office can check the cells' reading). */
+  leads?: string[];
+  cos?: string[];
 }
 
 export interface TaskDraftContext {
@@ -173,8 +177,20 @@ export function draftTasks(tables: LedgerTable[], ctx: TaskDraftContext): TaskDr
       if (leadCell.notes.includes('too-many-leads')) warn('牵头单位', `牵头单位超过 ${MAX_JOINT_LEADS} 个，均按联合牵头导入；请确认是否有配合单位写在了牵头单位列`);
       const leads = [...new Set(leadNames)];
       const cos = [...new Set(coNames)].filter((u) => !leads.includes(u));
+      const leadText = (text(r.values.牵头单位) ?? '').trim();
       if (leads.length === 0 && rowProblems.length === 0) {
-        err('牵头单位', has('牵头单位') ? '牵头单位为空。请填写牵头单位（几个单位联合牵头用、分隔）' : '台账没有「牵头单位」列（或「责任单位」「牵头部门」等），无法确定牵头单位。请加上这一列');
+        err('牵头单位', !has('牵头单位')
+          ? '台账没有「牵头单位」列（或「责任单位」「牵头部门」等），无法确定牵头单位。请加上这一列'
+          : leadText && saysNone(leadText)
+            ? `牵头单位写作「${q(leadText)}」：每项改革任务都须有牵头单位，请填写（几个单位联合牵头用、分隔）`
+            : leadText
+            ? `牵头单位「${q(leadText)}」中没有可识别的单位名称（只有标点、括号或编号）。请填写牵头单位（几个单位联合牵头用、分隔）`
+            : '牵头单位为空。请填写牵头单位（几个单位联合牵头用、分隔）');
+      }
+      const coText = (text(r.values.配合单位) ?? '').trim();
+      // 「无」「/」「—」 say there is none; anything else that yields no unit is worth a word.
+      if (coText && !saysNone(coText) && !coCell.leads.length && !coCell.cos.length && !coCell.collectives.length) {
+        warn('配合单位', `配合单位「${q(coText)}」中没有可识别的单位名称（只有标点、括号或编号），已忽略`);
       }
 
       // 领衔领导: the row's own, else those named by its heading.
@@ -303,7 +319,7 @@ export function draftTasks(tables: LedgerTable[], ctx: TaskDraftContext): TaskDr
       if (out.rowOfCode.has(key)) {
         err('编号', `编号「${q(code)}」重复（第 ${out.rowOfCode.get(key)} 行已有）`);
       }
-      out.matches.push({ sheet: r.sheet, row: r.rowNumber, code, title, matchedBy: match!, ...(note ? { note } : {}) });
+      out.matches.push({ sheet: r.sheet, row: r.rowNumber, code, title, matchedBy: match!, ...(note ? { note } : {}), leads, cos: [...cos, ...collectives] });
       if (rowProblems.length > 0) {
         out.problems.push(...rowProblems);
         if (!out.rowOfCode.has(key)) out.rowOfCode.set(key, -r.rowNumber);
