@@ -247,4 +247,20 @@ describeEachDatabase('import: published layouts', (ctx) => {
     expect(verbose).toMatch(/第 2 行 → [^\n]*牵头：县财政局）/);
     expect(formatReport(check.report, check.problems).join('\n')).not.toContain('牵头：');
   });
+
+  it('a 人员 sheet with 无 / ／ / — for a missing mobile, email, 飞书ID or unit imports those as empty, not as format errors', async () => {
+    const { prisma } = ctx();
+    const tenant = await ensureTenant(prisma, 'pub-none-people');
+    const folder = writeCsvFolder({
+      单位: [['单位名称', '类型'], ['县委改革办', '部门'], ['县财政局', '部门']],
+      人员: [['姓名', '单位', '角色', '手机', '邮箱', '飞书ID'], ['周主任', '县委改革办', '改革办', '无', '无', ''], ['李四', '县财政局', '改革联络员', '／', '—', '无'], ['陆明', '无', '县级领导', '13800138000', '', '']],
+      台账: [['序号', '改革事项', '牵头单位', '完成时限'], ['1', '推进甲事项', '县财政局', '2026-12-31']],
+    });
+    const imported = ok(await importLedger(prisma, tenant.id, [folder], { importYear: 2026 }));
+    expect(imported.result.people.created).toBe(3);
+    const people = await prisma.person.findMany({ where: { tenantId: tenant.id }, orderBy: { name: 'asc' }, include: { unit: true } });
+    expect(people.map((p) => [p.name, p.mobile, p.email, p.openId, p.unit?.name ?? null])).toEqual(expect.arrayContaining([
+      ['周主任', null, null, null, '县委改革办'], ['李四', null, null, null, '县财政局'], ['陆明', '13800138000', null, null, null],
+    ]));
+  });
 });

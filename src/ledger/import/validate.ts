@@ -6,6 +6,7 @@ import { codeKey, toHalfWidth } from '../../core/codes.js';
 import { ROLE_BY_LABEL, ROLES, TASK_CATEGORIES, TASK_STATUSES, UNIT_KINDS, type Role, type TaskStatus } from '../../core/types.js';
 import { parseLedgerDate } from './dates.js';
 import { isLookupMobile, normalizeMobile } from '../../core/reach.js';
+import { saysNone } from '../../core/tables/none-words.js';
 import { cleanText, truncate } from '../../core/text.js';
 import type { CellValue, RawRow, RawSheet } from './read.js';
 import { columnLetter, type ClassifiedSource, type SheetReport } from './sheets.js';
@@ -149,9 +150,12 @@ const unitRow = z.object({
   工作群ID: z.string().nullable().refine((v) => v === null || /^oc_[A-Za-z0-9_-]+$/.test(v), '工作群ID 应以 oc_ 开头'),
 });
 
+/** 「无」「/」「—」 in an optional cell (a person without email, a leader without unit) is an empty cell (tables/none-words.ts). */
+const noneIsEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && saysNone(v) ? null : v), schema);
+
 const personRow = z.object({
   姓名: requiredText('姓名').max(50, '姓名过长'),
-  单位: optionalText(100),
+  单位: noneIsEmpty(optionalText(100)),
   角色: z.string({ error: '角色不能为空' }).transform((v, ctx) => {
     const roles: Role[] = [];
     for (const label of splitList(v)) {
@@ -170,10 +174,10 @@ const personRow = z.object({
     return roles;
   }),
   // Stored as batch_get_id asks for it (core/reach.ts normalizeMobile): 138 0013 8000、+86-138…、（办） all work.
-  手机: z.string().nullable().transform((v) => (v && v.trim() ? normalizeMobile(v) : null))
-    .refine((v) => v === null || isLookupMobile(v), '手机号格式不对，应为 11 位手机号（境外号码加 + 和国家码）'),
-  邮箱: z.string().nullable().refine((v) => v === null || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v), '邮箱格式不对'),
-  飞书ID: z.string().nullable().refine((v) => v === null || /^ou_[A-Za-z0-9_-]+$/.test(v), '飞书ID 应为 ou_ 开头的 open_id'),
+  手机: noneIsEmpty(z.string().nullable().transform((v) => (v && v.trim() ? normalizeMobile(v) : null))
+    .refine((v) => v === null || isLookupMobile(v), '手机号格式不对，应为 11 位手机号（境外号码加 + 和国家码）')),
+  邮箱: noneIsEmpty(z.string().nullable().refine((v) => v === null || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v), '邮箱格式不对')),
+  飞书ID: noneIsEmpty(z.string().nullable().refine((v) => v === null || /^ou_[A-Za-z0-9_-]+$/.test(v), '飞书ID 应为 ou_ 开头的 open_id')),
   状态: z.string().nullable().refine((v) => v === null || ['在岗', '离岗', '停用', '离职'].includes(v.trim()), '状态应为 在岗 或 离岗（离岗的人保留历史记录，不再接收消息）'),
 });
 
