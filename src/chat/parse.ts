@@ -78,14 +78,40 @@ const PREFIXES: { word: string; spec: CommandSpec }[] = SPECS.filter((c) => c.sh
   .sort((a, b) => b.word.length - a.word.length);
 const PREFIX_RE = new RegExp(`^(${PREFIXES.map((p) => escapeRe(p.word)).join('|')})\\s*:?\\s*(.*)$`, 's');
 
+const TASK_VERB_RE = PREFIXES.filter((p) => ['report', 'code', 'codeText', 'codeOptText'].includes(p.spec.shape)).map((p) => escapeRe(p.word)).join('|');
+const ALL_VERB_RE = [...PREFIXES.map((p) => p.word), ...SPECS.filter((c) => c.shape === 'exact').flatMap((c) => c.words)]
+  .sort((a, b) => b.length - a.length).map(escapeRe).join('|');
+/** 「QY - 2026 - 011」: a code typed with spaces around its dashes. */
+const SPACED_CODE = /\b([A-Za-z]{1,8})\s*-\s*(\d{4})\s*-\s*(\d{1,4})\b/g;
+/** 【进展】… / [进展]…: the verb in brackets, as in a formatted report. */
+const BRACKETED_VERB = new RegExp(`^[【\\[〔]\\s*(${ALL_VERB_RE})\\s*[】\\]〕]\\s*:?\\s*`);
+/** QY-2026-011进展60% / QY-2026-011：进展 …: a full code (letters, digits, a dash) before the verb. */
+const CODE_FIRST = new RegExp(`^([A-Za-z]+[A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)+)\\s*[:,，、]?\\s*(${TASK_VERB_RE})(?![\\u4e00-\\u9fff])\\s*[:,，、]?\\s*(.*)$`, 's');
+/** What ends a sentence but not a command: 「我的任务。」「台账？」. */
+const TRAILING_MARKS = /[。.！!？?~～…，,；;]+$/;
+
+/**
+ * A line as people also write a command — 【进展】 QY-2026-011 …, QY-2026-011 进展 …, QY - 2026 - 011 —
+ * rewritten to the table's order (verb, code, text). Text already in that order is unchanged.
+ */
+export function canonicalCommandLine(text: string): string {
+  let out = text.replace(SPACED_CODE, '$1-$2-$3');
+  out = out.replace(BRACKETED_VERB, '$1 ');
+  const codeFirst = CODE_FIRST.exec(out);
+  if (codeFirst) out = `${codeFirst[2]} ${codeFirst[1]} ${codeFirst[3]}`.trim();
+  return out;
+}
+
 /** Parses one message (or one line of one) into a command. Never throws. */
 export function parseChatCommand(raw: string): ChatCommand {
-  const text = normaliseChatText(raw);
+  const text = canonicalCommandLine(normaliseChatText(raw));
   if (text === '') return { kind: 'help' };
   const compact = text.replace(/\s+/g, '');
+  // "我的任务。" is 我的任务; "?" alone stays the help word it is.
+  const bare = compact.replace(TRAILING_MARKS, '') || compact;
   for (const spec of SPECS) {
     if (spec.shape !== 'exact') continue;
-    const hit = spec.caseInsensitive ? spec.words.some((w) => w.toLowerCase() === compact.toLowerCase()) : spec.words.includes(compact);
+    const hit = spec.caseInsensitive ? spec.words.some((w) => w.toLowerCase() === compact.toLowerCase() || w.toLowerCase() === bare.toLowerCase()) : spec.words.includes(compact) || spec.words.includes(bare);
     if (hit) return { kind: spec.kind } as ChatCommand;
   }
   const head = PREFIX_RE.exec(text);
@@ -100,7 +126,7 @@ function malformed(spec: CommandSpec, problem: string): ChatCommand {
 
 function parseArgs(spec: CommandSpec, after: string): ChatCommand {
   if (spec.shape === 'unit') {
-    const unit = after.trim();
+    const unit = after.trim().replace(TRAILING_MARKS, '').trim();
     return { kind: 'ledger', unitName: unit === '' ? null : unit };
   }
   // Separators typed before the argument ("进展，LY-012 …", "进展:: …") are not part of it.
@@ -127,15 +153,9 @@ function parseArgs(spec: CommandSpec, after: string): ChatCommand {
 
   let percent: number | null = null;
   if (spec.percent) {
-    // Only a percent at the end is the progress ("…提高到85%，下步…" keeps its 85% in the text).
-    // What stands before the % is read whole ("-5%", "1e2%", "0x10%" are refused, never 5, 2 or 10).
-    const pm = /(?:进度|完成度)?\s*([0-9A-Za-z.+\uFF0E\uFF0B-]+)\s*%[\s,，。;；!！]*$/.exec(body);
-    if (pm) {
-      const read = parsePercent(pm[1]!);
-      if (!read.ok) return malformed(spec, read.reason);
-      percent = read.value;
-      body = (body.slice(0, pm.index) + body.slice(pm.index + pm[0].length)).replace(/[\s,，;；。]+$/, '').trim();
-    }
+    const found = progressPercent(body);
+    if (found && !found.ok) return malformed(spec, found.reason);
+    if (found?.ok) ({ percent, body } = found);
   }
   if (body === '') {
     if (spec.shape === 'codeOptText') return { kind: spec.kind, codeText, text: null } as ChatCommand;
@@ -145,6 +165,34 @@ function parseArgs(spec: CommandSpec, after: string): ChatCommand {
   if (tooLong) return malformed(spec, tooLong);
   if (spec.shape === 'report') return { kind: spec.kind, codeText, text: body, percent } as ChatCommand;
   return { kind: spec.kind, codeText, text: body } as ChatCommand;
+}
+
+/** A percent ending a line: 「60%」「进度 60%」「完成60%左右」. What stands before the % is read whole. */
+const LINE_END_PERCENT = /(?:总体进度|总进度|进度|完成度|完成了|完成)?\s*([0-9A-Za-z.+\uFF0E\uFF0B-]+)\s*%\s*(?:左右|以上)?[\s,，。;；!！]*$/;
+/** A percent named as the progress anywhere: 「已完成总体进度的60%，下一步…」. Digits only. */
+const NAMED_PERCENT = /(?:总体进度|总进度|工作进度|进度|完成度)(?:为|达到|已达|达|约为|约|的)?\s*(\d{1,3}(?:\.\d+)?)\s*%/;
+
+/**
+ * The progress percent of a report's text, and the text without it. The percent is the one that
+ * ends the first line, else the last line (a greeting or signature line does not hide it), else
+ * one named as progress (进度/完成度 …%) anywhere. Any other percent is part of the text: 「网办率提高到
+ * 85%，下步…」 keeps its 85%. Digits only ("-5%", "1e2%", "0x10%" are refused, never 5, 2 or 10).
+ */
+function progressPercent(body: string): { ok: true; percent: number; body: string } | { ok: false; reason: string } | null {
+  const lines = body.split('\n');
+  const last = lines.length - 1;
+  for (const i of last > 0 ? [0, last] : [0]) {
+    const pm = LINE_END_PERCENT.exec(lines[i]!);
+    if (!pm) continue;
+    const read = parsePercent(pm[1]!);
+    if (!read.ok) return read;
+    lines[i] = lines[i]!.slice(0, pm.index).replace(/[\s,，;；。]+$/, '');
+    return { ok: true, percent: read.value, body: lines.join('\n').replace(/[\s,，;；。]+$/, '').trim() };
+  }
+  const named = NAMED_PERCENT.exec(body);
+  if (!named) return null;
+  const read = parsePercent(named[1]!);
+  return read.ok ? { ok: true, percent: read.value, body } : read;
 }
 
 // ---- several commands in one message
@@ -189,7 +237,7 @@ const shortCode = (c: string) => (/[A-Za-z]/.test(c) && /\d/.test(c)) || /^0\d/.
 
 /** The codes of the lines after the first that could start a command (for the caller to look up). */
 export function laterCommandCodes(raw: string): string[] {
-  const heads = raw.replace(/\r\n?/g, '\n').split('\n').map((line) => commandHead(normaliseChatText(stripListMarker(line))));
+  const heads = raw.replace(/\r\n?/g, '\n').split('\n').map((line) => commandHead(canonicalCommandLine(normaliseChatText(stripListMarker(line)))));
   const first = heads.findIndex((h) => h !== null);
   return first < 0 ? [] : heads.slice(first + 1).flatMap((h) => (h && !fullCode(h.codeText) && shortCode(h.codeText) ? [h.codeText] : []));
 }
@@ -206,7 +254,7 @@ export function laterCommandCodes(raw: string): string[] {
 export function parseChatMessage(raw: string, isKnownCode: (codeText: string) => boolean = () => true): { command: ChatCommand; source: string }[] {
   const lines = raw.replace(/\r\n?/g, '\n').split('\n');
   const starts: number[] = [];
-  const stripped = lines.map((line) => normaliseChatText(stripListMarker(line)));
+  const stripped = lines.map((line) => canonicalCommandLine(normaliseChatText(stripListMarker(line))));
   stripped.forEach((line, i) => {
     const head = commandHead(line);
     if (!head) return;

@@ -117,3 +117,38 @@ describe('several commands in one message', () => {
     expect(laterCommandCodes('进展 QY-1 a\n完成 018 b\n进展 QY-2026-2 c\n完成 5G d\n完成 3 e')).toEqual(['018', '5G']);
   });
 });
+
+// Typed as officials type them (2026-11-30 trial of real messages): each read as meant, the rest still answered.
+describe('commands as people write them', () => {
+  const one = (s: string) => parseChatMessage(s).map((c) => c.command);
+  it('the verb in brackets, the code first, a code with spaces, a longer verb word', () => {
+    const expected = { kind: 'progress', codeText: 'QY-2026-011', text: '已召开推进会', percent: 60 };
+    for (const s of ['【进展】QY-2026-011 已召开推进会 60%', '[进展] QY-2026-011 已召开推进会 60%', 'QY-2026-011 进展 已召开推进会 60%', 'QY-2026-011：进展，已召开推进会，60%',
+      '进展 QY - 2026 - 011 已召开推进会 60%', '进展情况 QY-2026-011 已召开推进会 60%', '推进情况：QY-2026-011 已召开推进会 60%']) expect(one(s), s).toEqual([expected]);
+    expect(one('已完成 QY-2026-011 已印发实施方案')).toEqual([{ kind: 'complete', codeText: 'QY-2026-011', text: '已印发实施方案', percent: null }]);
+    // A code followed by a word that only starts like a verb is no command.
+    expect(one('QY-2026-011进展顺利')[0]!.kind).toBe('unknown');
+    expect(one('QY-2026-011完成情况良好')[0]!.kind).toBe('unknown');
+  });
+
+  it('a query with a full stop or question mark is still the query; 「?」 alone is help', () => {
+    expect(one('我的任务。')).toEqual([{ kind: 'myTasks' }]);
+    expect(one('帮助！')).toEqual([{ kind: 'help' }]);
+    expect(one('台账？')).toEqual([{ kind: 'ledger', unitName: null }]);
+    expect(one('台账 石堡镇。')).toEqual([{ kind: 'ledger', unitName: '石堡镇' }]);
+    expect(one('?')).toEqual([{ kind: 'help' }]);
+  });
+
+  it('the percent ends the first line even with a greeting before and a signature after; 左右 after it; named as 进度 mid-sentence', () => {
+    expect(one('各位领导好：\n进展 QY-2026-011 已召开推进会 60%\n——石堡镇 程功')).toEqual([{ kind: 'progress', codeText: 'QY-2026-011', text: '已召开推进会\n--石堡镇 程功', percent: 60 }]);
+    expect(one('进展 QY-2026-011 已召开推进会\n下步征求意见 70%')).toEqual([{ kind: 'progress', codeText: 'QY-2026-011', text: '已召开推进会\n下步征求意见', percent: 70 }]);
+    expect(one('进展 QY-2026-011 目前已完成方案起草，进度60%左右')).toEqual([{ kind: 'progress', codeText: 'QY-2026-011', text: '目前已完成方案起草', percent: 60 }]);
+    expect(one('进展：QY-2026-011，已召开推进会，完成60%')).toEqual([{ kind: 'progress', codeText: 'QY-2026-011', text: '已召开推进会', percent: 60 }]);
+    expect(one('进展 QY-2026-011 已完成总体进度的60%，下一步召开专题会')).toEqual([{ kind: 'progress', codeText: 'QY-2026-011', text: '已完成总体进度的60%，下一步召开专题会', percent: 60 }]);
+    // A figure that is not the progress stays in the text; Chinese numerals are not read (digits only).
+    expect(one('进展 QY-2026-011 网办率提高到85%，下步扩面')[0]).toMatchObject({ percent: null, text: '网办率提高到85%，下步扩面' });
+    expect(one('进展 QY-2026-011 已召开推进会，百分之六十')[0]).toMatchObject({ percent: null });
+    expect(one('进展 QY-2026-011 已召开推进会，进度-5%')[0]).toMatchObject({ kind: 'malformed', problem: '进度不能为负数，应填写 0–100 之间的数字' });
+  });
+});
+
