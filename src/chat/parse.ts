@@ -102,6 +102,21 @@ export function canonicalCommandLine(text: string): string {
   return out;
 }
 
+/**
+ * A message that starts with a task verb but names no code ("进展 已召开推进会 60%", "已完成"), written
+ * as a reply to a message about one task: the same with that task's code after the verb, or null
+ * when the message names a code (or starts with no task verb). Only the first line changes.
+ */
+export function withCodeAfterVerb(raw: string, code: string): string | null {
+  const [first = '', ...rest] = raw.replace(/\r\n?/g, '\n').split('\n');
+  const line = canonicalCommandLine(normaliseChatText(stripListMarker(first)));
+  const head = PREFIX_RE.exec(line);
+  if (!head || !TASK_SHAPES.has(PREFIXES.find((p) => p.word === head[1])!.spec.shape)) return null;
+  const token = /^[\s:,，、;；]*([^\s:,，、;；]*)/.exec(head[2]!)![1]!.replace(/^[【\[(（]|[】\])）]$/g, '');
+  if (CODE.test(token) && /\d/.test(token)) return null;
+  return [`${head[1]} ${code} ${head[2]!.replace(/^[\s:,，、;；]+/, '')}`.trim(), ...rest].join('\n');
+}
+
 /** Parses one message (or one line of one) into a command. Never throws. */
 export function parseChatCommand(raw: string): ChatCommand {
   const text = canonicalCommandLine(normaliseChatText(raw));

@@ -20,7 +20,8 @@ import { CARD_ACTIONS } from './actions/index.js';
 import { COMMAND_HANDLERS } from './commands/index.js';
 import { cardValueSchema, type ActionContext, type CommandHandler, type CommandResult, type MessageContext } from './context.js';
 import { exampleCode, withExampleCode } from './examples.js';
-import { EXAMPLES, laterCommandCodes, parseChatMessage, type ChatCommand, type ParsedCommand } from './parse.js';
+import { EXAMPLES, laterCommandCodes, parseChatMessage, withCodeAfterVerb, type ChatCommand, type ParsedCommand } from './parse.js';
+import { taskCodeOfParent } from './reply-context.js';
 import { truncate } from '../core/text.js';
 import { handleRecall } from './recall.js';
 import { onBotAddedToGroup, onBotLeftGroup } from './group-events.js';
@@ -55,7 +56,13 @@ export function createBotHandlers(app: AppContext, deps: BotHandlerDeps = {}): B
     // Lines after the first start a command only with a code of this ledger (parse.ts).
     const known = new Set<string>();
     for (const c of laterCommandCodes(msg.text)) if ((await findTaskByCode(db, tenant.id, c)).ok) known.add(c);
-    const commands = parseChatMessage(msg.text, (c) => known.has(c)).map((c) => c.command);
+    let commands = parseChatMessage(msg.text, (c) => known.has(c)).map((c) => c.command);
+    // A reply to the bot's message about one task may leave the code out (reply-context.ts).
+    if (msg.parentId && commands.length === 1 && commands[0]!.kind === 'malformed') {
+      const parentCode = await taskCodeOfParent(db, tenant.id, msg.parentId);
+      const rewritten = parentCode ? withCodeAfterVerb(msg.text, parentCode) : null;
+      if (rewritten) commands = parseChatMessage(rewritten, (c) => known.has(c)).map((c) => c.command);
+    }
     if (commands.length > MAX_COMMANDS_PER_MESSAGE) {
       return void (await replyTo(db, tenant.id, msg, text(txt`一条消息最多登记 ${MAX_COMMANDS_PER_MESSAGE} 条，这条消息有 ${commands.length} 条，均未登记。请分几条消息发送。`)));
     }
