@@ -67,6 +67,9 @@ describe('classifyRow', () => {
     expect(classifyRow([null, '本表由区委改革办负责解释'], ctx).kind).toBe('footnote');
     expect(classifyRow(['※ 带★为省考核事项', null], ctx).kind).toBe('footnote');
     expect(classifyRow(['（注1）完成时限为2026年'], ctx).kind).toBe('footnote');
+    // A totals row counts the rows above: not a task without a lead unit (import trial, 2026-11-30).
+    for (const row of [['合计', '4项'], ['合  计', null, null, '12'], ['小计', '3项'], ['总计：20项'], ['共计', '']]) expect(classifyRow(row, ctx).kind, JSON.stringify(row)).toBe('footnote');
+    expect(classifyRow(['1', '合计收入核算改革', '县财政局'], ctx).kind).toBe('task');
   });
 
   it('the header repeated mid-table (a table printed over pages) is a header row, not a task', () => {

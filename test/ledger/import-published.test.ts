@@ -263,4 +263,29 @@ describeEachDatabase('import: published layouts', (ctx) => {
       ['周主任', null, null, null, '县委改革办'], ['李四', null, null, null, '县财政局'], ['陆明', '13800138000', null, null, null],
     ]));
   });
+
+  it('a two-row merged header, a 合计 row and a 开始时间 written to the month (import trial, 2026-11-30)', async () => {
+    const { prisma } = ctx();
+    const tenant = await ensureTenant(prisma, 'pub-two-row');
+    const folder = writeCsvFolder({ 台账: [
+      ['序号', '改革任务', '责任单位', '', '时间安排', ''],
+      ['', '', '牵头单位', '配合单位', '开始时间', '完成时限'],
+      ['1', '深化财政预算管理改革', '县财政局', '无', '2026年1月', '2026年6月底前'],
+      ['2', '推进税收征管数字化', '县税务局', '县财政局', '2026.3', '2026-12-31'],
+      ['3', '推进“一网统管”', '县大数据中心', '', '2026年1月起', '2026.9.30'],
+      ['合计', '3项', '', '', '', ''],
+    ] });
+    const check = await checkImport(prisma, tenant.id, [folder], { importYear: 2026 });
+    expect(check.problems.map(formatProblem)).toEqual([]);
+    expect(check.report.tables[0]).toMatchObject({ taskRows: 3, footnotes: 1 });
+    ok(await importLedger(prisma, tenant.id, [folder], { importYear: 2026 }));
+    const tasks = await prisma.task.findMany({ where: { tenantId: tenant.id }, orderBy: { code: 'asc' }, select: { title: true, startDate: true, deadline: true } });
+    expect(tasks.map((t) => [t.title, t.startDate, t.deadline])).toEqual([
+      ['深化财政预算管理改革', '2026-01-01', '2026-06-30'], ['推进税收征管数字化', '2026-03-01', '2026-12-31'], ['推进“一网统管”', '2026-01-01', '2026-09-30'],
+    ]);
+    // 开始时间 that is no date at all is still refused, with the month form named.
+    const bad = writeCsvFolder({ 台账: [['序号', '改革任务', '牵头单位', '开始时间', '完成时限'], ['1', '甲', '县财政局', '年初', '2026-12-31']] });
+    expect((await checkImport(prisma, tenant.id, [bad], { importYear: 2026 })).problems.map(formatProblem)).toEqual([expect.stringContaining('开始时间「年初」不是有效日期，应写作 2026-06-30、2026/6/30 或 2026年6月30日（或只写年月：2026年1月）')]);
+  });
 });
+

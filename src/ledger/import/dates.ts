@@ -28,3 +28,18 @@ export function parseLedgerDate(value: CellValue): string | null {
   if (/^\d{5}$/.test(s)) return parseLedgerDate(Number(s));
   return null;
 }
+
+/**
+ * A 开始时间 as ledgers write it: a date, or only a month or year (「2026年1月」「2026.3」「2026年1月起」
+ * 「2026年」) — a start written to the month is that month's first day. Null when it is neither.
+ */
+export function parseStartDate(value: CellValue): string | null {
+  const exact = parseLedgerDate(value);
+  if (exact || typeof value !== 'string') return exact;
+  const s = toHalfWidth(value).trim().replace(/\s*(?:起|开始|以来|启动)$/, '');
+  const month = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:份)?$/.exec(s);
+  if (month && Number(month[2]) >= 1 && Number(month[2]) <= 12) return `${month[1]}-${month[2]!.padStart(2, '0')}-01`;
+  const year = /^(\d{4})\s*年?(?:度)?$/.exec(s);
+  return year ? `${year[1]}-01-01` : null;
+}
+

@@ -9,7 +9,7 @@ import { cleanField, cleanTitle } from '../../core/section-heading.js';
 import { parseLeaderCell } from '../../core/leader-cell.js';
 import { TASK_CATEGORIES, TASK_STATUSES, type TaskStatus } from '../../core/types.js';
 import { cleanText, truncate } from '../../core/text.js';
-import { parseLedgerDate } from './dates.js';
+import { parseLedgerDate, parseStartDate } from './dates.js';
 import { deadlineInText, normaliseTitle, parseDeadline, titleSimilarity, TITLE_SIMILARITY_THRESHOLD } from './parsers.js';
 import { MAX_JOINT_LEADS, parseUnitCell } from '../../core/unit-cell.js';
 import { saysNone } from '../../core/tables/none-words.js';
@@ -237,8 +237,9 @@ export function draftTasks(tables: LedgerTable[], ctx: TaskDraftContext): TaskDr
         if (!has(f)) return undefined;
         const v = r.values[f] ?? null;
         if (v === null || (typeof v === 'string' && v.trim() === '')) return null;
-        const d = parseLedgerDate(v);
-        if (!d) err(f, `${f}「${q(text(v))}」不是有效日期，应写作 2026-06-30、2026/6/30 或 2026年6月30日`);
+        // A start may be written to the month (「2026年1月」): its first day.
+        const d = f === '开始时间' ? parseStartDate(v) : parseLedgerDate(v);
+        if (!d) err(f, `${f}「${q(text(v))}」不是有效日期，应写作 2026-06-30、2026/6/30 或 2026年6月30日${f === '开始时间' ? '（或只写年月：2026年1月）' : ''}`);
         return d;
       };
       const startDate = dateField('开始时间');
