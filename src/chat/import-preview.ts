@@ -4,7 +4,7 @@
 // the import itself rolled back — so the card shows what 确认导入 writes.
 import { joinMd, md, type Md } from '../cards/markup.js';
 import { button, type Card } from '../cards/render.js';
-import { listText, renderFitting } from '../jobs/cards.js';
+import { listText, renderFitting } from '../cards/fitting.js';
 import type { ImportChange, ImportPlan, ImportPreview } from '../ledger/import/plan.js';
 import { formatProblem, type ImportProblem } from '../ledger/import/validate.js';
 import { noticeCard } from './cards.js';

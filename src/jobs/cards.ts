@@ -3,34 +3,14 @@
 // 填报进展 / 申请延期 buttons, tables and charts. Markdown is `Md` (src/cards/markup.ts): ledger
 // text interpolated with md`…` is escaped there, and plain strings passed to a template are escaped
 // by the renderer.
-import { button, CARD_MAX_BYTES, CardTooLargeError, LEVEL_HEADER, LEVEL_TAG, markdownElement, renderCard, truncateList, type Card, type CardVars } from '../cards/render.js';
+import { button, CARD_MAX_BYTES, LEVEL_HEADER, LEVEL_TAG, markdownElement, type Card } from '../cards/render.js';
 import { joinMd, md, type Md, type MdPart } from '../cards/markup.js';
 import type { DueItem } from '../core/supervision.js';
 import type { IsoDate, SupervisionLevel } from '../core/types.js';
 
 export { md, joinMd, markdownElement, LEVEL_HEADER, LEVEL_TAG, type Card, type Md };
 
-/** Lines joined for one markdown element; over `max`, cut with "…等 N 项（另有 M 项未列出）". */
-export function listText(lines: readonly Md[], max: number, empty = '无'): Md {
-  if (lines.length === 0) return md`${empty}`;
-  const { shown, moreText } = truncateList(lines, max);
-  return moreText ? md`${joinMd(shown)}\n${moreText}` : joinMd(shown);
-}
-
-/**
- * Renders a template whose lists are cut at `max` items; when the card is still over the 25-KB
- * budget (long titles, many units) the lists are cut shorter until it fits, so a card is never
- * refused (Feishu's limit is 30 KB after rendering; see CARD_MAX_BYTES).
- */
-export function renderFitting(name: string, vars: (max: number) => CardVars, max: number): Card {
-  for (let m = max; ; m = Math.max(1, Math.floor(m * 0.7))) {
-    try {
-      return renderCard(name, vars(m));
-    } catch (err) {
-      if (m === 1 || !(err instanceof CardTooLargeError)) throw err;
-    }
-  }
-}
+export { listText, renderFitting } from '../cards/fitting.js';
 
 export function cardBytes(card: Card): number {
   return Buffer.byteLength(JSON.stringify(card));

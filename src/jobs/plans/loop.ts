@@ -8,8 +8,8 @@
 //   assessment         yearly: the annual assessment to the leaders and the office (never all-hands)
 import { button } from '../../cards/render.js';
 import { truncate } from '../../core/text.js';
-import { md, joinMd, markdownElement, type Card } from '../cards.js';
-import { assessUnits, COMPONENTS, COMPONENT_LABELS, type AssessmentWeights, type UnitAssessment, type UnitAssessmentInput } from '../../core/loop/assessment.js';
+import { md } from '../cards.js';
+import { assessUnits, type AssessmentWeights, type UnitAssessment, type UnitAssessmentInput } from '../../core/loop/assessment.js';
 import { deadlineReminderDue } from '../../core/loop/call.js';
 import type { LookbackItem } from '../../loop/lookbacks.js';
 import type { CallRecord } from '../../loop/calls.js';
@@ -17,6 +17,7 @@ import type { SuggestionRecord } from '../../loop/suggestions.js';
 import { suggestionFormCard, suggestionListCard } from '../../chat/commands/loop/cards.js';
 import { lookbackCard, lookbackListCard } from '../../chat/commands/loop/lookback.js';
 import { noticeCard } from '../../chat/cards.js';
+import { assessmentCard } from '../../chat/commands/loop/assessment-card.js';
 import { Directory, type JobDirectoryData } from '../data.js';
 import { fanOut, todayOf, type JobPlan, type PlanContext, type PlannedMessage } from '../plan.js';
 import { jobPeriod } from '../schedule.js';
@@ -86,27 +87,6 @@ export function planLookbackList(dir: JobDirectoryData, items: LookbackItem[], c
   const to = new Directory(dir).broadcast(ctx.config.jobs['lookback-list'].to);
   const card = lookbackListCard(inQuarter, `回头看季度清单：${b.period.label}`, false);
   return { ...b, messages: fanOut('lookback-list', `tenant${ctx.tenantId}.lookbacks`, b.period.key, to, card, `回头看季度清单（${inQuarter.length} 项）`), notes: [] };
-}
-
-export function assessmentCard(year: number, ranked: UnitAssessment[], weights: AssessmentWeights): Card {
-  const table = {
-    tag: 'table', page_size: 10, row_height: 'low', header_style: { bold: true, background_style: 'grey' },
-    columns: [
-      { name: 'rank', display_name: '名次', data_type: 'number' },
-      { name: 'unit', display_name: '单位', data_type: 'text', width: 'auto' },
-      { name: 'total', display_name: '总分', data_type: 'number' },
-      ...COMPONENTS.map((c) => ({ name: c, display_name: COMPONENT_LABELS[c], data_type: 'text' })),
-      { name: 'strategic', display_name: '战略任务落实', data_type: 'text' },
-    ],
-    rows: ranked.slice(0, 30).map((u) => ({
-      rank: u.rank, unit: u.unitName, total: u.total,
-      ...Object.fromEntries(u.components.map((c) => [c.component, c.points === null ? '不计' : `${c.points}/${c.max}`])),
-      strategic: u.strategic.score === null ? '—' : String(u.strategic.score),
-    })),
-  };
-  const explain = ranked.slice(0, 8).map((u) => markdownElement(md`**${u.rank}. ${u.unitName}：${u.total.toFixed(1)} 分**\n${joinMd(u.components.map((c) => md`· ${c.explain}`))}\n· ${u.totalExplain}\n· 战略任务落实：${u.strategic.explain}`));
-  const w = weights.components;
-  return noticeCard(`${year} 年度改革考核结果`, md`按县委改革办设定的权重计算：${joinMd(COMPONENTS.map((c) => md`${COMPONENT_LABELS[c]} ${w[c]} 分`), '、')}；事项权重 = 事项权重 × 类别系数。每项得分均附计算过程。仅送县级领导和县委改革办；得分柱状图和 Excel 明细随后发出。`, 'blue', [table, ...explain]);
 }
 
 /** The year's ranking as the job computes it (to the year's last day); the files are made from the same. */

@@ -18,6 +18,7 @@ import { Directory, type JobDirectoryData } from '../data.js';
 import { fanOut, todayOf, type JobPlan, type PlanContext, type PlannedMessage } from '../plan.js';
 import { jobPeriod } from '../schedule.js';
 import type { JobName } from '../settings.js';
+import { caseThemeKey, caseThemeNotice } from '../../chat/commands/pilot/case-notice.js';
 
 function base(job: JobName, ctx: PlanContext) {
   const today = todayOf(ctx);
@@ -31,16 +32,6 @@ export interface CaseCollectionData {
   /** Units that have submitted a case this quarter. */
   submitted: Set<number>;
 }
-
-/** The 征集 notice — shared with 「案例主题」 (src/chat/commands/pilot/cases.ts). */
-export function caseThemeNotice(quarterLabel: string, theme: string) {
-  return noticeCard(`${quarterLabel}典型案例征集`,
-    md`本季度案例征集主题：**${theme}**\n请各单位围绕主题报送典型做法（背景、主要做法、取得成效——请用数字说明、佐证材料、联系人）。改革办将逐一点评，入选案例编入本季度《典型案例汇编》。`,
-    'blue', [button('报送案例', { a: 'case_form' }, 'primary')]);
-}
-
-/** The outbox key of the quarter's notice to one recipient — the same as the command's sendTo key. */
-export const caseThemeKey = (quarterKey: string, receiveId: string) => `case-theme:${quarterKey}:${receiveId}`;
 
 export function planCaseCollection(dir: JobDirectoryData, data: CaseCollectionData, ctx: PlanContext): JobPlan {
   const b = base('case-collection', ctx);

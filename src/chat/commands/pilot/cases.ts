@@ -5,7 +5,7 @@ import { md, txt } from '../../../cards/markup.js';
 import { allHandsRecipients } from '../../../ledger/recipients.js';
 import { caseFormCard, quarterOf, setCaseTheme } from '../../../pilot/cases.js';
 import { resolveCaseLinks } from '../../../pilot/case-links.js';
-import { caseThemeNotice } from '../../../jobs/plans/pilot.js';
+import { caseThemeNotice } from './case-notice.js';
 import type { CommandHandler, CommandResult } from '../../context.js';
 import { card, sendPrivately, sendTo, text } from '../../say.js';
 
