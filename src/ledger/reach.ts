@@ -50,7 +50,10 @@ export async function resolvePeople(db: DbOrTx, tenantId: number, lookup: Contac
     personId: p.id, name: p.name, unit: p.unit?.name ?? null, reason, ...(holder ? { holder } : {}),
     ...(p.otherUnits.length ? { otherUnits: p.otherUnits.map((o) => o.unit.name) } : {}),
   });
-  if (people.length === 0) return report;
+  if (people.length === 0) {
+    await resolveUserIds(db, tenantId, lookup, report);
+    return report;
+  }
   const mobiles = people.flatMap((p) => (p.mobile ? [normalizeMobile(p.mobile)] : []));
   const emails = people.flatMap((p) => (p.email ? [p.email.trim().toLowerCase()] : []));
   let found: Awaited<ReturnType<ContactLookup['byMobileAndEmail']>>;
@@ -88,13 +91,24 @@ export async function resolvePeople(db: DbOrTx, tenantId: number, lookup: Contac
 }
 
 /**
- * The user_ids of the people just found, where the app may read them (a second batch_get_id with
- * user_id_type=user_id); a refusal (missing field scope) is noted in the report, never an error.
+ * The user_ids of everyone reachable without one — found in this run, found earlier, or given by a
+ * typed 飞书ID — where the app may read them (a second batch_get_id with user_id_type=user_id): a
+ * scope granted later fills them in on the next run. A refusal (missing field scope) or a failed
+ * lookup is noted in the report, never an error: user_ids are not needed to send.
  */
 async function resolveUserIds(db: DbOrTx, tenantId: number, lookup: ContactLookup, report: ReachReport): Promise<void> {
-  if (report.resolved.length === 0) return;
-  const people = await db.person.findMany({ where: { tenantId, id: { in: report.resolved.map((r) => r.personId) }, userId: null }, orderBy: { id: 'asc' } });
-  const ids = await lookup.userIds(people.flatMap((p) => (p.mobile ? [p.mobile] : [])), people.flatMap((p) => (p.email ? [p.email] : [])));
+  const people = await db.person.findMany({
+    where: { tenantId, active: true, openId: { not: null }, userId: null, OR: [{ mobile: { not: null } }, { email: { not: null } }] },
+    orderBy: { id: 'asc' },
+  });
+  if (people.length === 0) return;
+  let ids: Awaited<ReturnType<ContactLookup['userIds']>>;
+  try {
+    ids = await lookup.userIds(people.flatMap((p) => (p.mobile ? [p.mobile] : [])), people.flatMap((p) => (p.email ? [p.email] : [])));
+  } catch (err) {
+    report.userIdsSkipped = `查询失败：${(err as Error).message}`;
+    return;
+  }
   if (ids.skipped) report.userIdsSkipped = ids.skipped;
   for (const p of people) {
     const userId = (p.mobile ? ids.mobiles.get(normalizeMobile(p.mobile)) : undefined) ?? (p.email ? ids.emails.get(p.email.trim().toLowerCase()) : undefined);

@@ -54,4 +54,19 @@ describeEachDatabase('reach: user_ids where the app may', (ctx) => {
     // Still told apart without `status` (that field needs contact:user.employee:readonly).
     expect(report.unreachable.map((u) => [u.name, u.reason])).toEqual([['丙', 'resigned']]);
   });
+
+  it('user_ids come later for people found earlier once the scope is granted (before: only for people found in the same run)', async () => {
+    const { db, tenant } = await setUp('reach-uid-3', ['contact:user.id:readonly', 'im:message:send_as_bot']);
+    const first = await resolvePeople(db, tenant.id, contactLookup(createFeishuClient({ appId: fake!.appId, appSecret: fake!.appSecret, domain: fake!.url })));
+    expect(first.resolved.map((r) => r.name)).toEqual(['甲', '乙']);
+    // The office grants the user_id field scope: the next run (nobody left to find) fills them in.
+    await fake!.close();
+    fake = await DocOnlyFeishu.start({ users });
+    const again = await resolvePeople(db, tenant.id, contactLookup(createFeishuClient({ appId: fake.appId, appSecret: fake.appSecret, domain: fake.url })));
+    expect(again.resolved).toEqual([]);
+    expect(again.userIdsSkipped).toBeUndefined();
+    const rows = await db.person.findMany({ where: { tenantId: tenant.id, name: { in: ['甲', '乙'] } }, orderBy: { id: 'asc' } });
+    expect(rows.map((p) => [p.name, p.userId])).toEqual([['甲', 'u_r_a'], ['乙', 'u_r_b']]);
+  });
 });
+
