@@ -46,6 +46,6 @@ export async function startChatBed(
 }
 
 /** A message's text (text messages), card header title, and whole content as JSON (to search a card). */
-export const textOf = (m: FakeMessage | undefined) => (m?.content as { text?: string })?.text ?? '';
-export const headerOf = (m: FakeMessage | undefined) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
-export const cardText = (m: FakeMessage | undefined) => JSON.stringify(m?.content ?? null);
+export const textOf = (m: FakeMessage | undefined | null) => (m?.content as { text?: string })?.text ?? '';
+export const headerOf = (m: FakeMessage | undefined | null) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
+export const cardText = (m: FakeMessage | undefined | null) => JSON.stringify(m?.content ?? null);
