@@ -5,7 +5,7 @@ import { createBotHandlers } from '../../src/chat/handlers.js';
 import type { Database } from '../../src/db/client.js';
 import { demoDirectory } from '../../src/demo/directory.js';
 import { loadDemoLedger } from '../../src/demo/load.js';
-import type { FeishuRuntime } from '../../src/feishu/runtime.js';
+import type { FeishuRuntime, FeishuRuntimeOptions } from '../../src/feishu/runtime.js';
 import { importLedger } from '../../src/ledger/import/index.js';
 import { FakeFeishu, type FakeMessage } from '../../src/sandbox/fake-feishu.js';
 import { testApp } from '../helpers/app.js';
@@ -23,15 +23,19 @@ export interface ChatBed {
 
 /**
  * Starts the bed. `ledger`: 'workbook' imports the demo workbook (the ledger only); 'demo' loads the
- * whole demo as `npm start` does (pilots, achievements, cases, promotion plans too).
+ * whole demo as `npm start` does (pilots, achievements, cases, promotion plans too). `sender`: the
+ * bot's sender options (e.g. a shorter retry for a test that waits on retries).
  */
-export async function startChatBed(db: Database, opts: { ledger: 'workbook' | 'demo' }): Promise<ChatBed> {
+export async function startChatBed(
+  db: Database,
+  opts: { ledger: 'workbook' | 'demo'; sender?: FeishuRuntimeOptions['sender'] },
+): Promise<ChatBed> {
   const fake = await FakeFeishu.start({ ...demoDirectory(), redeliveryScheduleMs: [60_000] });
   const app = await testApp(db, { tenantKey: fake.tenantKey });
   const tenantId = app.defaultTenant.id;
   if (opts.ledger === 'demo') await loadDemoLedger(app);
   else if (!(await importLedger(db.prisma, tenantId, [DEMO_WORKBOOK])).ok) throw new Error('demo import failed');
-  const { rt } = await startBotOnFake(fake, { db, handlers: createBotHandlers(app) });
+  const { rt } = await startBotOnFake(fake, { db, handlers: createBotHandlers(app), ...(opts.sender ? { sender: opts.sender } : {}) });
   return {
     fake, rt, app, tenantId,
     async close() {
@@ -42,6 +46,6 @@ export async function startChatBed(db: Database, opts: { ledger: 'workbook' | 'd
 }
 
 /** A message's text (text messages), card header title, and whole content as JSON (to search a card). */
-export const textOf = (m: FakeMessage | undefined) => (m?.content as { text?: string })?.text ?? '';
-export const headerOf = (m: FakeMessage | undefined) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
-export const cardText = (m: FakeMessage | undefined) => JSON.stringify(m?.content ?? null);
+export const textOf = (m: FakeMessage | undefined | null) => (m?.content as { text?: string })?.text ?? '';
+export const headerOf = (m: FakeMessage | undefined | null) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
+export const cardText = (m: FakeMessage | undefined | null) => JSON.stringify(m?.content ?? null);

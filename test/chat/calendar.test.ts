@@ -4,15 +4,10 @@
 // an example; office-typed names cannot @ everyone or inject markdown.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../helpers/db.js';
-import { testApp } from '../helpers/app.js';
-import { demoDirectory } from '../../src/demo/directory.js';
-import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
-import { startBotOnFake, waitFor } from '../feishu/helpers.js';
-import { FakeFeishu, type FakeMessage } from '../../src/sandbox/fake-feishu.js';
-import type { FeishuRuntime } from '../../src/feishu/runtime.js';
-import { importLedger } from '../../src/ledger/import/index.js';
-import { createBotHandlers } from '../../src/chat/handlers.js';
+import { waitFor } from '../feishu/helpers.js';
+import type { FakeFeishu, FakeMessage } from '../../src/sandbox/fake-feishu.js';
 import type { AppContext } from '../../src/app.js';
+import { type ChatBed, startChatBed, textOf } from './bed.js';
 import { listAudit } from '../../src/db/repos/audit.js';
 import { listCalendarDays } from '../../src/db/repos/calendar.js';
 
@@ -20,29 +15,22 @@ const LIAISON = 'ou_demo_chengguan_liaison'; // 袁媛, 城关街道
 const OFFICE = 'ou_demo_office_zhou'; // 周敏, 县委改革办
 const GROUP = 'oc_demo_chengguan';
 
-const textOf = (m: FakeMessage | undefined) => (m?.content as { text?: string })?.text ?? '';
+/** The whole card header (title and template) — not bed.ts's headerOf, which is the title only. */
 const headerOf = (m: FakeMessage | undefined) => ((m?.content as { header?: { title?: { content?: string }; template?: string } })?.header) ?? {};
 const markdownOf = (m: FakeMessage | undefined) =>
   ((m?.content as { body?: { elements?: { tag: string; content?: string }[] } })?.body?.elements ?? []).filter((e) => e.tag === 'markdown').map((e) => e.content).join('\n');
 
 describeEachDatabase('chat: 日历', (ctx) => {
+  let bed: ChatBed;
   let fake: FakeFeishu;
-  let rt: FeishuRuntime;
   let app: AppContext;
   let tenantId: number;
 
   beforeAll(async () => {
-    fake = await FakeFeishu.start({ ...demoDirectory(), redeliveryScheduleMs: [60_000] });
-    app = await testApp(ctx(), { tenantKey: fake.tenantKey });
-    tenantId = app.defaultTenant.id;
-    const imported = await importLedger(ctx().prisma, tenantId, [DEMO_WORKBOOK]);
-    if (!imported.ok) throw new Error('demo import failed');
-    ({ rt } = await startBotOnFake(fake, { db: ctx(), handlers: createBotHandlers(app) }));
+    bed = await startChatBed(ctx(), { ledger: 'workbook' });
+    ({ fake, app, tenantId } = bed);
   });
-  afterAll(async () => {
-    await rt?.stop();
-    await fake?.close();
-  });
+  afterAll(() => bed?.close());
 
   let counter = 0;
   /** A message from a person (in the unit group with @, or privately) and the bot's reply to it. */

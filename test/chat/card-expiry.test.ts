@@ -17,11 +17,10 @@ import type { AppContext } from '../../src/app.js';
 import { FixedClock } from '../../src/clock.js';
 import { shanghaiInstant } from '../../src/core/dates.js';
 import { runJob } from '../../src/jobs/run.js';
+import { cardText, headerOf } from './bed.js';
 
 const CHENGGUAN = 'ou_demo_chengguan_liaison'; // 袁媛, 城关街道 — lead unit of QY-2026-009
 const DAY = 24 * 3600_000;
-const json = (m: FakeMessage | undefined | null) => JSON.stringify(m?.content ?? null);
-const header = (m: FakeMessage | undefined | null) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
 
 describeEachDatabase('a card past Feishu\'s 14 days', (ctx) => {
   let fake: FakeFeishu;
@@ -48,7 +47,7 @@ describeEachDatabase('a card past Feishu\'s 14 days', (ctx) => {
     const task = () => ctx().prisma.task.findFirstOrThrow({ where: { tenantId, codeKey: 'QY-2026-009' } });
     const t = await task();
     expect(t.status).toBe('待签收');
-    const isDispatch = (m: FakeMessage) => m.receiveId === CHENGGUAN && header(m) === '任务交办单' && json(m).includes('QY-2026-009');
+    const isDispatch = (m: FakeMessage) => m.receiveId === CHENGGUAN && headerOf(m) === '任务交办单' && cardText(m).includes('QY-2026-009');
 
     // Day 0 (Mon 11-23): the 任务交办单.
     expect(await dispatchTasks(app, tenantId, [t.id])).toBeGreaterThanOrEqual(1);
@@ -81,7 +80,7 @@ describeEachDatabase('a card past Feishu\'s 14 days', (ctx) => {
     const messageId = `om_expiry_${Date.now()}`;
     expect((await fake.deliverMessageEvent({ senderOpenId: CHENGGUAN, text: '签收 QY-2026-009', messageId })).acked).toBe(true);
     const reply = await waitFor(() => fake.botMessages().find((m) => m.parentId === messageId), 8_000);
-    expect(json(reply)).toContain('已签收 QY-2026-009');
+    expect(cardText(reply)).toContain('已签收 QY-2026-009');
     expect((await task()).status).toBe('推进中');
 
     // The re-issued card is within its 14 days: the click reaches the bot, which finds it signed.

@@ -4,44 +4,32 @@
 // another unit is refused; 「全部签收」 signs the rest once, audited per task.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app.js';
-import { createBotHandlers, dispatchTasks } from '../../src/chat/handlers.js';
-import { demoDirectory } from '../../src/demo/directory.js';
-import type { FeishuRuntime } from '../../src/feishu/runtime.js';
-import { importLedger } from '../../src/ledger/import/index.js';
-import { FakeFeishu, type FakeMessage } from '../../src/sandbox/fake-feishu.js';
-import { testApp } from '../helpers/app.js';
+import { dispatchTasks } from '../../src/chat/handlers.js';
+import type { FakeFeishu } from '../../src/sandbox/fake-feishu.js';
 import { describeEachDatabase } from '../helpers/db.js';
-import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
-import { startBotOnFake, waitFor } from '../feishu/helpers.js';
+import { waitFor } from '../feishu/helpers.js';
+import { type ChatBed, headerOf, startChatBed } from './bed.js';
 
 const LIAISON = 'ou_demo_chengguan_liaison';
 const GROUP = 'oc_demo_chengguan';
 const OTHER = 'ou_demo_shibao_liaison';
-const headerOf = (m: FakeMessage | undefined) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
 
 describeEachDatabase('batched 任务交办单', (ctx) => {
+  let bed: ChatBed;
   let fake: FakeFeishu;
-  let rt: FeishuRuntime;
   let app: AppContext;
   let tenantId: number;
   let ids: number[];
 
   beforeAll(async () => {
-    fake = await FakeFeishu.start({ ...demoDirectory(), redeliveryScheduleMs: [60_000] });
-    app = await testApp(ctx(), { tenantKey: fake.tenantKey });
-    tenantId = app.defaultTenant.id;
-    const imported = await importLedger(ctx().prisma, tenantId, [DEMO_WORKBOOK]);
-    if (!imported.ok) throw new Error('demo import failed');
+    bed = await startChatBed(ctx(), { ledger: 'workbook' });
+    ({ fake, app, tenantId } = bed);
     const unit = await ctx().prisma.unit.findFirstOrThrow({ where: { tenantId, name: '城关街道' } });
     const tasks = await ctx().prisma.task.findMany({ where: { tenantId }, orderBy: { id: 'asc' }, take: 4 });
     ids = tasks.map((t) => t.id);
     await ctx().prisma.task.updateMany({ where: { id: { in: ids } }, data: { leadUnitId: unit.id, status: '待签收' } });
-    ({ rt } = await startBotOnFake(fake, { db: ctx(), handlers: createBotHandlers(app) }));
   });
-  afterAll(async () => {
-    await rt?.stop();
-    await fake?.close();
-  });
+  afterAll(() => bed?.close());
 
   it('one card per recipient, exactly once; 签收 one, refuse another unit, 全部签收 the rest', async () => {
     expect(await dispatchTasks(app, tenantId, ids)).toBe(2);

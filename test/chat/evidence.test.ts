@@ -6,60 +6,44 @@
 // with the file, and that reply attaches it — whether the receipt replaced a private card in place or
 // came privately after a click on a group card.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { AppContext } from '../../src/app.js';
-import { createBotHandlers } from '../../src/chat/handlers.js';
 import { putSetting } from '../../src/db/repos/settings.js';
-import { demoDirectory } from '../../src/demo/directory.js';
-import type { FeishuRuntime } from '../../src/feishu/runtime.js';
-import { importLedger } from '../../src/ledger/import/index.js';
-import { FakeFeishu, type FakeMessage } from '../../src/sandbox/fake-feishu.js';
-import { testApp } from '../helpers/app.js';
+import type { FakeFeishu, FakeMessage } from '../../src/sandbox/fake-feishu.js';
 import { describeEachDatabase } from '../helpers/db.js';
-import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
-import { startBotOnFake, waitFor } from '../feishu/helpers.js';
+import { waitFor } from '../feishu/helpers.js';
+import { type ChatBed, cardText, headerOf, startChatBed } from './bed.js';
 
 const LIAISON = 'ou_demo_chengguan_liaison';
 const OTHER = 'ou_demo_shibao_liaison';
 const OFFICE = 'ou_demo_office_zhou';
-const json = (m: FakeMessage | undefined) => JSON.stringify(m?.content ?? null);
-const headerOf = (m: FakeMessage | undefined) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
 
 describeEachDatabase('佐证材料', (ctx) => {
+  let bed: ChatBed;
   let fake: FakeFeishu;
-  let rt: FeishuRuntime;
-  let app: AppContext;
   let tenantId: number;
   let codes: string[];
 
   beforeAll(async () => {
-    fake = await FakeFeishu.start({ ...demoDirectory(), redeliveryScheduleMs: [60_000] });
-    app = await testApp(ctx(), { tenantKey: fake.tenantKey });
-    tenantId = app.defaultTenant.id;
-    const imported = await importLedger(ctx().prisma, tenantId, [DEMO_WORKBOOK]);
-    if (!imported.ok) throw new Error('demo import failed');
+    bed = await startChatBed(ctx(), { ledger: 'workbook' });
+    ({ fake, tenantId } = bed);
     const unit = await ctx().prisma.unit.findFirstOrThrow({ where: { tenantId, name: '城关街道' } });
     const tasks = await ctx().prisma.task.findMany({ where: { tenantId }, orderBy: { id: 'asc' }, take: 4 });
     await ctx().prisma.task.updateMany({ where: { id: { in: tasks.map((t) => t.id) } }, data: { leadUnitId: unit.id, status: '推进中' } });
     codes = tasks.map((t) => t.code);
-    ({ rt } = await startBotOnFake(fake, { db: ctx(), handlers: createBotHandlers(app) }));
   });
-  afterAll(async () => {
-    await rt?.stop();
-    await fake?.close();
-  });
+  afterAll(() => bed?.close());
 
   let n = 0;
   async function complete(code: string) {
     const messageId = `om_evidence_${n++}`;
     await fake.deliverMessageEvent({ senderOpenId: LIAISON, text: `完成 ${code} 已印发实施方案`, messageId });
     const receipt = await waitFor(() => fake.botMessages().find((m) => m.parentId === messageId), 8_000);
-    const review = await waitFor(() => fake.botMessages().find((m) => headerOf(m) === '销号审核' && json(m).includes(code)), 8_000);
+    const review = await waitFor(() => fake.botMessages().find((m) => headerOf(m) === '销号审核' && cardText(m).includes(code)), 8_000);
     return { receipt, review };
   }
 
   it('a file replying to the 回执 is attached, listed on the 销号审核 card, and the office gets it back', async () => {
     const { receipt, review } = await complete(codes[0]!);
-    expect(json(review)).toContain('佐证材料：暂无');
+    expect(cardText(review)).toContain('佐证材料：暂无');
     const bytes = Buffer.from('%PDF-1.4 实施方案');
     const sent = await fake.sendUserFile({ senderOpenId: LIAISON, fileName: '实施方案.pdf', bytes, parentId: receipt.messageId });
     const reply = await waitFor(() => fake.botMessages().find((m) => m.parentId === sent.messageId), 8_000);
@@ -67,8 +51,8 @@ describeEachDatabase('佐证材料', (ctx) => {
     const ev = await ctx().prisma.evidence.findFirstOrThrow({ where: { tenantId, messageId: sent.messageId } });
     expect(ev).toMatchObject({ fileKey: sent.fileKey, fileName: '实施方案.pdf', kind: 'file' });
     // The office's card now lists it, with its button.
-    await waitFor(() => json(fake.getMessage(review.messageId)).includes('实施方案.pdf'), 8_000);
-    expect(json(fake.getMessage(review.messageId))).toContain('"a":"evidence_get"');
+    await waitFor(() => cardText(fake.getMessage(review.messageId)).includes('实施方案.pdf'), 8_000);
+    expect(cardText(fake.getMessage(review.messageId))).toContain('"a":"evidence_get"');
 
     // Re-delivered: nothing twice.
     await fake.redeliver(sent.eventId);
@@ -86,7 +70,7 @@ describeEachDatabase('佐证材料', (ctx) => {
   it('another unit cannot attach; with requireEvidence on, 同意销号 waits for evidence', async () => {
     await putSetting(ctx().prisma, tenantId, 'review', { requireEvidence: true }, 'test');
     const { receipt, review } = await complete(codes[1]!);
-    expect(json(review)).toContain('本县要求附佐证材料后才能销号');
+    expect(cardText(review)).toContain('本县要求附佐证材料后才能销号');
     const task = await ctx().prisma.task.findFirstOrThrow({ where: { tenantId, codeKey: codes[1]! } });
     const refusedClick = await fake.clickCard({ messageId: review.messageId, operatorOpenId: OFFICE, value: { a: 'approve', t: task.id } });
     expect(refusedClick.toast).toMatchObject({ type: 'error', content: expect.stringContaining('须附佐证材料') });
@@ -113,7 +97,7 @@ describeEachDatabase('佐证材料', (ctx) => {
     expect(headerOf({ content: opened.card } as FakeMessage)).toBe('进展填报');
     const submitted = await fake.clickCard({ messageId: list.messageId, operatorOpenId: LIAISON, value: { a: 'submit_progress' }, formValue: { task: String(ids[0]), text: '方案已起草', percent: '40' } });
     expect(submitted.toast).toMatchObject({ type: 'success' });
-    expect(json(fake.getMessage(list.messageId))).toContain('回复本消息附上佐证材料');
+    expect(cardText(fake.getMessage(list.messageId))).toContain('回复本消息附上佐证材料');
     const first = await fake.sendUserFile({ senderOpenId: LIAISON, fileName: '方案初稿.docx', bytes: Buffer.from('docx'), parentId: list.messageId });
     const said = await waitFor(() => fake.botMessages().find((m) => m.parentId === first.messageId), 8_000);
     expect((said.content as { text: string }).text).toContain(`佐证材料「方案初稿.docx」已附在 ${codes[2]}`);
@@ -129,7 +113,7 @@ describeEachDatabase('佐证材料', (ctx) => {
     const form = await waitFor(() => fake.botMessages({ openId: LIAISON }).filter((m) => headerOf(m) === '进展填报').at(-1), 8_000);
     const sent = await fake.clickCard({ messageId: form.messageId, operatorOpenId: LIAISON, value: { a: 'submit_progress' }, formValue: { task: String(ids[1]), text: '征求意见中', percent: '55' } });
     expect(sent.toast).toMatchObject({ type: 'success' });
-    const receiptId = (await waitFor(() => fake.botMessages({ openId: LIAISON }).find((m) => json(m).includes('征求意见中') && json(m).includes('回复本消息附上佐证材料')), 8_000)).messageId;
+    const receiptId = (await waitFor(() => fake.botMessages({ openId: LIAISON }).find((m) => cardText(m).includes('征求意见中') && cardText(m).includes('回复本消息附上佐证材料')), 8_000)).messageId;
     const second = await fake.sendUserFile({ senderOpenId: LIAISON, fileName: '意见汇总.jpg', bytes: Buffer.from('jpg'), parentId: receiptId });
     await waitFor(() => fake.botMessages().find((m) => m.parentId === second.messageId), 8_000);
     const report2 = await ctx().prisma.progressReport.findFirstOrThrow({ where: { taskId: ids[1], text: '征求意见中' } });

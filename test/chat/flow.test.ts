@@ -3,15 +3,11 @@
 // through the outbox and the sender, and card clicks update the cards in place.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../helpers/db.js';
-import { testApp } from '../helpers/app.js';
-import { demoDirectory } from '../../src/demo/directory.js';
-import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
-import { startBotOnFake, waitFor } from '../feishu/helpers.js';
-import { FakeFeishu, type FakeMessage } from '../../src/sandbox/fake-feishu.js';
-import type { FeishuRuntime } from '../../src/feishu/runtime.js';
-import { importLedger } from '../../src/ledger/import/index.js';
-import { createBotHandlers, dispatchTasks } from '../../src/chat/handlers.js';
+import { waitFor } from '../feishu/helpers.js';
+import type { FakeFeishu } from '../../src/sandbox/fake-feishu.js';
+import { dispatchTasks } from '../../src/chat/handlers.js';
 import type { AppContext } from '../../src/app.js';
+import { type ChatBed, cardText, headerOf, startChatBed } from './bed.js';
 
 const LIAISON = 'ou_demo_chengguan_liaison'; // 袁媛, 城关街道
 const OTHER_LIAISON = 'ou_demo_shibao_liaison'; // 程功, 石堡镇
@@ -19,27 +15,17 @@ const OFFICE = 'ou_demo_office_zhou'; // 周敏, 县委改革办
 const GROUP = 'oc_demo_chengguan';
 const OFFICE_GROUP = 'oc_demo_office';
 
-const cardText = (m: FakeMessage | undefined) => JSON.stringify(m?.content ?? null);
-const headerOf = (m: FakeMessage | undefined) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
-
 describeEachDatabase('chat flow', (ctx) => {
+  let bed: ChatBed;
   let fake: FakeFeishu;
-  let rt: FeishuRuntime;
   let app: AppContext;
   let tenantId: number;
 
   beforeAll(async () => {
-    fake = await FakeFeishu.start({ ...demoDirectory(), redeliveryScheduleMs: [60_000] });
-    app = await testApp(ctx(), { tenantKey: fake.tenantKey });
-    tenantId = app.defaultTenant.id;
-    const imported = await importLedger(ctx().prisma, tenantId, [DEMO_WORKBOOK]);
-    if (!imported.ok) throw new Error('demo import failed');
-    ({ rt } = await startBotOnFake(fake, { db: ctx(), handlers: createBotHandlers(app) }));
+    bed = await startChatBed(ctx(), { ledger: 'workbook' });
+    ({ fake, app, tenantId } = bed);
   });
-  afterAll(async () => {
-    await rt?.stop();
-    await fake?.close();
-  });
+  afterAll(() => bed?.close());
 
   /** Sends a message as a user and waits for the bot's reply to it. */
   let counter = 0;

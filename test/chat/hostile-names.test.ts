@@ -7,14 +7,10 @@
 // Every markdown element and every text message must show the names as written — never as markup.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../helpers/db.js';
-import { testApp } from '../helpers/app.js';
-import { demoDirectory } from '../../src/demo/directory.js';
-import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
-import { startBotOnFake, waitFor } from '../feishu/helpers.js';
-import { FakeFeishu, type FakeMessage } from '../../src/sandbox/fake-feishu.js';
+import { waitFor } from '../feishu/helpers.js';
+import type { FakeFeishu, FakeMessage } from '../../src/sandbox/fake-feishu.js';
 import type { FeishuRuntime } from '../../src/feishu/runtime.js';
-import { importLedger } from '../../src/ledger/import/index.js';
-import { createBotHandlers, dispatchTasks } from '../../src/chat/handlers.js';
+import { dispatchTasks } from '../../src/chat/handlers.js';
 import type { AppContext } from '../../src/app.js';
 import { putSetting } from '../../src/db/repos/settings.js';
 import { ALL_HANDS_CHAT_ID } from '../../src/demo/ledger.js';
@@ -22,6 +18,7 @@ import { planJob } from '../../src/jobs/run.js';
 import { JOB_NAMES } from '../../src/jobs/settings.js';
 import { shanghaiInstant } from '../../src/core/dates.js';
 import { createWorkingCalendar } from '../../src/core/calendar-data.js';
+import { type ChatBed, headerOf, startChatBed } from './bed.js';
 
 const AT_ALL = '<at id=all></at>';
 const AT_ALL_TEXT = '<at user_id="all"></at>';
@@ -70,6 +67,7 @@ function checkMessage(m: FakeMessage): string {
 }
 
 describeEachDatabase('hostile names in every card and reply', (ctx) => {
+  let bed: ChatBed;
   let fake: FakeFeishu;
   let rt: FeishuRuntime;
   let app: AppContext;
@@ -77,11 +75,9 @@ describeEachDatabase('hostile names in every card and reply', (ctx) => {
   const seen: string[] = [];
 
   beforeAll(async () => {
-    fake = await FakeFeishu.start({ ...demoDirectory(), redeliveryScheduleMs: [60_000] });
-    app = await testApp(ctx(), { tenantKey: fake.tenantKey });
-    tenantId = app.defaultTenant.id;
+    bed = await startChatBed(ctx(), { ledger: 'workbook' });
+    ({ fake, rt, app, tenantId } = bed);
     const db = ctx().prisma;
-    if (!(await importLedger(db, tenantId, [DEMO_WORKBOOK])).ok) throw new Error('demo import failed');
     // The hostile ledger: names as an attacker (or a careless import) would write them.
     await db.unit.updateMany({ where: { tenantId, name: '城关街道' }, data: { name: `城关街道${AT_ALL}` } });
     await db.unit.updateMany({ where: { tenantId, name: '石堡镇' }, data: { name: `石堡镇${LINK}` } });
@@ -93,12 +89,8 @@ describeEachDatabase('hostile names in every card and reply', (ctx) => {
     }
     for (const m of await db.milestone.findMany({ where: { task: { tenantId } } })) await db.milestone.update({ where: { id: m.id }, data: { title: `${LINK}节点${m.id}` } });
     await putSetting(db, tenantId, 'recipients', { allHandsChatId: ALL_HANDS_CHAT_ID }, 'test');
-    ({ rt } = await startBotOnFake(fake, { db: ctx(), handlers: createBotHandlers(app) }));
   });
-  afterAll(async () => {
-    await rt?.stop();
-    await fake?.close();
-  });
+  afterAll(() => bed?.close());
 
   let n = 0;
   async function say(openId: string, text: string, chatId: string | undefined = GROUP) {
@@ -106,14 +98,13 @@ describeEachDatabase('hostile names in every card and reply', (ctx) => {
     expect((await fake.deliverMessageEvent({ senderOpenId: openId, text, messageId, ...(chatId ? { chatId } : {}) })).acked).toBe(true);
     return { messageId, reply: await waitFor(() => fake.botMessages().find((m) => m.parentId === messageId), 8_000) };
   }
-  const header = (m: FakeMessage | undefined) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
   const task = (code: string) => ctx().prisma.task.findFirstOrThrow({ where: { tenantId, codeKey: code } });
 
   it('drives every chat card and reply with hostile names: nothing @s everyone or shows a masked link', async () => {
     // 任务交办单 (title, unit, owner, deliverable, milestones) and 「已签收 · 名字」.
     const t9 = await task('QY-2026-009');
     await dispatchTasks(app, tenantId, [t9.id]);
-    const dispatch = await waitFor(() => fake.botMessages({ openId: LIAISON }).find((m) => header(m) === '任务交办单'), 8_000);
+    const dispatch = await waitFor(() => fake.botMessages({ openId: LIAISON }).find((m) => headerOf(m) === '任务交办单'), 8_000);
     const signed = await fake.clickCard({ messageId: dispatch.messageId, operatorOpenId: LIAISON, value: { a: 'sign', t: t9.id } });
     expect(signed.toast).toMatchObject({ type: 'success' });
     expect(decode(markdownOf(signed.card).join('\n'))).toContain(`已签收 · ${LINK}袁媛 · `);
@@ -124,7 +115,7 @@ describeEachDatabase('hostile names in every card and reply', (ctx) => {
     await say(LIAISON, `问题 QY-2026-006 ${FONT}${AT_ALL}`);
     await say(LIAISON, `进展 QY-2026-006 进度回退 ${LINK} 30%`);
     await say(LIAISON, `完成 QY-2026-006 ${LINK}已建成`);
-    const review = await waitFor(() => fake.botMessages({ chatId: OFFICE_GROUP }).find((m) => header(m) === '销号审核'), 8_000);
+    const review = await waitFor(() => fake.botMessages({ chatId: OFFICE_GROUP }).find((m) => headerOf(m) === '销号审核'), 8_000);
     const rejected = await fake.clickCard({ messageId: review.messageId, operatorOpenId: OFFICE, value: { a: 'reject', t: t6.id }, formValue: { reason: `${AT_ALL}缺少${LINK}` } });
     expect(rejected.toast).toMatchObject({ type: 'success' });
     seen.push(checkContent('interactive', (rejected.card as { data?: unknown } | undefined)?.data, 'rejected review'));
@@ -134,9 +125,9 @@ describeEachDatabase('hostile names in every card and reply', (ctx) => {
     expect(urge.reply.msgType).toBe('text');
     const t16 = await task('QY-2026-016');
     await dispatchTasks(app, tenantId, [t16.id]);
-    const dispatch16 = await waitFor(() => fake.botMessages({ openId: SHENPI }).find((m) => header(m) === '任务交办单'), 8_000);
+    const dispatch16 = await waitFor(() => fake.botMessages({ openId: SHENPI }).find((m) => headerOf(m) === '任务交办单'), 8_000);
     await fake.clickCard({ messageId: dispatch16.messageId, operatorOpenId: SHENPI, value: { a: 'dispute', t: t16.id }, formValue: { reason: `${AT_ALL}${LINK}应由他局牵头` } });
-    const dispute = await waitFor(() => fake.botMessages({ chatId: OFFICE_GROUP }).find((m) => header(m).startsWith('交办异议')), 8_000);
+    const dispute = await waitFor(() => fake.botMessages({ chatId: OFFICE_GROUP }).find((m) => headerOf(m).startsWith('交办异议')), 8_000);
     seen.push(checkContent('interactive', ((await fake.clickCard({ messageId: dispute.messageId, operatorOpenId: OFFICE, value: { a: 'resolve', t: t16.id, to: '推进中' } })).card as { data?: unknown } | undefined)?.data, 'resolved'));
     await fake.clickCard({ messageId: dispatch.messageId, operatorOpenId: LIAISON, value: { a: 'extension', t: t9.id } });
 
@@ -149,9 +140,9 @@ describeEachDatabase('hostile names in every card and reply', (ctx) => {
     await say(LIAISON, `进展 ${LINK}`);
     await say(OFFICE, `台账 ${AT_ALL_TEXT}`, OFFICE_GROUP);
     const several = await say(LIAISON, `进展 QY-2026-009 ${LINK}第一条 40%\n进展 QY-2026-099 ${AT_ALL_TEXT}`);
-    expect(header(several.reply)).toMatch(/这条消息共 2 条/);
+    expect(headerOf(several.reply)).toMatch(/这条消息共 2 条/);
     const recalled = await say(LIAISON, `问题 QY-2026-009 ${AT_ALL}${LINK}撤回前`);
-    await waitFor(() => fake.botMessages({ chatId: OFFICE_GROUP }).find((m) => header(m) === '问题反映：QY-2026-009'), 8_000);
+    await waitFor(() => fake.botMessages({ chatId: OFFICE_GROUP }).find((m) => headerOf(m) === '问题反映：QY-2026-009'), 8_000);
     await fake.recallMessage(recalled.messageId);
     await waitFor(() => fake.botMessages({ openId: LIAISON }).find((m) => m.msgType === 'text' && JSON.stringify(m.content).includes('撤回')), 8_000);
     await waitFor(() => fake.botMessages({ chatId: OFFICE_GROUP }).find((m) => m.updates.some((u) => JSON.stringify(u.content).includes('已撤回'))), 8_000);

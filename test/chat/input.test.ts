@@ -4,15 +4,9 @@
 // tasks in the wrong state, and examples that name a real code of the caller's unit.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../helpers/db.js';
-import { testApp } from '../helpers/app.js';
-import { demoDirectory } from '../../src/demo/directory.js';
-import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
-import { startBotOnFake, waitFor } from '../feishu/helpers.js';
-import { FakeFeishu, type FakeMessage } from '../../src/sandbox/fake-feishu.js';
-import type { FeishuRuntime } from '../../src/feishu/runtime.js';
-import { importLedger } from '../../src/ledger/import/index.js';
-import { createBotHandlers } from '../../src/chat/handlers.js';
-import type { AppContext } from '../../src/app.js';
+import { waitFor } from '../feishu/helpers.js';
+import type { FakeFeishu, FakeMessage } from '../../src/sandbox/fake-feishu.js';
+import { type ChatBed, cardText, headerOf, startChatBed } from './bed.js';
 
 const SHIBAO = 'ou_demo_shibao_liaison'; // 程功, 石堡镇 (leads QY-2026-011, QY-2026-018)
 const SHIBAO_GROUP = 'oc_demo_shibao';
@@ -20,26 +14,16 @@ const SANCHA = 'ou_demo_sancha_liaison'; // 吕洋, 三岔乡 (QY-2026-007, 已�
 const OFFICE = 'ou_demo_office_zhou';
 const OFFICE_GROUP = 'oc_demo_office';
 
-const json = (m: FakeMessage | undefined) => JSON.stringify(m?.content ?? null);
-const header = (m: FakeMessage | undefined) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
-
 describeEachDatabase('chat input as officials write it', (ctx) => {
+  let bed: ChatBed;
   let fake: FakeFeishu;
-  let rt: FeishuRuntime;
-  let app: AppContext;
   let tenantId: number;
 
   beforeAll(async () => {
-    fake = await FakeFeishu.start({ ...demoDirectory(), redeliveryScheduleMs: [60_000] });
-    app = await testApp(ctx(), { tenantKey: fake.tenantKey });
-    tenantId = app.defaultTenant.id;
-    if (!(await importLedger(ctx().prisma, tenantId, [DEMO_WORKBOOK])).ok) throw new Error('demo import failed');
-    ({ rt } = await startBotOnFake(fake, { db: ctx(), handlers: createBotHandlers(app) }));
+    bed = await startChatBed(ctx(), { ledger: 'workbook' });
+    ({ fake, tenantId } = bed);
   });
-  afterAll(async () => {
-    await rt?.stop();
-    await fake?.close();
-  });
+  afterAll(() => bed?.close());
 
   let n = 0;
   async function say(openId: string, text: string, opts: { chatId?: string | null; post?: string } = {}) {
@@ -56,8 +40,8 @@ describeEachDatabase('chat input as officials write it', (ctx) => {
 
   it('several commands in one message: each its own report, one reply, each once however often delivered', async () => {
     const sent = await say(SHIBAO, '进展 QY-2026-011 召开推进会 60%\n进展 QY-2026-018 目录已报审 75%');
-    expect(header(sent.reply)).toBe('这条消息共 2 条，均已办理');
-    expect(json(sent.reply)).toMatch(/QY-2026-011 已记录（60%）[\s\S]*QY-2026-018 已记录（75%）/);
+    expect(headerOf(sent.reply)).toBe('这条消息共 2 条，均已办理');
+    expect(cardText(sent.reply)).toMatch(/QY-2026-011 已记录（60%）[\s\S]*QY-2026-018 已记录（75%）/);
     expect((await reports('QY-2026-011')).map((r) => [r.text, r.percent, r.sourceRef])).toEqual([['召开推进会', 60, `msg:${sent.messageId}`]]);
     expect((await reports('QY-2026-018')).map((r) => [r.text, r.percent, r.sourceRef])).toEqual([['目录已报审', 75, `msg:${sent.messageId}#1`]]);
     expect([(await task('QY-2026-011')).lastPercent, (await task('QY-2026-018')).lastPercent]).toEqual([60, 75]);
@@ -70,16 +54,16 @@ describeEachDatabase('chat input as officials write it', (ctx) => {
 
   it('a rich-text post with a title and list numbers is understood line by line', async () => {
     const sent = await say(SHIBAO, '1. 进展 QY-2026-011 完成田间测产 65%\n2. 问题 QY-2026-018 执法人员编制不足', { post: '本周进展' });
-    expect(header(sent.reply)).toBe('这条消息共 2 条，均已办理');
+    expect(headerOf(sent.reply)).toBe('这条消息共 2 条，均已办理');
     expect((await reports('QY-2026-011')).at(-1)).toMatchObject({ text: '完成田间测产', percent: 65 });
     expect((await reports('QY-2026-018')).at(-1)).toMatchObject({ kind: '问题', text: '执法人员编制不足' });
-    await waitFor(() => fake.botMessages({ chatId: OFFICE_GROUP }).find((m) => header(m) === '问题反映：QY-2026-018'), 8_000);
+    await waitFor(() => fake.botMessages({ chatId: OFFICE_GROUP }).find((m) => headerOf(m) === '问题反映：QY-2026-018'), 8_000);
   });
 
   it('one command of several refused: the others are recorded and the reply says which is which', async () => {
     const sent = await say(SHIBAO, '进展 QY-2026-011 完成验收准备 70%\n进展 QY-2026-099 无此事项');
-    expect(header(sent.reply)).toBe('这条消息共 2 条：1 条已办理，1 条未办理');
-    expect(json(sent.reply)).toContain('没有找到编号为「QY-2026-099」的事项');
+    expect(headerOf(sent.reply)).toBe('这条消息共 2 条：1 条已办理，1 条未办理');
+    expect(cardText(sent.reply)).toContain('没有找到编号为「QY-2026-099」的事项');
     expect((await reports('QY-2026-011')).at(-1)).toMatchObject({ text: '完成验收准备', percent: 70 });
   });
 
@@ -87,8 +71,8 @@ describeEachDatabase('chat input as officials write it', (ctx) => {
     const before = (await reports('QY-2026-011')).length;
     const first = await say(SHIBAO, '进展 QY-2026-011 组织农机手培训 72%');
     const again = await say(SHIBAO, '进展 QY-2026-011 组织农机手培训 72%');
-    expect(header(first.reply)).toBe('进展已记录');
-    expect(header(again.reply)).toBe('进展此前已记录');
+    expect(headerOf(first.reply)).toBe('进展已记录');
+    expect(headerOf(again.reply)).toBe('进展此前已记录');
     expect((await reports('QY-2026-011')).length).toBe(before + 1);
 
     // The form: two clicks of 提交 at the same moment, then a third after 「处理中」.
@@ -121,15 +105,15 @@ describeEachDatabase('chat input as officials write it', (ctx) => {
       expect(r.toast?.type, JSON.stringify(percent)).toBe('warning');
       expect(r.toast?.content).toMatch(/进度/);
     }
-    expect(json((await say(SHIBAO, '进展 QY-2026-018 推进 -5%')).reply)).toContain('进度不能为负数');
+    expect(cardText((await say(SHIBAO, '进展 QY-2026-018 推进 -5%')).reply)).toContain('进度不能为负数');
     expect((await reports('QY-2026-018')).length).toBe(count);
 
     // 80% → 30%: recorded, the receipt says so, the office is told.
     const fell = await say(SHIBAO, '进展 QY-2026-018 目录退回重做 30%');
-    expect(json(fell.reply)).toContain('进度较上次（80%）回落 50 个百分点，已提示改革办核实');
+    expect(cardText(fell.reply)).toContain('进度较上次（80%）回落 50 个百分点，已提示改革办核实');
     expect((await task('QY-2026-018')).lastPercent).toBe(30);
-    const notice = await waitFor(() => fake.botMessages({ chatId: OFFICE_GROUP }).find((m) => header(m) === '进度回落：QY-2026-018'), 8_000);
-    expect(json(notice)).toContain('较上次（80%）回落 50 个百分点');
+    const notice = await waitFor(() => fake.botMessages({ chatId: OFFICE_GROUP }).find((m) => headerOf(m) === '进度回落：QY-2026-018'), 8_000);
+    expect(cardText(notice)).toContain('较上次（80%）回落 50 个百分点');
   });
 
   it('every request checks the task\'s state: no 延期申请 on a task closed out, no 催办 while it waits for review', async () => {
@@ -143,20 +127,20 @@ describeEachDatabase('chat input as officials write it', (ctx) => {
     expect(form.toast).toMatchObject({ type: 'error', content: expect.stringContaining('不再接收进展') });
     const pending = await task('QY-2026-005');
     expect(pending.status).toBe('待销号');
-    expect(json((await say(OFFICE, '催办 QY-2026-005 请尽快', { chatId: OFFICE_GROUP })).reply)).toContain('等待改革办审核销号，无需催办');
+    expect(cardText((await say(OFFICE, '催办 QY-2026-005 请尽快', { chatId: OFFICE_GROUP })).reply)).toContain('等待改革办审核销号，无需催办');
     await new Promise((r) => setTimeout(r, 300));
-    expect(fake.botMessages({ chatId: OFFICE_GROUP }).filter((m) => header(m).startsWith('延期申请'))).toHaveLength(0);
+    expect(fake.botMessages({ chatId: OFFICE_GROUP }).filter((m) => headerOf(m).startsWith('延期申请'))).toHaveLength(0);
     expect(fake.botMessages({ chatId: OFFICE_GROUP }).length).toBe(officeBefore + 1); // only the reply to the office's own 催办
   });
 
   it('examples name a real code of the caller\'s own unit, never LY-012', async () => {
     const help = await say(SHIBAO, '帮助');
-    expect(json(help.reply)).not.toContain('LY-012');
-    expect(json(help.reply)).toMatch(/进展 QY-2026-01[18] 完成方案起草/);
+    expect(cardText(help.reply)).not.toContain('LY-012');
+    expect(cardText(help.reply)).toMatch(/进展 QY-2026-01[18] 完成方案起草/);
     const unknown = await say(SHIBAO, '报一下本周的情况');
-    expect(json(unknown.reply)).not.toContain('LY-012');
-    expect(json(unknown.reply)).toMatch(/进展 QY-2026-01[18] /);
+    expect(cardText(unknown.reply)).not.toContain('LY-012');
+    expect(cardText(unknown.reply)).toMatch(/进展 QY-2026-01[18] /);
     const office = await say(OFFICE, '完成', { chatId: OFFICE_GROUP });
-    expect(json(office.reply)).toMatch(/示例：完成 QY-2026-\d{3} 已印发实施方案/);
+    expect(cardText(office.reply)).toMatch(/示例：完成 QY-2026-\d{3} 已印发实施方案/);
   });
 });

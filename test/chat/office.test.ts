@@ -17,6 +17,7 @@ import type { AppContext } from '../../src/app.js';
 import { FixedClock } from '../../src/clock.js';
 import { shanghaiInstant } from '../../src/core/dates.js';
 import { runJob } from '../../src/jobs/run.js';
+import { cardText, headerOf } from './bed.js';
 
 const CHENGGUAN = 'ou_demo_chengguan_liaison'; // 袁媛, 城关街道
 const SHIBAO = 'ou_demo_shibao_liaison'; // 程功, 石堡镇
@@ -29,8 +30,6 @@ const LEADER_LI = 'ou_demo_leader_li'; // 李红梅: leads QY-2026-011
 const LEADER_WANG = 'ou_demo_leader_wang';
 const OFFICE_GROUP = 'oc_demo_office';
 
-const json = (m: FakeMessage | undefined | null) => JSON.stringify(m?.content ?? null);
-const header = (m: FakeMessage | undefined | null) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
@@ -60,7 +59,7 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     const r = await fake.deliverMessageEvent({ senderOpenId: openId, text, messageId, ...(chatId ? { chatId } : {}) });
     expect(r.acked).toBe(true);
     const reply = await waitFor(() => fake.botMessages().find((m) => m.parentId === messageId), 8_000);
-    return { delivery: r, messageId, reply, text: json(reply) };
+    return { delivery: r, messageId, reply, text: cardText(reply) };
   }
   const task = (code: string) => ctx().prisma.task.findFirstOrThrow({ where: { tenantId, codeKey: code } });
   const audits = async (code: string) => ctx().prisma.auditLog.count({ where: { tenantId, entity: 'task', entityId: String((await task(code)).id) } });
@@ -81,9 +80,9 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     expect((await say(SHENPI, '异议 QY-2026-016')).text).toMatch(/缺少异议理由.*示例：异议 QY-2026-\d{3}/s);
     expect((await say(SHENPI, '异议 QY-2026-016 应由县大数据中心或县自然资源局牵头')).text).toContain('已对 QY-2026-016 提出异议');
     expect((await task('QY-2026-016')).status).toBe('有异议');
-    const card = await find((m) => m.chatId === OFFICE_GROUP && header(m) === '交办异议：QY-2026-016');
-    expect(json(card)).toContain('应由县大数据中心或县自然资源局牵头');
-    expect(json(card)).toContain('"name":"answer"');
+    const card = await find((m) => m.chatId === OFFICE_GROUP && headerOf(m) === '交办异议：QY-2026-016');
+    expect(cardText(card)).toContain('应由县大数据中心或县自然资源局牵头');
+    expect(cardText(card)).toContain('"name":"answer"');
     expect((await say(SHENPI, '异议 QY-2026-016 再说一次')).text).toContain('异议已提交，正在等待改革办处理');
 
     // Only the office resolves; 改由 县自然资源局: the lead unit changes (audited before → after), both units are told, the new one gets the 交办单.
@@ -95,9 +94,9 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     const moved = await ctx().prisma.auditLog.findFirst({ where: { tenantId, entity: 'task', entityId: String(t16.id), action: 'update', after: { contains: 'leadUnit' } }, orderBy: { id: 'desc' } });
     expect(JSON.parse(moved!.before!)).toEqual({ leadUnit: '县行政审批服务局' });
     expect(JSON.parse(moved!.after!)).toMatchObject({ leadUnit: '县自然资源局', reason: '经研究由自然资源局牵头' });
-    const told = await find((m) => m.receiveId === SHENPI && header(m) === '异议已处理：QY-2026-016');
-    expect(json(told)).toContain('改革办答复：经研究由自然资源局牵头');
-    await find((m) => m.receiveId === ZIRAN && header(m) === '任务交办单' && json(m).includes('QY-2026-016'));
+    const told = await find((m) => m.receiveId === SHENPI && headerOf(m) === '异议已处理：QY-2026-016');
+    expect(cardText(told)).toContain('改革办答复：经研究由自然资源局牵头');
+    await find((m) => m.receiveId === ZIRAN && headerOf(m) === '任务交办单' && cardText(m).includes('QY-2026-016'));
     // The former unit can no longer sign; the new one can.
     expect((await say(SHENPI, '签收 QY-2026-016')).text).toContain('只有牵头单位（县自然资源局）');
     expect((await say(ZIRAN, '签收 QY-2026-016')).text).toContain('已签收');
@@ -108,17 +107,17 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     const t = await task('QY-2026-009');
     await ctx().prisma.task.update({ where: { id: t.id }, data: { status: '待签收' } });
     expect((await say(CHENGGUAN, '异议 QY-2026-009 该事项应由民政部门牵头')).text).toContain('已对 QY-2026-009 提出异议');
-    const card = await find((m) => m.chatId === OFFICE_GROUP && header(m) === '交办异议：QY-2026-009');
+    const card = await find((m) => m.chatId === OFFICE_GROUP && headerOf(m) === '交办异议：QY-2026-009');
     const notOffice = await fake.clickCard({ messageId: card!.messageId, operatorOpenId: CHENGGUAN, value: { a: 'resolve', t: t.id, to: '推进中' }, formValue: { answer: '自己处理' } });
     expect(notOffice.toast).toMatchObject({ type: 'error', content: '只有改革办可以处理异议。' });
     const ok = await fake.clickCard({ messageId: card!.messageId, operatorOpenId: OFFICE, value: { a: 'resolve', t: t.id, to: '推进中' }, formValue: { answer: '民政职能已划转街道，请牵头推进', unit: '' } });
     expect(ok.toast).toMatchObject({ type: 'success' });
     expect((await task('QY-2026-009')).status).toBe('推进中');
-    const told = await find((m) => m.receiveId === CHENGGUAN && header(m) === '异议已处理：QY-2026-009');
-    expect(json(told)).toContain('民政职能已划转街道，请牵头推进');
+    const told = await find((m) => m.receiveId === CHENGGUAN && headerOf(m) === '异议已处理：QY-2026-009');
+    expect(cardText(told)).toContain('民政职能已划转街道，请牵头推进');
     const again = await fake.clickCard({ messageId: card!.messageId, operatorOpenId: OFFICE, value: { a: 'resolve', t: t.id, to: '推进中' }, formValue: { answer: '再次' } });
     expect(again.toast).toMatchObject({ type: 'error', content: expect.stringContaining('没有待处理的异议') });
-    expect(count((m) => m.receiveId === CHENGGUAN && header(m) === '异议已处理：QY-2026-009')).toBe(1);
+    expect(count((m) => m.receiveId === CHENGGUAN && headerOf(m) === '异议已处理：QY-2026-009')).toBe(1);
   });
 
   it('交办单 re-sends a fresh 任务交办单 (lead unit or office only, only while 待签收)', async () => {
@@ -126,13 +125,13 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     expect((await say(OFFICE, '交办单 QY-2026-016', OFFICE_GROUP)).text).toContain('不需要签收，无需重发');
     const t = await task('QY-2026-016');
     await ctx().prisma.task.update({ where: { id: t.id }, data: { status: '待签收' } });
-    const before = count((m) => m.receiveId === ZIRAN && header(m) === '任务交办单');
+    const before = count((m) => m.receiveId === ZIRAN && headerOf(m) === '任务交办单');
     const r = await say(OFFICE, '交办单 QY-2026-016', OFFICE_GROUP);
     expect(r.text).toContain('已向县自然资源局重新发送 QY-2026-016 的任务交办单');
-    await waitFor(() => count((m) => m.receiveId === ZIRAN && header(m) === '任务交办单') === before + 1 || undefined, 8_000);
+    await waitFor(() => count((m) => m.receiveId === ZIRAN && headerOf(m) === '任务交办单') === before + 1 || undefined, 8_000);
     await fake.redeliver(r.delivery.eventId);
     await sleep(300);
-    expect(count((m) => m.receiveId === ZIRAN && header(m) === '任务交办单')).toBe(before + 1);
+    expect(count((m) => m.receiveId === ZIRAN && headerOf(m) === '任务交办单')).toBe(before + 1);
     expect((await say(ZIRAN, '签收 QY-2026-016')).text).toContain('已签收');
   });
 
@@ -146,12 +145,12 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     const t18 = await task('QY-2026-018');
     expect([t18.status, t18.completedOn]).toEqual(['推进中', null]);
     expect(await ctx().prisma.progressReport.count({ where: { taskId: t18.id, kind: '完成', withdrawnAt: { not: null } } })).toBe(1);
-    await find((m) => m.chatId === OFFICE_GROUP && header(m) === '完成报告已撤回：QY-2026-018');
+    await find((m) => m.chatId === OFFICE_GROUP && headerOf(m) === '完成报告已撤回：QY-2026-018');
     expect((await say(SHIBAO, '撤回 QY-2026-018')).text).toContain('没有等待审核的完成报告');
     // The office's review card turns grey; its button is refused by the state anyway.
-    const review = await find((m) => m.chatId === OFFICE_GROUP && json(m).includes('"content":"销号审核') && json(m).includes('QY-2026-018'));
-    await waitFor(() => header(fake.getMessage(review!.messageId)) === '销号审核 · 已撤回' || undefined, 8_000);
-    expect(json(fake.getMessage(review!.messageId))).toContain('牵头单位已撤回完成报告');
+    const review = await find((m) => m.chatId === OFFICE_GROUP && cardText(m).includes('"content":"销号审核') && cardText(m).includes('QY-2026-018'));
+    await waitFor(() => headerOf(fake.getMessage(review!.messageId)) === '销号审核 · 已撤回' || undefined, 8_000);
+    expect(cardText(fake.getMessage(review!.messageId))).toContain('牵头单位已撤回完成报告');
     expect((await fake.clickCard({ messageId: review!.messageId, operatorOpenId: OFFICE, value: { a: 'approve', t: t18.id } })).toast).toMatchObject({ content: expect.stringContaining('推进中') });
     expect((await task('QY-2026-018')).status).toBe('推进中');
 
@@ -161,8 +160,8 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     expect((await say(OFFICE, '退回 QY-2026-018', OFFICE_GROUP)).text).toContain('缺少退回理由');
     expect((await say(OFFICE, '退回 QY-2026-018 缺少印发文件', OFFICE_GROUP)).text).toContain('已退回 QY-2026-018');
     expect((await task('QY-2026-018')).status).toBe('推进中');
-    const back = await find((m) => m.receiveId === SHIBAO && header(m) === '销号被退回：QY-2026-018');
-    expect(json(back)).toContain('缺少印发文件');
+    const back = await find((m) => m.receiveId === SHIBAO && headerOf(m) === '销号被退回：QY-2026-018');
+    expect(cardText(back)).toContain('缺少印发文件');
     await say(SHIBAO, '完成 QY-2026-018 已补充印发文件');
     expect((await say(OFFICE, '销号 QY-2026-018', OFFICE_GROUP)).text).toContain('已同意 QY-2026-018 销号');
     const closed = await task('QY-2026-018');
@@ -183,8 +182,8 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     expect((await say(SHIBAO, '延期 QY-2026-011 2027-04-30 再延一个月')).text).toContain('正在等待改革办审批');
     const t = await task('QY-2026-011');
     expect(await ctx().prisma.extensionRequest.count({ where: { taskId: t.id } })).toBe(1);
-    const card = await find((m) => m.chatId === OFFICE_GROUP && header(m) === '延期审批' && json(m).includes('QY-2026-011'));
-    expect(json(card)).toContain('2027-03-31');
+    const card = await find((m) => m.chatId === OFFICE_GROUP && headerOf(m) === '延期审批' && cardText(m).includes('QY-2026-011'));
+    expect(cardText(card)).toContain('2027-03-31');
     // Pending requests are listed in the office's 待办.
     expect((await say(OFFICE, '待办', OFFICE_GROUP)).text).toMatch(/延期申请（1）.*QY-2026-011/s);
 
@@ -196,15 +195,15 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     expect(ok.toast).toMatchObject({ type: 'success', content: '已同意，完成时限改为 2027-03-31' });
     const after = await task('QY-2026-011');
     expect([after.deadline, after.originalDeadline]).toEqual(['2027-03-31', '2026-10-15']);
-    expect(json(fake.getMessage(card!.messageId))).toContain('延期审批 · 已同意');
+    expect(cardText(fake.getMessage(card!.messageId))).toContain('延期审批 · 已同意');
     const again = await fake.clickCard({ messageId: card!.messageId, operatorOpenId: OFFICE, value: { a: 'approve_extension', t: t.id, r: req.id } });
     expect(again.toast).toMatchObject({ type: 'info' });
-    const told = await find((m) => m.receiveId === SHIBAO && header(m) === '延期已同意：QY-2026-011');
-    expect(json(told)).toContain('由 2026-10-15 调整为');
-    await find((m) => m.receiveId === SHIBAO_HEAD && header(m) === '延期已同意：QY-2026-011');
-    await find((m) => m.receiveId === LEADER_LI && header(m) === '领衔事项延期：QY-2026-011');
+    const told = await find((m) => m.receiveId === SHIBAO && headerOf(m) === '延期已同意：QY-2026-011');
+    expect(cardText(told)).toContain('由 2026-10-15 调整为');
+    await find((m) => m.receiveId === SHIBAO_HEAD && headerOf(m) === '延期已同意：QY-2026-011');
+    await find((m) => m.receiveId === LEADER_LI && headerOf(m) === '领衔事项延期：QY-2026-011');
     await sleep(300);
-    expect(count((m) => m.receiveId === SHIBAO && header(m) === '延期已同意：QY-2026-011')).toBe(1);
+    expect(count((m) => m.receiveId === SHIBAO && headerOf(m) === '延期已同意：QY-2026-011')).toBe(1);
     const audit = await ctx().prisma.auditLog.findFirst({ where: { tenantId, entity: 'task', entityId: String(t.id), after: { contains: '"extension"' } } });
     expect(JSON.parse(audit!.before!)).toEqual({ deadline: '2026-10-15' });
   });
@@ -215,14 +214,14 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     const mine = await say(CHENGGUAN, '我的任务', 'oc_demo_chengguan');
     const click = await fake.clickCard({ messageId: mine.reply!.messageId, operatorOpenId: CHENGGUAN, value: { a: 'extension', t: t.id } });
     expect(click.toast).toMatchObject({ content: expect.stringContaining('延期申请表已私信发给您') });
-    const form = await find((m) => m.receiveId === CHENGGUAN && header(m) === '延期申请');
+    const form = await find((m) => m.receiveId === CHENGGUAN && headerOf(m) === '延期申请');
     const other = await fake.clickCard({ messageId: mine.reply!.messageId, operatorOpenId: SHIBAO, value: { a: 'extension', t: t.id } });
     expect(other.toast).toMatchObject({ type: 'error', content: expect.stringContaining('城关街道') });
     const bad = await fake.clickCard({ messageId: form!.messageId, operatorOpenId: CHENGGUAN, value: { a: 'submit_extension', t: t.id }, formValue: { date: '明年', reason: '施工延误' } });
     expect(bad.toast).toMatchObject({ type: 'warning', content: expect.stringContaining('新的完成时限') });
     const sent = await fake.clickCard({ messageId: form!.messageId, operatorOpenId: CHENGGUAN, value: { a: 'submit_extension', t: t.id }, formValue: { date: '2027/2/28', reason: '冬季停工，口袋公园绿化需开春后完成' } });
     expect(sent.toast).toMatchObject({ type: 'success', content: '延期申请已提交改革办' });
-    const card = await find((m) => m.chatId === OFFICE_GROUP && header(m) === '延期审批' && json(m).includes('QY-2026-006'));
+    const card = await find((m) => m.chatId === OFFICE_GROUP && headerOf(m) === '延期审批' && cardText(m).includes('QY-2026-006'));
     const req = await ctx().prisma.extensionRequest.findFirstOrThrow({ where: { taskId: t.id } });
     expect(req.toDeadline).toBe('2027-02-28');
     const noReason = await fake.clickCard({ messageId: card!.messageId, operatorOpenId: OFFICE, value: { a: 'reject_extension', t: t.id, r: req.id }, formValue: { reason: '' } });
@@ -230,14 +229,14 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     const rejected = await fake.clickCard({ messageId: card!.messageId, operatorOpenId: OFFICE, value: { a: 'reject_extension', t: t.id, r: req.id }, formValue: { reason: '请调整施工组织，按期完成' } });
     expect(rejected.toast).toMatchObject({ type: 'success', content: '已驳回' });
     expect((await task('QY-2026-006')).deadline).toBe('2026-12-31');
-    const told = await find((m) => m.receiveId === CHENGGUAN && header(m) === '延期未同意：QY-2026-006');
-    expect(json(told)).toContain('请调整施工组织，按期完成');
+    const told = await find((m) => m.receiveId === CHENGGUAN && headerOf(m) === '延期未同意：QY-2026-006');
+    expect(cardText(told)).toContain('请调整施工组织，按期完成');
   });
 
   it('a problem reported to the office: 回复 / 已协调 / 转办 on its card (office only, once); the reporter is told the result', async () => {
     const p = await say(SHIBAO, '问题 QY-2026-011 田管家服务标准需农业农村局出具技术意见');
     expect(p.text).toContain('问题已记录');
-    const card = await find((m) => m.chatId === OFFICE_GROUP && header(m) === '问题反映：QY-2026-011');
+    const card = await find((m) => m.chatId === OFFICE_GROUP && headerOf(m) === '问题反映：QY-2026-011');
     const report = await ctx().prisma.progressReport.findFirstOrThrow({ where: { tenantId, kind: '问题', text: { contains: '田管家服务标准' } } });
     const t = await task('QY-2026-011');
     const forged = await fake.clickCard({ messageId: card!.messageId, operatorOpenId: SHIBAO, value: { a: 'problem_done', t: t.id, r: report.id }, formValue: { answer: '自己协调好了' } });
@@ -246,9 +245,9 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     expect(noUnit.toast).toMatchObject({ type: 'warning', content: '转办请填写承办单位' });
     const moved = await fake.clickCard({ messageId: card!.messageId, operatorOpenId: OFFICE, value: { a: 'problem_transfer', t: t.id, r: report.id }, formValue: { answer: '请县农业农村局一周内出具技术意见', unit: '农业农村局' } });
     expect(moved.toast).toMatchObject({ type: 'success', content: expect.stringContaining('已转办 县农业农村局') });
-    const told = await find((m) => m.receiveId === SHIBAO && header(m) === '问题已转办：QY-2026-011');
-    expect(json(told)).toContain('请县农业农村局一周内出具技术意见');
-    await find((m) => m.receiveId === NONGYE && header(m) === '转办问题：QY-2026-011');
+    const told = await find((m) => m.receiveId === SHIBAO && headerOf(m) === '问题已转办：QY-2026-011');
+    expect(cardText(told)).toContain('请县农业农村局一周内出具技术意见');
+    await find((m) => m.receiveId === NONGYE && headerOf(m) === '转办问题：QY-2026-011');
     const again = await fake.clickCard({ messageId: card!.messageId, operatorOpenId: OFFICE, value: { a: 'problem_reply', t: t.id, r: report.id }, formValue: { answer: '再答复一次' } });
     expect(again.toast).toMatchObject({ type: 'info', content: expect.stringContaining('已处理') });
     expect(await ctx().prisma.problemAnswer.count({ where: { reportId: report.id } })).toBe(1);
@@ -261,8 +260,8 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     expect((await task('QY-2026-013')).status).toBe('暂缓');
     // 白马滩镇 leads; 县自然资源局 and 县农业农村局 co-operate; 李红梅 leads it.
     for (const who of ['ou_demo_baima_liaison', ZIRAN, NONGYE, LEADER_LI]) {
-      const m = await find((x) => x.receiveId === who && header(x) === '事项暂缓：QY-2026-013');
-      expect(json(m)).toContain('上级农村产权交易政策调整');
+      const m = await find((x) => x.receiveId === who && headerOf(x) === '事项暂缓：QY-2026-013');
+      expect(cardText(m)).toContain('上级农村产权交易政策调整');
     }
     expect((await say(OFFICE, '暂缓 QY-2026-013 再次', OFFICE_GROUP)).text).toContain('已经暂缓');
     expect((await say(OFFICE, '恢复 QY-2026-013', OFFICE_GROUP)).text).toContain('已由「暂缓」调整为「推进中」');
@@ -275,8 +274,8 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     expect((await say(OFFICE, '撤销 QY-2026-014 县委深改委决定不再实施', OFFICE_GROUP)).text).toContain('已由「推进中」调整为「已撤销」');
     expect((await task('QY-2026-014')).status).toBe('已撤销');
     for (const who of ['ou_demo_sifa_liaison', NONGYE]) {
-      const m = await find((x) => x.receiveId === who && header(x) === '事项已撤销：QY-2026-014');
-      expect(json(m)).toContain('县委深改委决定不再实施');
+      const m = await find((x) => x.receiveId === who && headerOf(x) === '事项已撤销：QY-2026-014');
+      expect(cardText(m)).toContain('县委深改委决定不再实施');
     }
     expect((await say(OFFICE, '撤销 QY-2026-014 再撤一次', OFFICE_GROUP)).text).toContain('改革办已撤销该事项');
     expect((await say('ou_demo_sifa_liaison', '进展 QY-2026-014 继续推进 50%')).text).toContain('已被改革办撤销');
@@ -293,8 +292,8 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     await sleep(300);
     const t = await task('QY-2026-011');
     expect(await ctx().prisma.instruction.count({ where: { taskId: t.id } })).toBe(1);
-    await find((m) => m.receiveId === SHIBAO && header(m) === '领导批示：QY-2026-011');
-    await find((m) => m.chatId === OFFICE_GROUP && header(m) === '领导批示：QY-2026-011');
+    await find((m) => m.receiveId === SHIBAO && headerOf(m) === '领导批示：QY-2026-011');
+    await find((m) => m.chatId === OFFICE_GROUP && headerOf(m) === '领导批示：QY-2026-011');
 
     // The leader's weekly digest shows it.
     const digest = await runJob(app, 'digest', shanghaiInstant('2026-11-30', '08:30'), { dryRun: true });
@@ -304,23 +303,23 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
 
     // 查看: fields (with the extension), latest progress, the timeline.
     const view = await say(SHIBAO_HEAD, '查看 011');
-    expect(header(view.reply)).toBe('QY-2026-011 · 推进中');
+    expect(headerOf(view.reply)).toBe('QY-2026-011 · 推进中');
     for (const s of ['原时限 2026-10-15，已延期', '申请延期至 2027-03-31', '延期已同意', '领导批示 · 李红梅', '反映问题 · 程功', '问题已转办']) expect(view.text).toContain(s);
   });
 
   it('待办, 我的任务 and 未报送 say what waits on whom', async () => {
     const office = await say(OFFICE, '待办', OFFICE_GROUP);
-    expect(header(office.reply)).toBe('改革办 · 待办');
+    expect(headerOf(office.reply)).toBe('改革办 · 待办');
     expect(office.text).toMatch(/待审核销号（\d+）.*QY-2026-005/s);
     // 城关街道: nothing to sign now; 县行政审批服务局 has none either; a liaison sees their unit's to-dos.
     const unit = await say(CHENGGUAN, '待办');
-    expect(header(unit.reply)).toBe('城关街道 · 待办');
+    expect(headerOf(unit.reply)).toBe('城关街道 · 待办');
     expect(unit.text).toContain('未报送进展');
     const leader = await say(LEADER_LI, '待办');
     expect(leader.text).toMatch(/领衔事项.*QY-2026-011/s);
     expect((await say(CHENGGUAN, '未报送')).text).toContain('只有改革办可以查看未报送情况');
     const unreported = await say(OFFICE, '未报送', OFFICE_GROUP);
-    expect(header(unreported.reply)).toContain('未报送');
+    expect(headerOf(unreported.reply)).toContain('未报送');
     expect(unreported.text).toMatch(/县卫生健康局|县公安局/);
   });
 
@@ -331,7 +330,7 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     await say(SHENPI, '延期 QY-2026-010 2027-03-31 专区改造推迟');
     expect((await say(OFFICE, '驳回延期 QY-2026-010', OFFICE_GROUP)).text).toContain('缺少驳回理由');
     expect((await say(OFFICE, '驳回延期 QY-2026-010 请按期完成', OFFICE_GROUP)).text).toContain('已驳回 QY-2026-010 的延期申请');
-    await find((m) => m.receiveId === SHENPI && header(m) === '延期未同意：QY-2026-010');
+    await find((m) => m.receiveId === SHENPI && headerOf(m) === '延期未同意：QY-2026-010');
     await say(SHENPI, '延期 QY-2026-010 2027-01-31 专区改造需跨年');
     expect((await say(OFFICE, '同意延期 010', OFFICE_GROUP)).text).toContain('完成时限由 2026-12-20 改为 2027-01-31');
     const t = await task('QY-2026-010');
@@ -346,21 +345,21 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     await ctx().prisma.task.update({ where: { id: t10.id }, data: { status: '推进中' } });
     expect((await say(OFFICE, '驳回延期 010 已按期推进', OFFICE_GROUP)).text).toContain('已驳回');
     // Both lead leaders (王建国, 赵志强) hear of it.
-    await find((m) => m.receiveId === LEADER_WANG && header(m) === '领衔事项延期：QY-2026-010');
-    await find((m) => m.receiveId === 'ou_demo_leader_zhao' && header(m) === '领衔事项延期：QY-2026-010');
+    await find((m) => m.receiveId === LEADER_WANG && headerOf(m) === '领衔事项延期：QY-2026-010');
+    await find((m) => m.receiveId === 'ou_demo_leader_zhao' && headerOf(m) === '领衔事项延期：QY-2026-010');
 
     await say(SHENPI, '问题 QY-2026-010 专区场地需县自然资源局协调');
     expect((await say(SHENPI, '转办 QY-2026-010 县自然资源局 请协调')).text).toContain('只有改革办可以处理问题反映');
     expect((await say(OFFICE, '转办 QY-2026-010 县自然资源局 请一周内协调专区场地', OFFICE_GROUP)).text).toContain('已转县自然资源局办理');
-    const told = await find((m) => m.receiveId === SHENPI && header(m) === '问题已转办：QY-2026-010');
-    expect(json(told)).toContain('请一周内协调专区场地');
-    await find((m) => m.receiveId === ZIRAN && header(m) === '转办问题：QY-2026-010');
+    const told = await find((m) => m.receiveId === SHENPI && headerOf(m) === '问题已转办：QY-2026-010');
+    expect(cardText(told)).toContain('请一周内协调专区场地');
+    await find((m) => m.receiveId === ZIRAN && headerOf(m) === '转办问题：QY-2026-010');
     expect((await say(OFFICE, '答复 QY-2026-010 已处理', OFFICE_GROUP)).text).toContain('没有等待协调的问题');
   });
 
   it('台账 <单位> lists the unit\'s tasks, led and co-operated on, marked as such', async () => {
     const r = await say(OFFICE, '台账 石堡镇', OFFICE_GROUP);
-    expect(header(r.reply)).toBe('石堡镇改革台账');
+    expect(headerOf(r.reply)).toBe('石堡镇改革台账');
     const rows = (JSON.parse(r.text) as { body: { elements: { tag: string; rows?: { code: string; role: string }[] }[] } }).body.elements.filter((e) => e.tag === 'table').flatMap((e) => e.rows ?? []);
     expect(rows).toEqual(expect.arrayContaining([
       expect.objectContaining({ code: 'QY-2026-011', role: '牵头' }),
@@ -375,7 +374,7 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     // QY-2026-013: 白马滩镇 leads, 县自然资源局 and 县农业农村局 co-operate, 李红梅 leads it, 完成时限 2026-12-10.
     expect((await say(SHIBAO, '调整 QY-2026-013')).text).toContain('只有改革办可以调整台账');
     const form = await say(OFFICE, '调整 QY-2026-013', OFFICE_GROUP);
-    expect(header(form.reply)).toBe('调整事项：QY-2026-013');
+    expect(headerOf(form.reply)).toBe('调整事项：QY-2026-013');
     expect(form.text).toContain('"default_value":"2026-12-10"');
     const t = await task('QY-2026-013');
     const values = { deadline: '2027-01-31', leadUnit: '白马滩镇', coUnits: '县自然资源局', leaders: '李红梅、王建国', owner: '姜涛', milestones: '首批交易规则印发 2026-12-20', reason: '' };
@@ -395,8 +394,8 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     expect(JSON.parse(audit.after!)).toMatchObject({ 完成时限: '2027-01-31', 配合单位: '县自然资源局', 领衔领导: '李红梅、王建国', status: '已调整', reason: '县委深改委会议决定' });
     // The lead unit, the co-unit that left, the leader who joined: each told before → after.
     for (const who of ['ou_demo_baima_liaison', NONGYE, LEADER_WANG, LEADER_LI]) {
-      const m = await find((x) => x.receiveId === who && header(x) === '事项调整：QY-2026-013');
-      expect(json(m)).toContain('2026-12-10 → **2027-01-31**');
+      const m = await find((x) => x.receiveId === who && headerOf(x) === '事项调整：QY-2026-013');
+      expect(cardText(m)).toContain('2026-12-10 → **2027-01-31**');
     }
     const again = await fake.clickCard({ messageId: form.reply!.messageId, operatorOpenId: OFFICE, value: { a: 'submit_edit', t: t.id }, formValue: { ...values, reason: '县委深改委会议决定' } });
     expect(again.toast).toMatchObject({ type: 'error', content: expect.stringContaining('没有改动') });
@@ -404,14 +403,14 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     // 新增事项: office only; the task enters the ledger 待签收 and its 任务交办单 goes to the lead unit.
     expect((await say(SHIBAO, '新增事项')).text).toContain('只有改革办可以新增事项');
     const blank = await say(OFFICE, '新增事项', OFFICE_GROUP);
-    expect(header(blank.reply)).toBe('新增事项');
+    expect(headerOf(blank.reply)).toBe('新增事项');
     const fields = { code: 'QY-2026-019', title: '村级集体经济“强村公司”改革', category: '改革试点', deadline: '2027-06-30', leadUnit: '石堡镇', coUnits: '县农业农村局', leaders: '李红梅', owner: '杜鹃', deliverable: '强村公司章程' };
     expect((await fake.clickCard({ messageId: blank.reply!.messageId, operatorOpenId: SHIBAO, value: { a: 'submit_new_task' }, formValue: fields })).toast).toMatchObject({ type: 'error' });
     const made = await fake.clickCard({ messageId: blank.reply!.messageId, operatorOpenId: OFFICE, value: { a: 'submit_new_task' }, formValue: fields });
     expect(made.toast).toMatchObject({ type: 'success', content: expect.stringContaining('已新增 QY-2026-019') });
     const created = await task('QY-2026-019');
     expect([created.status, created.deadline]).toEqual(['待签收', '2027-06-30']);
-    await find((m) => m.receiveId === SHIBAO && header(m) === '任务交办单' && json(m).includes('QY-2026-019'));
+    await find((m) => m.receiveId === SHIBAO && headerOf(m) === '任务交办单' && cardText(m).includes('QY-2026-019'));
     const twice = await fake.clickCard({ messageId: blank.reply!.messageId, operatorOpenId: OFFICE, value: { a: 'submit_new_task' }, formValue: fields });
     expect(twice.toast).toMatchObject({ type: 'error', content: expect.stringContaining('已有事项') });
     expect(await ctx().prisma.task.count({ where: { tenantId, codeKey: 'QY-2026-019' } })).toBe(1);
@@ -429,7 +428,7 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     const mine = run.messages.filter((m) => m.subject === `dispatch.${t.id}`);
     expect(mine.map((m) => m.recipient.receiveId).sort()).toEqual([ZIRAN]);
     expect(run.enqueued).toBeGreaterThan(0);
-    await find((m) => m.receiveId === ZIRAN && header(m) === '任务交办单' && json(m).includes('QY-2026-016'));
+    await find((m) => m.receiveId === ZIRAN && headerOf(m) === '任务交办单' && cardText(m).includes('QY-2026-016'));
     // The same day again: nothing new. The next working days: nothing until this card nears its end.
     expect((await runJob(app, 'reissue', clock.now())).enqueued).toBe(0);
     expect(await dispatches('2026-12-07')).toHaveLength(0);
@@ -446,8 +445,8 @@ describeEachDatabase('the office runs the ledger from Feishu', (ctx) => {
     expect(t.status).toBe('待销号');
     expect(await dispatchTasks(app, tenantId, [t.id])).toBe(1);
     expect(await dispatchTasks(app, tenantId, [t.id])).toBe(0);
-    const card = await find((m) => m.chatId === OFFICE_GROUP && header(m) === '销号审核' && json(m).includes('QY-2026-005'));
-    expect(json(card)).toContain('由台账导入');
+    const card = await find((m) => m.chatId === OFFICE_GROUP && headerOf(m) === '销号审核' && cardText(m).includes('QY-2026-005'));
+    expect(cardText(card)).toContain('由台账导入');
     const ok = await fake.clickCard({ messageId: card!.messageId, operatorOpenId: OFFICE, value: { a: 'approve', t: t.id } });
     expect(ok.toast).toMatchObject({ type: 'success', content: '已销号' });
   });

@@ -6,15 +6,10 @@
 // told once, and a re-delivered recall changes nothing more.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../helpers/db.js';
-import { testApp } from '../helpers/app.js';
-import { demoDirectory } from '../../src/demo/directory.js';
-import { DEMO_WORKBOOK } from '../helpers/workbooks.js';
-import { startBotOnFake, waitFor } from '../feishu/helpers.js';
-import { FakeFeishu, type FakeMessage } from '../../src/sandbox/fake-feishu.js';
+import { waitFor } from '../feishu/helpers.js';
+import type { FakeFeishu, FakeMessage } from '../../src/sandbox/fake-feishu.js';
 import type { FeishuRuntime } from '../../src/feishu/runtime.js';
-import { importLedger } from '../../src/ledger/import/index.js';
-import { createBotHandlers } from '../../src/chat/handlers.js';
-import type { AppContext } from '../../src/app.js';
+import { type ChatBed, startChatBed } from './bed.js';
 
 const SHIBAO = 'ou_demo_shibao_liaison'; // 程功, 石堡镇: QY-2026-011, QY-2026-018
 const SHIBAO_GROUP = 'oc_demo_shibao';
@@ -24,27 +19,23 @@ const GONGAN = 'ou_demo_gongan_liaison'; // 郭磊, 县公安局: QY-2026-002
 const OFFICE = 'ou_demo_office_zhou';
 const OFFICE_GROUP = 'oc_demo_office';
 
+// Not bed.ts's readers: json takes any value (a card update's content too), header is the whole
+// header (title and template).
 const json = (v: unknown) => JSON.stringify(v ?? null);
 const header = (m: FakeMessage | undefined) => ((m?.content as { header?: { title?: { content?: string }; template?: string } })?.header) ?? {};
 const latest = (m: FakeMessage) => m.updates.at(-1)?.content ?? m.content;
 
 describeEachDatabase('recalled messages', (ctx) => {
+  let bed: ChatBed;
   let fake: FakeFeishu;
   let rt: FeishuRuntime;
-  let app: AppContext;
   let tenantId: number;
 
   beforeAll(async () => {
-    fake = await FakeFeishu.start({ ...demoDirectory(), redeliveryScheduleMs: [60_000] });
-    app = await testApp(ctx(), { tenantKey: fake.tenantKey });
-    tenantId = app.defaultTenant.id;
-    if (!(await importLedger(ctx().prisma, tenantId, [DEMO_WORKBOOK])).ok) throw new Error('demo import failed');
-    ({ rt } = await startBotOnFake(fake, { db: ctx(), handlers: createBotHandlers(app), sender: { retryBaseMs: 100 } }));
+    bed = await startChatBed(ctx(), { ledger: 'workbook', sender: { retryBaseMs: 100 } });
+    ({ fake, rt, tenantId } = bed);
   });
-  afterAll(async () => {
-    await rt?.stop();
-    await fake?.close();
-  });
+  afterAll(() => bed?.close());
 
   let n = 0;
   async function say(openId: string, text: string, chatId: string | null = SHIBAO_GROUP) {
