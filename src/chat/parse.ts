@@ -65,8 +65,9 @@ export function normaliseChatText(raw: string): string {
     .replace(/[\u200b-\u200f\ufeff]/g, '')
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ')
     .replace(/[：]/g, ':')
-    // The same dashes codeKey() folds, so "LY‑012" (U+2011) is a code here too.
-    .replace(/[‐‑‒–—―－]/g, '-')
+    // The same dashes codeKey() folds, so "LY‑012" (U+2011) is a code here too — between letters or
+    // digits only: a signature's 「——石堡镇」 stays as typed.
+    .replace(/(?<=[A-Za-z0-9])[‐‑‒–—―－](?=[A-Za-z0-9])/g, '-')
     .replace(/[ \t]+/g, ' ')
     .trim();
 }
@@ -86,7 +87,9 @@ const SPACED_CODE = /\b([A-Za-z]{1,8})\s*-\s*(\d{4})\s*-\s*(\d{1,4})\b/g;
 /** 【进展】… / [进展]…: the verb in brackets, as in a formatted report. */
 const BRACKETED_VERB = new RegExp(`^[【\\[〔]\\s*(${ALL_VERB_RE})\\s*[】\\]〕]\\s*:?\\s*`);
 /** QY-2026-011进展60% / QY-2026-011：进展 …: a full code (letters, digits, a dash) before the verb. */
-const CODE_FIRST = new RegExp(`^([A-Za-z]+[A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)+)\\s*[:,，、]?\\s*(${TASK_VERB_RE})(?![\\u4e00-\\u9fff])\\s*[:,，、]?\\s*(.*)$`, 's');
+const CODE_FIRST = new RegExp(`^([A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)+)\\s*[:,，、]?\\s*(${TASK_VERB_RE})(?![\\u4e00-\\u9fff])\\s*[:,，、]?\\s*(.*)$`, 's');
+/** 「各位领导好，进展 QY-2026-018 …」: a short greeting clause before a task command with a full code. */
+const GREETING_BEFORE = new RegExp(`^[^，,：:。！!\\n]{1,12}[，,：:。！!]\\s*(?=(?:${TASK_VERB_RE})\\s*[:,，]?\\s*[A-Za-z]+[A-Za-z0-9]*[-_][A-Za-z0-9])`);
 /** What ends a sentence but not a command: 「我的任务。」「台账？」. */
 const TRAILING_MARKS = /[。.！!？?~～…，,；;]+$/;
 
@@ -97,6 +100,7 @@ const TRAILING_MARKS = /[。.！!？?~～…，,；;]+$/;
 export function canonicalCommandLine(text: string): string {
   let out = text.replace(SPACED_CODE, '$1-$2-$3');
   out = out.replace(BRACKETED_VERB, '$1 ');
+  if (!PREFIX_RE.test(out)) out = out.replace(GREETING_BEFORE, '');
   const codeFirst = CODE_FIRST.exec(out);
   if (codeFirst) out = `${codeFirst[2]} ${codeFirst[1]} ${codeFirst[3]}`.trim();
   return out;
@@ -112,8 +116,8 @@ export function withCodeAfterVerb(raw: string, code: string): string | null {
   const line = canonicalCommandLine(normaliseChatText(stripListMarker(first)));
   const head = PREFIX_RE.exec(line);
   if (!head || !TASK_SHAPES.has(PREFIXES.find((p) => p.word === head[1])!.spec.shape)) return null;
-  const token = /^[\s:,，、;；]*([^\s:,，、;；]*)/.exec(head[2]!)![1]!.replace(/^[【\[(（]|[】\])）]$/g, '');
-  if (CODE.test(token) && /\d/.test(token)) return null;
+  const split = splitCode(head[2]!.replace(/^[\s:,，、;；]+/, ''));
+  if ('codeText' in split && /\d/.test(split.codeText)) return null;
   return [`${head[1]} ${code} ${head[2]!.replace(/^[\s:,，、;；]+/, '')}`.trim(), ...rest].join('\n');
 }
 
@@ -133,6 +137,29 @@ export function parseChatCommand(raw: string): ChatCommand {
   if (!head) return { kind: 'unknown', text: truncate(text, 100, '') };
   const spec = PREFIXES.find((p) => p.word === head[1])!.spec;
   return parseArgs(spec, head[2]!);
+}
+
+/** A number followed by a quantity (「18 个行政村」「3 项」) is a figure, not a code. */
+const QUANTITY_AFTER = /^[万亿千百十个家项亩元吨%％米公倍人户件座所条次天年月日村镇]/;
+/** 「QY-2026-011已召开推进会」「（QY-2026-011）已召开…」: a full code with the text stuck to it. */
+const STUCK_CODE = /^[【\[(（]?([A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)+)[】\])）]?([^A-Za-z0-9_-][\s\S]*)$/;
+
+/** The code at the start of a command's arguments and the rest, or why there is none. */
+function splitCode(rest: string): { codeText: string; body: string } | { problem: string } {
+  const m = /^([^\s:,，、;；]+)\s*[:,，、;；]?\s*(.*)$/s.exec(rest);
+  if (!m) return { problem: '缺少事项编号' };
+  let token = m[1]!;
+  let body = m[2]!;
+  const stuck = CODE.test(token.replace(/^[【\[(（]|[】\])）]$/g, '')) ? null : STUCK_CODE.exec(token);
+  if (stuck) {
+    token = stuck[1]!;
+    body = `${stuck[2]!.replace(/^[\s:,，、;；。）)】\]]+/, '')} ${body}`.trim();
+  }
+  const codeText = token.replace(/^[【\[(（]|[】\])）]$/g, '');
+  if (!CODE.test(codeText)) return { problem: `没有识别出事项编号（「${truncate(codeText, 20)}」不像编号）` };
+  // 「18 个行政村」 is a figure; 「011 村级…」 (a leading zero) is a code.
+  if (/^[1-9]\d*$/.test(codeText) && QUANTITY_AFTER.test(body)) return { problem: `没有识别出事项编号（「${codeText}${Array.from(body)[0]}」是数量，不是编号）` };
+  return { codeText, body: body.trim() };
 }
 
 function malformed(spec: CommandSpec, problem: string): ChatCommand {
@@ -159,18 +186,28 @@ function parseArgs(spec: CommandSpec, after: string): ChatCommand {
 
   if (rest === '') return malformed(spec, spec.shape === 'code' ? '缺少事项编号' : '缺少事项编号和内容');
   // The code is the first token; ":" "," or a space may follow it.
-  const m = /^([^\s:,，、;；]+)\s*[:,，、;；]?\s*(.*)$/s.exec(rest);
-  if (!m) return malformed(spec, '缺少事项编号');
-  const codeText = m[1]!.replace(/^[【\[(（]|[】\])）]$/g, '');
-  if (!CODE.test(codeText)) return malformed(spec, `没有识别出事项编号（「${truncate(codeText, 20)}」不像编号）`);
-  let body = m[2]!.trim();
+  const split = splitCode(rest);
+  if ('problem' in split) return malformed(spec, split.problem);
+  const { codeText } = split;
+  let body = split.body;
   if (spec.shape === 'code') return { kind: spec.kind, codeText } as ChatCommand;
 
+  // 「完成 QY-2026-018 80%」「已完成80%」「完成 … 目前完成60%」: a completion short of 100 % is progress,
+  // never a close-out request. Another figure (「群众满意度达95%」) leaves a completion as it is.
+  if (spec.kind === 'complete') {
+    const only = progressPercent(body);
+    if (only?.ok && only.body === '' && only.percent < 100) return progressOf(codeText, '', only.percent);
+    const named = NAMED_PERCENT.exec(body);
+    const value = named ? parsePercent(named[1]!) : null;
+    if (value?.ok && value.value < 100) return progressOf(codeText, body, value.value);
+  }
   let percent: number | null = null;
   if (spec.percent) {
     const found = progressPercent(body);
     if (found && !found.ok) return malformed(spec, found.reason);
     if (found?.ok) ({ percent, body } = found);
+    // Only a percent (「进展 QY-2026-011 60%」): the update is the percent.
+    if (percent !== null && body === '') return progressOf(codeText, body, percent);
   }
   if (body === '') {
     if (spec.shape === 'codeOptText') return { kind: spec.kind, codeText, text: null } as ChatCommand;
@@ -182,10 +219,44 @@ function parseArgs(spec: CommandSpec, after: string): ChatCommand {
   return { kind: spec.kind, codeText, text: body } as ChatCommand;
 }
 
-/** A percent ending a line: 「60%」「进度 60%」「完成60%左右」. What stands before the % is read whole. */
-const LINE_END_PERCENT = /(?:总体进度|总进度|进度|完成度|完成了|完成)?\s*([0-9A-Za-z.+\uFF0E\uFF0B-]+)\s*%\s*(?:左右|以上)?[\s,，。;；!！]*$/;
-/** A percent named as the progress anywhere: 「已完成总体进度的60%，下一步…」. Digits only. */
-const NAMED_PERCENT = /(?:总体进度|总进度|工作进度|进度|完成度)(?:为|达到|已达|达|约为|约|的)?\s*(\d{1,3}(?:\.\d+)?)\s*%/;
+/** A progress report of only a percent: its text says so. */
+function progressOf(codeText: string, text: string, percent: number): ChatCommand {
+  return { kind: 'progress', codeText, text: text || `进度更新至 ${percent}%`, percent };
+}
+
+/**
+ * A percent ending a line: 「60%」「进度 60%」「，完成60%左右」「70%[强]」 (a Feishu emoji after it). What
+ * stands before the % is read whole; 「完成」 is taken with it only where a clause starts (「测产完成 67%」 keeps it).
+ */
+const PERCENT_TAIL = /%\s*(?:左右|以上)?(?:\[[^\[\]\s]{1,6}\])*[\s,，。;；!！]*$/;
+const BEFORE_PERCENT = /(总体进度|总进度|进度|完成度|完成了?)?\s*(?:约|达到|达)?\s*([0-9A-Za-z.+\uFF0E\uFF0B-]+)\s*$/;
+/**
+ * The percent ending a line, in time linear in the line (a 150-KB message of letters made one
+ * backtracking regex quadratic): the final 「%…」 first, then what stands just before it, within 40
+ * characters. `index` is where the percent (with its 进度/完成 label) starts.
+ */
+function lineEndPercent(line: string): { index: number; number: string } | null {
+  const tail = PERCENT_TAIL.exec(line);
+  if (!tail) return null;
+  const from = Math.max(0, tail.index - 40);
+  const head = BEFORE_PERCENT.exec(line.slice(from, tail.index));
+  if (!head) return null;
+  let start = from + head.index;
+  // 「完成」 goes with the percent only where a clause starts: 「测产完成 67%」 keeps it in the text.
+  const label = head[1];
+  if (label?.startsWith('完成') && label !== '完成度' && start > 0 && !/[\s,，;；。]/.test(line[start - 1]!)) start += label.length;
+  // A run of letters and digits longer than the window: read it whole (it is refused, as before).
+  if (head.index === 0 && from > 0 && !label) {
+    const run = /[0-9A-Za-z.+\uFF0E\uFF0B-]*$/.exec(line.slice(Math.max(0, from - 200), from))![0];
+    return { index: from - run.length, number: run + head[2]! };
+  }
+  return { index: start, number: head[2]! };
+}
+
+/** A percent named as the progress anywhere: 「已完成总体进度的60%，下一步…」「目前完成45%」. Digits only. */
+const NAMED_PERCENT = /(?:总体进度|总进度|工作进度|进度|完成度|完成了?)(?:为|达到|已达|达|约为|约|的)?\s*(\d{1,3}(?:\.\d+)?)\s*%/;
+/** 「百分之六十」「六成」 ending a line: a percent the grammar does not read (digits only, issue 11). */
+const WORDED_PERCENT = /(?:百分之[零〇一二两三四五六七八九十百]+|[一二三四五六七八九]成)[\s,，。;；!！]*$/;
 
 /**
  * The progress percent of a report's text, and the text without it. The percent is the one that
@@ -197,9 +268,14 @@ function progressPercent(body: string): { ok: true; percent: number; body: strin
   const lines = body.split('\n');
   const last = lines.length - 1;
   for (const i of last > 0 ? [0, last] : [0]) {
-    const pm = LINE_END_PERCENT.exec(lines[i]!);
-    if (!pm) continue;
-    const read = parsePercent(pm[1]!);
+    const pm = lineEndPercent(lines[i]!);
+    if (!pm) {
+      if (WORDED_PERCENT.test(lines[i]!)) return { ok: false, reason: '进度请用阿拉伯数字填写，如 60%（「百分之六十」「六成」不能识别）' };
+      continue;
+    }
+    // 「60%-70%」: a range, not a negative number.
+    if (/^-/.test(pm.number) && /[\d%]\s*$/.test(lines[i]!.slice(0, lines[i]!.lastIndexOf(pm.number)))) return { ok: false, reason: '进度请只写一个数字，如 60%（不要写范围）' };
+    const read = parsePercent(pm.number);
     if (!read.ok) return read;
     lines[i] = lines[i]!.slice(0, pm.index).replace(/[\s,，;；。]+$/, '');
     return { ok: true, percent: read.value, body: lines.join('\n').replace(/[\s,，;；。]+$/, '').trim() };
@@ -247,7 +323,7 @@ function laterLineStarts(codeText: string, isKnownCode: (codeText: string) => bo
   if (fullCode(codeText)) return true;
   return shortCode(codeText) && isKnownCode(codeText);
 }
-const fullCode = (c: string) => /[A-Za-z]/.test(c) && /\d/.test(c) && /[-_]/.test(c);
+const fullCode = (c: string) => /^[A-Za-z]{2,}/.test(c) && /\d/.test(c) && /[-_]/.test(c);
 const shortCode = (c: string) => (/[A-Za-z]/.test(c) && /\d/.test(c)) || /^0\d/.test(c);
 
 /** The codes of the lines after the first that could start a command (for the caller to look up). */
@@ -276,9 +352,40 @@ export function parseChatMessage(raw: string, isKnownCode: (codeText: string) =>
     if (starts.length === 0 || laterLineStarts(head.codeText, isKnownCode)) starts.push(i);
   });
   if (starts.length === 0) return [{ command: parseChatCommand(raw), source: raw }];
-  return starts.map((start, k) => {
+  return starts.flatMap((start, k) => {
     const end = starts[k + 1] ?? lines.length;
     const source = [stripped[start]!, ...lines.slice(start + 1, end)].join('\n');
-    return { command: parseChatCommand(source), source };
+    return forEachCode(source).map((one) => ({ command: parseChatCommand(one), source: one }));
   });
 }
+
+/** 「签收 QY-2026-011、QY-2026-018」: one command per full code listed after the verb, the same text for each. */
+const LIST_VERB = new RegExp(`^(${TASK_VERB_RE})\\s*[:,，]?\\s*`);
+// Sticky pieces read one after another (a single regex with a repeated group backtracked for
+// seconds on a long run of letters): a full code, then a list separator.
+const LISTED_CODE = /[A-Za-z]{2}[A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)+/y;
+const LIST_SEPARATOR = /\s*[、,，和及]\s*/y;
+function forEachCode(source: string): string[] {
+  const verb = LIST_VERB.exec(source);
+  if (!verb) return [source];
+  const codes: string[] = [];
+  let at = verb[0].length;
+  for (;;) {
+    LISTED_CODE.lastIndex = at;
+    const code = LISTED_CODE.exec(source);
+    if (!code) break;
+    codes.push(code[0]);
+    at = LISTED_CODE.lastIndex;
+    LIST_SEPARATOR.lastIndex = at;
+    const sep = LIST_SEPARATOR.exec(source);
+    if (!sep) break;
+    LISTED_CODE.lastIndex = LIST_SEPARATOR.lastIndex;
+    if (!LISTED_CODE.test(source)) break; // a separator before text, not before another code
+    at = LIST_SEPARATOR.lastIndex;
+  }
+  if (codes.length < 2 || /^[A-Za-z0-9_-]/.test(source.slice(at))) return [source];
+  const rest = source.slice(at);
+  return [...new Set(codes)].slice(0, MAX_CODES_PER_LINE).map((code) => `${verb[1]} ${code}${rest.startsWith('\n') ? '' : ' '}${rest.replace(/^[\s:,，]+(?=\S)/, '')}`.trimEnd());
+}
+/** More codes than this on one line are not expanded further (the message limit still applies). */
+const MAX_CODES_PER_LINE = 20;

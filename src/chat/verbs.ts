@@ -51,12 +51,12 @@ export interface CommandSpec {
 }
 
 export const COMMANDS = [
-  { kind: 'help', shape: 'exact', words: ['帮助', 'help', '?', '菜单', '使用说明'], label: '帮助', example: '帮助', caseInsensitive: true },
+  { kind: 'help', shape: 'exact', words: ['帮助', 'help', '?', '菜单', '使用说明', '帮助一下', '怎么用'], label: '帮助', example: '帮助', caseInsensitive: true },
   { kind: 'myTasks', shape: 'exact', words: ['我的任务', '任务', '我的事项', '事项'], label: '我的任务', example: '我的任务' },
   { kind: 'ledger', shape: 'unit', words: ['台账'], label: '台账', example: '台账 石堡镇' },
   { kind: 'progress', shape: 'report', words: ['进展', '进度', '汇报', '报送', '进展情况', '推进情况', '工作进展', '进展汇报', '进度汇报'], label: '进展', example: '进展 LY-012 完成方案起草，下步征求意见 60%', textName: '进展内容', percent: true },
-  { kind: 'problem', shape: 'report', words: ['问题', '困难'], label: '问题', example: '问题 LY-012 用地指标不足', textName: '问题描述' },
-  { kind: 'complete', shape: 'report', words: ['完成', '办结', '已完成', '已办结'], label: '完成', example: '完成 LY-012 已印发实施方案', textName: '完成情况' },
+  { kind: 'problem', shape: 'report', words: ['问题', '困难', '问题反映', '反映问题'], label: '问题', example: '问题 LY-012 用地指标不足', textName: '问题描述' },
+  { kind: 'complete', shape: 'report', words: ['完成', '办结', '已完成', '已办结', '完成情况'], label: '完成', example: '完成 LY-012 已印发实施方案', textName: '完成情况' },
   { kind: 'urge', shape: 'report', words: ['催办'], label: '催办', example: '催办 LY-012 请本周内报送', textName: '催办要求' },
   { kind: 'calendar', shape: 'optText', words: ['日历', '工作日历'], label: '日历', example: '日历 2027' },
   { kind: 'bindGroup', shape: 'optText', words: ['绑定', '绑定单位', '绑定本群'], label: '绑定', example: '绑定 石堡镇' },
@@ -82,7 +82,7 @@ export const COMMANDS = [
   { kind: 'assessment', shape: 'optText', words: ['年度考核', '考核'], label: '考核', example: '考核 2026' },
   { kind: 'exportLedger', shape: 'optText', words: ['导出台账', '导出'], label: '导出台账', example: '导出台账 石堡镇' },
   // The card actions as text (a JSON 2.0 card is clickable for 14 days only), and the office's work.
-  { kind: 'sign', shape: 'code', words: ['签收'], label: '签收', example: '签收 LY-012' },
+  { kind: 'sign', shape: 'code', words: ['签收', '已签收'], label: '签收', example: '签收 LY-012' },
   { kind: 'dispute', shape: 'codeText', words: ['异议', '提出异议'], label: '异议', example: '异议 LY-012 该事项应由县自然资源局牵头', textName: '异议理由' },
   { kind: 'resolveDispute', shape: 'codeText', words: ['异议处理', '处理异议'], label: '异议处理', example: '异议处理 LY-012 维持 请按原交办落实', textName: '处理方式（维持 / 推进 / 改由 单位）和答复' },
   { kind: 'close', shape: 'code', words: ['销号', '同意销号'], label: '销号', example: '销号 LY-012' },

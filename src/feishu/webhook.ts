@@ -47,6 +47,9 @@ class Rejected extends Error {
   }
 }
 
+/** How long an idle keep-alive connection stays open: longer than Go's 90-s client default. */
+const KEEP_ALIVE_MS = 95_000;
+
 /** The webhook's request listener, and listen() to serve it on a new HTTP server. */
 export type WebhookApp = RequestListener & { listen(port: number, host: string, onListening?: () => void): Server };
 
@@ -241,7 +244,15 @@ export function createWebhookApp(opts: WebhookAppOptions): WebhookApp {
     else void app(req, res);
   };
   return Object.assign(listener, {
-    listen: (port: number, host: string, onListening?: () => void) => createServer(listener).listen(port, host, onListening),
+    listen: (port: number, host: string, onListening?: () => void) => {
+      // Feishu pushes from a Go HTTP client, whose idle keep-alive connections live 90 s
+      // (net/http DefaultTransport IdleConnTimeout). Node closes idle ones after 5 s: a push sent
+      // on a connection the server is closing at that moment fails with ECONNRESET and waits for a
+      // re-push. The server keeps them longer than any client does, so the client closes first.
+      const server = createServer({ keepAliveTimeout: KEEP_ALIVE_MS }, listener);
+      server.headersTimeout = KEEP_ALIVE_MS + 1_000;
+      return server.listen(port, host, onListening);
+    },
   });
 }
 

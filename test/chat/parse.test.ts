@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { laterCommandCodes, parseChatCommand, parseChatMessage, stripListMarker } from '../../src/chat/parse.js';
+import { laterCommandCodes, parseChatCommand, parseChatMessage, stripListMarker, withCodeAfterVerb } from '../../src/chat/parse.js';
 
 describe('chat grammar', () => {
   it.each([
@@ -30,7 +30,8 @@ describe('chat grammar', () => {
   it('says what is missing, with an example', () => {
     expect(parseChatCommand('进展')).toMatchObject({ kind: 'malformed', verb: '进展', problem: '缺少事项编号和内容', example: expect.stringContaining('进展 LY-012') });
     expect(parseChatCommand('进展 LY-012')).toMatchObject({ kind: 'malformed', problem: '缺少进展内容' });
-    expect(parseChatCommand('进展 LY-012 60%')).toMatchObject({ kind: 'malformed', problem: '缺少进展内容' });
+    // Only a percent is an update of the percent (breaker, 2026-11-30: 「进展 QY-2026-011 60%」 was refused).
+    expect(parseChatCommand('进展 LY-012 60%')).toEqual({ kind: 'progress', codeText: 'LY-012', text: '进度更新至 60%', percent: 60 });
     expect(parseChatCommand('进展 完成了方案起草')).toMatchObject({ kind: 'malformed', problem: expect.stringContaining('没有识别出事项编号') });
     expect(parseChatCommand('进展 LY-012 完成 150%')).toMatchObject({ kind: 'malformed', problem: '进度 150% 超过了 100%' });
     expect(parseChatCommand('催办 LY-012')).toMatchObject({ kind: 'malformed', problem: '缺少催办要求' });
@@ -140,15 +141,71 @@ describe('commands as people write them', () => {
   });
 
   it('the percent ends the first line even with a greeting before and a signature after; 左右 after it; named as 进度 mid-sentence', () => {
-    expect(one('各位领导好：\n进展 QY-2026-011 已召开推进会 60%\n——石堡镇 程功')).toEqual([{ kind: 'progress', codeText: 'QY-2026-011', text: '已召开推进会\n--石堡镇 程功', percent: 60 }]);
+    expect(one('各位领导好：\n进展 QY-2026-011 已召开推进会 60%\n——石堡镇 程功')).toEqual([{ kind: 'progress', codeText: 'QY-2026-011', text: '已召开推进会\n——石堡镇 程功', percent: 60 }]);
     expect(one('进展 QY-2026-011 已召开推进会\n下步征求意见 70%')).toEqual([{ kind: 'progress', codeText: 'QY-2026-011', text: '已召开推进会\n下步征求意见', percent: 70 }]);
     expect(one('进展 QY-2026-011 目前已完成方案起草，进度60%左右')).toEqual([{ kind: 'progress', codeText: 'QY-2026-011', text: '目前已完成方案起草', percent: 60 }]);
     expect(one('进展：QY-2026-011，已召开推进会，完成60%')).toEqual([{ kind: 'progress', codeText: 'QY-2026-011', text: '已召开推进会', percent: 60 }]);
     expect(one('进展 QY-2026-011 已完成总体进度的60%，下一步召开专题会')).toEqual([{ kind: 'progress', codeText: 'QY-2026-011', text: '已完成总体进度的60%，下一步召开专题会', percent: 60 }]);
     // A figure that is not the progress stays in the text; Chinese numerals are not read (digits only).
     expect(one('进展 QY-2026-011 网办率提高到85%，下步扩面')[0]).toMatchObject({ percent: null, text: '网办率提高到85%，下步扩面' });
-    expect(one('进展 QY-2026-011 已召开推进会，百分之六十')[0]).toMatchObject({ percent: null });
+    expect(one('进展 QY-2026-011 已召开推进会，百分之六十')[0]).toMatchObject({ kind: 'malformed', problem: expect.stringContaining('进度请用阿拉伯数字填写') });
     expect(one('进展 QY-2026-011 已召开推进会，进度-5%')[0]).toMatchObject({ kind: 'malformed', problem: '进度不能为负数，应填写 0–100 之间的数字' });
+  });
+});
+
+// The chat breaker's findings (2026-11-30), each read as meant or refused with the reason.
+describe('chat breaker findings', () => {
+  const one = (s: string, known: string[] | null = null) => parseChatMessage(s, known ? (c) => known.includes(c) : undefined).map((c) => c.command);
+  it('a completion short of 100 % is progress, never a close-out request; another figure leaves a completion as it is', () => {
+    for (const s of ['完成 QY-2026-018 80%', 'QY-2026-018 已完成80%', '已完成 QY-2026-018 80%']) expect(one(s), s).toEqual([{ kind: 'progress', codeText: 'QY-2026-018', text: '进度更新至 80%', percent: 80 }]);
+    expect(one('完成 QY-2026-018 已印发方案，目前完成90%')).toEqual([{ kind: 'progress', codeText: 'QY-2026-018', text: '已印发方案，目前完成90%', percent: 90 }]);
+    expect(one('完成 QY-2026-018 已印发方案，群众满意度达95%')[0]).toMatchObject({ kind: 'complete', text: '已印发方案，群众满意度达95%' });
+    expect(one('完成 QY-2026-018 100%')[0]).toMatchObject({ kind: 'complete' });
+  });
+  it('a number followed by a quantity is a figure, not a code; a leading zero is a code', () => {
+    expect(one('进展 18 个行政村已完成测产 45%')[0]).toMatchObject({ kind: 'malformed', problem: '没有识别出事项编号（「18个」是数量，不是编号）' });
+    expect(withCodeAfterVerb('进展 18 个行政村已完成测产 45%', 'QY-2026-011')).toBe('进展 QY-2026-011 18 个行政村已完成测产 45%');
+    expect(one('进展 011 村级活动场所已建成 45%')[0]).toMatchObject({ kind: 'progress', codeText: '011', percent: 45 });
+  });
+  it('percents: an emoji after it, 完成 in mid-sentence, a range and Chinese numerals are read or refused with the reason', () => {
+    expect(one('进展 QY-2026-011 已召开推进会 70%[强]')[0]).toMatchObject({ percent: 70, text: '已召开推进会' });
+    expect(one('进展 QY-2026-011 完成72%。下步征求意见')[0]).toMatchObject({ percent: 72, text: '完成72%。下步征求意见' });
+    expect(one('进展 QY-2026-018 已召开推进会\n目前完成45%\n——石堡镇 程功')[0]).toMatchObject({ percent: 45 });
+    expect(one('进展 QY-2026-011 测产完成 67%')[0]).toMatchObject({ percent: 67, text: '测产完成' });
+    expect(one('进展 QY-2026-011 已召开推进会，完成约60%')[0]).toMatchObject({ percent: 60, text: '已召开推进会' });
+    expect(one('进展 QY-2026-011 完成60%-70%')[0]).toMatchObject({ kind: 'malformed', problem: '进度请只写一个数字，如 60%（不要写范围）' });
+    for (const s of ['进展 QY-2026-011 已召开推进会，百分之六十', '进展 QY-2026-011 已召开推进会，完成六成']) expect(one(s)[0], s).toMatchObject({ kind: 'malformed', problem: expect.stringContaining('进度请用阿拉伯数字填写') });
+  });
+  it('several codes after one verb are one command each; a code stuck to its text; more verb words; a greeting on the same line', () => {
+    expect(one('签收 QY-2026-011、QY-2026-018')).toEqual([{ kind: 'sign', codeText: 'QY-2026-011' }, { kind: 'sign', codeText: 'QY-2026-018' }]);
+    expect(one('进展 QY-2026-011、QY-2026-018 均已召开推进会 62%')).toEqual([
+      { kind: 'progress', codeText: 'QY-2026-011', text: '均已召开推进会', percent: 62 }, { kind: 'progress', codeText: 'QY-2026-018', text: '均已召开推进会', percent: 62 },
+    ]);
+    for (const s of ['进展 QY-2026-011已召开推进会', '进展（QY-2026-011）已召开推进会']) expect(one(s), s).toEqual([{ kind: 'progress', codeText: 'QY-2026-011', text: '已召开推进会', percent: null }]);
+    expect(one('问题反映 QY-2026-011 缺资金')[0]).toMatchObject({ kind: 'problem', text: '缺资金' });
+    expect(one('各位领导好，进展 QY-2026-018 已召开推进会 50%')).toEqual([{ kind: 'progress', codeText: 'QY-2026-018', text: '已召开推进会', percent: 50 }]);
+    expect(one('已签收')[0]).toMatchObject({ kind: 'malformed', verb: '签收' });
+    expect(one('帮助一下')).toEqual([{ kind: 'help' }]);
+  });
+  it('a road number on a later line is text unless the ledger has it', () => {
+    expect(one('进展 QY-2026-011 本周工作\n完成 S-203 省道沿线田块测产\n目前60%', [])).toEqual([{ kind: 'progress', codeText: 'QY-2026-011', text: '本周工作\n完成 S-203 省道沿线田块测产\n目前', percent: 60 }]);
+  });
+});
+
+// A message may be up to 150 KB (Feishu's limit): no rule may backtrack on it. A percent regex and a
+// code-list regex took 6 s and 14 s on 60,000 letters (found while fixing the breaker's findings).
+describe('the grammar is linear in the message', () => {
+  it('long adversarial messages parse in well under a second each', () => {
+    const n = 60_000;
+    const inputs = ['完成 QY-2026-001 ' + 'a'.repeat(n), '签收 QY-1、' + 'A'.repeat(n), '进展 QY-1 ' + ' '.repeat(n) + '%', '进展 ' + 'A'.repeat(n) + '-1已',
+      '进展 QY-1 ' + '1'.repeat(n) + '%', '进展 QY-1 60%' + '[强]'.repeat(n / 3) + 'x', 'A'.repeat(n) + '-1', '签收 ' + 'QY-1、'.repeat(n / 5) + 'x', '进展 QY' + '-1'.repeat(n / 2)];
+    for (const input of inputs) {
+      const t = performance.now();
+      parseChatMessage(input);
+      withCodeAfterVerb(input, 'QY-2026-001');
+      // Generous (each takes under 20 ms here): the quadratic rules took seconds.
+      expect(performance.now() - t, input.slice(0, 30)).toBeLessThan(1000);
+    }
   });
 });
 

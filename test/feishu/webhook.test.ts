@@ -129,6 +129,19 @@ describeEachDatabase('feishu webhook', (ctx) => {
     expect(await inboxCount()).toBe(0);
   });
 
+  it('keeps idle keep-alive connections longer than Feishu\'s Go client (90 s), so a push never meets a closing socket', async () => {
+    // Node closes idle connections after 5 s by default; a push reusing one at that moment failed
+    // with ECONNRESET (found by the chat fuzz: 「fetch failed (ECONNRESET)」) and waited for a re-push.
+    const app = createWebhookApp({ config: configFor(fake), db: ctx(), handlers, logger: silentLogger });
+    const server = app.listen(0, '127.0.0.1');
+    try {
+      expect(server.keepAliveTimeout).toBeGreaterThan(90_000);
+      expect(server.headersTimeout).toBeGreaterThan(server.keepAliveTimeout);
+    } finally {
+      server.close();
+    }
+  });
+
   it('answers a plaintext challenge when no encrypt key is configured', async () => {
     const plainFake = await FakeFeishu.start({ encryptKey: null, users: USERS });
     const app = createWebhookApp({ config: configFor(plainFake, { encryptKey: undefined, allowUnsignedWebhook: true }), db: ctx(), handlers, logger: silentLogger });

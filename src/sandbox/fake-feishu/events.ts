@@ -122,7 +122,8 @@ export async function postToBot(
     return { attempt: { at, status: res.status, ms: Math.round(performance.now() - started) }, body };
   } catch (err) {
     const timeout = (err as { name?: string }).name === 'TimeoutError' || (err as { name?: string }).name === 'AbortError';
-    return { attempt: { at, error: timeout ? 'timeout' : String((err as Error).message), ms: Math.round(performance.now() - started) } };
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    return { attempt: { at, error: timeout ? 'timeout' : `${String((err as Error).message)}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`, ms: Math.round(performance.now() - started) } };
   }
 }
 
