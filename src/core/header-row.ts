@@ -52,7 +52,11 @@ export function findHeaderRow(rows: readonly (readonly unknown[])[], maxScan = 1
   let headerRows: 1 | 2 = 1;
   const below = texts(rows[best.index + 1]);
   const belowFilled = below.map((t, c) => ({ t: t.trim(), c })).filter((x) => x.t);
-  if (belowFilled.length > 0 && belowFilled.every((x) => fieldOfHeader(x.t) !== null)) {
+  // The row below is the header's second row when it names fields (two or more, at least half its
+  // cells): 「牵头单位|配合单位|开始时间|完成时限|姓名|电话」 under 「责任单位|时间安排|联系人」 — an unknown
+  // name among them (姓名) no longer makes the whole second row a data row.
+  const known = belowFilled.filter((x) => fieldOfHeader(x.t) !== null).length;
+  if (belowFilled.length > 0 && (known === belowFilled.length || (known >= 2 && known * 2 >= belowFilled.length))) {
     const width = Math.max(top.length, below.length);
     const combined = Array.from({ length: width }, (_, c) => (below[c]?.trim() ? below[c]! : (top[c] ?? '')));
     const combinedMap = mapHeaders(combined);

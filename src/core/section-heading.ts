@@ -40,6 +40,8 @@ export interface RowContext {
 }
 
 const FOOTNOTE = /^(?:注|备注|说明|填表说明|注释|附注|填报说明|填报要求)\s*\d*\s*[:：]|^[（(]?注\s*\d+\s*[.、．:：）)]|^(?:填报单位|填报人|填表人|联系人|审核人|制表人|制表单位|填报日期|联系电话)\s*[:：]|^(?:本表|此表|以上|上述)|^[※*＊]/;
+/** The first cell of a signature row written across cells: 审核人：, 填表人：, 联系电话：… */
+const SIGNATURE_LABEL = /^(?:填报单位|填报人|填表人|联系人|审核人|制表人|制表单位|填报日期|联系电话|签发人|负责人|分管领导|单位负责人)\s*[:：]/;
 /** The first cell of a totals row: 合计、小计、总计、共计 (spaced out or not). */
 const TOTAL_ROW = /^(?:合\s*计|小\s*计|总\s*计|共\s*计)\s*[:：]?\s*(?:\d+\s*项?)?$/;
 const H1 = new RegExp(`^(?:第[${CN_NUM}]+(?:部分|章|篇|方面|板块|项)|[${CN_NUM}]+\\s*[、.．])`);
@@ -66,8 +68,15 @@ export function classifyRow(cells: readonly unknown[], ctx: RowContext): RowClas
     if (text !== null) filled.push({ column, text: text.trim() });
   });
   if (filled.length === 0) return { kind: 'blank' };
-  // 合计 / 小计 / 总计 rows count the rows above (「合计 | 4项」): no task, like a note.
-  if (TOTAL_ROW.test(filled[0]!.text)) return { kind: 'footnote', text: filled.map((f) => f.text).join(' ') };
+  // 合计 / 小计 / 总计 rows count the rows above (「合计 | 4项」); a signature row in cells
+  // (「审核人： | 填表人： | 联系电话：」); the printed column numbers under a header (「1 | 2 | 3 | 4 | 5」):
+  // no task, like a note.
+  const all = filled.map((f) => f.text).join(' ');
+  if (TOTAL_ROW.test(filled[0]!.text) || SIGNATURE_LABEL.test(filled[0]!.text)) return { kind: 'footnote', text: all };
+  if (filled.length >= 3 && filled.every((f, i) => /^\d{1,2}$/.test(f.text) && Number(f.text) === Number(filled[0]!.text) + i)) return { kind: 'footnote', text: all };
+  // Only a pre-filled 序号 (4, 5, 6 down an empty table): nothing to import.
+  const numberOnly = ctx.numberColumn ?? (ctx.titleColumn > 0 ? 0 : undefined);
+  if (filled.length === 1 && filled[0]!.column === numberOnly && /^\d+(?:[.．﹒]\d+)*[.．﹒、]?$/.test(filled[0]!.text)) return { kind: 'blank' };
   const distinct = [...new Set(filled.map((f) => f.text))];
   if (distinct.length >= 2 && isHeaderRow(cells)) return { kind: 'header' };
   if (distinct.length === 1) {

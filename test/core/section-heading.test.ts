@@ -56,7 +56,10 @@ describe('classifyRow', () => {
     expect(classifyRow(['1', '推进项目审批改革', '区政务服务局', '区发改局', '2026年6月底前'], ctx)).toEqual({ kind: 'task' });
     expect(classifyRow(['一', '推进项目审批改革', '区政务服务局'], ctx)).toEqual({ kind: 'task' });
     expect(classifyRow([null, '推进项目审批改革', null], ctx)).toEqual({ kind: 'task' });
-    expect(classifyRow(['3', null, null], ctx)).toEqual({ kind: 'task' });
+    // Only a pre-filled 序号 (an empty template row) is nothing to import (workbook breaker, 2026-11-30:
+    // each such row stopped the import with 「改革事项为空」).
+    expect(classifyRow(['3', null, null], ctx)).toEqual({ kind: 'blank' });
+    expect(classifyRow(['3', null, '县财政局'], ctx)).toEqual({ kind: 'task' });
   });
 
   it('footnotes below the table', () => {
@@ -70,6 +73,10 @@ describe('classifyRow', () => {
     // A totals row counts the rows above: not a task without a lead unit (import trial, 2026-11-30).
     for (const row of [['合计', '4项'], ['合  计', null, null, '12'], ['小计', '3项'], ['总计：20项'], ['共计', '']]) expect(classifyRow(row, ctx).kind, JSON.stringify(row)).toBe('footnote');
     expect(classifyRow(['1', '合计收入核算改革', '县财政局'], ctx).kind).toBe('task');
+    // A signature row across cells, and the column numbers printed under the header.
+    expect(classifyRow(['审核人：', null, '填表人：', null, '联系电话：'], ctx).kind).toBe('footnote');
+    expect(classifyRow(['1', '2', '3', '4', '5'], ctx).kind).toBe('footnote');
+    expect(classifyRow(['1', '2', '县财政局'], ctx).kind).toBe('task');
   });
 
   it('the header repeated mid-table (a table printed over pages) is a header row, not a task', () => {

@@ -1,8 +1,10 @@
 // Issue 12: ledgers as offices publish them import as they are — checked field by field, on both
 // databases. The workbooks are the project's own (src/demo/published.ts, test/helpers/workbooks.ts).
+import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../helpers/db.js';
-import { everyPatternRows, publishedDemoRows, publishedWorkbook, writeCsvFolder, type PublishedRow } from '../helpers/workbooks.js';
+import { everyPatternRows, publishedDemoRows, publishedWorkbook, tempDir, writeCsvFolder, type PublishedRow } from '../helpers/workbooks.js';
 import { ensureTenant } from '../../src/db/repos/tenants.js';
 import { applyImportPlan, checkImport, importLedger, planImport, StalePlanError, type ImportPlan } from '../../src/ledger/import/index.js';
 import { formatProblem } from '../../src/ledger/import/validate.js';
@@ -286,6 +288,42 @@ describeEachDatabase('import: published layouts', (ctx) => {
     // 开始时间 that is no date at all is still refused, with the month form named.
     const bad = writeCsvFolder({ 台账: [['序号', '改革任务', '牵头单位', '开始时间', '完成时限'], ['1', '甲', '县财政局', '年初', '2026-12-31']] });
     expect((await checkImport(prisma, tenant.id, [bad], { importYear: 2026 })).problems.map(formatProblem)).toEqual([expect.stringContaining('开始时间「年初」不是有效日期，应写作 2026-06-30、2026/6/30 或 2026年6月30日（或只写年月：2026年1月）')]);
+  });
+
+  // The workbook breaker's layouts (2026-11-30), as real .xlsx files with merged cells.
+  it('a two-row header with a column the importer does not know, column numbers under it, a section row naming its leader in the leader column, a signature row, pre-numbered empty rows, a task written twice', async () => {
+    const { prisma } = ctx();
+    const tenant = await ensureTenant(prisma, 'pub-breaker');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('附件1');
+    ws.addRow(['2026年全面深化改革重点任务台账']);
+    ws.addRow(['序号', '改革任务', '责任单位', '', '领衔领导', '时间安排', '', '联系人', '', '进展状态']);
+    ws.addRow(['', '', '牵头单位', '配合单位', '', '开始时间', '完成时限', '姓名', '电话', '']);
+    for (const range of ['A2:A3', 'B2:B3', 'C2:D2', 'E2:E3', 'F2:G2', 'H2:I2', 'J2:J3']) ws.mergeCells(range);
+    ws.addRow([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    ws.addRow(['一', '经济体制改革', '', '', '陆明']);
+    ws.addRow(['1', '深化财政预算管理改革', '县财政局', '县税务局', '', '2026年1月', '2026年11月30日', '张三', '13800000000', '序时推进']);
+    ws.addRow(['2', '深化财政预算管理改革', '县财政局', '', '', '', '2026年12月31日', '', '', '滞后']);
+    ws.addRow(['3']);
+    ws.addRow(['4']);
+    ws.addRow(['审核人：', '', '填表人：', '', '联系电话：']);
+    const file = path.join(tempDir(), 'breaker.xlsx');
+    await wb.xlsx.writeFile(file);
+    const check = await checkImport(prisma, tenant.id, [file], { importYear: 2026 });
+    const said = check.problems.map(formatProblem);
+    expect(check.problems.filter((p) => p.severity !== 'warning').map(formatProblem)).toEqual([]);
+    const mapping = Object.fromEntries(check.report.tables[0]!.mapping.map((m) => [m.header, m.field]));
+    expect(mapping).toMatchObject({ 牵头单位: '牵头单位', 配合单位: '配合单位', 开始时间: '开始时间', 完成时限: '完成时限', 领衔领导: '领衔领导' });
+    expect(check.report.tables[0]!.unrecognised.map((u) => u.header)).toEqual(expect.arrayContaining(['姓名', '电话', '进展状态']));
+    expect(check.report.tables[0]).toMatchObject({ taskRows: 2, headings: 1 });
+    expect(check.report.inferredUnits).toEqual(['县财政局', '县税务局']);
+    expect(said.some((p) => p.includes('同名、同牵头单位'))).toBe(true);
+    ok(await importLedger(prisma, tenant.id, [file], { importYear: 2026, partial: true }));
+    // Both rows were imported (the warning said so); the first keeps its own 完成时限 (not 开始时间), section and leader.
+    const rows = await prisma.task.findMany({ where: { tenantId: tenant.id }, orderBy: { codeKey: 'asc' }, include: { leadLeaders: { include: { person: true } } } });
+    expect(rows.map((x) => [x.startDate, x.deadline, x.section, x.leadLeaders.map((l) => l.person.name)])).toEqual([
+      ['2026-01-01', '2026-11-30', '一、经济体制改革', ['陆明']], [null, '2026-12-31', '一、经济体制改革', ['陆明']],
+    ]);
   });
 });
 

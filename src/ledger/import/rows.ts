@@ -71,6 +71,8 @@ export function ledgerTable(sheet: LedgerSheet): LedgerTable {
   }
   const titleColumn = map.mapping.find((m) => m.field === '改革事项')!.column;
   const numberColumn = map.mapping.find((m) => m.field === '序号')?.column;
+  // A section row may name its leaders in the 领衔领导 column (「一 | 经济体制改革 | 陆明」).
+  const leaderColumn = map.mapping.find((m) => m.field === '领衔领导')?.column;
 
   // Merges below the header: vertical ones fill down; a horizontal one marks a row merged across.
   const fillDown = new Map<number, Map<number, { fromRow: number }>>();
@@ -96,7 +98,7 @@ export function ledgerTable(sheet: LedgerSheet): LedgerTable {
     if (fills) {
       for (const [col, { fromRow }] of fills) if (values[col] === undefined || values[col] === null) values[col] = valuesByRow.get(fromRow)?.[col] ?? null;
     }
-    const cls = classifyRow(values, { titleColumn, ...(numberColumn !== undefined ? { numberColumn } : {}), merged: mergedAcross.has(r.rowNumber) });
+    const cls = classifyRow(values, { titleColumn, ...(numberColumn !== undefined ? { numberColumn } : {}), ...(leaderColumn !== undefined ? { leaderColumn } : {}), merged: mergedAcross.has(r.rowNumber) });
     // Blank rows, and the header repeated on a later page of a printed table.
     if (cls.kind === 'blank' || cls.kind === 'header') continue;
     if (cls.kind === 'footnote') {

@@ -88,6 +88,8 @@ export function draftTasks(tables: LedgerTable[], ctx: TaskDraftContext): TaskDr
   const byTitleLead = new Map<string, KnownTask[]>();
   const byTitle = new Map<string, KnownTask[]>();
   const byLead = new Map<string, KnownTask[]>();
+  /** Rows of this file by (normalised title, lead units): the same task written twice is said. */
+  const seenInFile = new Map<string, { sheet: string; row: number }>();
   for (const t of ctx.knownTasks) {
     const n = normaliseTitle(t.title);
     push(byTitleLead, `${n}\u0000${t.leadUnitName}`, t);
@@ -176,6 +178,10 @@ export function draftTasks(tables: LedgerTable[], ctx: TaskDraftContext): TaskDr
       else collectives.push(...pendingLeadCollectives);
       if (leadCell.notes.includes('too-many-leads')) warn('牵头单位', `牵头单位超过 ${MAX_JOINT_LEADS} 个，均按联合牵头导入；请确认是否有配合单位写在了牵头单位列`);
       const leads = [...new Set(leadNames)];
+      const sameKey = `${normaliseTitle(title)}\u0000${[...leads].sort().join('、')}`;
+      const earlier = leads.length ? seenInFile.get(sameKey) : undefined;
+      if (earlier) warn('改革事项', `与「${earlier.sheet}」第 ${earlier.row} 行的事项同名、同牵头单位，将作为两项分别导入；如是同一事项（例如「重点任务」单元格向下合并、各行写的是具体举措，或同一事项列在两张表里），请合并为一行`);
+      else if (leads.length) seenInFile.set(sameKey, { sheet: r.sheet, row: r.rowNumber });
       const cos = [...new Set(coNames)].filter((u) => !leads.includes(u));
       const leadText = (text(r.values.牵头单位) ?? '').trim();
       if (leads.length === 0 && rowProblems.length === 0) {
