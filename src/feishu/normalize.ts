@@ -158,6 +158,21 @@ export interface NormalizeOptions {
 
 const PLACEHOLDER = /@_user_\d+|@_all\b/g;
 
+/**
+ * A person @-mentioned inside the text (「请@周敏 协调编制事宜」) keeps their name there, as the reader
+ * saw it; mentions before any text (the bot, 「@周敏 进展 …」) are stripped, so the command still starts
+ * the text. Names go through the one escaping function wherever they are shown.
+ */
+export function namedMentions(text: string, mentions: readonly { key: string; name: string }[]): string {
+  if (!mentions.length) return text;
+  const names = new Map(mentions.map((m) => [m.key, m.name]));
+  return text.replace(PLACEHOLDER, (key, offset: number) => {
+    const name = names.get(key);
+    const before = text.slice(0, offset).replace(PLACEHOLDER, '').trim();
+    return name && before ? `@${name}` : key;
+  });
+}
+
 export function stripMentions(text: string): string {
   return text
     .replace(PLACEHOLDER, ' ')
@@ -251,7 +266,7 @@ export function normalizeMessage(envelope: FeishuEnvelope, opts: NormalizeOption
     chatType,
     sender: { openId: sender.sender_id.open_id, ...(sender.sender_id.user_id ? { userId: sender.sender_id.user_id } : {}) },
     // Half emoji and control characters never reach handlers or the database.
-    text: cleanText(stripMentions(messageText(message.message_type, message.content))),
+    text: cleanText(stripMentions(namedMentions(messageText(message.message_type, message.content), mentions))),
     mentionsBot,
     mentions,
     messageType: message.message_type,

@@ -49,6 +49,13 @@ describe('normalizeMessage', () => {
     });
   });
 
+  it('a person @-mentioned inside the text keeps their name there; leading mentions are stripped (chat breaker: 「请@周敏 协调」 lost 周敏)', () => {
+    const env = msg(textContent('问题 LY-012 编制不足，请@_user_2 协调', ['@_user_1']), [{ key: '@_user_1', who: BOT }, { key: '@_user_2', who: LI }]);
+    expect(normalizeMessage(env, { botOpenId: 'ou_bot' }).text).toBe('问题 LY-012 编制不足，请@李四 协调');
+    const leading = msg(textContent('进展 LY-012 推进中', ['@_user_2', '@_user_1']), [{ key: '@_user_1', who: BOT }, { key: '@_user_2', who: LI }]);
+    expect(normalizeMessage(leading, { botOpenId: 'ou_bot' }).text).toBe('进展 LY-012 推进中');
+  });
+
   it('does not treat another mention as the bot, and p2p messages need no mention', () => {
     const env = msg(textContent('你好', ['@_user_1']), [{ key: '@_user_1', who: LI }]);
     expect(normalizeMessage(env, { botOpenId: 'ou_bot' }).mentionsBot).toBe(false);
