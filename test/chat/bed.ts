@@ -49,3 +49,12 @@ export async function startChatBed(
 export const textOf = (m: FakeMessage | undefined | null) => (m?.content as { text?: string })?.text ?? '';
 export const headerOf = (m: FakeMessage | undefined | null) => ((m?.content as { header?: { title?: { content?: string } } })?.header?.title?.content) ?? '';
 export const cardText = (m: FakeMessage | undefined | null) => JSON.stringify(m?.content ?? null);
+
+/** The first `count` tasks of the ledger (by id) given to `unitName` as lead, 推进中; their codes. */
+export async function tasksLedBy(db: Database, tenantId: number, unitName: string, count: number): Promise<string[]> {
+  const unit = await db.prisma.unit.findFirstOrThrow({ where: { tenantId, name: unitName } });
+  const tasks = await db.prisma.task.findMany({ where: { tenantId }, orderBy: { id: 'asc' }, take: count });
+  await db.prisma.task.updateMany({ where: { id: { in: tasks.map((t) => t.id) } }, data: { leadUnitId: unit.id, status: '推进中' } });
+  return tasks.map((t) => t.code);
+}
+

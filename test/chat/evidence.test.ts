@@ -10,7 +10,7 @@ import { putSetting } from '../../src/db/repos/settings.js';
 import type { FakeFeishu, FakeMessage } from '../../src/sandbox/fake-feishu.js';
 import { describeEachDatabase } from '../helpers/db.js';
 import { waitFor } from '../feishu/helpers.js';
-import { type ChatBed, cardText, headerOf, startChatBed } from './bed.js';
+import { type ChatBed, cardText, headerOf, startChatBed, tasksLedBy } from './bed.js';
 
 const LIAISON = 'ou_demo_chengguan_liaison';
 const OTHER = 'ou_demo_shibao_liaison';
@@ -25,10 +25,7 @@ describeEachDatabase('佐证材料', (ctx) => {
   beforeAll(async () => {
     bed = await startChatBed(ctx(), { ledger: 'workbook' });
     ({ fake, tenantId } = bed);
-    const unit = await ctx().prisma.unit.findFirstOrThrow({ where: { tenantId, name: '城关街道' } });
-    const tasks = await ctx().prisma.task.findMany({ where: { tenantId }, orderBy: { id: 'asc' }, take: 4 });
-    await ctx().prisma.task.updateMany({ where: { id: { in: tasks.map((t) => t.id) } }, data: { leadUnitId: unit.id, status: '推进中' } });
-    codes = tasks.map((t) => t.code);
+    codes = await tasksLedBy(ctx(), tenantId, '城关街道', 4);
   });
   afterAll(() => bed?.close());
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FakeFeishu } from '../../src/sandbox/fake-feishu.js';
 import { describeEachDatabase } from '../helpers/db.js';
 import { waitFor } from '../feishu/helpers.js';
-import { type ChatBed, startChatBed, textOf } from './bed.js';
+import { type ChatBed, startChatBed, tasksLedBy, textOf } from './bed.js';
 
 const LIAISON = 'ou_demo_chengguan_liaison';
 
@@ -18,10 +18,7 @@ describeEachDatabase('reply without a code', (ctx) => {
   beforeAll(async () => {
     bed = await startChatBed(ctx(), { ledger: 'workbook' });
     ({ fake, tenantId } = bed);
-    const unit = await ctx().prisma.unit.findFirstOrThrow({ where: { tenantId, name: '城关街道' } });
-    const tasks = await ctx().prisma.task.findMany({ where: { tenantId }, orderBy: { id: 'asc' }, take: 2 });
-    await ctx().prisma.task.updateMany({ where: { id: { in: tasks.map((t) => t.id) } }, data: { leadUnitId: unit.id, status: '推进中' } });
-    codes = tasks.map((t) => t.code);
+    codes = await tasksLedBy(ctx(), tenantId, '城关街道', 2);
   });
   afterAll(() => bed?.close());
 
