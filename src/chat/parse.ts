@@ -256,7 +256,9 @@ function lineEndPercent(line: string): { index: number; number: string } | null 
 /** A percent named as the progress anywhere: 「已完成总体进度的60%，下一步…」「目前完成45%」. Digits only. */
 const NAMED_PERCENT = /(?:总体进度|总进度|工作进度|进度|完成度|完成了?)(?:为|达到|已达|达|约为|约|的)?\s*(\d{1,3}(?:\.\d+)?)\s*%/;
 /** 「百分之六十」「六成」 ending a line: a percent the grammar does not read (digits only, issue 11). */
-const WORDED_PERCENT = /(?:百分之[零〇一二两三四五六七八九十百]+|[一二三四五六七八九]成)[\s,，。;；!！]*$/;
+const WORDED_PERCENT = /(?:百分之[零〇一二两三四五六七八九十百]+|[一二三四五六七八九]成|[零〇一二两三四五六七八九十百]+\s*[%％])[\s,，。;；!！]*$/;
+/** Lines that close a message, not its report: a signature (——石堡镇 程功), thanks, a name with a date. */
+const SIGN_OFF = /^\s*(?:[-—–]{1,2}\S|(?:谢谢|感谢|辛苦了?|此致|敬礼|以上)[\s!！。，,～~]*$|[\u4e00-\u9fff]{2,4}\s+\d{4}\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2}\s*日?\s*$)/;
 
 /**
  * The progress percent of a report's text, and the text without it. The percent is the one that
@@ -266,7 +268,9 @@ const WORDED_PERCENT = /(?:百分之[零〇一二两三四五六七八九十百]
  */
 function progressPercent(body: string): { ok: true; percent: number; body: string } | { ok: false; reason: string } | null {
   const lines = body.split('\n');
-  const last = lines.length - 1;
+  // The last line of the report itself: sign-off lines after it (a signature, thanks) are skipped.
+  let last = lines.length - 1;
+  while (last > 0 && (lines[last]!.trim() === '' || SIGN_OFF.test(lines[last]!))) last--;
   for (const i of last > 0 ? [0, last] : [0]) {
     const pm = lineEndPercent(lines[i]!);
     if (!pm) {

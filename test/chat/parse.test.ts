@@ -172,6 +172,11 @@ describe('chat breaker findings', () => {
     expect(one('进展 QY-2026-011 完成72%。下步征求意见')[0]).toMatchObject({ percent: 72, text: '完成72%。下步征求意见' });
     expect(one('进展 QY-2026-018 已召开推进会\n目前完成45%\n——石堡镇 程功')[0]).toMatchObject({ percent: 45 });
     expect(one('进展 QY-2026-011 测产完成 67%')[0]).toMatchObject({ percent: 67, text: '测产完成' });
+    // The last line of the report, not of the message: a signature or a name with a date after it (final trial).
+    expect(one('进展 QY-2026-011 召开推进会\n下步扩面 60%\n——张三')[0]).toMatchObject({ percent: 60, text: '召开推进会\n下步扩面\n——张三' });
+    expect(one('进展 QY-2026-011 召开推进会\n下步扩面 60%\n张三 2026-06-01')[0]).toMatchObject({ percent: 60 });
+    expect(one('进展 QY-2026-011 已召开推进会\n网办率提高到85%\n下步扩面')[0]).toMatchObject({ percent: null });
+    expect(one('进展 QY-2026-011 六十%')[0]).toMatchObject({ kind: 'malformed', problem: expect.stringContaining('进度请用阿拉伯数字填写') });
     expect(one('进展 QY-2026-011 已召开推进会，完成约60%')[0]).toMatchObject({ percent: 60, text: '已召开推进会' });
     expect(one('进展 QY-2026-011 完成60%-70%')[0]).toMatchObject({ kind: 'malformed', problem: '进度请只写一个数字，如 60%（不要写范围）' });
     for (const s of ['进展 QY-2026-011 已召开推进会，百分之六十', '进展 QY-2026-011 已召开推进会，完成六成']) expect(one(s)[0], s).toMatchObject({ kind: 'malformed', problem: expect.stringContaining('进度请用阿拉伯数字填写') });
