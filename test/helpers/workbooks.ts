@@ -41,6 +41,18 @@ export function columnIndex(wb: ExcelJS.Workbook, sheet: string, header: string)
   return idx;
 }
 
+/** A real .xlsx in a temp dir, one sheet per entry, rows as given (numbers stay numbers, null is an empty cell). */
+export async function writeXlsx(sheets: Record<string, readonly (readonly (string | number | null)[])[]>, name = 'ledger.xlsx'): Promise<string> {
+  const wb = new ExcelJS.Workbook();
+  for (const [sheet, rows] of Object.entries(sheets)) {
+    const ws = wb.addWorksheet(sheet);
+    for (const row of rows) ws.addRow([...row]);
+  }
+  const file = path.join(tempDir(), name);
+  await wb.xlsx.writeFile(file);
+  return file;
+}
+
 export function writeCsvFolder(files: Record<string, string[][]>): string {
   const dir = tempDir('taizhang-csv-');
   for (const [name, rows] of Object.entries(files)) {

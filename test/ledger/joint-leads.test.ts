@@ -2,11 +2,9 @@
 // 任务交办单, any of them may sign, reminders go to all, the honour roll scores it for each, the
 // card names them all; a collective co-unit is shown and never reminded.
 import { systemClock } from '../../src/clock.js';
-import path from 'node:path';
-import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../helpers/db.js';
-import { tempDir } from '../helpers/workbooks.js';
+import { writeXlsx } from '../helpers/workbooks.js';
 import { ensureTenant } from '../../src/db/repos/tenants.js';
 import { importLedger } from '../../src/ledger/import/index.js';
 import { formatProblem } from '../../src/ledger/import/validate.js';
@@ -19,25 +17,12 @@ import { dispatchCard } from '../../src/chat/cards.js';
 import { Directory, loadJobLedger } from '../../src/jobs/data.js';
 import type { AppContext } from '../../src/app.js';
 
-async function jointWorkbook(): Promise<string> {
-  const wb = new ExcelJS.Workbook();
-  const units = wb.addWorksheet('单位');
-  units.addRow(['单位名称', '类型', '工作群ID']);
-  for (const [n, chat] of [['县财政局', 'oc_fin'], ['县税务局', 'oc_tax'], ['县审计局', null]] as const) units.addRow([n, '部门', chat]);
-  const people = wb.addWorksheet('人员');
-  people.addRow(['姓名', '单位', '角色', '飞书ID']);
-  people.addRow(['财联络', '县财政局', '改革联络员', 'ou_fin']);
-  people.addRow(['税联络', '县税务局', '改革联络员', 'ou_tax']);
-  people.addRow(['审联络', '县审计局', '改革联络员', 'ou_audit']);
-  people.addRow(['陆明', '', '县级领导', 'ou_lu']);
-  const ws = wb.addWorksheet('2026年台账');
-  ws.addRow(['2026年改革任务分工']);
-  ws.addRow(['序号', '改革任务', '牵头单位', '配合单位', '责任领导', '完成时限']);
-  ws.addRow([1, '深化预算绩效管理改革', '县财政局、县税务局', '县审计局、各镇人民政府', '陆明', '2026年6月底前']);
-  const file = path.join(tempDir(), 'joint.xlsx');
-  await wb.xlsx.writeFile(file);
-  return file;
-}
+const jointWorkbook = () =>
+  writeXlsx({
+    单位: [['单位名称', '类型', '工作群ID'], ['县财政局', '部门', 'oc_fin'], ['县税务局', '部门', 'oc_tax'], ['县审计局', '部门', null]],
+    人员: [['姓名', '单位', '角色', '飞书ID'], ['财联络', '县财政局', '改革联络员', 'ou_fin'], ['税联络', '县税务局', '改革联络员', 'ou_tax'], ['审联络', '县审计局', '改革联络员', 'ou_audit'], ['陆明', '', '县级领导', 'ou_lu']],
+    '2026年台账': [['2026年改革任务分工'], ['序号', '改革任务', '牵头单位', '配合单位', '责任领导', '完成时限'], [1, '深化预算绩效管理改革', '县财政局、县税务局', '县审计局、各镇人民政府', '陆明', '2026年6月底前']],
+  }, 'joint.xlsx');
 
 describeEachDatabase('joint lead units', (ctx) => {
   it('dispatches to every lead unit, lets any sign, reminds all, scores each, and names them on the card', async () => {

@@ -1,10 +1,8 @@
 // Regression (found by a breaker run): a 联合牵头 unit leads the task as much as the first (permissions, 交办单, export), but the
 // unit views (我的任务 via loadLedgerTasks unitIds, 台账 <单位> via ledgerSummary unitId) leave it out.
-import path from 'node:path';
-import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../helpers/db.js';
-import { tempDir } from '../helpers/workbooks.js';
+import { writeXlsx } from '../helpers/workbooks.js';
 import { ensureTenant } from '../../src/db/repos/tenants.js';
 import { importLedger } from '../../src/ledger/import/index.js';
 import { findActorByOpenId, loadTask } from '../../src/ledger/actions.js';
@@ -13,24 +11,12 @@ import { loadLedgerTasks } from '../../src/ledger/overview.js';
 import { ledgerSummary } from '../../src/ledger/summary.js';
 import { createWorkingCalendar } from '../../src/core/calendar-data.js';
 
-async function jointWorkbook(): Promise<string> {
-  const wb = new ExcelJS.Workbook();
-  const units = wb.addWorksheet('单位');
-  units.addRow(['单位名称', '类型']);
-  for (const n of ['县财政局', '县税务局', '县审计局']) units.addRow([n, '部门']);
-  const people = wb.addWorksheet('人员');
-  people.addRow(['姓名', '单位', '角色', '飞书ID']);
-  people.addRow(['财联络', '县财政局', '改革联络员', 'ou_fin']);
-  people.addRow(['税联络', '县税务局', '改革联络员', 'ou_tax']);
-  people.addRow(['陆明', '', '县级领导', 'ou_lu']);
-  const ws = wb.addWorksheet('2026年台账');
-  ws.addRow(['2026年改革任务分工']);
-  ws.addRow(['序号', '改革任务', '牵头单位', '配合单位', '责任领导', '完成时限']);
-  ws.addRow([1, '深化预算绩效管理改革', '县财政局、县税务局', '县审计局', '陆明', '2026年12月底前']);
-  const file = path.join(tempDir(), 'joint.xlsx');
-  await wb.xlsx.writeFile(file);
-  return file;
-}
+const jointWorkbook = () =>
+  writeXlsx({
+    单位: [['单位名称', '类型'], ['县财政局', '部门'], ['县税务局', '部门'], ['县审计局', '部门']],
+    人员: [['姓名', '单位', '角色', '飞书ID'], ['财联络', '县财政局', '改革联络员', 'ou_fin'], ['税联络', '县税务局', '改革联络员', 'ou_tax'], ['陆明', '', '县级领导', 'ou_lu']],
+    '2026年台账': [['2026年改革任务分工'], ['序号', '改革任务', '牵头单位', '配合单位', '责任领导', '完成时限'], [1, '深化预算绩效管理改革', '县财政局、县税务局', '县审计局', '陆明', '2026年12月底前']],
+  }, 'joint.xlsx');
 
 describeEachDatabase('regression: joint lead unit views', (ctx) => {
   it("the second lead unit's 我的任务 and 台账 include the task it leads", async () => {
